@@ -1,0 +1,50 @@
+# Kelisim — the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-browser test-postgres lint bench messages worker clean-venv
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Compiled catalogues are built from the committed .po files, so no GNU gettext is needed.
+compiled-messages: $(STAMP)
+	@$(PY) manage.py compile_translations
+
+run: $(STAMP) compiled-messages
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo "Kelisim on http://127.0.0.1:$(PORT)/ (background worker started; Ctrl+C stops both)"
+	@$(PY) manage.py serve_local --port $(PORT)
+
+worker: $(STAMP)
+	$(PY) manage.py db_worker
+
+test: $(STAMP) compiled-messages
+	$(PY) -m pytest -m "not browser" -n 2 -q $(PYTEST_ARGS)
+
+test-browser: $(STAMP) compiled-messages
+	$(PY) -m pytest -m browser -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+
+bench: $(STAMP) compiled-messages
+	$(PY) bench/run.py
+
+# Refresh the .po catalogues after changing translatable strings (needs GNU gettext).
+messages: $(STAMP)
+	$(PY) manage.py make_all_messages
+
+clean-venv:
+	rm -rf $(VENV)

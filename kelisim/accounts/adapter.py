@@ -1,0 +1,39 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from kelisim.core.services import queue_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Count failed sign-ins per (account, address) pair.
+
+        allauth's default key is the account alone, so anyone could lock a user out by failing
+        five times with their email. With the address in the key, an attacker only exhausts their
+        own pair; the separate per-address limit in ACCOUNT_RATE_LIMITS caps spraying many accounts.
+        """
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        address = self.get_client_ip(request) if request is not None else "-"
+        return f"{login}|{address}"
+
+    def send_mail(self, template_prefix, email, context):
+        """Every account email goes through the outbox and the background worker."""
+        language = translation.get_language() or "ru"
+        context = {**context, "current_site": context.get("current_site") or self._site()}
+        subject = render_to_string(f"{template_prefix}_subject.txt", context, request=self.request).strip()
+        subject = self.format_email_subject(" ".join(subject.splitlines()))
+        body_text = render_to_string(f"{template_prefix}_message.txt", context, request=self.request).strip()
+        try:
+            body_html = render_to_string(f"{template_prefix}_message.html", context, request=self.request)
+        except TemplateDoesNotExist:
+            body_html = ""
+        queue_email(
+            to=email, subject=subject, body_text=body_text, body_html=body_html, topic=f"account:{language}"
+        )
+
+    def _site(self):
+        from django.contrib.sites.models import Site
+
+        return Site.objects.get_current()

@@ -1,0 +1,82 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+# Pages a staff member without a second factor may still open: setting one up, signing out,
+# static files, and the language switch.
+MFA_SETUP_ALLOWED_PREFIXES = ("/static/", "/media/", "/i18n/", "/healthz", "/api/")
+MFA_SETUP_ALLOWED_URL_NAMES = (
+    "account_logout",
+    "mfa_activate_totp",
+    "mfa_index",
+    "mfa_generate_recovery_codes",
+    "mfa_view_recovery_codes",
+    "account_reauthenticate",
+    "account_login",
+)
+
+
+class StaffSessionPolicyMiddleware:
+    """Officers, moderators and administrators: 30 idle minutes at most, and a second factor always.
+
+    Citizens and NGO members keep the ordinary two-week session and may add a second factor.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.needs_second_factor:
+            response = self._enforce(request, user)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _enforce(self, request, user):
+        now = int(time.time())
+        last_seen = request.session.get("staff_last_seen")
+        idle_limit = settings.STAFF_SESSION_IDLE_SECONDS
+        if last_seen is not None and now - last_seen > idle_limit:
+            logout(request)
+            messages.info(
+                request,
+                _("You were signed out after %(minutes)d minutes without activity.")
+                % {"minutes": idle_limit // 60},
+            )
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        request.session["staff_last_seen"] = now
+        request.session.set_expiry(idle_limit)
+
+        if self._has_second_factor(user) or self._setup_allowed(request):
+            return None
+        messages.warning(
+            request, _("Your role requires a second sign-in factor. Please set up an authenticator app.")
+        )
+        return redirect("mfa_activate_totp")
+
+    @staticmethod
+    def _has_second_factor(user) -> bool:
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+    @staticmethod
+    def _setup_allowed(request) -> bool:
+        path = request.path_info
+        if path.startswith(MFA_SETUP_ALLOWED_PREFIXES):
+            return True
+        match = getattr(request, "resolver_match", None)
+        if match is None:
+            from django.urls import Resolver404, resolve
+
+            try:
+                match = resolve(path)
+            except Resolver404:
+                return True
+        return match.url_name in MFA_SETUP_ALLOWED_URL_NAMES

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "kelisim.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        from kelisim.core import registry
+        from kelisim.core.models import Region
+
+        registry.register_home_figure(
+            registry.HomeFigure(
+                key="regions", label=_("regions and cities"), value=Region.objects.count, order=900
+            )
+        )

@@ -1,0 +1,94 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kelisim.core.i18n import Localized
+
+
+class Region(models.Model):
+    """A first-level administrative unit of Kazakhstan (a region or a city of national significance).
+
+    ``code`` is the ISO 3166-2:KZ code, which follows the first digits of the national KATO
+    classifier and does not change when a name is re-spelt.
+    """
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        CITY = "city", _("City of national significance")
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    centre_en = models.CharField(_("administrative centre"), max_length=100, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    name = Localized("name")
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Strand(models.Model):
+    """A programme strand (S4): the tasks that plan items, calls, projects and reports are filed under."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    name = Localized("name")
+    description = Localized("description")
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("strand")
+        verbose_name_plural = _("strands")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OutboxEmail(models.Model):
+    """An email waiting to be sent, written in the same transaction as the change that caused it.
+
+    A background task sends it; the status change from PENDING to SENDING is a conditional
+    update, so two workers can never send the same message twice, and a message whose
+    transaction rolled back never existed.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    topic = models.CharField(_("topic"), max_length=60, blank=True, help_text=_("What caused the message."))
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

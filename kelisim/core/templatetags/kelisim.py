@@ -1,0 +1,47 @@
+from django import template
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.translation import gettext_lazy as _
+
+from kelisim.core import registry
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def url_in_language(context, language_code: str) -> str:
+    """The current page in another language (same path under another prefix, query kept)."""
+    request = context.get("request")
+    if request is None:
+        return f"/{language_code}/"
+    url = translate_url(request.get_full_path(), language_code)
+    if url == request.get_full_path() and not url.startswith(f"/{language_code}/"):
+        return f"/{language_code}/"
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context) -> list[dict]:
+    request = context.get("request")
+    path = request.path if request else ""
+    items = []
+    for entry in registry.navigation():
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        active = path.startswith(url) if entry.url_name != "core:home" else path == url
+        items.append({"label": entry.label, "url": url, "active": active})
+    return items
+
+
+@register.filter
+def field_type(bound_field) -> str:
+    return bound_field.field.widget.__class__.__name__.lower()
+
+
+@register.inclusion_tag("core/includes/pagination.html", takes_context=True)
+def pagination(context, page_obj, label=None):
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page_obj": page_obj, "query": query.urlencode(), "label": label or _("Pages")}

@@ -1,0 +1,74 @@
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+from kelisim.core.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_503_when_the_database_does_not_answer(client):
+    with mock.patch("kelisim.core.views.connection.cursor", side_effect=DatabaseError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+@pytest.mark.parametrize(
+    ("language", "phrase"),
+    [
+        ("en", "Skip to main content"),
+        ("ru", "Перейти к основному содержанию"),
+        ("kk", "Негізгі мазмұнға өту"),
+    ],
+)
+def test_home_page_speaks_each_language_under_its_prefix(client, language, phrase):
+    response = client.get(f"/{language}/")
+    assert response.status_code == 200
+    assert f'lang="{language}"' in response.text
+    assert phrase in response.text
+
+
+def test_root_redirects_to_a_language_prefix(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="kk")
+    assert response.status_code == 302
+    assert response["Location"] == "/kk/"
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("en", "Page not found"),
+        ("ru", "Страница не найдена"),
+        ("kk", "Бет табылмады"),
+    ],
+)
+def test_not_found_page_is_translated(client, language, title):
+    response = client.get(f"/{language}/no-such-page/")
+    assert response.status_code == 404
+    assert title in response.text
+
+
+def test_language_switcher_links_to_the_same_page_in_each_language(client):
+    response = client.get(reverse("core:about_data"))
+    for code in ("kk", "ru", "en"):
+        assert f'href="/{code}/privacy-and-open-data/"' in response.text
+
+
+def test_regions_are_todays_seventeen_regions_and_three_cities():
+    assert Region.objects.filter(kind=Region.Kind.REGION).count() == 17
+    assert set(Region.objects.filter(kind=Region.Kind.CITY).values_list("code", flat=True)) == {
+        "KZ-71",
+        "KZ-75",
+        "KZ-79",
+    }
+    for region in Region.objects.all():
+        assert region.name_kk and region.name_ru and region.name_en

@@ -1,0 +1,34 @@
+"""Addresses. UI pages live under a language prefix (/kk/, /ru/, /en/); /healthz, /api/v1/ and
+static files do not, because other tools rely on them staying put."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from kelisim.api.api import api
+from kelisim.core import views as core_views
+
+handler400 = "kelisim.core.views.bad_request"
+handler403 = "kelisim.core.views.permission_denied"
+handler404 = "kelisim.core.views.page_not_found"
+handler500 = "kelisim.core.views.server_error"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("kelisim.core.urls")),
+    path("accounts/", include("kelisim.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("organisations/", include("kelisim.organisations.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG or settings.TESTING:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
