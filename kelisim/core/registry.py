@@ -43,3 +43,47 @@ def register_navigation(entry: NavigationEntry) -> None:
 
 def navigation() -> list[NavigationEntry]:
     return sorted(_navigation.values(), key=lambda entry: (entry.order, entry.url_name))
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    """A panel on the signed-in user's profile page, contributed by a later app."""
+
+    key: str
+    template_name: str
+    context: Callable[[object], dict]  # request -> template context
+    order: int = 100
+
+
+_profile_sections: dict[str, ProfileSection] = {}
+
+
+def register_profile_section(section: ProfileSection) -> None:
+    _profile_sections[section.key] = section
+
+
+def profile_sections() -> list[ProfileSection]:
+    return sorted(_profile_sections.values(), key=lambda section: (section.order, section.key))
+
+
+# Personal data: each app that stores data about a person says what to export and how to erase it.
+_personal_data_exporters: dict[str, Callable[[object], object]] = {}
+_account_erasers: dict[str, Callable[[object], None]] = {}
+
+
+def register_personal_data(key: str, exporter: Callable[[object], object]) -> None:
+    """``exporter(user)`` returns JSON-serialisable data; it appears under ``key`` in the export."""
+    _personal_data_exporters[key] = exporter
+
+
+def personal_data_exporters() -> dict[str, Callable[[object], object]]:
+    return dict(sorted(_personal_data_exporters.items()))
+
+
+def register_account_eraser(key: str, eraser: Callable[[object], None]) -> None:
+    """``eraser(user)`` removes or anonymises the app's personal data before the account is deleted."""
+    _account_erasers[key] = eraser
+
+
+def account_erasers() -> dict[str, Callable[[object], None]]:
+    return dict(sorted(_account_erasers.items()))

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from kelisim.organisations import views
+from kelisim.organisations import expert_urls, views
 
 app_name = "organisations"
 
 urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
-    path("experts/<int:pk>/", views.expert_detail, name="expert_detail"),
+    *expert_urls.urlpatterns,
 ]

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from kelisim.organisations.models import Expert, Organisation
+from kelisim.organisations.models import Organisation
 
 
 def organisation_list(request):
@@ -12,7 +12,3 @@ def organisation_detail(request, pk):
     organisation = get_object_or_404(Organisation.objects.select_related("region"), pk=pk)
     return render(request, "organisations/detail.html", {"organisation": organisation})
 
-
-def expert_detail(request, pk):
-    expert = get_object_or_404(Expert, pk=pk, is_listed=True)
-    return render(request, "organisations/expert_detail.html", {"expert": expert})
