@@ -26,6 +26,9 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("kelisim.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("kelisim.organisations.urls")),
+    path("comments/", include("kelisim.comments.urls")),
+    path("consultation/", include("kelisim.consultations.urls")),
+    path("news/", include("kelisim.publications.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
