@@ -284,11 +284,5 @@ LOGGING = {
 # --- Kelisim ----------------------------------------------------------------------------------
 KELISIM_API_PAGE_SIZE = 50
 KELISIM_API_MAX_PAGE_SIZE = 200
-# Demo loaders run by `manage.py load_demo`, in the order of the flow.
-KELISIM_DEMO_LOADERS = [
-    "kelisim.core.demo",
-    "kelisim.accounts.demo",
-    "kelisim.organisations.demo",
-]
 SIMPLE_HISTORY_REVERT_DISABLED = True
 TOKEN_TTL = timedelta(days=365)

@@ -1,9 +1,20 @@
 import time
 
-from django.conf import settings
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
+
+
+def demo_modules() -> list[str]:
+    """Each Kelisim app's ``demo`` module, in the order of INSTALLED_APPS (the order of the flow)."""
+    return [
+        f"{config.name}.demo"
+        for config in apps.get_app_configs()
+        if config.name.startswith("kelisim.") and find_spec(f"{config.name}.demo") is not None
+    ]
 
 
 class Command(BaseCommand):
@@ -14,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        for path in settings.KELISIM_DEMO_LOADERS:
+        for path in demo_modules():
             loader = import_string(f"{path}.load")
             step = time.monotonic()
             with transaction.atomic():
