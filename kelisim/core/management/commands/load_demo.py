@@ -1,5 +1,4 @@
 import time
-
 from importlib.util import find_spec
 
 from django.apps import apps
