@@ -70,9 +70,7 @@ def screenshot(page, request):
     from pathlib import Path
 
     directory = Path(
-        os.environ.get(
-            "KELISIM_SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-        )
+        os.environ.get("KELISIM_SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / "artifacts" / "screenshots")
     )
     directory.mkdir(parents=True, exist_ok=True)
     counter = {"n": 0}

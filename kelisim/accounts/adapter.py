@@ -29,9 +29,7 @@ class AccountAdapter(DefaultAccountAdapter):
             body_html = render_to_string(f"{template_prefix}_message.html", context, request=self.request)
         except TemplateDoesNotExist:
             body_html = ""
-        queue_email(
-            to=email, subject=subject, body_text=body_text, body_html=body_html, topic=f"account:{language}"
-        )
+        queue_email(to=email, subject=subject, body_text=body_text, body_html=body_html, topic=f"account:{language}")
 
     def _site(self):
         from django.contrib.sites.models import Site

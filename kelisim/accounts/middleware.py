@@ -46,8 +46,7 @@ class StaffSessionPolicyMiddleware:
             logout(request)
             messages.info(
                 request,
-                _("You were signed out after %(minutes)d minutes without activity.")
-                % {"minutes": idle_limit // 60},
+                _("You were signed out after %(minutes)d minutes without activity.") % {"minutes": idle_limit // 60},
             )
             return redirect(f"{reverse('account_login')}?next={request.path}")
         request.session["staff_last_seen"] = now
@@ -55,9 +54,7 @@ class StaffSessionPolicyMiddleware:
 
         if self._has_second_factor(user) or self._setup_allowed(request):
             return None
-        messages.warning(
-            request, _("Your role requires a second sign-in factor. Please set up an authenticator app.")
-        )
+        messages.warning(request, _("Your role requires a second sign-in factor. Please set up an authenticator app."))
         return redirect("mfa_activate_totp")
 
     @staticmethod

@@ -111,9 +111,7 @@ class User(AbstractUser):
 class RoleGrant(models.Model):
     """One platform role held by one user; every grant and revocation is kept in its history."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("user")
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     granted_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by")
@@ -139,9 +137,7 @@ class ApiToken(models.Model):
 
     PREFIX = "kls_"
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
     name = models.CharField(_("name"), max_length=100)
     token_prefix = models.CharField(_("starts with"), max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)

@@ -27,16 +27,12 @@ def on_validation_error(request, exc):
         }
         for error in exc.errors
     ]
-    return api.create_response(
-        request, error_payload("invalid", "The request is not valid.", details), status=422
-    )
+    return api.create_response(request, error_payload("invalid", "The request is not valid.", details), status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
-    return api.create_response(
-        request, error_payload("unauthorized", "A valid API token is required."), status=401
-    )
+    return api.create_response(request, error_payload("unauthorized", "A valid API token is required."), status=401)
 
 
 @api.exception_handler(Http404)
@@ -61,9 +57,7 @@ def on_django_validation_error(request, exc):
         if hasattr(exc, "error_dict")
         else [{"message": str(m)} for m in exc.messages]
     )
-    return api.create_response(
-        request, error_payload("invalid", "The data is not valid.", details), status=422
-    )
+    return api.create_response(request, error_payload("invalid", "The data is not valid.", details), status=422)
 
 
 @api.exception_handler(HttpError)

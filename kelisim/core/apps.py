@@ -12,7 +12,5 @@ class CoreConfig(AppConfig):
         from kelisim.core.models import Region
 
         registry.register_home_figure(
-            registry.HomeFigure(
-                key="regions", label=_("regions and cities"), value=Region.objects.count, order=900
-            )
+            registry.HomeFigure(key="regions", label=_("regions and cities"), value=Region.objects.count, order=900)
         )

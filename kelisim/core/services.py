@@ -30,9 +30,7 @@ def queue_email(
     return message
 
 
-def queue_templated_email(
-    *, to: str, template: str, context: dict, language: str, topic: str = ""
-) -> OutboxEmail:
+def queue_templated_email(*, to: str, template: str, context: dict, language: str, topic: str = "") -> OutboxEmail:
     """Render ``<template>_subject.txt``, ``_body.txt`` and (if present) ``_body.html`` in ``language``."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())

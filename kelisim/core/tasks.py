@@ -33,9 +33,7 @@ def deliver_email(outbox_id: int) -> str:
         email.send()
     except Exception as error:
         logger.warning("Email %s failed: %s", outbox_id, error)
-        OutboxEmail.objects.filter(pk=outbox_id).update(
-            status=OutboxEmail.Status.FAILED, last_error=str(error)
-        )
+        OutboxEmail.objects.filter(pk=outbox_id).update(status=OutboxEmail.Status.FAILED, last_error=str(error))
         return "failed"
     OutboxEmail.objects.filter(pk=outbox_id).update(status=OutboxEmail.Status.SENT, sent_at=timezone.now())
     return "sent"

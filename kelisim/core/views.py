@@ -20,9 +20,7 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
-        return JsonResponse(
-            {"status": "error", "database": "unavailable", "detail": type(error).__name__}, status=503
-        )
+        return JsonResponse({"status": "error", "database": "unavailable", "detail": type(error).__name__}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

@@ -11,9 +11,7 @@ class OrganisationsConfig(AppConfig):
         from kelisim.core import registry
         from kelisim.organisations.models import Expert, Organisation
 
-        registry.register_navigation(
-            registry.NavigationEntry("organisations:list", _("Organisations"), order=70)
-        )
+        registry.register_navigation(registry.NavigationEntry("organisations:list", _("Organisations"), order=70))
         registry.register_home_figure(
             registry.HomeFigure(
                 key="organisations",

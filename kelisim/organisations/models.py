@@ -57,9 +57,7 @@ class Organisation(models.Model):
     legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices)
     bin = models.CharField(_("BIN"), max_length=12, unique=True, validators=[validate_bin])
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("region")
-    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("region"))
     address = models.CharField(_("address"), max_length=300, blank=True)
     focus_strands = models.ManyToManyField(
         Strand, blank=True, related_name="organisations", verbose_name=_("focus strands")
@@ -157,9 +155,7 @@ class Membership(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_organisation")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_organisation")]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
 
@@ -260,9 +256,7 @@ class ImportJob(models.Model):
         REJECTED = "rejected", _("Rejected: nothing imported")
         FAILED = "failed", _("Failed")
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     source = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)

@@ -28,9 +28,7 @@ def validate_bin(value: str) -> None:
     if len(value) != 12 or not value.isdigit():
         raise ValidationError(_("A BIN has exactly 12 digits."), code="bin_format")
     if not is_valid_bin(value):
-        raise ValidationError(
-            _("This BIN's check digit is wrong; please check the number."), code="bin_check"
-        )
+        raise ValidationError(_("This BIN's check digit is wrong; please check the number."), code="bin_check")
 
 
 def make_bin(first_eleven: str) -> str | None:

@@ -11,4 +11,3 @@ def organisation_list(request):
 def organisation_detail(request, pk):
     organisation = get_object_or_404(Organisation.objects.select_related("region"), pk=pk)
     return render(request, "organisations/detail.html", {"organisation": organisation})
-

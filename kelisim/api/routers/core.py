@@ -22,16 +22,12 @@ class StrandOut(Schema):
     name_en: str
 
 
-@router.get(
-    "/regions", response=list[RegionOut], summary="Kazakhstan's regions and cities of national significance"
-)
+@router.get("/regions", response=list[RegionOut], summary="Kazakhstan's regions and cities of national significance")
 def list_regions(request):
     return Region.objects.all()
 
 
-@router.get(
-    "/regions/{code}", response={200: RegionOut, 404: Error}, summary="One region by its ISO 3166-2 code"
-)
+@router.get("/regions/{code}", response={200: RegionOut, 404: Error}, summary="One region by its ISO 3166-2 code")
 def get_region(request, code: str):
     return get_object_or_404(Region, code=code)
 

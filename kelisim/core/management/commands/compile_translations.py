@@ -8,11 +8,7 @@ from django.core.management.base import BaseCommand
 
 def catalogue_dirs() -> list[Path]:
     dirs = [Path(path) for path in settings.LOCALE_PATHS]
-    dirs += [
-        Path(config.path) / "locale"
-        for config in apps.get_app_configs()
-        if config.name.startswith("kelisim.")
-    ]
+    dirs += [Path(config.path) / "locale" for config in apps.get_app_configs() if config.name.startswith("kelisim.")]
     return [path for path in dirs if path.is_dir()]
 
 

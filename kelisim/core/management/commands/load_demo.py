@@ -29,9 +29,7 @@ class Command(BaseCommand):
             step = time.monotonic()
             with transaction.atomic():
                 summary = loader(stdout=self.stdout)
-            self.stdout.write(
-                f"  {path.rsplit('.', 2)[-2]:<14} {summary or ''} ({time.monotonic() - step:.1f} s)"
-            )
+            self.stdout.write(f"  {path.rsplit('.', 2)[-2]:<14} {summary or ''} ({time.monotonic() - step:.1f} s)")
         self.stdout.write(self.style.SUCCESS(f"Demo scenario ready in {time.monotonic() - started:.1f} s."))
         if not options["quiet_signins"]:
             from kelisim.accounts.demo import print_signins
