@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,9 @@ TESTING = os.environ.get("KELISIM_TESTING") == "1"
 
 DEBUG = env_bool("DEBUG", not PRODUCTION and not TESTING)
 if PRODUCTION:
-    SECRET_KEY = os.environ["SECRET_KEY"]
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    if len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured("KELISIM_ENV=production needs SECRET_KEY: a random string of 50 characters or more.")
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "local-only-insecure-key-change-me-for-any-real-deployment")
 
