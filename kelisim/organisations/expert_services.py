@@ -1,0 +1,261 @@
+"""Every write on the expert roster (S7): self-listing, officers' edits, listing and unlisting,
+and messages forwarded to an expert whose address is never shown."""
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kelisim.core.i18n import LANGUAGE_CODES
+from kelisim.core.models import OutboxEmail, Region
+from kelisim.core.services import queue_templated_email
+from kelisim.organisations.expert_selectors import can_manage_expert, organisations_user_may_link
+from kelisim.organisations.models import Expert, ExpertiseField, Organisation
+
+# Messages to experts: a visitor is counted by (a hash of) their network address, an account by itself.
+VISITOR_MESSAGE_LIMIT = 5
+VISITOR_MESSAGE_WINDOW_SECONDS = 60 * 60
+ACCOUNT_MESSAGE_LIMIT = 20
+ACCOUNT_MESSAGE_WINDOW_SECONDS = 24 * 60 * 60
+
+
+class MessageLimitReached(Exception):
+    """The sender has used up the messages they may send for now."""
+
+
+@dataclass(frozen=True)
+class ExpertProfile:
+    """What a person (or an officer) says about an expert. The contact address is never shown."""
+
+    full_name: str
+    contact_email: str
+    fields: Iterable[ExpertiseField]
+    languages: Iterable[str]
+    regions: Iterable[Region] = ()
+    organisation: Organisation | None = None
+    title_kk: str = ""
+    title_ru: str = ""
+    title_en: str = ""
+    bio_kk: str = ""
+    bio_ru: str = ""
+    bio_en: str = ""
+
+
+def _require_signed_in(actor) -> None:
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Please sign in first."))
+
+
+def _require_manager(actor, expert: Expert) -> None:
+    if not can_manage_expert(user=actor, expert=expert):
+        raise PermissionDenied(_("Only the expert themselves or a programme officer can change this profile."))
+
+
+def _language_set(languages: Iterable[str]) -> str:
+    codes = sorted({code for code in languages if code in LANGUAGE_CODES})
+    return ",".join(codes)
+
+
+def _validate_profile(*, actor, profile: ExpertProfile, current: Expert | None = None) -> None:
+    errors = {}
+    if not profile.full_name.strip():
+        errors["full_name"] = _("Please give the expert's name.")
+    if not profile.contact_email.strip():
+        errors["contact_email"] = _("Please give an address to which messages can be forwarded.")
+    if not list(profile.fields):
+        errors["fields"] = _("Choose at least one field of expertise.")
+    if not _language_set(profile.languages):
+        errors["languages"] = _("Choose at least one language.")
+    if profile.organisation is not None:
+        unchanged = current is not None and current.organisation_id == profile.organisation.pk
+        if not unchanged and not organisations_user_may_link(actor).filter(pk=profile.organisation.pk).exists():
+            errors["organisation"] = _("You can link the profile only to an organisation you are an active member of.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply_profile(expert: Expert, profile: ExpertProfile) -> Expert:
+    expert.full_name = profile.full_name.strip()
+    expert.contact_email = profile.contact_email.strip()
+    expert.languages = _language_set(profile.languages)
+    expert.organisation = profile.organisation
+    for name in ("title_kk", "title_ru", "title_en", "bio_kk", "bio_ru", "bio_en"):
+        setattr(expert, name, getattr(profile, name).strip())
+    expert.full_clean(exclude=["user"])
+    expert.save()
+    expert.fields.set(list(profile.fields))
+    expert.regions.set(list(profile.regions))
+    return expert
+
+
+def _with_reason(expert: Expert, reason: str) -> Expert:
+    # Picked up by django-simple-history when the model records history.
+    expert._change_reason = reason
+    return expert
+
+
+@transaction.atomic
+def create_own_expert_profile(*, actor, profile: ExpertProfile, consent: bool) -> Expert:
+    """A signed-in person lists themselves. Listing needs their explicit consent."""
+    _require_signed_in(actor)
+    if Expert.objects.filter(user=actor).exists():
+        raise ValidationError(_("You already have an expert profile; edit it instead."))
+    if not consent:
+        raise ValidationError({"consent": _("You can be listed only if you agree to be listed publicly.")})
+    _validate_profile(actor=actor, profile=profile)
+    expert = Expert(user=actor, consent_given_at=timezone.now(), is_listed=True)
+    return _apply_profile(_with_reason(expert, "listed themselves"), profile)
+
+
+@transaction.atomic
+def add_expert(*, actor, profile: ExpertProfile, consent: bool) -> Expert:
+    """An officer lists an expert who agreed to it (outside the platform, e.g. in writing)."""
+    _require_signed_in(actor)
+    if not actor.is_officer:
+        raise PermissionDenied(_("Only a programme officer can add experts."))
+    if not consent:
+        raise ValidationError({"consent": _("Confirm that the expert agreed to be listed publicly.")})
+    _validate_profile(actor=actor, profile=profile)
+    expert = Expert(consent_given_at=timezone.now(), is_listed=True)
+    return _apply_profile(_with_reason(expert, f"added by officer {actor.pk}"), profile)
+
+
+@transaction.atomic
+def update_expert(*, actor, expert: Expert, profile: ExpertProfile) -> Expert:
+    _require_manager(actor, expert)
+    _validate_profile(actor=actor, profile=profile, current=expert)
+    return _apply_profile(_with_reason(expert, "profile edited"), profile)
+
+
+@transaction.atomic
+def set_expert_listed(*, actor, expert: Expert, listed: bool) -> Expert:
+    """Take a profile off the public roster, or put it back.
+
+    When the expert relists themselves, that is a fresh consent and its date is recorded.
+    """
+    _require_manager(actor, expert)
+    if expert.is_listed == listed:
+        return expert
+    expert.is_listed = listed
+    if listed and expert.user_id == actor.pk:
+        expert.consent_given_at = timezone.now()
+    _with_reason(expert, "relisted" if listed else "unlisted")
+    expert.save(update_fields=["is_listed", "consent_given_at"])
+    return expert
+
+
+def _limit_key(*, sender, client_address: str) -> tuple[str, int, int]:
+    if sender is not None and sender.is_authenticated:
+        return f"expert-message:account:{sender.pk}", ACCOUNT_MESSAGE_LIMIT, ACCOUNT_MESSAGE_WINDOW_SECONDS
+    # Only a keyed hash of the address is kept, and only for the length of the window.
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{client_address}".encode()).hexdigest()[:32]
+    return f"expert-message:address:{digest}", VISITOR_MESSAGE_LIMIT, VISITOR_MESSAGE_WINDOW_SECONDS
+
+
+def _take_from_limit(*, sender, client_address: str) -> None:
+    key, limit, window = _limit_key(sender=sender, client_address=client_address)
+    cache.add(key, 0, timeout=window)  # starts the window only if none is running
+    try:
+        used = cache.incr(key)
+    except ValueError:  # the window expired between add and incr
+        cache.set(key, 1, timeout=window)
+        used = 1
+    if used > limit:
+        raise MessageLimitReached
+
+
+def message_language(expert: Expert) -> str:
+    if expert.user_id and expert.user.preferred_language in LANGUAGE_CODES:
+        return expert.user.preferred_language
+    spoken = [code for code in expert.languages.split(",") if code in LANGUAGE_CODES]
+    for code in ("ru", "kk", "en"):
+        if code in spoken:
+            return code
+    return settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def send_expert_message(
+    *,
+    expert: Expert,
+    sender,
+    sender_name: str,
+    sender_email: str,
+    sender_organisation: str = "",
+    message: str,
+    client_address: str,
+) -> OutboxEmail:
+    """Forward a message to a listed expert's hidden address; the sender's address goes in the body
+    so that the expert can answer directly (or not) without the platform disclosing theirs."""
+    if not expert.is_listed:
+        raise PermissionDenied(_("This expert is not listed."))
+    _take_from_limit(sender=sender, client_address=client_address)
+    return queue_templated_email(
+        to=expert.contact_email,
+        template="organisations/experts/email/message",
+        context={
+            "expert": expert,
+            "sender_name": sender_name.strip(),
+            "sender_email": sender_email.strip(),
+            "sender_organisation": sender_organisation.strip(),
+            "message": message.strip(),
+            "signed_in": sender is not None and sender.is_authenticated,
+            "site_url": settings.SITE_URL,
+        },
+        language=message_language(expert),
+        topic="expert-message",
+    )
+
+
+# --- Personal data -------------------------------------------------------------------------------
+
+
+def export_expert_profile(user) -> dict | None:
+    expert = (
+        Expert.objects.filter(user=user).prefetch_related("fields", "regions").select_related("organisation").first()
+    )
+    if expert is None:
+        return None
+    return {
+        "id": expert.pk,
+        "full_name": expert.full_name,
+        "title": {"kk": expert.title_kk, "ru": expert.title_ru, "en": expert.title_en},
+        "bio": {"kk": expert.bio_kk, "ru": expert.bio_ru, "en": expert.bio_en},
+        "fields": [expertise.code for expertise in expert.fields.all()],
+        "languages": [code for code in expert.languages.split(",") if code],
+        "regions": [region.code for region in expert.regions.all()],
+        "organisation": expert.organisation.bin if expert.organisation else None,
+        "contact_email": expert.contact_email,
+        "listed": expert.is_listed,
+        "consent_given_at": expert.consent_given_at.isoformat(),
+        "created_at": expert.created_at.isoformat(),
+    }
+
+
+@transaction.atomic
+def erase_expert_profile(user) -> None:
+    """A deleted account takes its expert profile with it: the listing exists only by its owner's consent."""
+    for expert in Expert.objects.filter(user=user):
+        _with_reason(expert, "account deleted")
+        expert.delete()
+
+
+def register_expert_extensions() -> None:
+    from kelisim.core import registry
+
+    registry.register_personal_data("expert_profile", export_expert_profile)
+    registry.register_account_eraser("expert_profile", erase_expert_profile)
+    registry.register_profile_section(
+        registry.ProfileSection(
+            key="expert_profile",
+            template_name="organisations/experts/profile_section.html",
+            context=lambda request: {"own_expert": Expert.objects.filter(user=request.user).first()},
+            order=60,
+        )
+    )

@@ -1,0 +1,70 @@
+"""Who may open which page of the expert roster (collected by kelisim/tests/test_access.py)."""
+
+from kelisim.core.tests.access import EVERYONE, OFFICERS, SIGNED_IN, Rule
+
+OWNER_AND_OFFICERS = frozenset({"citizen", "officer", "administrator"})
+
+
+def extend_world(world):
+    """An unlisted profile that belongs to the citizen: visible to them and to officers only."""
+    from kelisim.organisations.models import Expert, ExpertiseField
+
+    world.unlisted_expert = Expert.objects.create(
+        user=world.users["citizen"],
+        full_name="Unlisted Citizen Expert",
+        languages="ru",
+        contact_email="citizen-expert@world.test",
+        is_listed=False,
+    )
+    world.unlisted_expert.fields.set(ExpertiseField.objects.filter(code="theology"))
+
+
+ACCESS_RULES = [
+    Rule("organisations:expert_list", allowed=EVERYONE),
+    Rule("organisations:expert_list", allowed=EVERYONE, query="q=world&language=ru&region=KZ-71", note="filtered"),
+    Rule("organisations:expert_detail", kwargs=lambda world: {"pk": world.expert.pk}, allowed=EVERYONE),
+    Rule(
+        "organisations:expert_detail",
+        kwargs=lambda world: {"pk": world.unlisted_expert.pk},
+        allowed=OWNER_AND_OFFICERS,
+        note="unlisted",
+    ),
+    Rule("organisations:expert_message", kwargs=lambda world: {"pk": world.expert.pk}, allowed=EVERYONE),
+    Rule(
+        "organisations:expert_message",
+        method="POST",
+        kwargs=lambda world: {"pk": world.expert.pk},
+        data=lambda world: {"name": "Aigerim", "email": "aigerim@example.kz", "message": "Could you lecture in May?"},
+        allowed=EVERYONE,
+    ),
+    Rule(
+        "organisations:expert_message",
+        kwargs=lambda world: {"pk": world.unlisted_expert.pk},
+        allowed=frozenset(),
+        note="unlisted: nobody can write",
+    ),
+    Rule("organisations:expert_join", allowed=SIGNED_IN),
+    Rule("organisations:expert_add", allowed=OFFICERS),
+    Rule("organisations:expert_edit", kwargs=lambda world: {"pk": world.expert.pk}, allowed=OFFICERS),
+    Rule(
+        "organisations:expert_edit",
+        kwargs=lambda world: {"pk": world.unlisted_expert.pk},
+        allowed=OWNER_AND_OFFICERS,
+        note="own profile",
+    ),
+    Rule(
+        "organisations:expert_listing",
+        method="POST",
+        kwargs=lambda world: {"pk": world.expert.pk},
+        data=lambda world: {"listed": "0"},
+        allowed=OFFICERS,
+    ),
+    Rule(
+        "organisations:expert_listing",
+        method="POST",
+        kwargs=lambda world: {"pk": world.unlisted_expert.pk},
+        data=lambda world: {"listed": "1"},
+        allowed=OWNER_AND_OFFICERS,
+        note="own profile",
+    ),
+]
