@@ -8,9 +8,13 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
-        from kelisim.core import registry
-        from kelisim.organisations.models import Expert, Organisation
+        from kelisim.core import registry, search
+        from kelisim.organisations import selectors, services
+        from kelisim.organisations.expert_services import register_expert_extensions
+        from kelisim.organisations.models import ORGANISATION_SEARCH, Expert, Organisation
 
+        search.register(ORGANISATION_SEARCH)
+        register_expert_extensions()
         registry.register_navigation(registry.NavigationEntry("organisations:list", _("Organisations"), order=70))
         registry.register_home_figure(
             registry.HomeFigure(
@@ -29,3 +33,13 @@ class OrganisationsConfig(AppConfig):
                 order=75,
             )
         )
+        registry.register_profile_section(
+            registry.ProfileSection(
+                key="organisations",
+                template_name="organisations/profile_section.html",
+                context=selectors.profile_section_context,
+                order=30,
+            )
+        )
+        registry.register_personal_data("organisation_memberships", selectors.export_memberships)
+        registry.register_account_eraser("organisation_memberships", services.erase_memberships)

@@ -7,7 +7,24 @@ from simple_history.models import HistoricalRecords
 
 from kelisim.core.i18n import ContentLanguage, Localized
 from kelisim.core.models import Region, Strand
+from kelisim.core.search import SearchIndex
 from kelisim.organisations.validators import validate_bin
+
+# Names in three languages and the BIN weigh most; descriptions count too. Created by migration
+# 0002 (FTS5 on SQLite, a GIN index on PostgreSQL); kept in step by kelisim.core.search.
+ORGANISATION_SEARCH = SearchIndex(
+    name="organisations_organisation_search",
+    table="organisations_organisation",
+    columns=(
+        ("name_kk", "A"),
+        ("name_ru", "A"),
+        ("name_en", "A"),
+        ("bin", "A"),
+        ("description_kk", "C"),
+        ("description_ru", "C"),
+        ("description_en", "C"),
+    ),
+)
 
 
 class LanguageSet(models.CharField):
@@ -123,8 +140,24 @@ class Organisation(models.Model):
         return self.verification_status == self.Verification.VERIFIED
 
     @property
+    def verification_badge_class(self) -> str:
+        return {
+            self.Verification.VERIFIED: "badge-ok",
+            self.Verification.REJECTED: "badge-danger",
+            self.Verification.EXCLUDED: "badge-danger",
+        }.get(self.verification_status, "badge-warn")
+
+    @property
     def working_language_list(self) -> list[str]:
         return language_labels(self.working_languages)
+
+
+# An officer may move an organisation between any two verification states, always with a reason;
+# the table is explicit so that a later rule (say, "excluded is final") is a one-line change.
+VERIFICATION_TRANSITIONS = {
+    state: {other for other in Organisation.Verification.values if other != state}
+    for state in Organisation.Verification.values
+}
 
 
 class Membership(models.Model):
@@ -162,9 +195,21 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
 
+    def can_become(self, status: str) -> bool:
+        return status in MEMBERSHIP_TRANSITIONS[self.status]
+
     @property
     def is_active_admin(self) -> bool:
         return self.status == self.Status.ACTIVE and self.role == self.Role.ADMIN
+
+
+# Asked -> approved or declined; a declined person may ask again. Leaving or being removed deletes
+# the membership (its history keeps who removed it and why).
+MEMBERSHIP_TRANSITIONS = {
+    Membership.Status.PENDING: {Membership.Status.ACTIVE, Membership.Status.DECLINED},
+    Membership.Status.DECLINED: {Membership.Status.PENDING},
+    Membership.Status.ACTIVE: set(),
+}
 
 
 class ExpertiseField(models.Model):
@@ -260,9 +305,19 @@ class ImportJob(models.Model):
     source = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
+
+    class Stage(models.TextChoices):
+        WAITING = "waiting", _("Waiting for a worker")
+        READING = "reading", _("Reading the file")
+        CHECKING = "checking", _("Checking rows")
+        SAVING = "saving", _("Saving")
+        FINISHED = "finished", _("Finished")
+
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.WAITING)
     total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0, help_text="Rows checked so far.")
+    saved_rows = models.PositiveIntegerField(default=0, help_text="Rows written so far.")
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
@@ -279,7 +334,16 @@ class ImportJob(models.Model):
         return f"{self.original_name} ({self.get_status_display()})"
 
     @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
     def progress_percent(self) -> int:
+        """Checking is the first half of the work, saving the second."""
+        if not self.is_running:
+            return 100
         if not self.total_rows:
-            return 0 if self.status in {self.Status.QUEUED, self.Status.RUNNING} else 100
-        return min(100, round(100 * self.processed_rows / self.total_rows))
+            return 0
+        checked = min(1.0, self.processed_rows / self.total_rows)
+        saved = min(1.0, self.saved_rows / self.total_rows)
+        return min(99, round(50 * checked + 50 * saved))

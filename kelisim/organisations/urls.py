@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from kelisim.organisations import expert_urls, views
 
@@ -6,6 +6,20 @@ app_name = "organisations"
 
 urlpatterns = [
     path("", views.organisation_list, name="list"),
+    path("export.csv", views.organisation_export, name="export"),
+    path("register/", views.organisation_register, name="register"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
+    path("<int:pk>/edit/", views.organisation_edit, name="edit"),
+    path("<int:pk>/join/", views.membership_request, name="join"),
+    path("<int:pk>/leave/", views.membership_leave, name="leave"),
+    path("<int:pk>/members/", views.member_list, name="members"),
+    path("<int:pk>/members/<int:membership_pk>/decide/", views.membership_decide, name="membership_decide"),
+    path("<int:pk>/members/<int:membership_pk>/role/", views.membership_role, name="membership_role"),
+    path("<int:pk>/members/<int:membership_pk>/remove/", views.membership_remove, name="membership_remove"),
+    path("<int:pk>/verification/", views.organisation_verify, name="verify"),
+    path("<int:pk>/history/", views.organisation_history, name="history"),
+    path("imports/", views.import_upload, name="import_upload"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    re_path(r"^imports/template\.(?P<file_format>csv|xlsx)$", views.import_template, name="import_template"),
     *expert_urls.urlpatterns,
 ]

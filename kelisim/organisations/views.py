@@ -1,13 +1,389 @@
-from django.shortcuts import get_object_or_404, render
+import csv
 
-from kelisim.organisations.models import Organisation
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kelisim.core.models import Region, Strand
+from kelisim.organisations import importing, selectors, services
+from kelisim.organisations.forms import (
+    ImportForm,
+    MemberRoleForm,
+    OrganisationProfileForm,
+    OrganisationRegistrationForm,
+    OrganisationSearchForm,
+    VerificationForm,
+)
+from kelisim.organisations.models import ImportJob, Membership, Organisation
+
+PAGE_SIZE = 25
+EXPORT_COLUMNS = [
+    "bin",
+    "name_kk",
+    "name_ru",
+    "name_en",
+    "legal_form",
+    "region",
+    "registration_date",
+    "address",
+    "strands",
+    "working_languages",
+    "public_email",
+    "public_phone",
+    "website",
+    "description_kk",
+    "description_ru",
+    "description_en",
+    "verification_status",
+]
 
 
+def _require_officer(request) -> None:
+    if not request.user.is_authenticated or not request.user.is_officer:
+        raise PermissionDenied(_("Only programme officers can do this."))
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Public pages ------------------------------------------------------------------------------
+
+
+@require_GET
 def organisation_list(request):
-    organisations = Organisation.objects.select_related("region")[:50]
-    return render(request, "organisations/list.html", {"organisations": organisations})
+    form = OrganisationSearchForm(request.GET or None)
+    filters = form.filters()
+    paginator = Paginator(selectors.organisation_list(filters), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "organisations": page.object_list,
+        "filters": filters,
+        "export_query": request.GET.urlencode(),
+    }
+    if request.htmx and request.htmx.target == "organisation-results":
+        return render(request, "organisations/_results.html", context)
+    return render(request, "organisations/list.html", context)
 
 
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _export_row(organisation: Organisation) -> list:
+    return [
+        organisation.bin,
+        organisation.name_kk,
+        organisation.name_ru,
+        organisation.name_en,
+        organisation.legal_form,
+        organisation.region.code,
+        organisation.registration_date.isoformat() if organisation.registration_date else "",
+        organisation.address,
+        ";".join(strand.code for strand in organisation.focus_strands.all()),
+        organisation.working_languages.replace(",", ";"),
+        organisation.public_email,
+        organisation.public_phone,
+        organisation.website,
+        organisation.description_kk,
+        organisation.description_ru,
+        organisation.description_en,
+        organisation.verification_status,
+    ]
+
+
+@require_GET
+def organisation_export(request):
+    """The filtered list as CSV, public columns only, streamed so 23,000 rows never sit in memory."""
+    filters = OrganisationSearchForm(request.GET or None).filters()
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
+        for organisation in selectors.export_rows(filters):
+            yield writer.writerow(_export_row(organisation))
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="organisations-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@require_GET
 def organisation_detail(request, pk):
-    organisation = get_object_or_404(Organisation.objects.select_related("region"), pk=pk)
-    return render(request, "organisations/detail.html", {"organisation": organisation})
+    try:
+        organisation = selectors.organisation_detail(pk)
+    except Organisation.DoesNotExist as error:
+        raise Http404 from error
+    membership = selectors.membership_of(request.user, organisation)
+    can_manage = request.user.is_authenticated and (
+        request.user.is_officer or (membership is not None and membership.is_active_admin)
+    )
+    if organisation.verification_status == Organisation.Verification.EXCLUDED and not can_manage:
+        raise Http404
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "can_manage": can_manage,
+            "show_private": can_manage,
+            "is_officer": request.user.is_authenticated and request.user.is_officer,
+        },
+    )
+
+
+# --- Registering and keeping a profile ---------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_register(request):
+    form = OrganisationRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.register_organisation(
+                actor=request.user, data=form.profile_data(), strands=list(form.cleaned_data["focus_strands"])
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The organisation is registered. You are its admin; an officer will verify it.")
+            )
+            return redirect(organisation)
+    return render(request, "organisations/register.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not selectors.can_manage(request.user, organisation):
+        raise PermissionDenied
+    form = OrganisationProfileForm(
+        request.POST or None, instance=organisation, initial={"focus_strands": organisation.focus_strands.all()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(
+                actor=request.user,
+                organisation=organisation,
+                data=form.profile_data(),
+                strands=list(form.cleaned_data["focus_strands"]),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The profile is saved."))
+            return redirect(organisation)
+    return render(request, "organisations/edit.html", {"form": form, "organisation": organisation})
+
+
+# --- Members -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def membership_request(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    try:
+        services.request_membership(actor=request.user, organisation=organisation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your request is sent. An admin of the organisation will decide."))
+    return redirect(organisation)
+
+
+@login_required
+@require_POST
+def membership_leave(request, pk):
+    membership = get_object_or_404(Membership, organisation_id=pk, user=request.user)
+    try:
+        services.remove_member(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You left the organisation."))
+    return redirect("organisations:detail", pk=pk)
+
+
+@login_required
+@require_GET
+def member_list(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not selectors.can_manage(request.user, organisation):
+        raise PermissionDenied
+    return render(
+        request,
+        "organisations/members.html",
+        {
+            "organisation": organisation,
+            "memberships": selectors.members(organisation),
+            "role_choices": Membership.Role.choices,
+        },
+    )
+
+
+def _membership_action(request, pk, membership_pk, action, success_message):
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation"), pk=membership_pk, organisation_id=pk
+    )
+    try:
+        action(membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success_message)
+    return redirect("organisations:members", pk=pk)
+
+
+@login_required
+@require_POST
+def membership_decide(request, pk, membership_pk):
+    approve = request.POST.get("decision") == "approve"
+    return _membership_action(
+        request,
+        pk,
+        membership_pk,
+        lambda membership: services.decide_membership(actor=request.user, membership=membership, approve=approve),
+        _("The request is approved.") if approve else _("The request is declined."),
+    )
+
+
+@login_required
+@require_POST
+def membership_role(request, pk, membership_pk):
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a role."))
+        return redirect("organisations:members", pk=pk)
+    return _membership_action(
+        request,
+        pk,
+        membership_pk,
+        lambda membership: services.change_member_role(
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
+        ),
+        _("The role is changed."),
+    )
+
+
+@login_required
+@require_POST
+def membership_remove(request, pk, membership_pk):
+    return _membership_action(
+        request,
+        pk,
+        membership_pk,
+        lambda membership: services.remove_member(actor=request.user, membership=membership),
+        _("The member is removed."),
+    )
+
+
+# --- Officers ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_verify(request, pk):
+    _require_officer(request)
+    organisation = get_object_or_404(Organisation.objects.select_related("region", "verified_by"), pk=pk)
+    form = VerificationForm(
+        request.POST or None,
+        initial={"status": organisation.verification_status, "note": organisation.verification_note},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_verification(
+                actor=request.user,
+                organisation=organisation,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The verification status is saved."))
+            return redirect(organisation)
+    return render(request, "organisations/verify.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+@require_GET
+def organisation_history(request, pk):
+    _require_officer(request)
+    organisation = get_object_or_404(Organisation, pk=pk)
+    return render(
+        request,
+        "organisations/history.html",
+        {"organisation": organisation, "records": selectors.organisation_history(organisation)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _require_officer(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.start_import(
+                actor=request.user, uploaded_file=form.cleaned_data["source"], mode=form.cleaned_data["mode"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("organisations:import_detail", pk=job.pk)
+    return render(
+        request,
+        "organisations/import_upload.html",
+        {
+            "form": form,
+            "columns": importing.COLUMNS,
+            "legal_forms": Organisation.LegalForm.choices,
+            "regions": Region.objects.all(),
+            "strands": Strand.objects.all(),
+            "recent_jobs": ImportJob.objects.select_related("created_by")[:10],
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_detail(request, pk):
+    _require_officer(request)
+    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+    context = {"job": job}
+    if request.htmx:
+        return render(request, "organisations/_import_status.html", context)
+    return render(request, "organisations/import_detail.html", context)
+
+
+@login_required
+@require_GET
+def import_template(request, file_format):
+    _require_officer(request)
+    if file_format == "csv":
+        response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            importing.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="organisations-template.{file_format}"'
+    return response

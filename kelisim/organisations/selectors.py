@@ -1,0 +1,193 @@
+"""Reads of the NGO registry. Every list fetches related rows in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
+
+from kelisim.core import search
+from kelisim.core.i18n import active_language, fallback_order
+from kelisim.core.models import Region, Strand
+from kelisim.organisations.models import ORGANISATION_SEARCH, Membership, Organisation
+
+
+@dataclass(frozen=True)
+class OrganisationFilters:
+    query: str = ""
+    region: Region | None = None
+    strand: Strand | None = None
+    verified_only: bool = False
+    sort: str = ""
+
+
+SORTS = ("relevance", "name", "-name", "-registration_date", "registration_date")
+
+
+def _localized_name_key():
+    """The name in the reader's language, falling back to the others (never sorts blanks first)."""
+    columns = [NullIf(f"name_{code}", Value("")) for code in fallback_order(active_language())]
+    return Lower(Coalesce(*columns, "bin"))
+
+
+def public_organisations() -> QuerySet[Organisation]:
+    """Every organisation the public may see: excluded ones are kept for the record but not listed."""
+    return Organisation.objects.exclude(verification_status=Organisation.Verification.EXCLUDED)
+
+
+def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
+    organisations = public_organisations()
+    if filters.region is not None:
+        organisations = organisations.filter(region=filters.region)
+    if filters.strand is not None:
+        organisations = organisations.filter(focus_strands=filters.strand)
+    if filters.verified_only:
+        organisations = organisations.filter(verification_status=Organisation.Verification.VERIFIED)
+    organisations = organisations.select_related("region").prefetch_related(
+        Prefetch("focus_strands", queryset=Strand.objects.order_by("sort_order", "code"))
+    )
+    sort = filters.sort if filters.sort in SORTS else ""
+    if filters.query and search.query_terms(filters.query):
+        organisations = search.search(organisations, ORGANISATION_SEARCH, filters.query)
+        if sort in ("", "relevance"):
+            return organisations
+    if sort in ("", "relevance", "name"):
+        return organisations.order_by(_localized_name_key(), "pk")
+    if sort == "-name":
+        return organisations.order_by(_localized_name_key().desc(), "-pk")
+    if sort == "-registration_date":
+        return organisations.order_by("-registration_date", "pk")
+    return organisations.order_by("registration_date", "pk")
+
+
+def export_rows(filters: OrganisationFilters):
+    """The public columns of the filtered list, streamed in chunks (strands prefetched per chunk)."""
+    return organisation_list(filters).iterator(chunk_size=2000)
+
+
+def organisation_detail(pk: int) -> Organisation:
+    """One organisation with its region, strands and active member count (three queries)."""
+    return (
+        Organisation.objects.select_related("region", "verified_by")
+        .prefetch_related(Prefetch("focus_strands", queryset=Strand.objects.order_by("sort_order", "code")))
+        .annotate(members_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)))
+        .get(pk=pk)
+    )
+
+
+def membership_of(user, organisation: Organisation) -> Membership | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+def is_organisation_admin(user, organisation: Organisation) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, organisation=organisation, status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN
+    ).exists()
+
+
+def can_manage(user, organisation: Organisation) -> bool:
+    """NGO admins of this organisation and programme officers keep its profile and members."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_officer or is_organisation_admin(user, organisation)
+
+
+def can_see_private_contacts(user, organisation: Organisation) -> bool:
+    return can_manage(user, organisation)
+
+
+def members(organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user", "decided_by")
+        .order_by("status", "-role", "created_at")
+    )
+
+
+def active_admin_count(organisation: Organisation) -> int:
+    return Membership.objects.filter(
+        organisation=organisation, status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN
+    ).count()
+
+
+def memberships_of_user(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name_ru")
+
+
+def pending_requests_for_admin(user) -> QuerySet[Membership]:
+    """Requests to join the organisations ``user`` administers, oldest first."""
+    administered = Membership.objects.filter(
+        user=user, status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN
+    ).values("organisation_id")
+    return (
+        Membership.objects.filter(organisation_id__in=administered, status=Membership.Status.PENDING)
+        .select_related("user", "organisation")
+        .order_by("created_at")
+    )
+
+
+def profile_section_context(request) -> dict:
+    return {
+        "my_memberships": list(memberships_of_user(request.user)),
+        "requests_to_decide": list(pending_requests_for_admin(request.user)),
+    }
+
+
+def export_memberships(user) -> list[dict]:
+    return [
+        {
+            "organisation": str(membership.organisation),
+            "organisation_bin": membership.organisation.bin,
+            "role": membership.role,
+            "status": membership.status,
+            "asked_on": membership.created_at.isoformat(),
+            "decided_on": membership.decided_at.isoformat() if membership.decided_at else None,
+        }
+        for membership in memberships_of_user(user)
+    ]
+
+
+def organisation_history(organisation: Organisation) -> list[dict]:
+    """Every recorded change to the organisation and its memberships, newest first, with who and why."""
+    records = []
+    organisation_records = list(
+        organisation.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    for position, record in enumerate(organisation_records):
+        # Records are newest first, so the one before each is the next in the list (no extra query).
+        previous = organisation_records[position + 1] if position + 1 < len(organisation_records) else None
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["updated_at"])
+            changes = [(change.field, change.old, change.new) for change in delta.changes]
+        records.append(
+            {
+                "date": record.history_date,
+                "kind": "organisation",
+                "type": record.get_history_type_display(),
+                "user": record.history_user,
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+                "subject": "",
+            }
+        )
+    membership_records = Membership.history.filter(organisation_id=organisation.pk).select_related(
+        "history_user", "user"
+    )
+    for record in membership_records.order_by("-history_date", "-history_id"):
+        records.append(
+            {
+                "date": record.history_date,
+                "kind": "membership",
+                "type": record.get_history_type_display(),
+                "user": record.history_user,
+                "reason": record.history_change_reason or "",
+                "changes": [("role", None, record.get_role_display()), ("status", None, record.get_status_display())],
+                "subject": str(record.user) if record.user_id and record.user else "",
+            }
+        )
+    records.sort(key=lambda entry: entry["date"], reverse=True)
+    return records
