@@ -1,8 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.urls import translate_url
 from django.utils import translation
 
+from kelisim.core.i18n import ContentLanguage
 from kelisim.core.services import queue_email
 
 
@@ -17,6 +19,21 @@ class AccountAdapter(DefaultAccountAdapter):
         login = credentials.get("email", credentials.get("username", "")).lower()
         address = self.get_client_ip(request) if request is not None else "-"
         return f"{login}|{address}"
+
+    def save_user(self, request, user, form, commit=True):
+        """A new account starts in the language its owner signed up in."""
+        language = translation.get_language() or ""
+        if language[:2] in ContentLanguage.values:
+            user.preferred_language = language[:2]
+        return super().save_user(request, user, form, commit=commit)
+
+    def get_login_redirect_url(self, request):
+        """After sign-in, continue in the language the person chose in their profile."""
+        url = super().get_login_redirect_url(request)
+        language = getattr(request.user, "preferred_language", "")
+        if language and url.startswith("/"):
+            return translate_url(url, language)
+        return url
 
     def send_mail(self, template_prefix, email, context):
         """Every account email goes through the outbox and the background worker."""

@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -48,7 +49,7 @@ class StaffSessionPolicyMiddleware:
                 request,
                 _("You were signed out after %(minutes)d minutes without activity.") % {"minutes": idle_limit // 60},
             )
-            return redirect(f"{reverse('account_login')}?next={request.path}")
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
         request.session["staff_last_seen"] = now
         request.session.set_expiry(idle_limit)
 

@@ -1,5 +1,55 @@
-from kelisim.core.tests.access import SIGNED_IN, Rule
+from kelisim.core.tests.access import ADMINISTRATORS, OFFICERS, SIGNED_IN, Rule
+
+
+def extend_world(world):
+    from kelisim.accounts.services import create_api_token
+
+    world.citizen_token = create_api_token(actor=world.users["citizen"], name="world script").token
+
 
 ACCESS_RULES = [
     Rule("accounts:profile", allowed=SIGNED_IN),
+    Rule(
+        "accounts:profile",
+        method="POST",
+        data=lambda world: {"display_name": "Renamed", "preferred_language": "en"},
+        allowed=SIGNED_IN,
+        note="save",
+    ),
+    Rule("accounts:api_tokens", allowed=SIGNED_IN),
+    Rule("accounts:api_tokens", method="POST", data=lambda world: {"name": "new"}, allowed=SIGNED_IN, note="create"),
+    Rule(
+        "accounts:api_token_revoke",
+        method="POST",
+        kwargs=lambda world: {"pk": world.citizen_token.pk},
+        allowed={"citizen"},
+        note="only the owner",
+    ),
+    Rule("accounts:data_export", allowed=SIGNED_IN),
+    Rule("accounts:account_delete", allowed=SIGNED_IN),
+    Rule(
+        "accounts:account_delete",
+        method="POST",
+        data=lambda world: {"password": "world-password-123"},
+        allowed=SIGNED_IN,
+        note="confirmed with the password (the last administrator sees why not)",
+    ),
+    Rule("accounts:users", allowed=ADMINISTRATORS),
+    Rule("accounts:users", query="q=world", allowed=ADMINISTRATORS, note="search"),
+    Rule("accounts:user_roles", kwargs=lambda world: {"pk": world.users["citizen"].pk}, allowed=ADMINISTRATORS),
+    Rule(
+        "accounts:role_grant",
+        method="POST",
+        kwargs=lambda world: {"pk": world.users["citizen"].pk},
+        data=lambda world: {"role": "reviewer", "reason": "access table"},
+        allowed=ADMINISTRATORS,
+    ),
+    Rule(
+        "accounts:role_revoke",
+        method="POST",
+        kwargs=lambda world: {"pk": world.users["reviewer"].pk},
+        data=lambda world: {"revoke-role": "reviewer", "revoke-reason": "access table"},
+        allowed=ADMINISTRATORS,
+    ),
+    Rule("accounts:role_history", allowed=OFFICERS),
 ]
