@@ -1,13 +1,77 @@
+import functools
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.urls import URLPattern, re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kelisim.api.errors import error_payload
-from kelisim.api.routers import core
+from kelisim.api.routers import core, experts, me, organisations
 
-api = NinjaAPI(
+logger = logging.getLogger(__name__)
+
+
+def _method_not_allowed_in_error_format(view):
+    """Ninja answers a wrong method with a bare text 405; give it the API's one error format."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = JsonResponse(error_payload("method_not_allowed", f"Use {allowed} for this address."), status=405)
+            response["Allow"] = allowed
+        return response
+
+    return wrapped
+
+
+def unknown_address(request, unmatched: str = ""):
+    return JsonResponse(error_payload("not_found", "There is nothing at this address of the API."), status=404)
+
+
+unknown_address.csrf_exempt = True
+
+
+def api_root(request):
+    """What a person or tool finds at /api/v1/: where the schema and its documentation are."""
+    from django.urls import reverse
+
+    if request.method not in ("GET", "HEAD"):
+        response = JsonResponse(error_payload("method_not_allowed", "Use GET for this address."), status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    return JsonResponse(
+        {
+            "name": api.title,
+            "version": api.version,
+            "openapi": reverse("api:openapi-json"),
+            "docs": reverse("api:openapi-view"),
+        }
+    )
+
+
+api_root.csrf_exempt = True
+
+
+class KelisimAPI(NinjaAPI):
+    def _get_urls(self):
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                if pattern.name == "api-root":
+                    pattern.callback = api_root
+                else:
+                    pattern.callback = _method_not_allowed_in_error_format(pattern.callback)
+        # Last, so that it only catches what no operation matched (Django would answer with HTML).
+        patterns.append(re_path(r"^(?P<unmatched>.*)$", unknown_address))
+        return patterns
+
+
+api = KelisimAPI(
     title="Kelisim API",
     version="1",
     description="Open data and write access for the programme's participants. "
@@ -75,4 +139,13 @@ def on_http_error(request, exc):
     )
 
 
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc):
+    logger.exception("Unexpected API error on %s %s", request.method, request.path)
+    return api.create_response(request, error_payload("server_error", "Something went wrong on our side."), status=500)
+
+
 api.add_router("/", core.router)
+api.add_router("/", organisations.router)
+api.add_router("/", experts.router)
+api.add_router("/", me.router)
