@@ -94,7 +94,7 @@ def test_the_index_exists_for_this_database_and_is_repaired_when_lost():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(
-                "EXPLAIN SELECT id FROM organisations_organisation WHERE "
+                "EXPLAIN SELECT id FROM organisations_organisation WHERE "  # noqa: S608 - a constant
                 + ORGANISATION_SEARCH.pg_document_sql()
                 + " @@ to_tsquery('simple', 'x:*')"
             )

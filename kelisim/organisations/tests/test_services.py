@@ -1,0 +1,192 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from kelisim.core import registry
+from kelisim.core.models import Region
+from kelisim.core.tests.factories import StrandFactory
+from kelisim.organisations import services
+from kelisim.organisations.models import Membership, Organisation
+from kelisim.organisations.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    officer,
+    valid_bin,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def profile(**overrides):
+    data = {
+        "bin": valid_bin(70_001),
+        "name_ru": "Новое поколение",
+        "legal_form": Organisation.LegalForm.PUBLIC_FOUNDATION,
+        "region": Region.objects.get(code="KZ-75"),
+        "private_email": "director@new.example.kz",
+    }
+    data.update(overrides)
+    return data
+
+
+def admin_of(organisation):
+    return MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
+
+
+# --- Registering and editing -----------------------------------------------------------------
+
+
+def test_registering_makes_the_user_its_admin_and_leaves_it_unverified():
+    user = UserFactory()
+    strand = StrandFactory(code="youth")
+    organisation = services.register_organisation(actor=user, data=profile(), strands=[strand])
+    assert organisation.verification_status == Organisation.Verification.UNVERIFIED
+    assert list(organisation.focus_strands.all()) == [strand]
+    membership = Membership.objects.get(organisation=organisation)
+    assert (membership.user, membership.role, membership.status) == (user, "admin", "active")
+    assert organisation.history.latest().history_user == user
+
+
+def test_a_bin_can_be_registered_only_once():
+    existing = OrganisationFactory()
+    with pytest.raises(ValidationError) as error:
+        services.register_organisation(actor=UserFactory(), data=profile(bin=existing.bin))
+    assert "already registered" in str(error.value)
+
+
+def test_a_bad_check_digit_is_refused():
+    good = valid_bin(70_002)
+    bad = good[:-1] + str((int(good[-1]) + 1) % 10)
+    with pytest.raises(ValidationError) as error:
+        services.register_organisation(actor=UserFactory(), data=profile(bin=bad))
+    assert "check digit" in str(error.value)
+
+
+def test_only_admins_and_officers_edit_the_profile():
+    organisation = OrganisationFactory()
+    member = MembershipFactory(organisation=organisation).user
+    with pytest.raises(PermissionDenied):
+        services.update_organisation(actor=member, organisation=organisation, data={"name_en": "Hijacked"})
+    services.update_organisation(actor=admin_of(organisation), organisation=organisation, data={"name_en": "Renamed"})
+    services.update_organisation(actor=officer(), organisation=organisation, data={"address": "Astana"})
+    organisation.refresh_from_db()
+    assert (organisation.name_en, organisation.address) == ("Renamed", "Astana")
+
+
+# --- Verification --------------------------------------------------------------------------------
+
+
+def test_an_officer_verifies_with_a_note_kept_in_history():
+    organisation = OrganisationFactory()
+    actor = officer()
+    services.set_verification(
+        actor=actor, organisation=organisation, status="verified", note="Registry extract checked"
+    )
+    organisation.refresh_from_db()
+    assert organisation.is_verified and organisation.verified_by == actor
+    record = organisation.history.latest()
+    assert record.history_user == actor
+    assert "Registry extract checked" in record.history_change_reason
+    assert record.verification_note == "Registry extract checked"
+
+
+def test_verification_needs_an_officer_and_a_reason():
+    organisation = OrganisationFactory()
+    with pytest.raises(PermissionDenied):
+        services.set_verification(actor=admin_of(organisation), organisation=organisation, status="verified", note="x")
+    with pytest.raises(ValidationError):
+        services.set_verification(actor=officer(), organisation=organisation, status="rejected", note="  ")
+    with pytest.raises(ValidationError):
+        services.set_verification(actor=officer(), organisation=organisation, status="unverified", note="same")
+
+
+# --- Membership ----------------------------------------------------------------------------------
+
+
+def test_asking_to_join_then_an_admin_approves():
+    organisation = OrganisationFactory()
+    admin = admin_of(organisation)
+    person = UserFactory()
+    membership = services.request_membership(actor=person, organisation=organisation)
+    assert membership.status == Membership.Status.PENDING
+    services.decide_membership(actor=admin, membership=membership, approve=True)
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.ACTIVE and membership.decided_by == admin
+    assert membership.history.latest().history_user == admin
+
+
+def test_asking_twice_is_refused_and_a_declined_person_may_ask_again():
+    organisation = OrganisationFactory()
+    person = UserFactory()
+    membership = services.request_membership(actor=person, organisation=organisation)
+    with pytest.raises(ValidationError):
+        services.request_membership(actor=person, organisation=organisation)
+    services.decide_membership(actor=admin_of(organisation), membership=membership, approve=False)
+    again = services.request_membership(actor=person, organisation=organisation)
+    assert again.pk == membership.pk and again.status == Membership.Status.PENDING
+
+
+def test_a_member_cannot_approve_requests():
+    organisation = OrganisationFactory()
+    member = MembershipFactory(organisation=organisation).user
+    request = services.request_membership(actor=UserFactory(), organisation=organisation)
+    with pytest.raises(PermissionDenied):
+        services.decide_membership(actor=member, membership=request, approve=True)
+
+
+def test_an_admin_of_another_organisation_has_no_say():
+    organisation = OrganisationFactory()
+    outsider = admin_of(OrganisationFactory())
+    membership = MembershipFactory(organisation=organisation)
+    with pytest.raises(PermissionDenied):
+        services.change_member_role(actor=outsider, membership=membership, role="admin")
+    with pytest.raises(PermissionDenied):
+        services.remove_member(actor=outsider, membership=membership)
+
+
+def test_role_changes_are_recorded_with_who_and_why():
+    organisation = OrganisationFactory()
+    admin = admin_of(organisation)
+    membership = MembershipFactory(organisation=organisation)
+    services.change_member_role(actor=admin, membership=membership, role="admin", reason="new director")
+    record = Membership.history.filter(id=membership.pk).latest()
+    assert (record.role, record.history_user, record.history_change_reason) == ("admin", admin, "new director")
+
+
+def test_the_last_admin_can_neither_be_removed_nor_demoted():
+    organisation = OrganisationFactory()
+    admin_membership = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN)
+    with pytest.raises(ValidationError):
+        services.remove_member(actor=admin_membership.user, membership=admin_membership)
+    with pytest.raises(ValidationError):
+        services.change_member_role(actor=admin_membership.user, membership=admin_membership, role="member")
+    second = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN)
+    services.remove_member(actor=second.user, membership=admin_membership)
+    assert not Membership.objects.filter(pk=admin_membership.pk).exists()
+    deleted = Membership.history.filter(id=admin_membership.pk).latest()
+    assert deleted.history_type == "-" and deleted.history_user == second.user
+
+
+def test_a_member_may_leave():
+    membership = MembershipFactory()
+    services.remove_member(actor=membership.user, membership=membership)
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_personal_data_export_and_erasure_cover_memberships():
+    membership = MembershipFactory(role=Membership.Role.ADMIN)
+    exported = registry.personal_data_exporters()["organisation_memberships"](membership.user)
+    assert exported[0]["organisation_bin"] == membership.organisation.bin and exported[0]["role"] == "admin"
+    registry.account_erasers()["organisation_memberships"](membership.user)
+    assert not Membership.objects.filter(user=membership.user).exists()
+
+
+# --- Import ----------------------------------------------------------------------------------------
+
+
+def test_only_officers_start_imports():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("a.csv", b"bin\n")
+    with pytest.raises(PermissionDenied):
+        services.start_import(actor=UserFactory(), uploaded_file=upload, mode="valid_rows")
