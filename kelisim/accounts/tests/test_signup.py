@@ -70,7 +70,7 @@ def test_an_unverified_account_cannot_sign_in_until_it_confirms(client):
 
 @pytest.mark.parametrize(
     ("language", "title"),
-    [("ru", "Войти"), ("en", "Sign In")],
+    [("kk", "Кіру"), ("ru", "Войти"), ("en", "Sign In")],
 )
 def test_the_sign_in_page_uses_the_site_layout_in_each_language(client, language, title):
     response = client.get(_url("account_login", language))
