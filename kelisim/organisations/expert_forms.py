@@ -140,7 +140,7 @@ class ExpertProfileForm(forms.Form):
                 label=_("Organisation"),
                 queryset=linkable,
                 required=False,
-                empty_label=_("None"),
+                empty_label=_("No organisation"),
                 help_text=_("Only organisations you are an active member of."),
             )
         if expert is not None:
