@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import translate_url
@@ -38,7 +42,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Every account email goes through the outbox and the background worker."""
         language = translation.get_language() or "ru"
-        context = {**context, "current_site": context.get("current_site") or self._site()}
+        # The Site row says "example.com" unless someone edits it; emails name the platform and its address.
+        context = {**context, "current_site": self._site()}
         subject = render_to_string(f"{template_prefix}_subject.txt", context, request=self.request).strip()
         subject = self.format_email_subject(" ".join(subject.splitlines()))
         body_text = render_to_string(f"{template_prefix}_message.txt", context, request=self.request).strip()
@@ -48,7 +53,6 @@ class AccountAdapter(DefaultAccountAdapter):
             body_html = ""
         queue_email(to=email, subject=subject, body_text=body_text, body_html=body_html, topic=f"account:{language}")
 
-    def _site(self):
-        from django.contrib.sites.models import Site
-
-        return Site.objects.get_current()
+    @staticmethod
+    def _site():
+        return SimpleNamespace(name="Kelisim", domain=urlsplit(settings.SITE_URL).netloc)

@@ -1,5 +1,6 @@
 import json
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -116,7 +117,10 @@ def account_delete(request):
     user = request.user
     blocked = services.is_last_administrator(user)
     form = DeleteAccountForm(request.POST or None, user=user)
-    if request.method == "POST" and not blocked and form.is_valid():
+    if request.method == "POST" and not ratelimit.consume(request, action="reauthenticate", user=user):
+        # The same budget as allauth's password re-entry, so a borrowed session cannot guess the password.
+        form.add_error(None, _("Too many attempts. Wait a minute and try again."))
+    elif request.method == "POST" and not blocked and form.is_valid():
         try:
             services.delete_account(actor=user, user=user)
         except PermissionDenied as error:

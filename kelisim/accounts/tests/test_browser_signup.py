@@ -8,7 +8,7 @@ from kelisim.core.models import OutboxEmail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "steppe-wind-2017-kelisim"  # noqa: S105 - test fixture
+PASSWORD = "steppe-wind-2017-kelisim"
 
 
 def test_visitor_signs_up_confirms_the_email_and_reads_the_profile_in_kazakh(page, screenshot, live_server):

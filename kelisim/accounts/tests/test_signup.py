@@ -36,6 +36,7 @@ def test_sign_up_confirm_by_the_emailed_link_and_end_up_signed_in(client):
     message = OutboxEmail.objects.get(to="aizhan@example.kz")
     assert message.status == OutboxEmail.Status.SENT  # the task ran after commit
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["aizhan@example.kz"]
+    assert "Kelisim" in message.body_text and "example.com" not in message.body_text
     link = LINK.search(message.body_text).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]
 
@@ -48,6 +49,14 @@ def test_sign_up_confirm_by_the_emailed_link_and_end_up_signed_in(client):
     profile = client.get(response["Location"], follow=True)
     assert profile.wsgi_request.user == user
     assert b"aizhan@example.kz" in profile.content
+
+
+def test_the_verification_email_is_in_the_language_of_the_sign_up_page(client):
+    client.post(_url("account_signup", "kk"), {"email": "kk@example.kz", "password1": PASSWORD, "password2": PASSWORD})
+    message = OutboxEmail.objects.get(to="kk@example.kz")
+    assert message.subject == "[Kelisim] Электрондық пошта мекенжайыңызды растаңыз"
+    assert "/kk/accounts/confirm-email/" in message.body_text
+    assert User.objects.get(email="kk@example.kz").preferred_language == "kk"
 
 
 def test_a_rejected_sign_up_keeps_the_email_and_says_why(client):
@@ -96,3 +105,10 @@ def test_password_reset_mail_goes_through_the_outbox(client):
     assert response.status_code == 302
     message = OutboxEmail.objects.get(to="forgot@example.kz")
     assert "/accounts/password/reset/key/" in message.body_text
+
+
+def test_signing_in_continues_in_the_preferred_language(client):
+    person = UserFactory(preferred_language="kk")
+    response = client.post(_url("account_login", "en"), {"login": person.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == _url("accounts:profile", "kk")

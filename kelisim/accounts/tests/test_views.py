@@ -122,6 +122,14 @@ def test_deleting_needs_the_right_password(client, citizen):
     assert not client.get(_url("core:home")).wsgi_request.user.is_authenticated
 
 
+def test_guessing_the_password_on_the_delete_page_is_rate_limited(client, citizen):
+    for _attempt in range(10):
+        client.post(_url("accounts:account_delete"), {"password": "guess-guess-guess"})
+    response = client.post(_url("accounts:account_delete"), {"password": PASSWORD})
+    assert response.status_code == 200 and "Too many attempts" in response.content.decode()
+    assert User.objects.filter(pk=citizen.pk).exists()
+
+
 def test_the_last_administrator_is_told_why_they_cannot_delete_the_account(client, admin):
     response = client.post(_url("accounts:account_delete"), {"password": PASSWORD})
     assert response.status_code == 200
