@@ -6,3 +6,10 @@ class CommentsConfig(AppConfig):
     name = "kelisim.comments"
     label = "comments"
     verbose_name = _("Comments")
+
+    def ready(self):
+        from kelisim.comments import services
+        from kelisim.core import registry
+
+        registry.register_personal_data("comments", services.export_personal_data)
+        registry.register_account_eraser("comments", services.erase_account_comments)

@@ -6,3 +6,29 @@ class PublicationsConfig(AppConfig):
     name = "kelisim.publications"
     label = "publications"
     verbose_name = _("Publications")
+
+    def ready(self):
+        from kelisim.comments.registry import Commentable, register_commentable
+        from kelisim.core import registry
+        from kelisim.publications.models import Article
+
+        registry.register_navigation(registry.NavigationEntry("publications:list", _("News"), order=20))
+        registry.register_home_figure(
+            registry.HomeFigure(
+                key="articles",
+                label=_("news articles"),
+                value=lambda: Article.objects.public().count(),
+                url_name="publications:list",
+                order=90,
+            )
+        )
+        register_commentable(
+            Commentable(
+                model=Article,
+                title=lambda article: article.title,
+                url=lambda article: article.get_absolute_url(),
+                comments_open=lambda article: article.comments_open,
+                is_public=lambda article: article.is_public,
+                counter_field="comment_count",
+            )
+        )

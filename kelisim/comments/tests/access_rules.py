@@ -1,0 +1,117 @@
+from kelisim.comments.tests.hosts import register_test_host
+from kelisim.core.tests.access import EVERYONE, MODERATORS, Rule
+
+HOST = register_test_host()
+
+
+def extend_world(world):
+    from kelisim.comments.models import AuthorSanction, Comment, WordRule
+    from kelisim.comments.tests.factories import CommentFactory
+
+    target = world.organisation
+    world.comment = CommentFactory(target=target, text="A visitor's published comment.")
+    world.citizen_comment = CommentFactory(
+        target=target, author=world.users["citizen"], author_name="", author_email="", text="The citizen's comment."
+    )
+    world.held_comment = CommentFactory(target=target, status=Comment.Status.PENDING, reason_code="visitor")
+    from kelisim.accounts.models import User
+
+    banned = User.objects.create_user(email="banned@world.test", password="world-password-123")
+    world.sanction = AuthorSanction.objects.create(
+        user=banned, kind="ban", reason="spam", created_by=world.users["moderator"]
+    )
+    world.word_rule = WordRule.objects.create(phrase="casino", kind="banned")
+
+
+def _target(world):
+    return {"target": HOST, "object_id": world.organisation.pk}
+
+
+def _comment_data(world):
+    return {
+        "text": "I would add lectures in schools.",
+        "name": "Visitor",
+        "email": "v@example.kz",
+        "accept_policy": "on",
+    }
+
+
+ACCESS_RULES = [
+    Rule("comments:policy", allowed=EVERYONE),
+    Rule("comments:thread", kwargs=_target, allowed=EVERYONE),
+    Rule("comments:post", kwargs=_target, allowed=EVERYONE, note="form page"),
+    Rule("comments:post", kwargs=_target, method="POST", data=_comment_data, allowed=EVERYONE),
+    Rule("comments:replies", kwargs=lambda world: {"pk": world.comment.pk}, allowed=EVERYONE),
+    Rule("comments:edit", kwargs=lambda world: {"pk": world.citizen_comment.pk}, allowed={"citizen"}, note="author"),
+    Rule(
+        "comments:edit",
+        kwargs=lambda world: {"pk": world.citizen_comment.pk},
+        method="POST",
+        data=lambda world: {"text": "The citizen's comment, corrected."},
+        allowed={"citizen"},
+        note="author",
+    ),
+    Rule("comments:delete", kwargs=lambda world: {"pk": world.citizen_comment.pk}, allowed={"citizen"}, note="author"),
+    Rule(
+        "comments:delete",
+        kwargs=lambda world: {"pk": world.citizen_comment.pk},
+        method="POST",
+        data=lambda world: {"confirm": "1"},
+        allowed={"citizen"},
+        note="author",
+    ),
+    Rule("comments:report", kwargs=lambda world: {"pk": world.comment.pk}, allowed=EVERYONE),
+    Rule(
+        "comments:report",
+        kwargs=lambda world: {"pk": world.comment.pk},
+        method="POST",
+        data=lambda world: {"reason": "spam"},
+        allowed=EVERYONE,
+    ),
+    Rule("comments:queue", allowed=MODERATORS),
+    Rule("comments:queue", query="status=unreviewed&language=en", allowed=MODERATORS, note="filtered"),
+    Rule(
+        "comments:bulk",
+        method="POST",
+        data=lambda world: {"comments": [world.held_comment.pk], "decision": "approve", "reason": "fits_policy"},
+        allowed=MODERATORS,
+    ),
+    Rule("comments:moderate", kwargs=lambda world: {"pk": world.held_comment.pk}, allowed=MODERATORS),
+    Rule(
+        "comments:moderate",
+        kwargs=lambda world: {"pk": world.held_comment.pk},
+        method="POST",
+        data=lambda world: {"decision": "reject", "reason": "spam", "note": ""},
+        allowed=MODERATORS,
+    ),
+    Rule("comments:sanction", kwargs=lambda world: {"user_id": world.users["citizen"].pk}, allowed=MODERATORS),
+    Rule(
+        "comments:sanction",
+        kwargs=lambda world: {"user_id": world.users["citizen"].pk},
+        method="POST",
+        data=lambda world: {"kind": "suspension", "reason": "abuse", "days": "7", "note": "Please keep it civil."},
+        allowed=MODERATORS,
+    ),
+    Rule("comments:sanctions", allowed=MODERATORS),
+    Rule(
+        "comments:lift_sanction",
+        kwargs=lambda world: {"pk": world.sanction.pk},
+        method="POST",
+        data=lambda world: {"reason": "appeal"},
+        allowed=MODERATORS,
+    ),
+    Rule("comments:words", allowed=MODERATORS),
+    Rule(
+        "comments:words",
+        method="POST",
+        data=lambda world: {"phrase": "lottery", "kind": "suspect", "language": ""},
+        allowed=MODERATORS,
+    ),
+    Rule(
+        "comments:delete_word",
+        kwargs=lambda world: {"pk": world.word_rule.pk},
+        method="POST",
+        data=lambda world: {"confirm": "1"},
+        allowed=MODERATORS,
+    ),
+]

@@ -1,0 +1,206 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kelisim.comments.visitors import address_hash, browser_hash, hit_rate_limit, remember_browser
+from kelisim.core.i18n import active_language
+from kelisim.publications import selectors, services
+from kelisim.publications.forms import ArticleFilterForm, ArticleForm, ReactionForm, StatusForm
+from kelisim.publications.models import Article
+from kelisim.publications.sitemaps import SITEMAPS
+
+VISITOR_REACTIONS_PER_MINUTE = 10
+
+
+def officer_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_officer:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def article_list(request):
+    filters = ArticleFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    language = criteria.get("language") or active_language()
+    articles = selectors.public_articles(
+        language="" if language == "all" else language,
+        q=criteria.get("q", ""),
+        tag=criteria["tag"].slug if criteria.get("tag") else "",
+        strand=criteria["strand"].code if criteria.get("strand") else "",
+    )
+    page = Paginator(articles, selectors.LIST_PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    return render(request, "publications/list.html", {"filters": filters, "page": page})
+
+
+def _reaction_context(request, article) -> dict:
+    mine = selectors.own_reaction(
+        article,
+        user=request.user,
+        browser="" if request.user.is_authenticated else browser_hash(request),
+    )
+    return {"article": article, "my_reaction": mine, "counts": selectors.reaction_counts(article) if mine else None}
+
+
+def article_detail(request, slug: str):
+    preview = request.user.is_authenticated and request.user.is_officer
+    article = selectors.article_for_page(slug, include_unpublished=preview)
+    if article is None:
+        raise Http404
+    context = {
+        "article": article,
+        "translations": selectors.translations_of(article),
+        "preview": not article.is_public,
+        **_reaction_context(request, article),
+    }
+    return render(request, "publications/detail.html", context)
+
+
+@require_POST
+def react(request, slug: str):
+    article = selectors.article_for_page(slug)
+    if article is None:
+        raise Http404
+    form = ReactionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Answer yes or no."))
+    else:
+        who = f"user:{request.user.pk}" if request.user.is_authenticated else f"address:{address_hash(request)}"
+        if hit_rate_limit(f"publications:react:{who}", VISITOR_REACTIONS_PER_MINUTE):
+            messages.error(request, _("Too many answers in a minute. Please wait and try again."))
+        else:
+            services.react(
+                article=article,
+                value=form.cleaned_data["value"],
+                user=request.user,
+                browser="" if request.user.is_authenticated else browser_hash(request),
+            )
+            if not request.htmx:
+                messages.success(request, _("Thank you for your answer."))
+    if request.htmx:
+        response = render(request, "publications/includes/reactions.html", _reaction_context(request, article))
+    else:
+        response = HttpResponseRedirect(f"{article.get_absolute_url()}#reactions")
+    return remember_browser(request, response)
+
+
+def sitemap(request):
+    return sitemap_view(request, sitemaps=SITEMAPS)
+
+
+# --- officers --------------------------------------------------------------------------------------
+
+
+@officer_required
+def manage(request):
+    articles = Article.objects.select_related("strand").order_by("-updated_at")
+    status = request.GET.get("status", "")
+    if status in Article.Status.values:
+        articles = articles.filter(status=status)
+    page = Paginator(articles, 30).get_page(request.GET.get("page") or 1)
+    return render(
+        request, "publications/manage.html", {"page": page, "statuses": Article.Status.choices, "status": status}
+    )
+
+
+def _save_article(request, form, *, article=None, translation_of=None):
+    data = dict(form.cleaned_data)
+    tags, organisations = data.pop("tags"), data.pop("organisations")
+    if data.get("cover_image") is None:
+        data.pop("cover_image")  # no new file: keep the one there is
+    elif data.get("cover_image") is False:
+        data["cover_image"] = ""
+    try:
+        if article is None:
+            return services.create_article(
+                actor=request.user, tags=tags, organisations=organisations, translation_of=translation_of, **data
+            )
+        return services.update_article(
+            actor=request.user, article=article, tags=tags, organisations=organisations, **data
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@officer_required
+def create(request):
+    translation_of = None
+    if request.GET.get("translation_of", "").isdigit():
+        translation_of = get_object_or_404(Article, pk=request.GET["translation_of"])
+    form = ArticleForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        article = _save_article(request, form, translation_of=translation_of)
+        if article is not None:
+            messages.success(request, _("Draft saved."))
+            return redirect("publications:edit", pk=article.pk)
+    return render(
+        request,
+        "publications/edit.html",
+        {"form": form, "article": None, "translation_of": translation_of},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@officer_required
+def edit(request, pk: int):
+    article = get_object_or_404(Article, pk=pk)
+    form = ArticleForm(request.POST or None, request.FILES or None, instance=article)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_article(request, form, article=article)
+        if saved is not None:
+            messages.success(request, _("Article saved."))
+            return redirect("publications:edit", pk=article.pk)
+    article.refresh_from_db()
+    return render(
+        request,
+        "publications/edit.html",
+        {
+            "form": form,
+            "article": article,
+            "status_form": StatusForm(),
+            "allowed_statuses": [(s, Article.Status(s).label) for s in Article.TRANSITIONS[article.status]],
+            "history": article.history.select_related("history_user").order_by("-history_date")[:20],
+            "translations": Article.objects.filter(translation_group=article.translation_group).exclude(pk=article.pk),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@officer_required
+def change_status(request, pk: int):
+    article = get_object_or_404(Article, pk=pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_status(
+                actor=request.user,
+                article=article,
+                status=form.cleaned_data["status"],
+                publish_at=form.cleaned_data["publish_at"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Status changed."))
+    else:
+        messages.error(request, _("Choose a status."))
+    return redirect("publications:edit", pk=article.pk)
