@@ -4,6 +4,7 @@ from ninja.pagination import paginate
 
 from kelisim.api.errors import Error
 from kelisim.api.pagination import Page
+from kelisim.api.types import Text
 from kelisim.core.models import Region, Strand
 
 router = Router(tags=["reference data"])
@@ -34,7 +35,7 @@ def list_regions(request):
 
 
 @router.get("/regions/{code}", response={200: RegionOut, 404: Error}, summary="One region by its ISO 3166-2 code")
-def get_region(request, code: str):
+def get_region(request, code: Text):
     return get_object_or_404(Region, code=code)
 
 
@@ -45,5 +46,5 @@ def list_strands(request):
 
 
 @router.get("/strands/{code}", response={200: StrandOut, 404: Error}, summary="One programme strand by its code")
-def get_strand(request, code: str):
+def get_strand(request, code: Text):
     return get_object_or_404(Strand, code=code)

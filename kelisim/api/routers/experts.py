@@ -6,6 +6,7 @@ from ninja.pagination import paginate
 
 from kelisim.api.errors import Error
 from kelisim.api.pagination import Page
+from kelisim.api.types import Text
 from kelisim.core.i18n import ContentLanguage
 from kelisim.core.models import Region
 from kelisim.organisations import expert_selectors
@@ -49,10 +50,10 @@ class ExpertOut(Schema):
 
 
 class ExpertFilters(Schema):
-    q: str = Field("", max_length=200, description="Words in the name, title, description or fields.")
-    field: str = Field("", max_length=40, description="Field of expertise code, e.g. theology.")
+    q: Text = Field("", max_length=200, description="Words in the name, title, description or fields.")
+    field: Text = Field("", max_length=40, description="Field of expertise code, e.g. theology.")
     language: ContentLanguage | None = Field(None, description="A language the expert lectures in.")
-    region: str = Field("", max_length=8, description="Region code the expert travels to.")
+    region: Text = Field("", max_length=8, description="Region code the expert travels to.")
     organisation: int | None = Field(None, ge=1, le=2**62, description="Organisation id.")
 
 

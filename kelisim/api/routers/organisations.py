@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 
 from kelisim.api.errors import Error
 from kelisim.api.pagination import Page
+from kelisim.api.types import Text
 from kelisim.core.models import Region, Strand
 from kelisim.organisations import selectors
 from kelisim.organisations.models import Organisation, language_codes
@@ -50,9 +51,9 @@ class OrganisationOut(Schema):
 
 
 class OrganisationFilters(Schema):
-    q: str = Field("", max_length=200, description="Words in the name, BIN or description.")
-    region: str = Field("", max_length=8, description="Region code, e.g. KZ-71.")
-    strand: str = Field("", max_length=40, description="Strand code, e.g. youth.")
+    q: Text = Field("", max_length=200, description="Words in the name, BIN or description.")
+    region: Text = Field("", max_length=8, description="Region code, e.g. KZ-71.")
+    strand: Text = Field("", max_length=40, description="Strand code, e.g. youth.")
     verified: bool | None = Field(None, description="true: verified organisations only.")
 
 
@@ -105,5 +106,5 @@ def get_organisation(request, organisation_id: int):
     response={200: OrganisationOut, 404: Error},
     summary="One organisation by its Business Identification Number",
 )
-def get_organisation_by_bin(request, bin: str):
+def get_organisation_by_bin(request, bin: Text):
     return _public_organisation(bin=bin)

@@ -85,3 +85,18 @@ def test_pages_split_the_list_without_gaps_or_repeats(client):
 def test_the_largest_page_size_is_accepted(client):
     body = client.get("/api/v1/regions", {"page_size": settings.KELISIM_API_MAX_PAGE_SIZE}).json()
     assert len(body["items"]) == body["count"] == 20
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/experts?q=a%00b",
+        "/api/v1/experts?region=KZ%00",
+        "/api/v1/organisations?q=%00",
+        "/api/v1/organisations/by-bin/12%00",
+        "/api/v1/regions/KZ-71%00",
+        "/api/v1/strands/youth%00",
+    ],
+)
+def test_a_nul_character_is_refused_as_invalid_input(client, url):
+    assert_error(client.get(url), 422, "invalid")

@@ -9,6 +9,8 @@ import contextlib
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -35,7 +37,19 @@ OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
 
 @pytest.fixture
-def small_registry():
+def connection_kept_open():
+    """Requests go straight to the WSGI handler, whose request signals would close the database
+    connection (and so end the test's transaction on PostgreSQL); Django's test client avoids
+    this the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def small_registry(connection_kept_open):
     youth = StrandFactory(code="youth", name_en="Youth")
     prisons = StrandFactory(code="prisons", name_en="Prisons")
     verified = OrganisationFactory(

@@ -356,3 +356,10 @@ def test_an_officer_edits_any_profile(officer_client):
 def test_citizens_cannot_add_experts(client):
     client.force_login(UserFactory())
     assert client.get(reverse("organisations:expert_add")).status_code == 403
+
+
+def test_a_nul_character_in_the_filters_is_ignored_rather_than_failing(client):
+    ExpertFactory(full_name="Anyone")
+    response = client.get(LIST_URL + "?q=a%00&field=x%00&region=KZ%00&organisation=%00&language=%00")
+    assert response.status_code == 200
+    assert names(response) == ["Anyone"]
