@@ -6,3 +6,24 @@ class ConsultationsConfig(AppConfig):
     name = "kelisim.consultations"
     label = "consultations"
     verbose_name = _("Consultations")
+
+    def ready(self):
+        from kelisim.consultations import services
+        from kelisim.consultations.models import Suggestion
+        from kelisim.consultations.search import SUGGESTION_SEARCH
+        from kelisim.core import registry, search
+
+        search.register(SUGGESTION_SEARCH)
+
+        registry.register_navigation(registry.NavigationEntry("consultations:index", _("Consultation"), order=20))
+        registry.register_home_figure(
+            registry.HomeFigure(
+                key="suggestions",
+                label=_("suggestions on the draft programme"),
+                value=Suggestion.objects.count,
+                url_name="consultations:list",
+                order=20,
+            )
+        )
+        registry.register_personal_data("suggestions", services.export_personal_data)
+        registry.register_account_eraser("suggestions", services.anonymise_author)

@@ -1,0 +1,287 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kelisim.accounts.models import Role, User
+from kelisim.consultations.models import (
+    ANSWERED_STATUSES,
+    TEXT_MAX_LENGTH,
+    TEXT_MIN_LENGTH,
+    DocumentVersion,
+    Section,
+    Status,
+)
+from kelisim.consultations.selectors import SORTS
+from kelisim.consultations.text import normalise_text
+from kelisim.core.i18n import ContentLanguage
+from kelisim.core.models import Region, Strand
+
+
+class SuggestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your suggestion"),
+        widget=forms.Textarea(attrs={"rows": 8, "data-counter-max": TEXT_MAX_LENGTH}),
+        strip=False,
+        help_text=_("Between %(min)d and %(max)d characters.") % {"min": TEXT_MIN_LENGTH, "max": TEXT_MAX_LENGTH},
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    strand = forms.ModelChoiceField(
+        label=_("Strand"), queryset=Strand.objects.all(), required=False, empty_label=_("— not sure —")
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("— whole country —")
+    )
+    language = forms.ChoiceField(
+        label=_("Language of your text"),
+        choices=[("", _("Detect automatically")), *ContentLanguage.choices],
+        required=False,
+    )
+    anonymous = forms.BooleanField(label=_("Send without my name"), required=False)
+    contact_email = forms.EmailField(
+        label=_("Email for the answer (optional)"),
+        required=False,
+        help_text=_("We send one confirmation link and, later, the answer. The address is never published."),
+    )
+    # A field people never see; software that fills every field gives itself away.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def __init__(self, *args, user=None, version: DocumentVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        signed_in = user is not None and user.is_authenticated
+        if signed_in:
+            del self.fields["contact_email"]
+            if not version.allow_anonymous:
+                del self.fields["anonymous"]
+        else:
+            del self.fields["anonymous"]
+
+    def clean_text(self):
+        text = normalise_text(self.cleaned_data.get("text", ""))
+        if len(text) < TEXT_MIN_LENGTH:
+            raise ValidationError(
+                _("Please write at least %(min)d characters (you wrote %(count)d).")
+                % {"min": TEXT_MIN_LENGTH, "count": len(text)}
+            )
+        if len(text) > TEXT_MAX_LENGTH:
+            raise ValidationError(
+                _("Please shorten your suggestion to %(max)d characters (it has %(count)d).")
+                % {"max": TEXT_MAX_LENGTH, "count": len(text)}
+            )
+        return text
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("Your suggestion could not be accepted. Please try again."))
+        return ""
+
+
+class SuggestionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    version = forms.ModelChoiceField(
+        label=_("Document"),
+        queryset=DocumentVersion.objects.filter(is_published=True).select_related("document"),
+        required=False,
+        empty_label=_("All documents"),
+    )
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=Section.objects.none(), required=False, empty_label=_("All sections")
+    )
+    strand = forms.ModelChoiceField(
+        label=_("Strand"), queryset=Strand.objects.all(), required=False, empty_label=_("All strands")
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses")), *Status.choices], required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", _("All languages")), *ContentLanguage.choices], required=False
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("All regions")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[
+            ("", _("Best match (when searching), else newest")),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("support", _("Most supported")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        version_id = self.data.get("version")
+        if version_id and str(version_id).isdigit():
+            self.fields["section"].queryset = Section.objects.filter(version_id=version_id)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"sort": "newest"}
+        data = dict(self.cleaned_data)
+        if data.get("sort") not in SORTS:
+            # With a search, the best matches come first unless another order is asked for.
+            data["sort"] = "" if data.get("q") else "newest"
+        return data
+
+
+class TriageFilterForm(SuggestionFilterForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("open", _("Waiting for an answer")), ("", _("All statuses")), *Status.choices],
+        required=False,
+    )
+    assigned = forms.ChoiceField(
+        label=_("Assigned"),
+        choices=[("", _("Anyone")), ("me", _("To me")), ("none", _("Not assigned"))],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[("oldest", _("Waiting longest")), ("newest", _("Newest first")), ("support", _("Most supported"))],
+        required=False,
+    )
+
+    def filters(self, user=None) -> dict:
+        data = super().filters()
+        status = self.data.get("status", "open")
+        if status == "open":
+            data["status"] = [Status.RECEIVED, Status.UNDER_REVIEW]
+        if data.get("assigned") == "me":
+            data["assigned_to"] = user
+        elif data.get("assigned") == "none":
+            data["unassigned"] = True
+        if not self.data.get("sort"):
+            data["sort"] = "oldest"
+        return data
+
+
+def officers():
+    return (
+        User.objects.filter(is_active=True, role_grants__role__in=[Role.OFFICER, Role.ADMINISTRATOR])
+        .distinct()
+        .order_by("display_name", "email")
+    )
+
+
+class BulkActionForm(forms.Form):
+    ACTIONS = [("answer", _("Answer")), ("assign", _("Assign")), ("merge", _("Merge into the first selected"))]
+
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", "—"), *[(code, label) for code, label in Status.choices if code in ANSWERED_STATUSES]],
+        required=False,
+    )
+    answer = forms.CharField(label=_("Official answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    assignee = forms.ModelChoiceField(label=_("Officer"), queryset=User.objects.none(), required=False)
+    reason = forms.CharField(label=_("Note for the history"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = officers()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "answer":
+            if not data.get("status"):
+                self.add_error("status", _("Choose the status of the answer."))
+            if not (data.get("answer") or "").strip():
+                self.add_error("answer", _("Write the official answer."))
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=[c for c in Status.choices if c[0] != Status.MERGED])
+    answer = forms.CharField(
+        label=_("Official answer"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("Published with the status and sent to the author."),
+    )
+    reason = forms.CharField(label=_("Note for the history"), max_length=500, required=False)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Officer"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = officers()
+
+
+class MergeForm(forms.Form):
+    duplicates = forms.CharField(
+        label=_("References of the duplicates"),
+        help_text=_("Separated by spaces or commas, e.g. 2017-00042 2017-00057."),
+    )
+    reason = forms.CharField(label=_("Note for the history"), max_length=500, required=False)
+
+    def clean_duplicates(self):
+        references = [part for part in self.cleaned_data["duplicates"].replace(",", " ").split() if part]
+        if not references:
+            raise ValidationError(_("Give at least one reference."))
+        return references
+
+
+def _default_opens():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class ImportForm(forms.Form):
+    MODES = [("version", _("A new version")), ("translation", _("A translation of the latest version"))]
+
+    mode = forms.ChoiceField(label=_("What is this text?"), choices=MODES, widget=forms.RadioSelect, initial="version")
+    language = forms.ChoiceField(label=_("Language of the text"), choices=ContentLanguage.choices)
+    markdown = forms.CharField(
+        label=_("Text in Markdown"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("Headings (#, ##) become sections; each paragraph or list item becomes a paragraph."),
+        required=False,
+    )
+    markdown_file = forms.FileField(label=_("…or a Markdown file"), required=False)
+    opens_at = forms.DateTimeField(
+        label=_("Consultation opens"),
+        initial=_default_opens,
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Consultation closes"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    allow_anonymous = forms.BooleanField(label=_("Anonymous suggestions allowed"), required=False, initial=True)
+    note = forms.CharField(label=_("What changed"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("markdown_file")
+        if upload:
+            try:
+                data["markdown"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                self.add_error("markdown_file", _("The file must be UTF-8 text."))
+        if not (data.get("markdown") or "").strip() and not self.errors:
+            self.add_error("markdown", _("Paste the text or choose a file."))
+        if data.get("mode") == "version":
+            if not data.get("opens_at"):
+                self.add_error("opens_at", _("Give the opening date."))
+            if not data.get("closes_at"):
+                self.add_error("closes_at", _("Give the closing date."))
+        return data
+
+
+class WindowForm(forms.Form):
+    opens_at = forms.DateTimeField(
+        label=_("Consultation opens"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Consultation closes"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    allow_anonymous = forms.BooleanField(label=_("Anonymous suggestions allowed"), required=False)
+    is_published = forms.BooleanField(label=_("Published"), required=False)

@@ -1,0 +1,416 @@
+"""Public consultation (S1): a programme's documents in versions, and the suggestions people send on them.
+
+A version is made of sections and paragraphs. Each carries a ``key`` that stays the same in every
+later version of the document (the import matches new text to the previous version), so that a
+suggestion made on paragraph ``p-3f9a1c`` of version 1 can be found next to the same paragraph in
+version 2.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kelisim.core.i18n import ContentLanguage, Localized
+from kelisim.core.models import Region, Strand
+
+TEXT_MIN_LENGTH = 10
+TEXT_MAX_LENGTH = 1500
+
+
+def new_key(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(4)}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Programme(models.Model):
+    """The programme under consultation, e.g. the 2017–2020 programme for preventing extremism."""
+
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    responsible_body_kk = models.CharField(_("responsible body (Kazakh)"), max_length=300, blank=True)
+    responsible_body_ru = models.CharField(_("responsible body (Russian)"), max_length=300, blank=True)
+    responsible_body_en = models.CharField(_("responsible body (English)"), max_length=300, blank=True)
+    period_start = models.PositiveSmallIntegerField(_("first year"))
+    period_end = models.PositiveSmallIntegerField(_("last year"))
+    strands = models.ManyToManyField(Strand, blank=True, related_name="programmes", verbose_name=_("strands"))
+
+    title = Localized("title")
+    responsible_body = Localized("responsible_body")
+
+    class Meta:
+        ordering = ["-period_start", "slug"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="programme_period_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        PROGRAMME = "programme", _("Draft programme")
+        ACTION_PLAN = "action_plan", _("Draft action plan")
+        OTHER = "other", _("Other document")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="documents", verbose_name=_("programme")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    title = Localized("title")
+
+    class Meta:
+        ordering = ["programme", "sort_order", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:document", args=[self.slug])
+
+
+class DocumentVersion(models.Model):
+    """One published text of a document, with its own consultation window."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document")
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    opens_at = models.DateTimeField(_("consultation opens"))
+    closes_at = models.DateTimeField(_("consultation closes"))
+    allow_anonymous = models.BooleanField(_("anonymous suggestions allowed"), default=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["document", "-number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="unique_version_number"),
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="window_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:version", args=[self.document.slug, self.number])
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.is_published and self.opens_at <= now < self.closes_at
+
+    @property
+    def window_state(self) -> str:
+        now = timezone.now()
+        if now < self.opens_at:
+            return "upcoming"
+        return "open" if now < self.closes_at else "closed"
+
+
+class Section(models.Model):
+    version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(_("stable ID"), max_length=20)
+    position = models.PositiveIntegerField()
+    level = models.PositiveSmallIntegerField(default=2)
+    heading_kk = models.CharField(_("heading (Kazakh)"), max_length=500, blank=True)
+    heading_ru = models.CharField(_("heading (Russian)"), max_length=500, blank=True)
+    heading_en = models.CharField(_("heading (English)"), max_length=500, blank=True)
+
+    heading = Localized("heading")
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="unique_section_key_per_version")]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class Paragraph(models.Model):
+    version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="paragraphs")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="paragraphs", null=True, blank=True)
+    key = models.CharField(_("stable ID"), max_length=20)
+    position = models.PositiveIntegerField()
+    text_kk = models.TextField(_("text (Kazakh)"), blank=True)
+    text_ru = models.TextField(_("text (Russian)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
+
+    text = Localized("text")
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="unique_paragraph_key_per_version")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    UNDER_REVIEW = "under_review", _("Under review")
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
+    DECLINED = "declined", _("Declined")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+    MERGED = "merged", _("Merged")
+
+
+# The workflow, and nothing else: a status may only move to the ones listed here.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.RECEIVED: frozenset({Status.UNDER_REVIEW, Status.OUT_OF_SCOPE, Status.MERGED}),
+    Status.UNDER_REVIEW: frozenset(
+        {Status.ACCEPTED, Status.PARTLY_ACCEPTED, Status.DECLINED, Status.OUT_OF_SCOPE, Status.MERGED}
+    ),
+    # An answer can be reopened when it was given in error; the reopening is in the history too.
+    Status.ACCEPTED: frozenset({Status.UNDER_REVIEW}),
+    Status.PARTLY_ACCEPTED: frozenset({Status.UNDER_REVIEW}),
+    Status.DECLINED: frozenset({Status.UNDER_REVIEW}),
+    Status.OUT_OF_SCOPE: frozenset({Status.UNDER_REVIEW}),
+    Status.MERGED: frozenset({Status.UNDER_REVIEW}),
+}
+ANSWERED_STATUSES = frozenset({Status.ACCEPTED, Status.PARTLY_ACCEPTED, Status.DECLINED, Status.OUT_OF_SCOPE})
+OPEN_STATUSES = frozenset({Status.RECEIVED, Status.UNDER_REVIEW})
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+class Suggestion(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("document version")
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="suggestions", verbose_name=_("section")
+    )
+    paragraph = models.ForeignKey(
+        Paragraph,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("paragraph"),
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    text = models.TextField(_("suggestion"))
+    language = models.CharField(_("language"), max_length=2, choices=ContentLanguage.choices)
+    strand = models.ForeignKey(
+        Strand, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("strand")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("author"),
+    )
+    # An anonymous author may leave an address to hear the answer; it is used once confirmed, never shown.
+    contact_email = models.EmailField(_("email for the answer"), blank=True)
+    contact_email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    contact_token = models.CharField(max_length=64, blank=True, db_index=True)
+    follow_token = models.CharField(max_length=64, unique=True, default=new_token)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    official_answer = models.TextField(_("official answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_suggestions",
+        verbose_name=_("assigned to"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_suggestions",
+        verbose_name=_("merged into"),
+    )
+    support_count = models.PositiveIntegerField(_("supporters"), default=0)
+    created_at = models.DateTimeField(_("sent on"), default=timezone.now)
+
+    history = HistoricalRecords(excluded_fields=["support_count", "contact_token", "follow_token"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        indexes = [
+            models.Index(fields=["version", "status", "created_at"]),
+            models.Index(fields=["paragraph", "status"]),
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["author", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(merged_into__isnull=True) | ~models.Q(merged_into=models.F("pk")),
+                name="suggestion_not_merged_into_itself",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:suggestion", args=[self.reference])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_signed(self) -> bool:
+        return self.author_id is not None
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        text = " ".join(self.text.split())
+        return text if len(text) <= 80 else text[:79].rstrip() + "…"
+
+    @property
+    def days_waiting(self) -> int:
+        return (timezone.now() - self.created_at).days
+
+
+class StatusChange(models.Model):
+    """One move in a suggestion's workflow: who, when, why. Shown publicly without the officer's name."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id}: {self.from_status} -> {self.to_status}"
+
+
+class Support(models.Model):
+    """'I support this': once per account, or once per browser for visitors (a random ID in a signed cookie)."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True)
+    # NULL (not "") for accounts' supports, so that the per-browser unique constraint ignores them.
+    browser_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "user"], condition=models.Q(user__isnull=False), name="one_support_per_account"
+            ),
+            models.UniqueConstraint(
+                fields=["suggestion", "browser_key"],
+                condition=models.Q(browser_key__isnull=False),
+                name="one_support_per_browser",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | models.Q(browser_key__isnull=False),
+                name="support_has_a_supporter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"support of {self.suggestion_id}"
+
+
+class ReferenceCounter(models.Model):
+    """The last number given out under a prefix (the programme's first year): 2017-00001, 2017-00002, …"""
+
+    prefix = models.CharField(max_length=10, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last}"
+
+
+class Fingerprint(models.Model):
+    """A suggestion's character n-gram TF-IDF vector, for finding possible duplicates."""
+
+    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, primary_key=True)
+    vector = models.JSONField(default=dict)  # {gram id: weight}, L2-normalised
+
+    def __str__(self) -> str:
+        return f"fingerprint of {self.suggestion_id}"
+
+
+class FingerprintGram(models.Model):
+    """Inverted index: the rarest grams of each suggestion, to fetch candidate duplicates fast."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    gram = models.IntegerField()
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["document", "gram"])]
+
+    def __str__(self) -> str:
+        return f"{self.gram} in {self.suggestion_id}"
+
+
+class GramFrequency(models.Model):
+    """How many suggestions contain a gram (document frequency, for IDF)."""
+
+    gram = models.IntegerField(primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.gram}: {self.count}"
+
+
+class SimilarPair(models.Model):
+    """A possible duplicate, stored both ways so that a look-up is one indexed query."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="similar_pairs")
+    other = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["suggestion", "-score"])]
+        constraints = [models.UniqueConstraint(fields=["suggestion", "other"], name="unique_similar_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} ~ {self.other_id}: {self.score:.2f}"

@@ -1,0 +1,223 @@
+"""Reads of the consultation, shaped so that the number of queries does not grow with the data."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.http import Http404
+
+from kelisim.consultations import search as full_text
+from kelisim.consultations.models import (
+    Document,
+    DocumentVersion,
+    Paragraph,
+    Section,
+    SimilarPair,
+    Status,
+    StatusChange,
+    Suggestion,
+)
+
+LIST_RELATED = ("version__document", "section", "paragraph", "strand", "region")
+SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "support": ("-support_count", "-created_at", "-pk"),
+}
+
+
+def documents_for_index() -> list[Document]:
+    """Documents with their programme and published versions (newest first)."""
+    return list(
+        Document.objects.select_related("programme").prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=DocumentVersion.objects.filter(is_published=True)
+                .annotate(suggestion_count=Count("suggestions"))
+                .order_by("-number"),
+                to_attr="published_versions",
+            )
+        )
+    )
+
+
+def latest_published_version(document_slug: str) -> DocumentVersion:
+    version = (
+        DocumentVersion.objects.select_related("document__programme")
+        .filter(document__slug=document_slug, is_published=True)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def published_version(document_slug: str, number: int) -> DocumentVersion:
+    try:
+        return DocumentVersion.objects.select_related("document__programme").get(
+            document__slug=document_slug, number=number, is_published=True
+        )
+    except DocumentVersion.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass
+class Outline:
+    version: DocumentVersion
+    sections: list[Section]
+    total: int
+    on_document: int
+
+
+def version_outline(version: DocumentVersion) -> Outline:
+    """Sections with their paragraphs, each carrying ``suggestion_count`` for this version and
+    ``earlier_count`` for the same stable ID in earlier versions. Three queries in all."""
+    sections = list(
+        version.sections.prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position")))
+    )
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    rows = (
+        Suggestion.objects.filter(version__document_id=version.document_id, version__number__lte=version.number)
+        .values("version_id", "section__key", "paragraph__key")
+        .annotate(count=Count("pk"))
+    )
+    total = on_document = 0
+    for row in rows:
+        current = row["version_id"] == version.pk
+        kind = "current" if current else "earlier"
+        for key in (("p", row["paragraph__key"]), ("s", row["section__key"])):
+            if key[1]:
+                counts.setdefault(key, {"current": 0, "earlier": 0})[kind] += row["count"]
+        if current:
+            total += row["count"]
+            if not row["section__key"] and not row["paragraph__key"]:
+                on_document += row["count"]
+    for section in sections:
+        section.suggestion_count = counts.get(("s", section.key), {}).get("current", 0)
+        for paragraph in section.paragraphs.all():
+            found = counts.get(("p", paragraph.key), {})
+            paragraph.suggestion_count = found.get("current", 0)
+            paragraph.earlier_count = found.get("earlier", 0)
+    return Outline(version=version, sections=sections, total=total, on_document=on_document)
+
+
+def paragraph_in_version(version: DocumentVersion, key: str) -> Paragraph:
+    try:
+        return version.paragraphs.select_related("section").get(key=key)
+    except Paragraph.DoesNotExist:
+        raise Http404 from None
+
+
+def public_suggestions() -> QuerySet:
+    return Suggestion.objects.filter(version__is_published=True).select_related(*LIST_RELATED)
+
+
+def filter_suggestions(queryset: QuerySet, filters: dict) -> QuerySet:
+    """Apply the list filters; ``filters`` holds cleaned values (model instances, codes, strings)."""
+    if filters.get("q"):
+        queryset = full_text.search(queryset, filters["q"])
+    if filters.get("version"):
+        queryset = queryset.filter(version=filters["version"])
+    if filters.get("section"):
+        queryset = queryset.filter(section=filters["section"])
+    if filters.get("paragraph"):
+        queryset = queryset.filter(paragraph=filters["paragraph"])
+    for name in ("strand", "region"):
+        if filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    if filters.get("status"):
+        queryset = (
+            queryset.filter(status__in=filters["status"])
+            if isinstance(filters["status"], list | tuple)
+            else queryset.filter(status=filters["status"])
+        )
+    if filters.get("language"):
+        queryset = queryset.filter(language=filters["language"])
+    if filters.get("assigned_to"):
+        queryset = queryset.filter(assigned_to=filters["assigned_to"])
+    if filters.get("unassigned"):
+        queryset = queryset.filter(assigned_to__isnull=True)
+    if filters.get("q") and not filters.get("sort"):
+        return queryset  # best matches first
+    return queryset.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
+
+
+def suggestion_for_page(reference: str) -> Suggestion:
+    try:
+        return (
+            public_suggestions()
+            .select_related("merged_into", "version__document__programme")
+            .prefetch_related(
+                Prefetch("status_changes", queryset=StatusChange.objects.order_by("created_at", "pk")),
+                Prefetch("merged_suggestions", queryset=Suggestion.objects.order_by("created_at")),
+            )
+            .get(reference=reference)
+        )
+    except Suggestion.DoesNotExist:
+        raise Http404 from None
+
+
+def suggestion_by_follow_token(token: str) -> Suggestion:
+    try:
+        return (
+            Suggestion.objects.select_related(*LIST_RELATED, "merged_into")
+            .prefetch_related(Prefetch("status_changes", queryset=StatusChange.objects.order_by("created_at", "pk")))
+            .get(follow_token=token)
+        )
+    except Suggestion.DoesNotExist:
+        raise Http404 from None
+
+
+def triage_queue() -> QuerySet:
+    return Suggestion.objects.select_related(*LIST_RELATED, "assigned_to", "author")
+
+
+def possible_duplicates(suggestion: Suggestion, limit: int = 10) -> list[SimilarPair]:
+    """The stored possible duplicates, best first: one indexed query."""
+    return list(SimilarPair.objects.filter(suggestion=suggestion).select_related("other").order_by("-score")[:limit])
+
+
+def statistics(version: DocumentVersion | None = None) -> dict:
+    """Counts by status, section, strand, region and week (merged suggestions count under their status)."""
+    base = Suggestion.objects.filter(version__is_published=True)
+    if version is not None:
+        base = base.filter(version=version)
+    labels = dict(Status.choices)
+    by_status = {row["status"]: row["count"] for row in base.values("status").annotate(count=Count("pk"))}
+    return {
+        "total": sum(by_status.values()),
+        "by_status": [(labels[code], by_status.get(code, 0)) for code in Status.values],
+        "by_section": _labelled(base, "section", "section__heading_"),
+        "by_strand": _labelled(base, "strand", "strand__name_"),
+        "by_region": _labelled(base, "region", "region__name_"),
+        "by_week": [
+            (row["week"].date() if hasattr(row["week"], "date") else row["week"], row["count"])
+            for row in base.annotate(week=TruncWeek("created_at"))
+            .values("week")
+            .annotate(count=Count("pk"))
+            .order_by("week")
+        ],
+    }
+
+
+def _labelled(queryset: QuerySet, field: str, label_prefix: str) -> list[tuple[str, int]]:
+    from kelisim.core.i18n import fallback_order
+
+    languages = fallback_order()
+    columns = [f"{label_prefix}{code}" for code in languages]
+    rows = queryset.values(field, *columns).annotate(count=Count("pk")).order_by("-count")
+    result = []
+    for row in rows:
+        if row[field] is None:
+            continue
+        label = next((row[column] for column in columns if row[column]), "—")
+        result.append((label, row["count"]))
+    return result
+
+
+def open_counts() -> dict[str, int]:
+    return Suggestion.objects.aggregate(
+        open=Count("pk", filter=Q(status__in=[Status.RECEIVED, Status.UNDER_REVIEW])),
+        total=Count("pk"),
+    )

@@ -1,0 +1,13 @@
+from django_tasks import task
+
+from kelisim.consultations.duplicates import index_suggestion
+from kelisim.consultations.models import Suggestion
+
+
+@task()
+def index_suggestion_task(suggestion_id: int) -> int:
+    """Find possible duplicates of a new suggestion, after it was saved (the participant does not wait)."""
+    suggestion = Suggestion.objects.select_related("version").filter(pk=suggestion_id).first()
+    if suggestion is None:
+        return 0
+    return len(index_suggestion(suggestion))

@@ -1,0 +1,99 @@
+from kelisim.core.tests.access import EVERYONE, OFFICERS, Rule
+
+
+def extend_world(world):
+    from kelisim.consultations.tests import factories
+
+    world.consultation_version = factories.open_version(slug="world-draft")
+    world.paragraph = world.consultation_version.paragraphs.first()
+    world.suggestion = factories.suggestion(
+        world.consultation_version, paragraph=world.paragraph, contact_email="visitor@world.test"
+    )
+
+
+def _suggestion(world):
+    return {"reference": world.suggestion.reference}
+
+
+def _version(world):
+    return {"slug": "world-draft", "number": world.consultation_version.number}
+
+
+ACCESS_RULES = [
+    Rule("consultations:index", allowed=EVERYONE),
+    Rule("consultations:list", allowed=EVERYONE),
+    Rule("consultations:list", allowed=EVERYONE, query="q=young&status=received&sort=support", note="filtered"),
+    Rule("consultations:export_csv", allowed=EVERYONE),
+    Rule("consultations:export_json", allowed=EVERYONE),
+    Rule("consultations:statistics", allowed=EVERYONE),
+    Rule("consultations:suggestion", kwargs=_suggestion, allowed=EVERYONE),
+    Rule("consultations:support", method="POST", kwargs=_suggestion, allowed=EVERYONE),
+    # The private link is its own key: whoever holds it may read it.
+    Rule("consultations:follow", kwargs=lambda world: {"token": world.suggestion.follow_token}, allowed=EVERYONE),
+    Rule(
+        "consultations:confirm_email", kwargs=lambda world: {"token": world.suggestion.contact_token}, allowed=EVERYONE
+    ),
+    Rule(
+        "consultations:confirm_email",
+        method="POST",
+        kwargs=lambda world: {"token": world.suggestion.contact_token},
+        allowed=EVERYONE,
+    ),
+    Rule("consultations:document", kwargs=lambda world: {"slug": "world-draft"}, allowed=EVERYONE),
+    Rule("consultations:version", kwargs=_version, allowed=EVERYONE),
+    Rule(
+        "consultations:paragraph",
+        kwargs=lambda world: {**_version(world), "key": world.paragraph.key},
+        allowed=EVERYONE,
+    ),
+    Rule("consultations:suggest", kwargs=_version, allowed=EVERYONE),
+    Rule(
+        "consultations:suggest",
+        method="POST",
+        kwargs=_version,
+        data=lambda world: {"text": "Open youth clubs in every district centre.", "paragraph": world.paragraph.key},
+        allowed=EVERYONE,
+    ),
+    Rule("consultations:triage", allowed=OFFICERS),
+    Rule(
+        "consultations:triage",
+        method="POST",
+        data=lambda world: {"selected": [world.suggestion.reference], "action": "assign", "assignee": ""},
+        allowed=OFFICERS,
+        note="bulk assign",
+    ),
+    Rule("consultations:triage_detail", kwargs=_suggestion, allowed=OFFICERS),
+    Rule(
+        "consultations:triage_detail",
+        method="POST",
+        kwargs=_suggestion,
+        data=lambda world: {
+            "action": "status",
+            "status-status": "accepted",
+            "status-answer": "Included in the plan.",
+            "status-reason": "",
+        },
+        allowed=OFFICERS,
+        note="answer",
+    ),
+    Rule("consultations:import", kwargs=lambda world: {"slug": "world-draft"}, allowed=OFFICERS),
+    Rule("consultations:window", kwargs=_version, allowed=OFFICERS),
+    Rule(
+        "consultations:window",
+        method="POST",
+        kwargs=_version,
+        data=lambda world: {
+            "opens_at": "2017-02-10T09:00",
+            "closes_at": "2030-03-10T18:00",
+            "allow_anonymous": "on",
+            "is_published": "on",
+        },
+        allowed=OFFICERS,
+    ),
+    Rule("api:list_documents", allowed=EVERYONE),
+    Rule("api:get_document", kwargs=lambda world: {"slug": "world-draft"}, allowed=EVERYONE),
+    Rule("api:list_suggestions", allowed=EVERYONE),
+    Rule("api:get_suggestion", kwargs=_suggestion, allowed=EVERYONE),
+    # The same address as the list: GET reads it; POST (JSON, anonymous or token) is covered in test_api.py.
+    Rule("api:submit_suggestion", allowed=EVERYONE, note="(shared path, GET)"),
+]

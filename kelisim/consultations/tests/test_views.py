@@ -1,0 +1,244 @@
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from kelisim.accounts.tests.factories import UserFactory, make_staff, sign_in
+from kelisim.consultations import services
+from kelisim.consultations.models import Status, Suggestion
+from kelisim.consultations.tests import factories
+from kelisim.core.tests.queries import assert_queries_do_not_grow
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def version():
+    return factories.open_version()
+
+
+def suggest_url(version, **query):
+    url = reverse("consultations:suggest", args=[version.document.slug, version.number])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_document_page_shows_counts_per_paragraph(client, version):
+    paragraph = version.paragraphs.order_by("position").first()
+    factories.suggestion(version, paragraph=paragraph)
+    factories.suggestion(version, paragraph=paragraph, text="Another idea for the same paragraph.")
+    response = client.get(version.get_absolute_url())
+    assert response.status_code == 200
+    outline = response.context["outline"]
+    counted = {p.key: p.suggestion_count for s in outline.sections for p in s.paragraphs.all()}
+    assert counted[paragraph.key] == 2
+    assert outline.total == 2
+    assert suggest_url(version, paragraph=paragraph.key).replace("&", "&amp;") in response.content.decode()
+
+
+def test_document_page_queries_do_not_grow(client, version):
+    paragraphs = list(version.paragraphs.all())
+    assert_queries_do_not_grow(
+        client,
+        version.get_absolute_url(),
+        add_data=lambda: [factories.suggestion(version, paragraph=p) for p in paragraphs * 3],
+        limit=6,
+    )
+
+
+def test_visitor_suggests_on_a_paragraph_and_gets_a_reference_and_private_link(client, version):
+    paragraph = version.paragraphs.first()
+    page = client.get(suggest_url(version, paragraph=paragraph.key))
+    assert paragraph.text_en in page.content.decode()
+    response = client.post(
+        suggest_url(version),
+        {"text": "Hold meetings in college dormitories too.", "paragraph": paragraph.key, "website": ""},
+        follow=True,
+    )
+    suggestion = Suggestion.objects.get()
+    assert suggestion.paragraph == paragraph and suggestion.author is None
+    assert response.redirect_chain[-1][0].endswith(reverse("consultations:follow", args=[suggestion.follow_token]))
+    body = response.content.decode()
+    assert suggestion.reference in body and "Thank you" in body
+    assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_rejected_form_keeps_everything_typed(client, version):
+    long_text = "Молодёжь " * 200
+    response = client.post(
+        suggest_url(version),
+        {"text": long_text, "title": "Мой заголовок", "language": "ru", "contact_email": "me@example.kz"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "1500" in body and "Your suggestion was not sent yet" in body
+    assert long_text.strip() in body
+    assert 'value="Мой заголовок"' in body and 'value="me@example.kz"' in body
+    assert not Suggestion.objects.exists()
+
+
+def test_the_honeypot_refuses_quietly(client, version):
+    response = client.post(suggest_url(version), {"text": "A perfectly normal text.", "website": "http://spam"})
+    assert response.status_code == 400
+    assert not Suggestion.objects.exists()
+
+
+def test_the_fourth_anonymous_suggestion_in_an_hour_is_refused_with_the_text_kept(client, version):
+    for index in range(3):
+        client.post(suggest_url(version), {"text": f"Suggestion number {index} from here."})
+    response = client.post(suggest_url(version), {"text": "The fourth one from here."})
+    assert response.status_code == 429
+    assert "The fourth one from here." in response.content.decode()
+    assert Suggestion.objects.count() == 3
+
+
+def test_closed_consultation_is_read_only(client):
+    closed = factories.open_version(slug="closed", closed=True)
+    assert client.get(suggest_url(closed)).status_code == 403
+    assert client.post(suggest_url(closed), {"text": "Too late for this one."}).status_code == 403
+    page = client.get(closed.get_absolute_url()).content.decode()
+    assert "closed" in page
+
+
+def test_signed_in_citizen_may_send_signed(client, version):
+    citizen = UserFactory()
+    sign_in(client, citizen)
+    client.post(suggest_url(version), {"text": "A signed suggestion about youth clubs."})
+    assert Suggestion.objects.get().author == citizen
+
+
+def test_list_filters_search_and_sorts_with_a_fixed_number_of_queries(client, version):
+    factories.suggestion(version, text="Youth clubs in every village please.")
+    factories.suggestion(version, text="Жастар клубтарын әр ауылда ашу қажет.")
+    url = reverse("consultations:list")
+    found = client.get(url, {"q": "clubs"}).context["page_obj"]
+    assert [s.text for s in found] == ["Youth clubs in every village please."]
+    assert client.get(url, {"language": "kk"}).context["page_obj"].paginator.count == 1
+    assert client.get(url, {"status": "accepted"}).context["page_obj"].paginator.count == 0
+    assert_queries_do_not_grow(
+        client,
+        url + "?sort=support&language=en",
+        add_data=lambda: [factories.suggestion(version, text=f"More text number {i}") for i in range(30)],
+        limit=10,
+    )
+
+
+def test_suggestion_page_shows_history_and_answer_and_support_once_per_browser(client, version):
+    officer = make_staff()
+    suggestion = factories.suggestion(version)
+    services.change_status(actor=officer, suggestion=suggestion, status=Status.PARTLY_ACCEPTED, answer="In part.")
+    page = client.get(suggestion.get_absolute_url()).content.decode()
+    assert "In part." in page and "Under review" in page and 'id="comments"' in page
+    assert officer.email not in page
+    support_url = reverse("consultations:support", args=[suggestion.reference])
+    client.post(support_url)
+    client.post(support_url)
+    suggestion.refresh_from_db()
+    assert suggestion.support_count == 1
+    assert "You support this suggestion" in client.get(suggestion.get_absolute_url()).content.decode()
+
+
+def test_suggestion_and_paragraph_pages_have_a_fixed_number_of_queries(client, version):
+    paragraph = version.paragraphs.first()
+    suggestion = factories.suggestion(version, paragraph=paragraph)
+    officer = make_staff()
+
+    def more():
+        for index in range(5):
+            other = factories.suggestion(version, paragraph=paragraph, text=f"Duplicate number {index} here")
+            services.merge_suggestions(actor=officer, primary=suggestion, duplicates=[other])
+            services.support_suggestion(suggestion=suggestion, browser_key=f"b{index}", address="z")
+
+    services.change_status(actor=officer, suggestion=suggestion, status=Status.UNDER_REVIEW)
+    assert_queries_do_not_grow(client, suggestion.get_absolute_url(), add_data=more, limit=8)
+    paragraph_url = reverse("consultations:paragraph", args=[version.document.slug, version.number, paragraph.key])
+    assert_queries_do_not_grow(
+        client, paragraph_url, add_data=lambda: factories.suggestion(version, paragraph=paragraph), limit=8
+    )
+
+
+def test_email_confirmation_link(client, version):
+    suggestion = factories.suggestion(version, contact_email="visitor@example.kz")
+    url = reverse("consultations:confirm_email", args=[suggestion.contact_token])
+    assert client.get(url).status_code == 200
+    suggestion.refresh_from_db()
+    assert suggestion.contact_email_confirmed_at is None  # a GET (a mail scanner) confirms nothing
+    client.post(url)
+    suggestion.refresh_from_db()
+    assert suggestion.contact_email_confirmed_at is not None
+
+
+def test_open_data_has_no_personal_data(client, version):
+    citizen = UserFactory(email="secret-person@example.kz")
+    factories.suggestion(version, author=citizen, text="A signed one with a secret author.")
+    factories.suggestion(version, contact_email="hidden@example.kz", text="An anonymous one with an email.")
+    csv_body = b"".join(client.get(reverse("consultations:export_csv")).streaming_content).decode()
+    json_body = b"".join(client.get(reverse("consultations:export_json")).streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(csv_body)))
+    assert len(rows) == 2 and {row["signed"] for row in rows} == {"True", "False"}
+    assert len(json.loads(json_body)["suggestions"]) == 2
+    for body in (csv_body, json_body):
+        assert "secret-person" not in body and "hidden@example.kz" not in body
+        for suggestion in Suggestion.objects.all():
+            assert suggestion.follow_token not in body
+            assert not suggestion.contact_token or suggestion.contact_token not in body
+
+
+def test_statistics_page_draws_a_chart_with_its_table(client, version):
+    factories.suggestion(version)
+    response = client.get(reverse("consultations:statistics"))
+    body = response.content.decode()
+    assert "<svg" in body and "<table" in body
+    assert response.context["stats"]["total"] == 1
+
+
+def test_officer_triage_answers_in_bulk_and_merges(client, version):
+    officer = make_staff()
+    sign_in(client, officer)
+    first = factories.suggestion(version, text="Open youth clubs in every village of the region.")
+    second = factories.suggestion(version, text="Open youth clubs in the villages of every region.")
+    third = factories.suggestion(version, text="The helpline must work round the clock.")
+    queue = client.get(reverse("consultations:triage"))
+    assert queue.status_code == 200
+    assert [s.reference for s in queue.context["items"]] == [first.reference, second.reference, third.reference]
+    client.post(
+        reverse("consultations:triage"),
+        {"selected": [first.reference, second.reference], "action": "merge", "reason": "same"},
+    )
+    second.refresh_from_db()
+    assert second.merged_into == first
+    client.post(
+        reverse("consultations:triage"),
+        {"selected": [first.reference, third.reference], "action": "answer", "status": "accepted", "answer": "Yes."},
+    )
+    first.refresh_from_db()
+    third.refresh_from_db()
+    assert first.status == third.status == Status.ACCEPTED
+    detail = client.get(reverse("consultations:triage_detail", args=[first.reference]))
+    assert detail.status_code == 200 and str(officer) in detail.content.decode()
+
+
+def test_officer_imports_a_markdown_version(client):
+    officer = make_staff()
+    sign_in(client, officer)
+    version = factories.open_version()
+    response = client.post(
+        reverse("consultations:import", args=[version.document.slug]),
+        {
+            "mode": "version",
+            "language": "en",
+            "markdown": factories.DRAFT + "\n\nOne more paragraph.",
+            "opens_at": "2017-02-10T09:00",
+            "closes_at": "2030-02-10T09:00",
+            "allow_anonymous": "on",
+        },
+    )
+    assert response.status_code == 302
+    latest = version.document.versions.order_by("-number").first()
+    assert latest.number == 2 and latest.paragraphs.count() == 5
+
+
+def test_citizens_cannot_open_the_queue(client):
+    sign_in(client, UserFactory())
+    assert client.get(reverse("consultations:triage")).status_code == 403
