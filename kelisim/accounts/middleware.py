@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 # Pages a staff member without a second factor may still open: setting one up, signing out,
@@ -53,7 +53,12 @@ class StaffSessionPolicyMiddleware:
         request.session["staff_last_seen"] = now
         request.session.set_expiry(idle_limit)
 
-        if self._has_second_factor(user) or self._setup_allowed(request):
+        if self._has_second_factor(user):
+            if self._url_name(request) == "mfa_deactivate_totp":
+                messages.error(request, _("Your role requires a second sign-in factor, so it cannot be turned off."))
+                return redirect("mfa_index")
+            return None
+        if self._setup_allowed(request):
             return None
         messages.warning(request, _("Your role requires a second sign-in factor. Please set up an authenticator app."))
         return redirect("mfa_activate_totp")
@@ -65,16 +70,15 @@ class StaffSessionPolicyMiddleware:
         return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
     @staticmethod
-    def _setup_allowed(request) -> bool:
-        path = request.path_info
-        if path.startswith(MFA_SETUP_ALLOWED_PREFIXES):
-            return True
-        match = getattr(request, "resolver_match", None)
-        if match is None:
-            from django.urls import Resolver404, resolve
+    def _url_name(request) -> str | None:
+        try:
+            return resolve(request.path_info).url_name
+        except Resolver404:
+            return None
 
-            try:
-                match = resolve(path)
-            except Resolver404:
-                return True
-        return match.url_name in MFA_SETUP_ALLOWED_URL_NAMES
+    def _setup_allowed(self, request) -> bool:
+        if request.path_info.startswith(MFA_SETUP_ALLOWED_PREFIXES):
+            return True
+        url_name = self._url_name(request)
+        # An unknown address answers 404 anyway; sending it to the setup page would hide the mistake.
+        return url_name is None or url_name in MFA_SETUP_ALLOWED_URL_NAMES

@@ -154,6 +154,16 @@ def export_personal_data(*, actor: User, user: User) -> dict:
             {"role": grant.role, "granted_at": grant.granted_at.isoformat()}
             for grant in RoleGrant.objects.filter(user=user).order_by("role")
         ],
+        # The changes to this person's roles; who made them is someone else's data and stays out.
+        "role_history": [
+            {
+                "role": record.role,
+                "change": {"+": "granted", "-": "revoked"}.get(record.history_type, "changed"),
+                "at": record.history_date.isoformat(),
+                "reason": record.history_change_reason or "",
+            }
+            for record in RoleGrant.history.filter(user_id=user.pk).order_by("history_date", "history_id")
+        ],
         "api_tokens": [
             {
                 "name": token.name,

@@ -1,6 +1,7 @@
 import json
 
 from allauth.core import ratelimit
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -59,6 +60,7 @@ def profile(request):
         "roles": sorted(user.role_grants.values_list("role", flat=True)),
         "role_labels": dict(Role.choices),
         "active_token_count": ApiToken.objects.filter(user=user, revoked_at__isnull=True).count(),
+        "has_second_factor": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
     }
     return render(request, "accounts/profile.html", context)
 

@@ -129,3 +129,21 @@ def test_citizens_keep_a_two_week_session(client):
     assert response.status_code == 200
     assert response.wsgi_request.session.get_expiry_age() == 14 * 24 * 60 * 60
     assert "staff_last_seen" not in response.wsgi_request.session
+
+
+def test_staff_cannot_turn_the_second_factor_off(client):
+    from allauth.mfa.models import Authenticator
+
+    staff = make_staff(Role.OFFICER)
+    sign_in(client, staff)
+    response = client.post(_url("mfa_deactivate_totp"))
+    assert response.status_code == 302 and response["Location"] == _url("mfa_index")
+    assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+
+
+def test_staff_without_an_authenticator_may_still_sign_out(client):
+    staff = make_staff(Role.MODERATOR, totp=False)
+    sign_in(client, staff)
+    response = client.post(_url("account_logout"))
+    assert response.status_code == 302 and response["Location"] != _url("mfa_activate_totp")
+    assert not client.get(_url("core:home")).wsgi_request.user.is_authenticated

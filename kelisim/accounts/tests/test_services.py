@@ -108,6 +108,7 @@ def test_the_export_holds_the_account_and_every_registered_app_but_no_secret(mon
     assert data["account"]["email"] == "export@example.kz"
     assert data["account"]["display_name"] == "Export Person"
     assert data["roles"][0]["role"] == "reviewer"
+    assert data["role_history"][0]["change"] == "granted"
     assert {a["email"] for a in data["email_addresses"]} == {"export@example.kz", "second@example.kz"}
     assert data["api_tokens"][0]["name"] == "my script"
     assert data["api_tokens"][0]["starts_with"] == token.token_prefix

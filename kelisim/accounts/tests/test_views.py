@@ -37,6 +37,7 @@ def test_profile_shows_the_account_and_links_to_security_tokens_data_and_deletio
         assert f'href="{_url(name)}"' in html
     assert f'href="{_url("accounts:account_delete")}"' in html
     assert _url("accounts:users") not in html  # not an administrator
+    assert f'href="{_url("mfa_activate_totp")}"' in html  # no second factor yet: offered, not forced
 
 
 def test_saving_the_profile_switches_to_the_chosen_language(client, citizen):
