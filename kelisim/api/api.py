@@ -4,10 +4,11 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
-from django.urls import URLPattern, re_path
+from django.urls import URLPattern, path, re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from kelisim.api.docs import LocalSwagger, docs_asset
 from kelisim.api.errors import error_payload
 from kelisim.api.routers import core, experts, me, organisations
 
@@ -66,6 +67,7 @@ class KelisimAPI(NinjaAPI):
                     pattern.callback = api_root
                 else:
                     pattern.callback = _method_not_allowed_in_error_format(pattern.callback)
+        patterns.append(path("docs/assets/<str:name>", docs_asset, name="docs-asset"))
         # Last, so that it only catches what no operation matched (Django would answer with HTML).
         patterns.append(re_path(r"^(?P<unmatched>.*)$", unknown_address))
         return patterns
@@ -78,6 +80,7 @@ api = KelisimAPI(
     "Lists are paginated with `page` and `page_size`; every error has the shape "
     '`{"error": {"code", "message", "details"}}`.',
     urls_namespace="api",
+    docs=LocalSwagger(),
 )
 
 
@@ -149,4 +152,3 @@ api.add_router("/", core.router)
 api.add_router("/", organisations.router)
 api.add_router("/", experts.router)
 api.add_router("/", me.router)
-api.add_router("/", "kelisim.api.routers.consultations.router")

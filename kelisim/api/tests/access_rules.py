@@ -5,6 +5,7 @@ ACCESS_RULES = [
     Rule("api:api-root", allowed=EVERYONE),
     Rule("api:openapi-json", allowed=EVERYONE),
     Rule("api:openapi-view", allowed=EVERYONE),
+    Rule("api:docs-asset", kwargs=lambda world: {"name": "swagger-ui.css"}, allowed=EVERYONE),
     Rule("api:list_regions", allowed=EVERYONE),
     Rule("api:get_region", kwargs=lambda world: {"code": "KZ-71"}, allowed=EVERYONE),
     Rule("api:list_strands", allowed=EVERYONE),
