@@ -1,9 +1,11 @@
 """Accounts for tests: verified citizens, staff with a second factor, and a sign-in helper."""
 
+import time
+
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 
 from kelisim.accounts.models import ApiToken, Role, User
 from kelisim.accounts.services import create_api_token, grant_role
@@ -37,12 +39,8 @@ def give_totp(user: User) -> str:
 
 
 def current_code(secret: str) -> str:
-    import time
-
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    """The code an authenticator app shows right now for ``secret``."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
 
 
 def make_staff(role: str = Role.OFFICER, *, totp: bool = True, **fields) -> User:
@@ -62,15 +60,3 @@ def sign_in(client, user: User) -> None:
 def make_token(user: User, name: str = "script") -> tuple[ApiToken, str]:
     created = create_api_token(actor=user, name=name)
     return created.token, created.raw
-
-
-__all__ = [
-    "PASSWORD",
-    "Authenticator",
-    "UserFactory",
-    "current_code",
-    "give_totp",
-    "make_staff",
-    "make_token",
-    "sign_in",
-]

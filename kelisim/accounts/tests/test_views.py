@@ -204,3 +204,16 @@ def test_officers_read_the_role_history_but_cannot_change_roles(client):
     response = client.post(_url("accounts:role_grant", pk=officer.pk), {"role": "administrator", "reason": "me"})
     assert response.status_code == 403
     assert not officer.has_role(Role.ADMINISTRATOR)
+
+
+def test_role_history_query_count_does_not_grow_with_records(client, django_assert_max_num_queries):
+    officer = make_staff(Role.OFFICER)
+    sign_in(client, officer)
+    for _n in range(3):
+        make_staff(Role.REVIEWER)
+    with django_assert_max_num_queries(10):
+        assert client.get(_url("accounts:role_history")).status_code == 200
+    for _n in range(12):
+        make_staff(Role.MODERATOR)
+    with django_assert_max_num_queries(10):
+        assert client.get(_url("accounts:role_history")).status_code == 200
