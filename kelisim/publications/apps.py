@@ -28,7 +28,7 @@ class PublicationsConfig(AppConfig):
                 title=lambda article: article.title,
                 url=lambda article: article.get_absolute_url(),
                 comments_open=lambda article: article.comments_open,
-                is_public=lambda article: article.is_public,
+                is_public=lambda article: article.is_readable,
                 counter_field="comment_count",
             )
         )

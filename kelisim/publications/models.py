@@ -45,6 +45,13 @@ class ArticleQuerySet(models.QuerySet):
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED], published_at__lte=timezone.now()
         )
 
+    def readable(self):
+        """What a link may open: public articles and archived ones."""
+        return self.filter(
+            Q(status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED], published_at__lte=timezone.now())
+            | Q(status=Article.Status.ARCHIVED)
+        )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -126,6 +133,11 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def is_readable(self) -> bool:
+        """Public, or archived: an archived article keeps its address but leaves lists and feeds."""
+        return self.is_public or (self.status == self.Status.ARCHIVED and self.published_at is not None)
 
     @property
     def comments_open(self) -> bool:

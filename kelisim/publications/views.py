@@ -63,7 +63,8 @@ def article_detail(request, slug: str):
     context = {
         "article": article,
         "translations": selectors.translations_of(article),
-        "preview": not article.is_public,
+        "preview": not article.is_readable,
+        "archived": article.status == Article.Status.ARCHIVED,
         **_reaction_context(request, article),
     }
     return render(request, "publications/detail.html", context)
@@ -72,7 +73,7 @@ def article_detail(request, slug: str):
 @require_POST
 def react(request, slug: str):
     article = selectors.article_for_page(slug)
-    if article is None:
+    if article is None or not article.is_public:
         raise Http404
     form = ReactionForm(request.POST)
     if not form.is_valid():
