@@ -363,3 +363,12 @@ def test_a_nul_character_in_the_filters_is_ignored_rather_than_failing(client):
     response = client.get(LIST_URL + "?q=a%00&field=x%00&region=KZ%00&organisation=%00&language=%00")
     assert response.status_code == 200
     assert names(response) == ["Anyone"]
+
+
+def test_the_profile_page_leads_to_the_roster(client):
+    user = UserFactory()
+    client.force_login(user)
+    profile_page = client.get(reverse("accounts:profile"))
+    assert reverse("organisations:expert_join") in profile_page.text
+    expert = ExpertFactory(user=user)
+    assert expert.get_absolute_url() in client.get(reverse("accounts:profile")).text
