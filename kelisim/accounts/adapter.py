@@ -2,6 +2,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -42,13 +43,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Every account email goes through the outbox and the background worker."""
         language = translation.get_language() or "ru"
+        request = self.request or allauth_context.request
         # The Site row says "example.com" unless someone edits it; emails name the platform and its address.
-        context = {**context, "current_site": self._site()}
-        subject = render_to_string(f"{template_prefix}_subject.txt", context, request=self.request).strip()
+        context = {"request": request, "email": email, **context, "current_site": self._site()}
+        subject = render_to_string(f"{template_prefix}_subject.txt", context, request=request).strip()
         subject = self.format_email_subject(" ".join(subject.splitlines()))
-        body_text = render_to_string(f"{template_prefix}_message.txt", context, request=self.request).strip()
+        body_text = render_to_string(f"{template_prefix}_message.txt", context, request=request).strip()
         try:
-            body_html = render_to_string(f"{template_prefix}_message.html", context, request=self.request)
+            body_html = render_to_string(f"{template_prefix}_message.html", context, request=request)
         except TemplateDoesNotExist:
             body_html = ""
         queue_email(to=email, subject=subject, body_text=body_text, body_html=body_html, topic=f"account:{language}")

@@ -112,3 +112,10 @@ def test_signing_in_continues_in_the_preferred_language(client):
     response = client.post(_url("account_login", "en"), {"login": person.email, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == _url("accounts:profile", "kk")
+
+
+def test_a_reset_for_an_unknown_address_says_so_and_names_the_address(client):
+    client.post(_url("account_reset_password", "ru"), {"email": "nobody@example.kz"})
+    message = OutboxEmail.objects.get(to="nobody@example.kz")
+    assert "nobody@example.kz" in message.body_text
+    assert "/ru/accounts/signup/" in message.body_text
