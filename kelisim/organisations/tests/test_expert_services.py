@@ -146,6 +146,19 @@ def test_a_message_goes_to_the_hidden_address_with_the_sender_to_reply_to():
     assert email.topic == "expert-message"
 
 
+def test_the_message_is_plain_text_not_html_escaped():
+    email = expert_services.send_expert_message(
+        expert=ExpertFactory(),
+        sender=Anonymous(),
+        sender_name="Dana O'Neil <Youth>",
+        sender_email="dana@ngo.example.kz",
+        message="Tea & talk: \"religion & youth\"?",
+        client_address="10.0.0.9",
+    )
+    assert "Dana O'Neil <Youth>" in email.subject
+    assert 'Tea & talk: "religion & youth"?' in email.body_text
+
+
 def test_messages_are_written_in_the_experts_language():
     kazakh_account = UserFactory(preferred_language="kk")
     assert expert_services.message_language(ExpertFactory(user=kazakh_account, languages="ru")) == "kk"
