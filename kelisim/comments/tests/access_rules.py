@@ -1,5 +1,5 @@
 from kelisim.comments.tests.hosts import register_test_host
-from kelisim.core.tests.access import EVERYONE, MODERATORS, Rule
+from kelisim.core.tests.access import EVERYONE, MODERATORS, NOBODY, Rule
 
 HOST = register_test_host()
 
@@ -114,4 +114,6 @@ ACCESS_RULES = [
         data=lambda world: {"confirm": "1"},
         allowed=MODERATORS,
     ),
+    Rule("api:list_comments", kwargs=_target, allowed=EVERYONE),
+    Rule("api:list_comments", kwargs=_target, method="POST", allowed=NOBODY, note="(needs a Bearer token)"),
 ]

@@ -55,4 +55,6 @@ ACCESS_RULES = [
         data=lambda world: {"status": "published"},
         allowed=OFFICERS,
     ),
+    Rule("api:list_articles", allowed=EVERYONE),
+    Rule("api:get_article", kwargs=_article, allowed=EVERYONE),
 ]
