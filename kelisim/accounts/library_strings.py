@@ -7,6 +7,7 @@ them Kazakh pages would fall back to Russian. Nothing imports this module."""
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 LIBRARY_STRINGS = (
+    gettext_noop("Signup"),
     gettext_noop("This account is currently inactive."),
     gettext_noop("You cannot remove your primary email address."),
     gettext_noop("This email address is already associated with this account."),
