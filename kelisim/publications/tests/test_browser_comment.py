@@ -1,0 +1,86 @@
+"""The scenario's own page in a real browser: a visitor comments within the limit, a moderator
+approves, the comment shows; the reaction counts once."""
+
+import pytest
+from django.test import Client
+
+from kelisim.accounts.models import Role
+from kelisim.accounts.tests.factories import make_staff
+from kelisim.comments.models import Comment
+from kelisim.publications.tests.factories import ArticleFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def signed_in_context(browser, live_server, user):
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return context
+
+
+def test_visitor_comment_is_held_approved_and_shown_and_the_reaction_counts_once(
+    page, screenshot, chromium_browser, live_server
+):
+    article = ArticleFactory(title="NGOs join the prevention programme")
+    page.goto(article.get_absolute_url())
+
+    # 1501 characters: the live counter warns, the server refuses, nothing typed is lost.
+    page.get_by_label("Your name").fill("Fatima")
+    page.get_by_label("Your email").fill("fatima@example.kz")
+    field = page.get_by_label("Your comment")
+    field.fill("а" * 1501)
+    counter = page.locator("#id_text_counter")
+    assert "Too long by 1" in counter.inner_text()
+    page.get_by_label("I have read and accept the comment policy").check()
+    screenshot("over-the-limit")
+    page.get_by_role("button", name="Send comment").click()
+    page.wait_for_load_state()
+    assert "at most 1500 characters; this one has 1501" in page.locator(".error-summary").inner_text()
+    assert len(page.get_by_label("Your comment").input_value()) == 1501
+    assert page.get_by_label("Your name").input_value() == "Fatima"
+    screenshot("refused-text-kept")
+
+    # Trimmed to 1500: accepted and held for a moderator.
+    page.get_by_label("Your comment").press("End")
+    page.get_by_label("Your comment").press("Backspace")
+    assert "1500 / 1500" in page.locator("#id_text_counter").inner_text()
+    page.get_by_label("I have read and accept the comment policy").check()
+    page.get_by_role("button", name="Send comment").click()
+    page.wait_for_url(f"**{article.get_absolute_url()}#comments")
+    assert "will appear once a moderator has checked it" in page.locator(".messages").inner_text()
+    comment = Comment.objects.get()
+    assert (comment.status, len(comment.text)) == (Comment.Status.PENDING, 1500)
+    assert page.locator(f"#comment-{comment.pk}").count() == 0
+    screenshot("held")
+
+    # A moderator approves it from the queue.
+    moderator_context = signed_in_context(chromium_browser, live_server, make_staff(Role.MODERATOR))
+    moderator = moderator_context.new_page()
+    moderator.goto("/en/comments/moderation/")
+    moderator.get_by_label(f"Select comment {comment.pk}").check()
+    moderator.get_by_label("Approve").check()
+    moderator.get_by_label("Reason").select_option("fits_policy")
+    moderator.get_by_role("button", name="Apply to selected").click()
+    moderator.wait_for_load_state()
+    assert "1 comments moderated" in moderator.locator(".messages").inner_text()
+    moderator_context.close()
+
+    # The visitor sees it, and the count.
+    page.goto(article.get_absolute_url())
+    assert page.locator(f"#comment-{comment.pk}").count() == 1
+    assert "1 comment" in page.locator("#comments-heading").inner_text()
+    screenshot("published")
+
+    # "Do you like this article?": counted once however often the visitor clicks.
+    reactions = page.locator("#reactions")
+    assert "The results show after you answer" in reactions.inner_text()
+    reactions.get_by_role("button", name="Yes").click()
+    page.wait_for_selector("#reactions .reaction-counts")
+    assert "Yes: 1 · No: 0" in page.locator("#reactions").inner_text()
+    page.locator("#reactions").get_by_role("button", name="Yes").click()
+    page.wait_for_timeout(300)
+    page.reload()
+    assert "Yes: 1 · No: 0" in page.locator("#reactions").inner_text()
+    screenshot("reacted")
