@@ -16,7 +16,7 @@
       var count = Array.from(field.value.replace(/\r\n?/g, "\n").trim()).length;
       var over = count > max;
       counter.textContent = over
-        ? format(counter.getAttribute("data-over"), { count: count - max, max: max }) + " (" + count + " / " + max + ")"
+        ? format(counter.getAttribute("data-over"), { count: count, max: max })
         : format(counter.getAttribute("data-template"), { count: count, max: max });
       counter.classList.toggle("char-counter-over", over);
       if (over) { field.setAttribute("aria-invalid", "true"); } else if (wasOver) { field.setAttribute("aria-invalid", "false"); }
