@@ -88,8 +88,10 @@ def roster_fields() -> QuerySet[ExpertiseField]:
 
 def roster_organisations() -> QuerySet[Organisation]:
     """Organisations that have at least one listed expert: the only useful choices in the filter."""
-    return Organisation.objects.filter(pk__in=Expert.objects.filter(is_listed=True).values("organisation_id")).order_by(
-        "name_ru", "pk"
+    return (
+        Organisation.objects.filter(pk__in=Expert.objects.filter(is_listed=True).values("organisation_id"))
+        .exclude(verification_status=Organisation.Verification.EXCLUDED)
+        .order_by("name_ru", "pk")
     )
 
 

@@ -45,6 +45,14 @@ class ExpertOut(Schema):
         return language_codes(expert.languages)
 
     @staticmethod
+    def resolve_organisation_id(expert: Expert) -> int | None:
+        # An excluded organisation is not public, so the roster does not point to it either.
+        organisation = expert.organisation
+        if organisation is None or organisation.verification_status == Organisation.Verification.EXCLUDED:
+            return None
+        return organisation.pk
+
+    @staticmethod
     def resolve_regions(expert: Expert) -> list[str]:
         return [region.code for region in expert.regions.all()]
 

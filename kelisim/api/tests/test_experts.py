@@ -93,3 +93,10 @@ def test_the_list_runs_the_same_number_of_queries_however_many_experts(client, r
         ExpertFactory(fields=fields, regions=regions, organisation=OrganisationFactory())
     after, queries = count_page_queries(client, URL)
     assert before == after, queries
+
+
+def test_an_excluded_organisation_is_not_pointed_to(client):
+    from kelisim.organisations.models import Organisation
+
+    expert = ExpertFactory(organisation=OrganisationFactory(verification_status=Organisation.Verification.EXCLUDED))
+    assert client.get(f"{URL}/{expert.pk}").json()["organisation_id"] is None

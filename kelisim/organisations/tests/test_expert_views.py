@@ -372,3 +372,12 @@ def test_the_profile_page_leads_to_the_roster(client):
     assert reverse("organisations:expert_join") in profile_page.text
     expert = ExpertFactory(user=user)
     assert expert.get_absolute_url() in client.get(reverse("accounts:profile")).text
+
+
+def test_an_excluded_organisation_is_not_shown_on_the_roster(client):
+    from kelisim.organisations.models import Organisation
+
+    excluded = OrganisationFactory(name_en="Excluded NGO", verification_status=Organisation.Verification.EXCLUDED)
+    expert = ExpertFactory(organisation=excluded)
+    assert "Excluded NGO" not in client.get("/en/organisations/experts/").text
+    assert "Excluded NGO" not in client.get(f"/en/organisations/experts/{expert.pk}/").text
