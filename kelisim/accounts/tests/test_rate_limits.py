@@ -45,3 +45,20 @@ def test_one_address_spraying_many_accounts_is_stopped(client):
     assert "too many" in response.content.decode().lower()
     # Another address is not affected.
     assert "too many" not in _try(client, "another@example.kz", "wrong-password-1", OWNER).content.decode().lower()
+
+
+def test_too_many_sign_ups_from_one_address_get_a_translated_page(client):
+    from kelisim.accounts.tests.factories import PASSWORD
+
+    with translation.override("ru"):
+        url = reverse("account_signup")
+    for n in range(10):
+        client.post(
+            url, {"email": f"bulk{n}@example.kz", "password1": PASSWORD, "password2": PASSWORD}, REMOTE_ADDR=ATTACKER
+        )
+    response = client.post(
+        url, {"email": "one-more@example.kz", "password1": PASSWORD, "password2": PASSWORD}, REMOTE_ADDR=ATTACKER
+    )
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert '<html lang="ru">' in html and "Слишком много попыток" in html
