@@ -19,6 +19,9 @@ MFA_SETUP_ALLOWED_URL_NAMES = (
     "mfa_view_recovery_codes",
     "account_reauthenticate",
     "account_login",
+    # allauth refuses to add an authenticator before the address is confirmed; confirming must stay open.
+    "account_confirm_email",
+    "account_email_verification_sent",
 )
 
 

@@ -39,6 +39,12 @@ def _sign_in_and_confirm_password(client, user):
     assert response.status_code == 302
 
 
+def test_confirming_an_email_address_stays_open_before_the_setup(client):
+    staff = make_staff(Role.OFFICER, totp=False)
+    sign_in(client, staff)
+    assert client.get(_url("account_email_verification_sent")).status_code == 200
+
+
 def test_the_setup_page_itself_opens_for_staff_without_an_authenticator(client):
     staff = make_staff(Role.OFFICER, totp=False)
     _sign_in_and_confirm_password(client, staff)
