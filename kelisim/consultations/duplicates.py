@@ -1,16 +1,16 @@
 """Possible duplicates for officers: character trigram TF-IDF over Kazakh, Russian and English text.
 
 Indexing runs in a background task after a suggestion is sent (participants never wait for it):
-the suggestion's vector is stored, its rarest grams go into an inverted index, candidates that share
-those grams are scored by cosine similarity and the best ones are stored as pairs both ways. An
-officer's look-up is then a single indexed query.
+its rarest grams go into an inverted index (with global document frequencies for IDF), the
+suggestions sharing most of those grams are scored by cosine similarity of their TF-IDF vectors
+(computed from their text with the current frequencies, so nothing stale is stored) and the best
+ones are stored as pairs both ways. An officer's look-up is then a single indexed query.
 """
 
 from django.db import transaction
 from django.db.models import Count
 
 from kelisim.consultations.models import (
-    Fingerprint,
     FingerprintGram,
     GramFrequency,
     SimilarPair,
@@ -33,14 +33,25 @@ def suggestion_text(suggestion: Suggestion) -> str:
     return f"{suggestion.title} {suggestion.text}"
 
 
+def _vectors(texts: dict[int, str]) -> dict[int, dict]:
+    """TF-IDF vectors for several texts with the current document frequencies (one query for all grams)."""
+    counts = {pk: grams(text) for pk, text in texts.items()}
+    wanted = set()
+    for value in counts.values():
+        wanted.update(value)
+    frequencies = dict(GramFrequency.objects.filter(gram__in=list(wanted)).values_list("gram", "count"))
+    total = max(1, Suggestion.objects.count())
+    return {pk: tfidf_vector(value, frequencies, total) for pk, value in counts.items()}
+
+
 @transaction.atomic
 def index_suggestion(suggestion: Suggestion) -> list[SimilarPair]:
-    """(Re)compute the fingerprint and the possible duplicates of one suggestion."""
+    """(Re)index one suggestion and store its possible duplicates, both ways."""
     counts = grams(suggestion_text(suggestion))
     document_id = suggestion.version.document_id
-    known = dict(GramFrequency.objects.filter(gram__in=list(counts)).values_list("gram", "count"))
-    already_indexed = Fingerprint.objects.filter(suggestion=suggestion).exists()
+    already_indexed = FingerprintGram.objects.filter(suggestion=suggestion).exists()
     if not already_indexed:
+        known = dict(GramFrequency.objects.filter(gram__in=list(counts)).values_list("gram", "count"))
         # Document frequencies are approximate under concurrent writers; IDF only needs their order of size.
         GramFrequency.objects.bulk_create(
             [GramFrequency(gram=gram, count=known.get(gram, 0) + 1) for gram in counts],
@@ -48,12 +59,7 @@ def index_suggestion(suggestion: Suggestion) -> list[SimilarPair]:
             unique_fields=["gram"],
             update_fields=["count"],
         )
-        known = {gram: known.get(gram, 0) + 1 for gram in counts}
-    total = max(1, Fingerprint.objects.count() + (0 if already_indexed else 1))
-    vector = tfidf_vector(counts, known, total)
-    Fingerprint.objects.update_or_create(
-        suggestion=suggestion, defaults={"vector": {str(k): v for k, v in vector.items()}}
-    )
+    known = dict(GramFrequency.objects.filter(gram__in=list(counts)).values_list("gram", "count"))
     FingerprintGram.objects.filter(suggestion=suggestion).delete()
     FingerprintGram.objects.bulk_create(
         [
@@ -69,15 +75,17 @@ def index_suggestion(suggestion: Suggestion) -> list[SimilarPair]:
         .order_by("-shared", "-suggestion")
         .values_list("suggestion", flat=True)[:CANDIDATES]
     )
-    scored = []
-    for other_id, other_vector in Fingerprint.objects.filter(suggestion__in=candidate_ids).values_list(
-        "suggestion", "vector"
-    ):
-        score = cosine(vector, {int(k): v for k, v in other_vector.items()})
-        if score >= THRESHOLD:
-            scored.append((score, other_id))
-    scored.sort(reverse=True)
-    scored = scored[:KEPT_PAIRS]
+    texts = {
+        pk: f"{title} {text}"
+        for pk, title, text in Suggestion.objects.filter(pk__in=candidate_ids).values_list("pk", "title", "text")
+    }
+    texts[suggestion.pk] = suggestion_text(suggestion)
+    vectors = _vectors(texts)
+    mine = vectors.pop(suggestion.pk)
+    scored = sorted(
+        ((score, other_id) for other_id, vector in vectors.items() if (score := cosine(mine, vector)) >= THRESHOLD),
+        reverse=True,
+    )[:KEPT_PAIRS]
 
     SimilarPair.objects.filter(suggestion=suggestion).delete()
     SimilarPair.objects.filter(other=suggestion).delete()

@@ -367,16 +367,6 @@ class ReferenceCounter(models.Model):
         return f"{self.prefix}: {self.last}"
 
 
-class Fingerprint(models.Model):
-    """A suggestion's character n-gram TF-IDF vector, for finding possible duplicates."""
-
-    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, primary_key=True)
-    vector = models.JSONField(default=dict)  # {gram id: weight}, L2-normalised
-
-    def __str__(self) -> str:
-        return f"fingerprint of {self.suggestion_id}"
-
-
 class FingerprintGram(models.Model):
     """Inverted index: the rarest grams of each suggestion, to fetch candidate duplicates fast."""
 

@@ -367,7 +367,9 @@ def _recipient(suggestion: Suggestion) -> tuple[str, str]:
     return "", ""
 
 
-def _notify(suggestion: Suggestion, template: str, topic: str) -> None:
+def _notify(suggestion: Suggestion, template: str, topic: str, answered: Suggestion | None = None) -> None:
+    """Queue one message to the suggestion's author, if they can be reached; ``answered`` is the
+    suggestion whose answer it is, when that is the one this suggestion was merged into."""
     to, language = _recipient(suggestion)
     if not to:
         return
@@ -376,6 +378,7 @@ def _notify(suggestion: Suggestion, template: str, topic: str) -> None:
         template=template,
         context={
             "suggestion": suggestion,
+            "answered": answered or suggestion,
             "status": suggestion.get_status_display,
             "follow_url": _absolute("consultations:follow", suggestion.follow_token),
         },
@@ -424,6 +427,9 @@ def change_status(*, actor, suggestion: Suggestion, status: str, answer: str = "
     suggestion.save()
     if status in ANSWERED_STATUSES:
         _notify(suggestion, "consultations/email/answer", "consultations.answer")
+        # Authors of suggestions merged into this one were told they would be answered together.
+        for merged in suggestion.merged_suggestions.select_related("author"):
+            _notify(merged, "consultations/email/answer", "consultations.answer", answered=suggestion)
     return suggestion
 
 
