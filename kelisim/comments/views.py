@@ -42,6 +42,10 @@ def moderator_required(view):
     return wrapper
 
 
+def _can_moderate(request) -> bool:
+    return request.user.is_authenticated and request.user.is_moderator
+
+
 def _target_or_404(target: str, object_id: int):
     resolved = resolve_target(target, object_id)
     if resolved is None or not resolved[0].is_public(resolved[1]):
@@ -143,6 +147,7 @@ def thread(request, target: str, object_id: int):
         "target_title": spec.title(obj),
         "target_url": spec.url(obj),
         "comments_open": spec.comments_open(obj),
+        "can_moderate": _can_moderate(request),
     }
     if request.htmx:
         return render(request, "comments/includes/thread_items.html", context)
@@ -163,6 +168,7 @@ def replies(request, pk: int):
         "target_title": spec.title(obj),
         "target_url": spec.url(obj),
         "comments_open": spec.comments_open(obj),
+        "can_moderate": _can_moderate(request),
     }
     if request.htmx:
         return render(request, "comments/includes/replies_items.html", context)

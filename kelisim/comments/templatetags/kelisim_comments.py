@@ -27,6 +27,7 @@ def comment_section(context, target):
         "count": count,
         "form": CommentForm(user=request.user),
         "max_length": MAX_COMMENT_LENGTH,
+        "can_moderate": request.user.is_authenticated and request.user.is_moderator,
     }
 
 

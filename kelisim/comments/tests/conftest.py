@@ -10,3 +10,12 @@ def host(db):
 
     register_test_host()
     return OrganisationFactory()
+
+
+@pytest.fixture(autouse=True)
+def _english_addresses():
+    """Tests reverse addresses under /en/, so that pages answer in the language the assertions use."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_match, key) { return String(values[key]); });
+    return template.replace(/\{(\w+)\}/g, function (_match, key) { return String(values[key]); });
   }
   function attach(counter) {
     var field = document.getElementById(counter.getAttribute("data-counter-for"));
