@@ -152,7 +152,7 @@ def test_the_message_is_plain_text_not_html_escaped():
         sender=Anonymous(),
         sender_name="Dana O'Neil <Youth>",
         sender_email="dana@ngo.example.kz",
-        message="Tea & talk: \"religion & youth\"?",
+        message='Tea & talk: "religion & youth"?',
         client_address="10.0.0.9",
     )
     assert "Dana O'Neil <Youth>" in email.subject
