@@ -234,7 +234,7 @@ def post_comment(
 def edit_comment(*, actor, comment: Comment, text: str) -> Comment:
     """The author may change the text within ten minutes; the text goes through the pipeline again,
     and a published comment that now needs review is held again."""
-    comment = Comment.objects.select_for_update().select_related("author").get(pk=comment.pk)
+    comment = Comment.objects.select_for_update(of=("self",)).select_related("author").get(pk=comment.pk)
     if not comment.is_editable_by(actor):
         raise PermissionDenied(_("You can edit your comment only within ten minutes of writing it."))
     submission = pipeline.run(
@@ -330,7 +330,7 @@ def moderate_comments(*, actor, comment_ids: list[int], approve: bool, reason: s
         raise ValidationError(_("Choose a reason that fits the decision."))
     target_status = Comment.Status.APPROVED if approve else Comment.Status.REJECTED
     comments = list(
-        Comment.objects.select_for_update()
+        Comment.objects.select_for_update(of=("self",))
         .select_related("author", "parent", "parent__author")
         .filter(pk__in=comment_ids)
         .order_by("pk")
