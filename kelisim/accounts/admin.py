@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -32,15 +34,24 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_active", "is_superuser", "preferred_language")
     search_fields = ("email", "display_name")
     # Staff and superuser flags follow the administrator role; they change with the role, not here.
-    readonly_fields = ("is_staff", "is_superuser", "last_login", "date_joined")
+    readonly_fields = ("platform_roles", "is_staff", "is_superuser", "last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "preferred_language")}),
-        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Status"), {"fields": ("is_active", "platform_roles", "is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
     filter_horizontal = ()
+
+    @admin.display(description=_("Roles"))
+    def platform_roles(self, obj):
+        if obj.pk is None:
+            return "—"
+        labels = ", ".join(str(grant.get_role_display()) for grant in obj.role_grants.all()) or _("Citizen")
+        return format_html(
+            '{} (<a href="{}">{}</a>)', labels, reverse("accounts:user_roles", args=[obj.pk]), _("change with a reason")
+        )
 
     def get_deleted_objects(self, objs, request):
         """Related rows (role grants, memberships...) go with the account by the service's rules, not

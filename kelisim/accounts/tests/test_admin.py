@@ -62,3 +62,9 @@ def test_admin_delete_goes_through_the_service_and_keeps_history(admin_client):
     assert not User.objects.filter(pk=person.pk).exists()
     assert RoleGrant.history.filter(user_id=person.pk, history_type="-").exists()
     assert not ApiToken.objects.filter(user_id=person.pk).exists()
+
+
+def test_the_user_page_links_to_role_changes_with_a_reason(admin_client):
+    person = make_staff(Role.REVIEWER)
+    html = admin_client.get(reverse("admin:accounts_user_change", args=[person.pk])).content.decode()
+    assert reverse("accounts:user_roles", args=[person.pk]) in html
