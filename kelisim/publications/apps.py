@@ -9,9 +9,11 @@ class PublicationsConfig(AppConfig):
 
     def ready(self):
         from kelisim.comments.registry import Commentable, register_commentable
-        from kelisim.core import registry
+        from kelisim.core import registry, search
         from kelisim.publications.models import Article
+        from kelisim.publications.search import ARTICLE_SEARCH
 
+        search.register(ARTICLE_SEARCH)
         registry.register_navigation(registry.NavigationEntry("publications:list", _("News"), order=20))
         registry.register_home_figure(
             registry.HomeFigure(

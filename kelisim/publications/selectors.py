@@ -1,13 +1,15 @@
 from django.db.models import Count, Prefetch, Q
 
+from kelisim.core.search import search
 from kelisim.publications.models import Article, Reaction, Tag
+from kelisim.publications.search import ARTICLE_SEARCH
 
 LIST_PAGE_SIZE = 10
 
 
 def public_articles(*, language: str = "", q: str = "", tag: str = "", strand: str = ""):
-    """The public list. Search is a case-insensitive match on title, lead and text (SQLite and
-    PostgreSQL alike); it moves to core's full-text search once core offers one."""
+    """The public list, newest first; with search words, best match first (full-text search on
+    title, lead and text through kelisim.core.search)."""
     articles = (
         Article.objects.public()
         .select_related("strand")
@@ -15,13 +17,14 @@ def public_articles(*, language: str = "", q: str = "", tag: str = "", strand: s
     )
     if language:
         articles = articles.filter(language=language)
-    if q:
-        articles = articles.filter(Q(title__icontains=q) | Q(lead__icontains=q) | Q(body__icontains=q))
     if tag:
         articles = articles.filter(tags__slug=tag)
     if strand:
         articles = articles.filter(strand__code=strand)
-    return articles.order_by("-published_at", "-pk")
+    articles = articles.order_by("-published_at", "-pk")
+    if q:
+        articles = search(articles, ARTICLE_SEARCH, q)
+    return articles
 
 
 def article_for_page(slug: str, *, include_unpublished: bool = False) -> Article | None:

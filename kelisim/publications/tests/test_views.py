@@ -188,3 +188,12 @@ def test_the_article_form_keeps_what_was_typed_when_alt_text_is_missing(client):
     assert response.status_code == 400
     assert "Describe the image" in response.text and 'value="Kept title"' in response.text
     assert not Article.objects.exists()
+
+
+def test_search_finds_words_in_kazakh_and_russian_and_ranks_titles_first(client):
+    in_body = ArticleFactory(title="Other news", language="kk", body="Жастар арасындағы жұмыс")
+    in_title = ArticleFactory(title="Жастар қозғалысы", language="kk", body="Басқа мәтін")
+    ArticleFactory(title="Unrelated", language="kk", body="Түрме")
+    page = client.get("/kk/news/", {"q": "жастар"})
+    assert page.text.index(in_title.title) < page.text.index(in_body.title)
+    assert "Unrelated" not in page.text
