@@ -14,6 +14,10 @@ class PublicationsConfig(AppConfig):
         from kelisim.publications.search import ARTICLE_SEARCH
 
         search.register(ARTICLE_SEARCH)
+        from kelisim.publications import services
+
+        registry.register_personal_data("reactions", services.export_reactions)
+        registry.register_account_eraser("reactions", services.erase_reactions)
         registry.register_navigation(registry.NavigationEntry("publications:list", _("News"), order=20))
         registry.register_home_figure(
             registry.HomeFigure(

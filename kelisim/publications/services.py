@@ -159,3 +159,15 @@ def react(*, article: Article, value: str, user=None, browser: str = "") -> Reac
         except IntegrityError:
             continue  # another request created it first: go round once more and update it
     raise IntegrityError("reaction could not be recorded")
+
+
+def export_reactions(user) -> list[dict]:
+    return [
+        {"article": reaction.article.slug, "answer": reaction.value, "at": reaction.updated_at.isoformat()}
+        for reaction in Reaction.objects.filter(user=user).select_related("article").order_by("created_at")
+    ]
+
+
+def erase_reactions(user) -> None:
+    """An answer is about the article, not the person: the rows go with the account."""
+    Reaction.objects.filter(user=user).delete()

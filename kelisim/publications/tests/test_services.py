@@ -159,3 +159,14 @@ def test_the_database_makes_a_double_vote_impossible():
 def test_no_reaction_on_an_unpublished_article():
     with pytest.raises(PermissionDenied):
         services.react(article=draft(), value="yes", browser="z" * 64)
+
+
+def test_reactions_are_in_the_personal_data_export_and_go_with_the_account():
+    article = ArticleFactory()
+    reader = UserFactory()
+    services.react(article=article, value="yes", user=reader)
+    assert services.export_reactions(reader) == [
+        {"article": article.slug, "answer": "yes", "at": Reaction.objects.get().updated_at.isoformat()}
+    ]
+    services.erase_reactions(reader)
+    assert not Reaction.objects.exists()
