@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "kelisim.organisations",
     "kelisim.comments",
     "kelisim.consultations",
+    "kelisim.meetings",
+    "kelisim.plans",
     "kelisim.publications",
     "kelisim.api",
     "django.contrib.admin",

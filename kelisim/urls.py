@@ -28,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("kelisim.organisations.urls")),
     path("comments/", include("kelisim.comments.urls")),
     path("consultation/", include("kelisim.consultations.urls")),
+    path("roundtables/", include("kelisim.meetings.urls")),
+    path("plan/", include("kelisim.plans.urls")),
     path("news/", include("kelisim.publications.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -87,3 +87,33 @@ def register_account_eraser(key: str, eraser: Callable[[object], None]) -> None:
 
 def account_erasers() -> dict[str, Callable[[object], None]]:
     return dict(sorted(_account_erasers.items()))
+
+
+@dataclass(frozen=True)
+class ObjectPanel:
+    """A panel a later app adds to an earlier app's detail page (e.g. "went into plan item 2.1.3" on a
+    suggestion). ``context(obj)`` returns the template context, or None to show nothing for that object."""
+
+    key: str
+    template_name: str
+    context: Callable[[object], dict | None]
+    order: int = 100
+
+
+_object_panels: dict[str, dict[str, ObjectPanel]] = {}
+
+
+def register_object_panel(model_label: str, panel: ObjectPanel) -> None:
+    """``model_label`` is "app_label.modelname", e.g. "consultations.suggestion"."""
+    _object_panels.setdefault(model_label, {})[panel.key] = panel
+
+
+def object_panels(obj) -> list[tuple[str, dict]]:
+    """The (template name, context) of every panel registered for ``obj``'s model that has something to show."""
+    label = obj._meta.label_lower
+    rendered = []
+    for panel in sorted(_object_panels.get(label, {}).values(), key=lambda panel: (panel.order, panel.key)):
+        context = panel.context(obj)
+        if context is not None:
+            rendered.append((panel.template_name, context))
+    return rendered

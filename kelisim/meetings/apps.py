@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "kelisim.meetings"
+    label = "meetings"
+    verbose_name = _("Roundtables")
+
+    def ready(self):
+        from kelisim.core import registry
+        from kelisim.meetings.models import Roundtable
+
+        registry.register_navigation(registry.NavigationEntry("meetings:list", _("Roundtables"), order=30))
+        registry.register_home_figure(
+            registry.HomeFigure(
+                key="roundtables",
+                label=_("roundtables held"),
+                value=lambda: Roundtable.objects.filter(status=Roundtable.Status.CLOSED).count(),
+                url_name="meetings:list",
+                order=30,
+            )
+        )

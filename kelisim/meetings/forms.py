@@ -1,0 +1,157 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kelisim.consultations.models import Suggestion
+from kelisim.meetings.models import MAX_ATTACHMENT_BYTES, Decision, Roundtable
+from kelisim.organisations.models import Organisation
+
+
+class RoundtableForm(forms.ModelForm):
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https", max_length=200)
+
+    class Meta:
+        model = Roundtable
+        fields = [
+            "title",
+            "topic",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online_url",
+            "organiser",
+            "capacity",
+            "access",
+            "invited_organisations",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "topic": forms.Textarea(attrs={"rows": 4}),
+            "invited_organisations": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "starts_at": _("Astana time (Asia/Almaty)."),
+            "invited_organisations": _(
+                "Only these organisations' members can register when the roundtable is by invitation."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invited_organisations"].queryset = Organisation.objects.filter(
+            verification_status=Organisation.Verification.VERIFIED
+        ).order_by("name_ru")
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class RegistrationForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("On behalf of"))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class AgendaItemForm(forms.Form):
+    starts_at = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=600, initial=30)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    suggestion_references = forms.CharField(
+        label=_("Suggestions to discuss"),
+        required=False,
+        help_text=_("References separated by spaces, e.g. 2017-00012 2017-00031."),
+    )
+    plan_item_codes = forms.CharField(
+        label=_("Plan items to discuss"), required=False, help_text=_("Item IDs separated by spaces, e.g. AP-0003.")
+    )
+
+    def clean_suggestion_references(self):
+        references = self.cleaned_data["suggestion_references"].replace(",", " ").split()
+        found = {suggestion.reference: suggestion for suggestion in Suggestion.objects.filter(reference__in=references)}
+        missing = [reference for reference in references if reference not in found]
+        if missing:
+            raise forms.ValidationError(_("No suggestion has the reference %(refs)s.") % {"refs": ", ".join(missing)})
+        return [found[reference] for reference in references]
+
+
+class AttendanceForm(forms.Form):
+    """One number field per registered or invited organisation, built from the roundtable."""
+
+    def __init__(self, *args, organisations, counts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = list(organisations)
+        for organisation in self.organisations:
+            self.fields[f"org_{organisation.pk}"] = forms.IntegerField(
+                label=organisation.name,
+                min_value=0,
+                max_value=5000,
+                required=False,
+                initial=counts.get(organisation.pk, 0),
+            )
+        self.fields["other_organisation"] = forms.ModelChoiceField(
+            queryset=Organisation.objects.order_by("name_ru"), required=False, label=_("Another organisation")
+        )
+        self.fields["other_people"] = forms.IntegerField(
+            label=_("People from it"), min_value=0, max_value=5000, required=False
+        )
+
+    def counts(self) -> dict:
+        data = {
+            organisation: self.cleaned_data.get(f"org_{organisation.pk}") or 0 for organisation in self.organisations
+        }
+        other = self.cleaned_data.get("other_organisation")
+        if other is not None:
+            data[other] = self.cleaned_data.get("other_people") or 0
+        return data
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Markdown: headings with ##, lists with -, links. Published when the roundtable is closed."),
+        max_length=100_000,
+    )
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, DOCX, XLSX, PNG or JPEG, up to %(limit)d MB.")
+        % {"limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+    )
+
+
+class DecisionForm(forms.Form):
+    """Merge, decline or defer. Incorporating into the plan has its own page in the plans app."""
+
+    KINDS = [
+        (Decision.Kind.DECLINE, Decision.Kind.DECLINE.label),
+        (Decision.Kind.DEFER, Decision.Kind.DEFER.label),
+        (Decision.Kind.MERGE, Decision.Kind.MERGE.label),
+    ]
+    suggestion = forms.ModelChoiceField(queryset=Suggestion.objects.none(), required=False, label=_("Suggestion"))
+    kind = forms.ChoiceField(choices=KINDS, label=_("Decision"), widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Wording of the decision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For a decline, the reason; it is published as the official answer."),
+        max_length=3000,
+    )
+    merge_into_reference = forms.CharField(label=_("Merge into (reference)"), required=False, max_length=20)
+
+    def __init__(self, *args, agenda_item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggestion"].queryset = agenda_item.suggestions.all()
+        self.fields["suggestion"].label_from_instance = lambda s: f"{s.reference} — {s.display_title}"
+
+    def clean_merge_into_reference(self):
+        reference = self.cleaned_data["merge_into_reference"].strip()
+        if not reference:
+            return None
+        suggestion = Suggestion.objects.filter(reference=reference).first()
+        if suggestion is None:
+            raise forms.ValidationError(_("No suggestion has this reference."))
+        return suggestion

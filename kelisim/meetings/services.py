@@ -1,0 +1,499 @@
+"""Every write of the roundtables. Views, the API, the demo, tasks and tests call these."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kelisim.consultations import services as consultation_services
+from kelisim.consultations.models import Status as SuggestionStatus
+from kelisim.consultations.models import Suggestion
+from kelisim.core.services import queue_templated_email
+from kelisim.meetings.models import (
+    MAX_ATTACHMENT_BYTES,
+    ROUNDTABLE_TRANSITIONS,
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Decision,
+    Registration,
+    Roundtable,
+)
+from kelisim.meetings.text import render_minutes, sniff_content_type
+from kelisim.organisations.models import Membership, Organisation
+
+ROUNDTABLE_FIELDS = (
+    "title",
+    "topic",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_url",
+    "organiser",
+    "capacity",
+    "access",
+    "programme",
+)
+
+
+def require_officer(actor) -> None:
+    if not (actor is None or (getattr(actor, "is_authenticated", False) and actor.is_officer)):
+        raise PermissionDenied(_("Only a programme officer can do this."))
+
+
+def _require_scheduled(roundtable: Roundtable) -> None:
+    if roundtable.status != Roundtable.Status.SCHEDULED:
+        raise ValidationError(_("This roundtable is closed: its record can no longer change."))
+
+
+def _move(roundtable: Roundtable, status: str) -> None:
+    if status not in ROUNDTABLE_TRANSITIONS[roundtable.status]:
+        raise ValidationError(
+            _("A roundtable cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": roundtable.get_status_display(), "to": Roundtable.Status(status).label}
+        )
+    roundtable.status = status
+
+
+# --- Scheduling ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_roundtable(
+    *, actor, roundtable: Roundtable | None = None, invited_organisations=None, reason: str = "", **fields
+) -> Roundtable:
+    """Schedule a roundtable or change a scheduled one. ``fields`` are those of ROUNDTABLE_FIELDS."""
+    require_officer(actor)
+    unknown = set(fields) - set(ROUNDTABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    creating = roundtable is None
+    if creating:
+        roundtable = Roundtable(created_by=actor)
+    else:
+        roundtable = Roundtable.objects.select_for_update().get(pk=roundtable.pk)
+        _require_scheduled(roundtable)
+    for name, value in fields.items():
+        setattr(roundtable, name, value)
+    if roundtable.ends_at <= roundtable.starts_at:
+        raise ValidationError({"ends_at": _("The roundtable must end after it starts.")})
+    if not roundtable.place and not roundtable.online_url:
+        raise ValidationError({"place": _("Give a place, an online link, or both.")})
+    if roundtable.capacity < roundtable.seats_taken:
+        raise ValidationError(
+            {
+                "capacity": _("%(count)d seats are already taken; the capacity cannot be lower.")
+                % {"count": roundtable.seats_taken}
+            }
+        )
+    roundtable._change_reason = reason or (_("scheduled") if creating else _("changed"))
+    roundtable._history_user = actor
+    roundtable.save()
+    if invited_organisations is not None:
+        roundtable.invited_organisations.set(invited_organisations)
+    if not creating:
+        _promote_waiting(roundtable)
+    return roundtable
+
+
+@transaction.atomic
+def cancel_roundtable(*, actor, roundtable: Roundtable, reason: str) -> Roundtable:
+    require_officer(actor)
+    roundtable = Roundtable.objects.select_for_update().get(pk=roundtable.pk)
+    _move(roundtable, Roundtable.Status.CANCELLED)
+    roundtable._change_reason = reason or _("cancelled")
+    roundtable._history_user = actor
+    roundtable.save()
+    for registration in roundtable.registrations.exclude(status=Registration.Status.CANCELLED).select_related("user"):
+        _email(registration, "meetings/email/cancelled", "meetings.cancelled")
+    return roundtable
+
+
+# --- Registration -------------------------------------------------------------------------------
+
+
+def organisations_for_registration(user, roundtable: Roundtable):
+    """The organisations through which ``user`` may register for ``roundtable``."""
+    if not (user and user.is_authenticated):
+        return Organisation.objects.none()
+    organisations = Organisation.objects.filter(
+        memberships__user=user, memberships__status=Membership.Status.ACTIVE
+    ).exclude(verification_status__in=[Organisation.Verification.REJECTED, Organisation.Verification.EXCLUDED])
+    if roundtable.access == Roundtable.Access.INVITATION:
+        organisations = organisations.filter(roundtable_invitations=roundtable)
+    return organisations.distinct()
+
+
+@transaction.atomic
+def register(*, user, roundtable: Roundtable, organisation: Organisation) -> Registration:
+    """A seat if one is free, else a place on the waiting list. Safe under concurrent requests: the seat
+    is taken by one conditional UPDATE (no two requests can both see the last free seat), and a second
+    live registration of the same person breaks a unique constraint."""
+    if not (user and user.is_authenticated):
+        raise PermissionDenied(_("Sign in to register."))
+    roundtable = Roundtable.objects.get(pk=roundtable.pk)
+    if not roundtable.is_upcoming:
+        raise ValidationError(_("Registration is closed for this roundtable."))
+    if not organisations_for_registration(user, roundtable).filter(pk=organisation.pk).exists():
+        raise PermissionDenied(_("Only active members of an invited organisation can register."))
+    if (
+        Registration.objects.filter(roundtable=roundtable, user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError(_("You are already registered for this roundtable."))
+    got_seat = Roundtable.objects.filter(pk=roundtable.pk, seats_taken__lt=F("capacity")).update(
+        seats_taken=F("seats_taken") + 1
+    )
+    status = Registration.Status.CONFIRMED if got_seat else Registration.Status.WAITING
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                roundtable=roundtable, user=user, organisation=organisation, status=status
+            )
+    except IntegrityError:
+        # A concurrent request of the same person won; give the seat back.
+        if got_seat:
+            Roundtable.objects.filter(pk=roundtable.pk).update(seats_taken=F("seats_taken") - 1)
+        raise ValidationError(_("You are already registered for this roundtable.")) from None
+    _email(registration, "meetings/email/registered", "meetings.registered")
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(*, user, registration: Registration) -> Registration:
+    registration = Registration.objects.select_for_update().select_related("roundtable").get(pk=registration.pk)
+    if not (user and user.is_authenticated and (user.pk == registration.user_id or user.is_officer)):
+        raise PermissionDenied(_("You can only cancel your own registration."))
+    if registration.status == Registration.Status.CANCELLED:
+        return registration
+    had_seat = registration.status == Registration.Status.CONFIRMED
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    if had_seat:
+        Roundtable.objects.filter(pk=registration.roundtable_id).update(seats_taken=F("seats_taken") - 1)
+        _promote_waiting(registration.roundtable)
+    return registration
+
+
+def _promote_waiting(roundtable: Roundtable) -> list[Registration]:
+    """Fill free seats from the waiting list, first come first served; each promoted person is told."""
+    promoted = []
+    while True:
+        waiting = (
+            Registration.objects.select_for_update()
+            .filter(roundtable=roundtable, status=Registration.Status.WAITING)
+            .order_by("created_at", "pk")
+            .select_related("user", "roundtable")
+            .first()
+        )
+        if waiting is None:
+            break
+        if not Roundtable.objects.filter(pk=roundtable.pk, seats_taken__lt=F("capacity")).update(
+            seats_taken=F("seats_taken") + 1
+        ):
+            break
+        waiting.status = Registration.Status.CONFIRMED
+        waiting.save(update_fields=["status"])
+        _email(waiting, "meetings/email/promoted", "meetings.promoted")
+        promoted.append(waiting)
+    return promoted
+
+
+def _email(registration: Registration, template: str, topic: str) -> None:
+    user = registration.user
+    if not user.is_active or not user.email:
+        return
+    roundtable = registration.roundtable
+    queue_templated_email(
+        to=user.email,
+        template=template,
+        context={
+            "roundtable": roundtable,
+            "registration": registration,
+            "url": settings.SITE_URL + reverse("meetings:detail", args=[roundtable.pk]),
+        },
+        language=getattr(user, "preferred_language", "") or "ru",
+        topic=topic,
+    )
+
+
+def send_reminders(*, now=None) -> int:
+    """Remind confirmed participants of roundtables starting within the next day. Each roundtable is
+    claimed by a conditional update first, so two sweeps running at once never remind twice."""
+    now = now or timezone.now()
+    due = Roundtable.objects.filter(
+        status=Roundtable.Status.SCHEDULED,
+        reminder_sent_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(days=1),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for roundtable_id in list(due):
+        with transaction.atomic():
+            if not Roundtable.objects.filter(pk=roundtable_id, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            ):
+                continue
+            registrations = Registration.objects.filter(
+                roundtable_id=roundtable_id, status=Registration.Status.CONFIRMED
+            ).select_related("user", "roundtable")
+            for registration in registrations:
+                _email(registration, "meetings/email/reminder", "meetings.reminder")
+                sent += 1
+    return sent
+
+
+# --- Agenda, attendance, minutes, attachments ----------------------------------------------------
+
+
+@transaction.atomic
+def save_agenda_item(
+    *, actor, roundtable: Roundtable, agenda_item: AgendaItem | None = None, suggestions=(), **fields
+) -> AgendaItem:
+    require_officer(actor)
+    _require_scheduled(roundtable)
+    agenda_item = agenda_item or AgendaItem(roundtable=roundtable)
+    if agenda_item.roundtable_id != roundtable.pk:
+        raise ValidationError(_("This agenda item belongs to another roundtable."))
+    for name in ("starts_at", "duration_minutes", "title", "plan_item_codes", "position"):
+        if name in fields:
+            setattr(agenda_item, name, fields[name])
+    agenda_item.plan_item_codes = " ".join(agenda_item.plan_item_code_list)
+    agenda_item.save()
+    agenda_item.suggestions.set(suggestions)
+    return agenda_item
+
+
+@transaction.atomic
+def remove_agenda_item(*, actor, agenda_item: AgendaItem) -> None:
+    require_officer(actor)
+    _require_scheduled(agenda_item.roundtable)
+    if agenda_item.decisions.exists():
+        raise ValidationError(_("This agenda item has decisions; remove them first."))
+    agenda_item.delete()
+
+
+@transaction.atomic
+def record_attendance(*, actor, roundtable: Roundtable, counts: dict) -> list[Attendance]:
+    """``counts`` maps organisations to the number of people they sent; 0 removes the row."""
+    require_officer(actor)
+    _require_scheduled(roundtable)
+    rows = []
+    for organisation, people in counts.items():
+        if people is None or people < 0:
+            raise ValidationError({"people": _("The number of people cannot be negative.")})
+        if people == 0:
+            Attendance.objects.filter(roundtable=roundtable, organisation=organisation).delete()
+            continue
+        row, _created = Attendance.objects.update_or_create(
+            roundtable=roundtable, organisation=organisation, defaults={"people": people}
+        )
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def save_minutes(*, actor, roundtable: Roundtable, markdown: str) -> Roundtable:
+    require_officer(actor)
+    roundtable = Roundtable.objects.select_for_update().get(pk=roundtable.pk)
+    _require_scheduled(roundtable)
+    roundtable.minutes_markdown = markdown.strip()
+    roundtable.minutes_html = render_minutes(roundtable.minutes_markdown)
+    roundtable._change_reason = _("minutes edited")
+    roundtable._history_user = actor
+    roundtable.save()
+    return roundtable
+
+
+@transaction.atomic
+def add_attachment(*, actor, roundtable: Roundtable, title: str, upload) -> Attachment:
+    require_officer(actor)
+    _require_scheduled(roundtable)
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %(limit)d MB.") % {"limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)}}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+
+    def read_all():
+        upload.seek(0)
+        return upload.read()
+
+    content_type = sniff_content_type(head, read_all)
+    upload.seek(0)
+    if not content_type:
+        raise ValidationError({"file": _("Attach a PDF, DOCX, XLSX, PNG or JPEG file.")})
+    return Attachment.objects.create(
+        roundtable=roundtable,
+        title=title.strip() or upload.name,
+        file=upload,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+
+
+# --- Decisions and closing -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    actor,
+    agenda_item: AgendaItem,
+    kind: str,
+    text: str,
+    suggestion: Suggestion | None = None,
+    merge_into: Suggestion | None = None,
+    acceptance: str = "",
+    plan_item_code: str = "",
+    plan_item_label: str = "",
+) -> Decision:
+    """Record what the roundtable decided. Nothing is public, and no suggestion changes, until the close.
+
+    An "incorporate" decision is recorded by the plans app (which fills the plan item's code and label).
+    """
+    require_officer(actor)
+    roundtable = agenda_item.roundtable
+    _require_scheduled(roundtable)
+    text = " ".join(text.split()) if kind != Decision.Kind.DECLINE else text.strip()
+    if kind not in Decision.Kind.values:
+        raise ValidationError({"kind": _("Choose a decision.")})
+    if not text:
+        raise ValidationError({"text": _("Write the decision down (for a decline: the reason).")})
+    if suggestion is not None and not agenda_item.suggestions.filter(pk=suggestion.pk).exists():
+        raise ValidationError({"suggestion": _("This suggestion is not on this agenda item.")})
+    if kind == Decision.Kind.MERGE and (suggestion is None or merge_into is None or merge_into.pk == suggestion.pk):
+        raise ValidationError({"merge_into": _("Choose the suggestion to merge this one into.")})
+    if kind == Decision.Kind.INCORPORATE:
+        if not plan_item_code:
+            raise ValidationError({"plan_item": _("Choose the plan item.")})
+        acceptance = acceptance or Decision.Acceptance.ACCEPTED
+    else:
+        acceptance, plan_item_code, plan_item_label = "", "", ""
+    if suggestion is not None and Decision.objects.filter(agenda_item=agenda_item, suggestion=suggestion).exists():
+        raise ValidationError({"suggestion": _("This suggestion already has a decision under this agenda item.")})
+    decision = Decision(
+        roundtable=roundtable,
+        agenda_item=agenda_item,
+        suggestion=suggestion,
+        kind=kind,
+        acceptance=acceptance,
+        text=text,
+        merge_into=merge_into if kind == Decision.Kind.MERGE else None,
+        plan_item_code=plan_item_code,
+        plan_item_label=plan_item_label,
+        created_by=actor,
+    )
+    decision._change_reason = _("recorded")
+    decision._history_user = actor
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def withdraw_decision(*, actor, decision: Decision) -> None:
+    require_officer(actor)
+    _require_scheduled(decision.roundtable)
+    decision._change_reason = _("withdrawn before the close")
+    decision._history_user = actor
+    decision.delete()
+
+
+def _answer_for(decision: Decision) -> str:
+    roundtable = decision.roundtable
+    when = timezone.localtime(roundtable.starts_at).strftime("%d.%m.%Y")
+    if decision.kind == Decision.Kind.INCORPORATE:
+        return _(
+            "The roundtable “%(title)s” of %(date)s took this suggestion into the action plan, %(item)s: %(text)s"
+        ) % {
+            "title": roundtable.title,
+            "date": when,
+            "item": decision.plan_item_label or decision.plan_item_code,
+            "text": decision.text,
+        }
+    return _("The roundtable “%(title)s” of %(date)s decided: %(text)s") % {
+        "title": roundtable.title,
+        "date": when,
+        "text": decision.text,
+    }
+
+
+def _apply(decision: Decision, actor) -> None:
+    """Carry a decision to its suggestion through the consultation's own services (status, answer, email)."""
+    suggestion = Suggestion.objects.get(pk=decision.suggestion_id)
+    if decision.kind == Decision.Kind.INCORPORATE:
+        target = decision.acceptance or SuggestionStatus.ACCEPTED
+        if suggestion.status == target:
+            return
+        if suggestion.status not in (SuggestionStatus.RECEIVED, SuggestionStatus.UNDER_REVIEW):
+            consultation_services.change_status(
+                actor=actor,
+                suggestion=suggestion,
+                status=SuggestionStatus.UNDER_REVIEW,
+                reason=_("reopened by a roundtable"),
+            )
+        consultation_services.change_status(
+            actor=actor,
+            suggestion=suggestion,
+            status=target,
+            answer=_answer_for(decision),
+            reason=_("roundtable decision"),
+        )
+    elif decision.kind == Decision.Kind.DECLINE:
+        if suggestion.status == SuggestionStatus.DECLINED:
+            return
+        if suggestion.status not in (SuggestionStatus.RECEIVED, SuggestionStatus.UNDER_REVIEW):
+            consultation_services.change_status(
+                actor=actor,
+                suggestion=suggestion,
+                status=SuggestionStatus.UNDER_REVIEW,
+                reason=_("reopened by a roundtable"),
+            )
+        consultation_services.change_status(
+            actor=actor,
+            suggestion=suggestion,
+            status=SuggestionStatus.DECLINED,
+            answer=_answer_for(decision),
+            reason=_("roundtable decision"),
+        )
+    elif decision.kind == Decision.Kind.MERGE:
+        if suggestion.status != SuggestionStatus.MERGED:
+            consultation_services.merge_suggestions(
+                actor=actor, primary=decision.merge_into, duplicates=[suggestion], reason=decision.text
+            )
+    elif decision.kind == Decision.Kind.DEFER and suggestion.status == SuggestionStatus.RECEIVED:
+        # Deferred: still open, but no longer untouched. A suggestion under review stays as it is.
+        consultation_services.change_status(
+            actor=actor,
+            suggestion=suggestion,
+            status=SuggestionStatus.UNDER_REVIEW,
+            reason=_("deferred by a roundtable"),
+        )
+
+
+@transaction.atomic
+def close_roundtable(*, actor, roundtable: Roundtable) -> Roundtable:
+    """Publish the minutes and decisions and carry every decision to its suggestion, all or nothing."""
+    require_officer(actor)
+    roundtable = Roundtable.objects.select_for_update().get(pk=roundtable.pk)
+    if not roundtable.minutes_markdown.strip():
+        raise ValidationError({"minutes": _("Write the minutes before closing the roundtable.")})
+    _move(roundtable, Roundtable.Status.CLOSED)
+    roundtable.closed_at = timezone.now()
+    roundtable._change_reason = _("closed; minutes and decisions published")
+    roundtable._history_user = actor
+    roundtable.save()
+    decisions = roundtable.decisions.select_related("roundtable", "merge_into").filter(suggestion__isnull=False)
+    for decision in decisions:
+        _apply(decision, actor)
+    roundtable.decisions.update(applied_at=roundtable.closed_at)
+    return roundtable

@@ -1,0 +1,333 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kelisim.meetings import hooks, ical, selectors, services
+from kelisim.meetings.forms import (
+    AgendaItemForm,
+    AttachmentForm,
+    AttendanceForm,
+    DecisionForm,
+    MinutesForm,
+    RegistrationForm,
+    RoundtableForm,
+)
+from kelisim.meetings.models import AgendaItem, Attachment, Decision, Registration, Roundtable
+
+
+def officer_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_officer:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+def roundtable_list(request):
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "upcoming": selectors.roundtable_list(upcoming=True),
+            "past": selectors.roundtable_list(upcoming=False)[:50],
+        },
+    )
+
+
+def detail(request, pk: int):
+    is_officer = request.user.is_authenticated and request.user.is_officer
+    roundtable = get_object_or_404(Roundtable, pk=pk)
+    published = roundtable.is_closed or is_officer
+    roundtable = selectors.roundtable_detail(pk, with_decisions=published)
+    registration = selectors.own_registration(roundtable, request.user)
+    organisations = services.organisations_for_registration(request.user, roundtable)
+    context = {
+        "roundtable": roundtable,
+        "is_officer": is_officer,
+        "show_decisions": published,
+        "registration": registration,
+        "waiting_position": selectors.waiting_position(registration)
+        if registration and registration.status == Registration.Status.WAITING
+        else None,
+        "registration_form": RegistrationForm(organisations=organisations)
+        if roundtable.is_upcoming and registration is None and organisations.exists()
+        else None,
+        "attendance_total": sum(row.people for row in roundtable.attendance.all()),
+    }
+    if is_officer:
+        links = hooks.plan_links()
+        context["incorporate_url_name"] = links.incorporate_url_name if links else ""
+        context["registrations"] = selectors.registrations(roundtable)
+    return render(request, "meetings/detail.html", context)
+
+
+@officer_required
+def edit(request, pk: int | None = None):
+    roundtable = get_object_or_404(Roundtable, pk=pk) if pk else None
+    form = RoundtableForm(request.POST or None, instance=roundtable)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.ROUNDTABLE_FIELDS if name in form.cleaned_data}
+        try:
+            roundtable = services.save_roundtable(
+                actor=request.user,
+                roundtable=roundtable,
+                invited_organisations=form.cleaned_data["invited_organisations"],
+                **fields,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The roundtable is saved."))
+            return redirect(roundtable)
+    return render(request, "meetings/edit.html", {"form": form, "roundtable": roundtable})
+
+
+@require_POST
+def register(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("meetings:detail", args=[pk]))
+    roundtable = get_object_or_404(Roundtable, pk=pk)
+    form = RegistrationForm(
+        request.POST, organisations=services.organisations_for_registration(request.user, roundtable)
+    )
+    if not form.is_valid():
+        raise PermissionDenied
+    try:
+        registration = services.register(
+            user=request.user, roundtable=roundtable, organisation=form.cleaned_data["organisation"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if registration.status == Registration.Status.CONFIRMED:
+            messages.success(request, _("You are registered. See you at the roundtable."))
+        else:
+            messages.info(
+                request, _("All seats are taken: you are on the waiting list and will get an email if a seat frees up.")
+            )
+    return redirect(roundtable)
+
+
+@require_POST
+def cancel_registration(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("meetings:detail", args=[pk]))
+    registration = (
+        Registration.objects.filter(roundtable_id=pk, user=request.user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    services.cancel_registration(user=request.user, registration=registration)
+    messages.success(request, _("Your registration is cancelled."))
+    return redirect("meetings:detail", pk=pk)
+
+
+@officer_required
+def agenda(request, pk: int):
+    roundtable = get_object_or_404(Roundtable, pk=pk)
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_agenda_item(
+                actor=request.user,
+                roundtable=roundtable,
+                suggestions=form.cleaned_data["suggestion_references"],
+                starts_at=form.cleaned_data["starts_at"],
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                title=form.cleaned_data["title"],
+                plan_item_codes=form.cleaned_data["plan_item_codes"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The agenda item is added."))
+            return redirect("meetings:agenda", pk=pk)
+    return render(
+        request,
+        "meetings/agenda.html",
+        {
+            "roundtable": selectors.roundtable_detail(pk, with_decisions=True),
+            "form": form,
+            "incorporate_url_name": links.incorporate_url_name if (links := hooks.plan_links()) else "",
+        },
+    )
+
+
+@officer_required
+def attendance(request, pk: int):
+    roundtable = get_object_or_404(Roundtable, pk=pk)
+    counts = dict(roundtable.attendance.values_list("organisation_id", "people"))
+    organisation_ids = (
+        set(counts)
+        | set(roundtable.invited_organisations.values_list("pk", flat=True))
+        | set(selectors.registrations(roundtable).values_list("organisation_id", flat=True))
+    )
+    from kelisim.organisations.models import Organisation
+
+    organisations = Organisation.objects.filter(pk__in=organisation_ids).order_by("name_ru")
+    form = AttendanceForm(request.POST or None, organisations=organisations, counts=counts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_attendance(actor=request.user, roundtable=roundtable, counts=form.counts())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Attendance is saved."))
+            return redirect(roundtable)
+    return render(request, "meetings/attendance.html", {"roundtable": roundtable, "form": form})
+
+
+@officer_required
+def minutes(request, pk: int):
+    roundtable = get_object_or_404(Roundtable, pk=pk)
+    form = MinutesForm(request.POST or None, initial={"minutes": roundtable.minutes_markdown})
+    attachment_form = AttachmentForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_minutes(actor=request.user, roundtable=roundtable, markdown=form.cleaned_data["minutes"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The minutes are saved."))
+            return redirect(roundtable)
+    return render(
+        request, "meetings/minutes.html", {"roundtable": roundtable, "form": form, "attachment_form": attachment_form}
+    )
+
+
+@officer_required
+@require_POST
+def upload_attachment(request, pk: int):
+    roundtable = get_object_or_404(Roundtable, pk=pk)
+    attachment_form = AttachmentForm(request.POST, request.FILES)
+    if attachment_form.is_valid():
+        try:
+            services.add_attachment(
+                actor=request.user,
+                roundtable=roundtable,
+                title=attachment_form.cleaned_data["title"],
+                upload=attachment_form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            _apply_errors(attachment_form, error)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect("meetings:minutes", pk=pk)
+    form = MinutesForm(initial={"minutes": roundtable.minutes_markdown})
+    return render(
+        request,
+        "meetings/minutes.html",
+        {"roundtable": roundtable, "form": form, "attachment_form": attachment_form},
+        status=400,
+    )
+
+
+def attachment(request, pk: int, attachment_id: int):
+    item = get_object_or_404(Attachment.objects.select_related("roundtable"), pk=attachment_id, roundtable_id=pk)
+    is_officer = request.user.is_authenticated and request.user.is_officer
+    if not (item.roundtable.is_closed or is_officer):
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type, as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@officer_required
+def decide(request, pk: int, item_id: int):
+    agenda_item = get_object_or_404(AgendaItem.objects.select_related("roundtable"), pk=item_id, roundtable_id=pk)
+    form = DecisionForm(
+        request.POST or None, agenda_item=agenda_item, initial={"suggestion": request.GET.get("suggestion")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_decision(
+                actor=request.user,
+                agenda_item=agenda_item,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                suggestion=form.cleaned_data["suggestion"],
+                merge_into=form.cleaned_data["merge_into_reference"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The decision is recorded. It is published when the roundtable is closed."))
+            return redirect("meetings:agenda", pk=pk)
+    return render(
+        request,
+        "meetings/decide.html",
+        {"agenda_item": agenda_item, "roundtable": agenda_item.roundtable, "form": form},
+    )
+
+
+@officer_required
+@require_POST
+def withdraw_decision(request, pk: int, decision_id: int):
+    decision = get_object_or_404(Decision.objects.select_related("roundtable"), pk=decision_id, roundtable_id=pk)
+    try:
+        services.withdraw_decision(actor=request.user, decision=decision)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("meetings:agenda", pk=pk)
+
+
+@officer_required
+def close(request, pk: int):
+    roundtable = get_object_or_404(Roundtable, pk=pk)
+    error_messages = []
+    if request.method == "POST":
+        try:
+            services.close_roundtable(actor=request.user, roundtable=roundtable)
+        except ValidationError as error:
+            error_messages = error.messages
+        else:
+            messages.success(request, _("The roundtable is closed; its minutes and decisions are public."))
+            return redirect(roundtable)
+    return render(
+        request,
+        "meetings/close.html",
+        {
+            "roundtable": selectors.roundtable_detail(pk, with_decisions=True),
+            "error_messages": error_messages,
+        },
+        status=400 if error_messages else 200,
+    )
+
+
+def _absolute(roundtable) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL + reverse("meetings:detail", args=[roundtable.pk])
+
+
+def event_ics(request, pk: int):
+    roundtable = get_object_or_404(Roundtable, pk=pk)
+    response = HttpResponse(ical.calendar([roundtable], _absolute), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="roundtable-{roundtable.pk}.ics"'
+    return response
+
+
+def calendar_feed(request):
+    roundtables = Roundtable.objects.order_by("-starts_at")[:200]
+    return HttpResponse(ical.calendar(roundtables, _absolute), content_type="text/calendar; charset=utf-8")

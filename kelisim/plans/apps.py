@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "kelisim.plans"
+    label = "plans"
+    verbose_name = _("Action plan")
+
+    def ready(self):
+        from kelisim.core import registry
+        from kelisim.meetings import hooks
+        from kelisim.plans import selectors
+        from kelisim.plans.models import TrackedItem
+
+        registry.register_navigation(registry.NavigationEntry("plans:index", _("Action plan"), order=40))
+        registry.register_home_figure(
+            registry.HomeFigure(
+                key="plan_items",
+                label=_("action plan items"),
+                value=lambda: TrackedItem.objects.filter(first_published_in__isnull=False).count(),
+                url_name="plans:index",
+                order=40,
+            )
+        )
+        hooks.register_plan_links(
+            hooks.PlanLinks(describe=selectors.describe_item_codes, incorporate_url_name="plans:incorporate")
+        )
+        registry.register_object_panel(
+            "consultations.suggestion",
+            registry.ObjectPanel(
+                key="plan_items",
+                template_name="plans/includes/suggestion_panel.html",
+                context=selectors.suggestion_panel,
+            ),
+        )

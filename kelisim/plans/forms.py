@@ -1,0 +1,218 @@
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kelisim.core.models import Region, Strand
+from kelisim.meetings.models import Decision
+from kelisim.organisations.models import Organisation
+from kelisim.plans.models import ItemStatus, Objective, PlanVersion
+
+
+class StartVersionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of version"), choices=[])
+    note = forms.CharField(label=_("What will change"), max_length=500, required=False)
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, PlanVersion.Kind(kind).label) for kind in kinds]
+
+
+class PublishForm(forms.Form):
+    adopted_on = forms.DateField(
+        label=_("Date of adoption"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Required for the adopted plan and its revisions."),
+    )
+
+
+class ObjectiveForm(forms.Form):
+    strand = forms.ModelChoiceField(label=_("Strand"), queryset=Strand.objects.all())
+    title_ru = forms.CharField(label=_("Objective (Russian)"), max_length=500, required=False)
+    title_kk = forms.CharField(label=_("Objective (Kazakh)"), max_length=500, required=False)
+    title_en = forms.CharField(label=_("Objective (English)"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("title_ru") or data.get("title_kk") or data.get("title_en")):
+            raise forms.ValidationError(_("Write the objective in at least one language."))
+        return data
+
+
+def parse_bins(value: str):
+    bins = re.findall(r"\d{12}", value or "")
+    found = {organisation.bin: organisation for organisation in Organisation.objects.filter(bin__in=bins)}
+    missing = [number for number in bins if number not in found]
+    if missing:
+        raise forms.ValidationError(_("No organisation has the BIN %(bins)s.") % {"bins": ", ".join(missing)})
+    return [found[number] for number in bins]
+
+
+class ItemForm(forms.Form):
+    objective = forms.ModelChoiceField(label=_("Objective"), queryset=Objective.objects.none())
+    text_ru = forms.CharField(label=_("Measure (Russian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    text_kk = forms.CharField(label=_("Measure (Kazakh)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    text_en = forms.CharField(label=_("Measure (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    responsible_body = forms.CharField(label=_("Responsible body"), max_length=300)
+    partner_bins = forms.CharField(
+        label=_("Partner organisations"), required=False, help_text=_("Their BINs, separated by spaces.")
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions"),
+        queryset=Region.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for a nationwide measure."),
+    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    completion_form = forms.CharField(label=_("Form of completion"), max_length=300, required=False)
+    budget_kzt = forms.DecimalField(
+        label=_("Budget, KZT"), required=False, min_value=0, max_digits=16, decimal_places=0
+    )
+    budget_source = forms.CharField(label=_("Source of funding"), max_length=200, required=False)
+    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=100, initial=1)
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = version.objectives.select_related("strand")
+
+    def clean_partner_bins(self):
+        return parse_bins(self.cleaned_data["partner_bins"])
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text_ru") or data.get("text_kk") or data.get("text_en")):
+            raise forms.ValidationError(_("Describe the measure in at least one language."))
+        return data
+
+    def item_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            name: data[name]
+            for name in (
+                "text_kk",
+                "text_ru",
+                "text_en",
+                "responsible_body",
+                "deadline",
+                "completion_form",
+                "budget_kzt",
+                "budget_source",
+                "weight",
+            )
+        }
+
+
+TARGET_LINE = re.compile(r"^\s*(?:(KZ-\w+)\s+)?(\d{4})\s*[:=]\s*([\d\s.,]+)\s*$")
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Indicator"), max_length=300)
+    unit = forms.CharField(label=_("Unit"), max_length=50)
+    baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=14, decimal_places=2)
+    targets = forms.CharField(
+        label=_("Yearly targets"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("One per line: “2018: 120”, or by region “KZ-71 2018: 20”."),
+    )
+
+    def clean_targets(self):
+        rows = []
+        regions = {region.code: region for region in Region.objects.all()}
+        for number, line in enumerate(self.cleaned_data["targets"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = TARGET_LINE.match(line)
+            if not match:
+                raise forms.ValidationError(_("Line %(line)d is not like “2018: 120”.") % {"line": number})
+            code, year, value = match.groups()
+            if code and code not in regions:
+                raise forms.ValidationError(
+                    _("Line %(line)d: no region has the code %(code)s.") % {"line": number, "code": code}
+                )
+            try:
+                amount = Decimal(value.replace(" ", "").replace(",", "."))
+            except InvalidOperation:
+                raise forms.ValidationError(
+                    _("Line %(line)d: the target is not a number.") % {"line": number}
+                ) from None
+            rows.append((int(year), regions.get(code) if code else None, amount))
+        return rows
+
+
+class IncorporateForm(forms.Form):
+    suggestion = forms.ModelChoiceField(label=_("Suggestion"), queryset=None)
+    text = forms.CharField(
+        label=_("Wording of the decision"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
+    acceptance = forms.ChoiceField(
+        label=_("The suggestion is"),
+        choices=Decision.Acceptance.choices,
+        initial=Decision.Acceptance.ACCEPTED,
+        widget=forms.RadioSelect,
+    )
+    existing_item = forms.ChoiceField(
+        label=_("Into an existing item"), required=False, help_text=_("Or leave empty and describe a new item below.")
+    )
+    objective = forms.ModelChoiceField(
+        label=_("New item: objective"), queryset=Objective.objects.none(), required=False
+    )
+    new_text_ru = forms.CharField(
+        label=_("New item: measure (Russian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    new_text_kk = forms.CharField(
+        label=_("New item: measure (Kazakh)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    new_text_en = forms.CharField(
+        label=_("New item: measure (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    responsible_body = forms.CharField(label=_("New item: responsible body"), max_length=300, required=False)
+
+    def __init__(self, *args, agenda_item, items, objectives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggestion"].queryset = agenda_item.suggestions.all()
+        self.fields["suggestion"].label_from_instance = lambda s: f"{s.reference} — {s.display_title}"
+        self.fields["existing_item"].choices = [("", "—")] + [
+            (item.tracked.code, f"{item.number} ({item.tracked.code}) {item.text[:80]}") for item in items
+        ]
+        self.fields["objective"].queryset = objectives
+        self.fields["objective"].label_from_instance = lambda o: f"{o.strand.name}: {o.title}"
+
+    def clean(self):
+        data = super().clean()
+        new_text = data.get("new_text_ru") or data.get("new_text_kk") or data.get("new_text_en")
+        if data.get("existing_item"):
+            if new_text:
+                raise forms.ValidationError(_("Choose an existing item or describe a new one, not both."))
+        elif not (new_text and data.get("objective") and data.get("responsible_body")):
+            raise forms.ValidationError(
+                _("Choose an existing item, or give the new item's objective, measure and responsible body.")
+            )
+        return data
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ItemStatus.choices)
+    progress = forms.IntegerField(label=_("Progress, %"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000)
+    evidence_url = forms.URLField(
+        label=_("Evidence (link)"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("A report, a publication, photos."),
+    )
+
+
+class PlanFilterForm(forms.Form):
+    body = forms.ChoiceField(label=_("Responsible body"), required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("All")
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *list(ItemStatus.choices)])
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].choices = [("", _("All"))] + [(body, body) for body in bodies]

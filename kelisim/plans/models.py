@@ -1,0 +1,302 @@
+"""The programme's action plan (S3, S4) in versions: draft 1, draft 2, …, adopted, revision 1, …
+
+- A ``PlanVersion`` is edited while it is a working copy and frozen once published; a change after that
+  is a new version whose items are copied from the last published one.
+- A ``TrackedItem`` is an item's identity across versions: its public ID ("AP-0007") never changes,
+  whatever its number ("2.1.3") becomes. Implementation progress and provenance (which suggestions and
+  roundtable decisions shaped it) hang on the tracked item, so they survive every new version.
+- A ``PlanItem`` is the item's text and facts in one version.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kelisim.consultations.models import Programme, Suggestion
+from kelisim.core.i18n import Localized
+from kelisim.core.models import Region, Strand
+from kelisim.meetings.models import Decision
+from kelisim.organisations.models import Organisation
+
+
+class ActionPlan(models.Model):
+    programme = models.OneToOneField(
+        Programme, on_delete=models.PROTECT, related_name="action_plan", verbose_name=_("programme")
+    )
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    # The last public item ID given out ("AP-0001", …), bumped by a conditional update.
+    last_item_number = models.PositiveIntegerField(default=0)
+
+    title = Localized("title")
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+
+class PlanVersion(models.Model):
+    class Kind(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ADOPTED = "adopted", _("Adopted")
+        REVISION = "revision", _("Revision")
+
+    class State(models.TextChoices):
+        WORKING = "working", _("Being edited")
+        PUBLISHED = "published", _("Published")
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))  # 1, 2, 3 … across kinds: the address
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind_number = models.PositiveSmallIntegerField(default=1)  # draft 2, revision 3
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WORKING)
+    based_on = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_plan_version_number"),
+            models.UniqueConstraint(fields=["plan", "kind", "kind_number"], name="unique_plan_version_label"),
+            # One working copy at a time: two officers editing two copies would lose each other's work.
+            models.UniqueConstraint(fields=["plan"], condition=models.Q(state="working"), name="one_working_version"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="adopted") | models.Q(kind_number=1), name="adopted_only_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:version", args=[self.number])
+
+    @property
+    def label(self) -> str:
+        if self.kind == self.Kind.ADOPTED:
+            return str(_("adopted"))
+        if self.kind == self.Kind.REVISION:
+            return str(_("revision %(number)d") % {"number": self.kind_number})
+        return str(_("draft %(number)d") % {"number": self.kind_number})
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+
+# What may follow the latest version of a plan: drafts until adoption, then only revisions.
+# An ADOPTED or REVISION version takes effect only when an administrator publishes it.
+NEXT_KINDS: dict[str | None, frozenset[str]] = {
+    None: frozenset({PlanVersion.Kind.DRAFT}),
+    PlanVersion.Kind.DRAFT: frozenset({PlanVersion.Kind.DRAFT, PlanVersion.Kind.ADOPTED}),
+    PlanVersion.Kind.ADOPTED: frozenset({PlanVersion.Kind.REVISION}),
+    PlanVersion.Kind.REVISION: frozenset({PlanVersion.Kind.REVISION}),
+}
+STATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    PlanVersion.State.WORKING: frozenset({PlanVersion.State.PUBLISHED}),
+    PlanVersion.State.PUBLISHED: frozenset(),  # published is final: the version never changes again
+}
+ADMINISTRATOR_KINDS = frozenset({PlanVersion.Kind.ADOPTED, PlanVersion.Kind.REVISION})
+
+
+class ItemStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    DELAYED = "delayed", _("Delayed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ITEM_STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    ItemStatus.NOT_STARTED: frozenset(
+        {ItemStatus.IN_PROGRESS, ItemStatus.COMPLETED, ItemStatus.DELAYED, ItemStatus.CANCELLED}
+    ),
+    ItemStatus.IN_PROGRESS: frozenset(
+        {ItemStatus.IN_PROGRESS, ItemStatus.COMPLETED, ItemStatus.DELAYED, ItemStatus.CANCELLED}
+    ),
+    ItemStatus.DELAYED: frozenset(
+        {ItemStatus.IN_PROGRESS, ItemStatus.DELAYED, ItemStatus.COMPLETED, ItemStatus.CANCELLED}
+    ),
+    ItemStatus.COMPLETED: frozenset({ItemStatus.IN_PROGRESS}),  # reopened when found incomplete
+    ItemStatus.CANCELLED: frozenset(),
+}
+
+
+class TrackedItem(models.Model):
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="tracked_items")
+    code = models.CharField(_("item ID"), max_length=20, unique=True)
+    first_published_in = models.ForeignKey(
+        PlanVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0, validators=[MaxValueValidator(100)])
+    progress_updated_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("plan item (all versions)")
+        verbose_name_plural = _("plan items (all versions)")
+        constraints = [models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_at_most_100")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:item", args=[self.code])
+
+
+class Objective(models.Model):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="objectives")
+    strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=20)  # stable across versions, like an item's code
+    position = models.PositiveSmallIntegerField(default=1)
+    title_kk = models.CharField(_("objective (Kazakh)"), max_length=500, blank=True)
+    title_ru = models.CharField(_("objective (Russian)"), max_length=500, blank=True)
+    title_en = models.CharField(_("objective (English)"), max_length=500, blank=True)
+
+    title = Localized("title")
+
+    class Meta:
+        ordering = ["version", "strand__sort_order", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="unique_objective_key_per_version")]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanItem(models.Model):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="items")
+    tracked = models.ForeignKey(TrackedItem, on_delete=models.PROTECT, related_name="versions")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=1)
+    # Denormalised "strand.objective.measure" numbering, recomputed when the working copy changes.
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    text_kk = models.TextField(_("measure (Kazakh)"), blank=True)
+    text_ru = models.TextField(_("measure (Russian)"), blank=True)
+    text_en = models.TextField(_("measure (English)"), blank=True)
+    responsible_body = models.CharField(_("responsible body"), max_length=300)
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="plan_items", verbose_name=_("partners"))
+    regions = models.ManyToManyField(Region, blank=True, related_name="+", verbose_name=_("regions"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    completion_form = models.CharField(_("form of completion"), max_length=300, blank=True)
+    budget_kzt = models.DecimalField(_("budget, KZT"), max_digits=16, decimal_places=0, null=True, blank=True)
+    budget_source = models.CharField(_("source of funding"), max_length=200, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("How much the item counts in its objective's and strand's progress.")
+    )
+
+    text = Localized("text")
+
+    class Meta:
+        ordering = ["version", "objective__strand__sort_order", "objective__position", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["version", "tracked"], name="one_item_per_version")]
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.tracked_id}"
+
+
+class Indicator(models.Model):
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="indicators")
+    position = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(_("indicator"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=50)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "position", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorTarget(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["indicator", "year", "region__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "region"], name="one_target_per_year_region"),
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=models.Q(region__isnull=True),
+                name="one_national_target_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"
+
+
+class Provenance(models.Model):
+    """Why an item is in the plan: a suggestion, through a roundtable decision (or an officer's own call)."""
+
+    tracked = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="provenance")
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_provenance"
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_provenance"
+    )
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+")
+    created_new_item = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tracked", "decision"], condition=models.Q(decision__isnull=False), name="one_link_per_decision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracked_id} <- {self.suggestion_id}"
+
+
+class ProgressUpdate(models.Model):
+    tracked = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), validators=[MaxValueValidator(100)])
+    note = models.TextField(_("what was done"))
+    evidence_url = models.URLField(_("evidence (link)"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+
+    def __str__(self) -> str:
+        return f"{self.tracked_id}: {self.progress}%"

@@ -1,0 +1,188 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from kelisim.accounts.models import Role
+from kelisim.accounts.tests.factories import make_staff, sign_in
+from kelisim.consultations.tests import factories as consultation_factories
+from kelisim.core.models import Region
+from kelisim.core.tests.queries import assert_queries_do_not_grow
+from kelisim.meetings import services as meeting_services
+from kelisim.meetings.tests.factories import agenda_item, roundtable
+from kelisim.plans import services
+from kelisim.plans.models import PlanItem, PlanVersion
+from kelisim.plans.tests.factories import add_items, draft_with_items
+
+pytestmark = pytest.mark.django_db
+
+
+def _second_draft(first, *, extra: int = 1):
+    second = services.start_version(actor=None, plan=first.plan, kind=PlanVersion.Kind.DRAFT)
+    add_items(second, extra)
+    return services.publish_version(actor=None, version=second)
+
+
+def test_plan_page_shows_progress_by_strand_and_filters(client):
+    version = draft_with_items(items_per_strand=1)
+    youth = version.items.get(objective__strand__code="youth")
+    services.record_progress(actor=None, tracked=youth.tracked, status="in_progress", progress=40, note="Started.")
+    PlanItem.objects.filter(pk=youth.pk).update(responsible_body="Akimat of Astana")
+    youth.regions.add(Region.objects.get(code="KZ-71"))
+    page = client.get(reverse("plans:index")).text
+    assert "40 % done (weighted)" in page
+    filtered = client.get(reverse("plans:index"), {"status": "in_progress"}).text
+    assert youth.tracked.code in filtered
+    assert version.items.get(objective__strand__code="prisons").tracked.code not in filtered
+    by_region = client.get(reverse("plans:index"), {"region": Region.objects.get(code="KZ-71").pk}).text
+    assert youth.tracked.code in by_region
+    by_body = client.get(reverse("plans:index"), {"body": "Akimat of Astana"}).text
+    assert youth.tracked.code in by_body and "1.1.1" not in by_body
+
+
+def test_working_version_is_hidden_from_the_public(client):
+    first = draft_with_items(items_per_strand=1)
+    working = services.start_version(actor=None, plan=first.plan, kind=PlanVersion.Kind.DRAFT)
+    assert client.get(reverse("plans:version", args=[working.number])).status_code == 404
+    assert client.get(reverse("plans:export_csv", args=[working.number])).status_code == 404
+    sign_in(client, make_staff())
+    assert client.get(reverse("plans:version", args=[working.number])).status_code == 200
+
+
+def test_compare_page_shows_the_change_by_strand(client):
+    first = draft_with_items(items_per_strand=1)
+    second = _second_draft(first)
+    response = client.get(reverse("plans:compare"), {"a": first.number, "b": second.number})
+    assert "1 added, 0 removed, 0 changed." in response.text
+    assert "Extra measure 0" in response.text
+
+
+def test_exports_csv_and_json_carry_ids_and_provenance(client):
+    version = draft_with_items(items_per_strand=1)
+    body = client.get(reverse("plans:export_csv", args=[version.number])).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == 3
+    assert rows[0]["id"].startswith("AP-") and rows[0]["number"] == "1.1.1"
+    data = client.get(reverse("plans:export_json", args=[version.number])).json()
+    assert data["label"] == "draft 1" and len(data["items"]) == 3
+    assert data["items"][0]["budget_kzt"] == "1000000"
+
+
+def test_print_stylesheet_is_linked_on_the_version_page(client):
+    version = draft_with_items(items_per_strand=1)
+    page = client.get(reverse("plans:version", args=[version.number])).text
+    assert 'media="print"' in page and "plans/print" in page
+
+
+def test_officer_incorporates_from_the_agenda_and_the_public_walks_the_trace(client):
+    first = draft_with_items(items_per_strand=1)
+    consultation = consultation_factories.open_version()
+    suggestion = consultation_factories.suggestion(consultation, text="Teach media literacy in every college.")
+    meeting = roundtable()
+    item = agenda_item(meeting, suggestions=[suggestion])
+    officer = make_staff()
+    sign_in(client, officer)
+    agenda = client.get(reverse("meetings:agenda", args=[meeting.pk])).text
+    incorporate_url = reverse("plans:incorporate", args=[item.pk])
+    assert incorporate_url in agenda
+    objective = first.objectives.get(strand__code="zero-tolerance")
+    response = client.post(
+        incorporate_url,
+        {
+            "suggestion": suggestion.pk,
+            "text": "Taken into the zero tolerance strand.",
+            "acceptance": "accepted",
+            "objective": objective.pk,
+            "new_text_en": "Media literacy course in colleges",
+            "responsible_body": "Ministry of Education",
+        },
+    )
+    assert response.status_code == 302
+    working = services.working_version(first.plan)
+    new_item = working.items.get(text_en="Media literacy course in colleges")
+    services.publish_version(actor=officer, version=working)
+    meeting_services.save_minutes(actor=officer, roundtable=meeting, markdown="Agreed.")
+    meeting_services.close_roundtable(actor=officer, roundtable=meeting)
+    client.logout()
+
+    trace = client.get(reverse("plans:trace_suggestion", args=[suggestion.reference])).text
+    assert meeting.title.replace("'", "&#x27;") in trace
+    assert reverse("plans:trace_item", args=[new_item.tracked.code]) in trace
+    back = client.get(reverse("plans:trace_item", args=[new_item.tracked.code])).text
+    assert reverse("plans:trace_suggestion", args=[suggestion.reference]) in back
+    item_page = client.get(reverse("plans:item", args=[new_item.tracked.code])).text
+    assert suggestion.reference in item_page and "Taken into the zero tolerance strand." in item_page
+
+
+def test_incorporate_form_keeps_input_on_error(client):
+    first = draft_with_items(items_per_strand=1)
+    consultation = consultation_factories.open_version()
+    suggestion = consultation_factories.suggestion(consultation)
+    item = agenda_item(roundtable(), suggestions=[suggestion])
+    sign_in(client, make_staff())
+    response = client.post(
+        reverse("plans:incorporate", args=[item.pk]),
+        {
+            "suggestion": suggestion.pk,
+            "text": "Kept wording",
+            "acceptance": "accepted",
+            "new_text_en": "Half a new item",
+        },
+    )
+    assert response.status_code == 200
+    assert "Kept wording" in response.text and "Half a new item" in response.text
+    assert "give the new item" in response.text
+    assert first.plan.versions.count() == 1
+
+
+def test_only_an_administrator_adopts_through_the_page(client):
+    version = draft_with_items(items_per_strand=1)
+    sign_in(client, make_staff(Role.OFFICER))
+    assert client.post(reverse("plans:adopt"), {"adopted_on": "2017-03-01"}).status_code == 403
+    sign_in(client, make_staff(Role.ADMINISTRATOR))
+    response = client.post(reverse("plans:adopt"), {"adopted_on": "2017-03-01"})
+    assert response.status_code == 302
+    adopted = version.plan.versions.get(kind="adopted")
+    assert str(adopted.adopted_on) == "2017-03-01"
+
+
+def test_plan_page_queries_do_not_grow(client):
+    version = draft_with_items(items_per_strand=1)
+    count = assert_queries_do_not_grow(
+        client, reverse("plans:index"), add_data=lambda: _bulk_items(version, 30), limit=20
+    )
+    print(f"plan page: {count} queries")
+
+
+def _bulk_items(version, count):
+    """Add items to a published version behind the services' back, only to measure queries."""
+    PlanVersion.objects.filter(pk=version.pk).update(state="working")
+    add_items(version, count)
+    PlanVersion.objects.filter(pk=version.pk).update(state="published")
+
+
+def test_version_and_compare_pages_queries_do_not_grow(client):
+    first = draft_with_items(items_per_strand=1)
+    second = _second_draft(first)
+    version_count = assert_queries_do_not_grow(
+        client, reverse("plans:version", args=[second.number]), add_data=lambda: _bulk_items(second, 30), limit=20
+    )
+    url = reverse("plans:compare") + f"?a={first.number}&b={second.number}"
+    compare_count = assert_queries_do_not_grow(client, url, add_data=lambda: _bulk_items(second, 30), limit=25)
+    print(f"version page: {version_count} queries, compare page: {compare_count} queries")
+
+
+def test_item_page_queries_do_not_grow(client):
+    first = draft_with_items(items_per_strand=1)
+    tracked = first.items.first().tracked
+
+    def add():
+        for number in range(5):
+            services.record_progress(
+                actor=None, tracked=tracked, status="in_progress", progress=10 * number, note=f"Step {number}"
+            )
+        _second_draft(services.latest_published(first.plan), extra=1)
+
+    count = assert_queries_do_not_grow(client, reverse("plans:item", args=[tracked.code]), add_data=add, limit=20)
+    print(f"item page: {count} queries")
