@@ -114,6 +114,7 @@ NAMED = [
         "strands": ["youth", "prisons"],
         "languages": "kk,ru",
         "verified": False,
+        "verification_note": "Registration certificate requested on the phone; waiting for the scan before verifying.",
         "description_en": "Religious scholars in Taldykorgan who lecture to young people and advise local bodies.",
         "description_ru": "Религиоведы из Талдыкоргана читают лекции молодёжи и консультируют местные органы.",
         "description_kk": "Талдықорғандағы дінтанушылар жастарға дәріс оқиды және жергілікті органдарға кеңес береді.",
@@ -239,6 +240,7 @@ def load(stdout=None) -> str:
                 if entry["verified"]
                 else Organisation.Verification.UNVERIFIED,
                 "verified_at": timezone.now() if entry["verified"] else None,
+                "verification_note": entry.get("verification_note", ""),
             },
         )
         organisation.focus_strands.set([strands[code] for code in entry["strands"]])
@@ -294,6 +296,14 @@ def load(stdout=None) -> str:
                 organisation=named[key],
                 defaults={"role": role, "status": Membership.Status.ACTIVE},
             )
+
+    # Something for the NGO admin to decide: a citizen asked to join KazakhStan for Peace. Created
+    # once and never reset, so that approving it in the demo survives another `make run`.
+    citizen = User.objects.filter(email="citizen@demo.kelisim.kz").first()
+    if citizen:
+        Membership.objects.get_or_create(
+            user=citizen, organisation=named["kfp"], defaults={"status": Membership.Status.PENDING}
+        )
 
     for name, field_codes, languages, region_codes, org_key, title_en, title_ru, title_kk in EXPERTS:
         expert, _created = Expert.objects.update_or_create(

@@ -46,6 +46,27 @@ def language_labels(value: str) -> list[str]:
     return [str(labels.get(code, code)) for code in language_codes(value)]
 
 
+class BlankAsNull(models.Func):
+    """NULLIF(column, '') with the empty string written into the SQL, not passed as a parameter:
+    an expression index can serve an ORDER BY only when both are the same text."""
+
+    template = "NULLIF(%(expressions)s, '')"
+    output_field = models.CharField()
+
+
+def sort_name(language: str):
+    """The name in ``language``, falling back to the other languages, then the BIN, lowercased.
+
+    The public list sorts by this; one expression index per language (see Organisation.Meta)
+    lets the database read a page in order instead of sorting 23,000 rows.
+    """
+    from django.db.models.functions import Coalesce, Lower
+
+    from kelisim.core.i18n import fallback_order
+
+    return Lower(Coalesce(*[BlankAsNull(f"name_{code}") for code in fallback_order(language)], "bin"))
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         NGO = "ngo", _("Non-governmental organisation")
@@ -125,6 +146,9 @@ class Organisation(models.Model):
         indexes = [
             models.Index(fields=["region", "verification_status"]),
             models.Index(fields=["name_ru"]),
+            models.Index(sort_name("kk"), models.F("id"), name="organisation_sort_name_kk"),
+            models.Index(sort_name("ru"), models.F("id"), name="organisation_sort_name_ru"),
+            models.Index(sort_name("en"), models.F("id"), name="organisation_sort_name_en"),
         ]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")

@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kelisim.core import search
-from kelisim.core.i18n import active_language, fallback_order
+from kelisim.core.i18n import active_language
 from kelisim.core.models import Region, Strand
-from kelisim.organisations.models import ORGANISATION_SEARCH, Membership, Organisation
+from kelisim.organisations.models import ORGANISATION_SEARCH, Membership, Organisation, sort_name
 
 
 @dataclass(frozen=True)
@@ -25,8 +24,7 @@ SORTS = ("relevance", "name", "-name", "-registration_date", "registration_date"
 
 def _localized_name_key():
     """The name in the reader's language, falling back to the others (never sorts blanks first)."""
-    columns = [NullIf(f"name_{code}", Value("")) for code in fallback_order(active_language())]
-    return Lower(Coalesce(*columns, "bin"))
+    return sort_name(active_language())
 
 
 def public_organisations() -> QuerySet[Organisation]:
