@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kelisim.consultations",
     "kelisim.meetings",
     "kelisim.plans",
+    "kelisim.funding",
     "kelisim.publications",
     "kelisim.api",
     "django.contrib.admin",

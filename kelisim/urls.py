@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("roundtables/", include("kelisim.meetings.urls")),
     path("plan/", include("kelisim.plans.urls")),
     path("news/", include("kelisim.publications.urls")),
+    path("funding/", include("kelisim.funding.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FundingConfig(AppConfig):
+    name = "kelisim.funding"
+    label = "funding"
+    verbose_name = _("Funding")
+
+    def ready(self):
+        from kelisim.core import registry
+        from kelisim.funding import selectors
+        from kelisim.plans import trace
+
+        registry.register_navigation(registry.NavigationEntry("funding:index", _("Funding"), order=50))
+        registry.register_home_figure(
+            registry.HomeFigure(
+                key="funding_contracts",
+                label=_("NGO projects under contract"),
+                value=selectors.home_contract_count,
+                url_name="funding:contracts",
+                order=50,
+            )
+        )
+        trace.register_trace_step(
+            trace.TraceStep(
+                key="funding_contracts",
+                template_name="funding/includes/trace_step.html",
+                context=selectors.contracts_for_plan_items,
+                order=30,
+            )
+        )

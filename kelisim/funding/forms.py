@@ -1,0 +1,313 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kelisim.accounts.models import Role, User
+from kelisim.core.models import Region, Strand
+from kelisim.funding.models import Call, Contract, Criterion, Question
+from kelisim.funding.services import BudgetRow, Determination
+from kelisim.plans.models import TrackedItem
+
+BUDGET_ROWS = 8
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class CallForm(forms.ModelForm):
+    """Times are typed and shown in Almaty time (the site's time zone)."""
+
+    class Meta:
+        model = Call
+        fields = [
+            "reference",
+            "title_kk",
+            "title_ru",
+            "title_en",
+            "description_kk",
+            "description_ru",
+            "description_en",
+            "strands",
+            "plan_items",
+            "budget_kzt",
+            "min_award_kzt",
+            "max_award_kzt",
+            "opens_at",
+            "closes_at",
+            "require_verified",
+            "eligible_regions",
+            "min_years_registered",
+            "scale_max",
+            "reviewer_pool",
+        ]
+        widgets = {
+            "opens_at": LocalDateTimeInput(),
+            "closes_at": LocalDateTimeInput(),
+            "strands": forms.CheckboxSelectMultiple,
+            "eligible_regions": forms.CheckboxSelectMultiple,
+            "reviewer_pool": forms.CheckboxSelectMultiple,
+            "description_kk": forms.Textarea(attrs={"rows": 4}),
+            "description_ru": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"opens_at": _("Almaty time."), "closes_at": _("Almaty time.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strands"].queryset = Strand.objects.all()
+        self.fields["eligible_regions"].queryset = Region.objects.all()
+        self.fields["plan_items"].queryset = TrackedItem.objects.filter(first_published_in__isnull=False)
+        self.fields["plan_items"].required = False
+        self.fields["reviewer_pool"].queryset = User.objects.filter(role_grants__role=Role.REVIEWER).distinct()
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["kind", "label_kk", "label_ru", "label_en", "help_text", "required", "max_length", "choices"]
+        widgets = {"choices": forms.Textarea(attrs={"rows": 3})}
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name_kk", "name_ru", "name_en", "guidance", "weight"]
+
+
+class StatusForm(forms.Form):
+    status = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+def _amount(text: str) -> Decimal | None:
+    cleaned = (text or "").replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value >= 0 else None
+
+
+class ApplicationForm(forms.Form):
+    """The application with the call's own questions. Binding never fails on content: the draft is kept
+    whatever is typed, and the problems are shown beside the fields."""
+
+    title = forms.CharField(label=_("Project title"), max_length=300, required=False)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000})
+    )
+
+    def __init__(self, *args, questions=(), application=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.application = application
+        for question in self.questions:
+            self.fields[question.field_name] = self._field_for(question)
+        lines = list(application.budget_lines.all()) if application is not None else []
+        for index in range(BUDGET_ROWS):
+            line = lines[index] if index < len(lines) else None
+            self.fields[f"budget_item_{index}"] = forms.CharField(
+                label=_("Budget item %(n)d") % {"n": index + 1},
+                required=False,
+                max_length=200,
+                initial=line.item if line else "",
+            )
+            self.fields[f"budget_amount_{index}"] = forms.CharField(
+                label=_("Amount, KZT (line %(n)d)") % {"n": index + 1},
+                required=False,
+                max_length=20,
+                initial=f"{line.amount_kzt:.0f}" if line else "",
+                widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+            )
+        if application is not None:
+            self.initial.setdefault("title", application.title)
+            self.initial.setdefault("summary", application.summary)
+            for question in self.questions:
+                self.initial.setdefault(question.field_name, application.answers.get(str(question.pk), ""))
+
+    @staticmethod
+    def _field_for(question: Question) -> forms.Field:
+        common = {"label": question.label, "help_text": question.help_text, "required": False}
+        kind = question.kind
+        if kind == Question.Kind.LONG_TEXT:
+            attrs = {"rows": 6}
+            if question.max_length:
+                attrs["data-limit"] = question.max_length
+            return forms.CharField(widget=forms.Textarea(attrs=attrs), max_length=20000, **common)
+        if kind == Question.Kind.NUMBER:
+            return forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), max_length=40, **common)
+        if kind == Question.Kind.CHOICE:
+            choices = [("", "—"), *[(option, option) for option in question.choice_list]]
+            return forms.ChoiceField(choices=choices, **common)
+        if kind == Question.Kind.DATE:
+            return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), max_length=10, **common)
+        if kind == Question.Kind.FILE:
+            return forms.FileField(**common)
+        return forms.CharField(max_length=300, **common)
+
+    def values(self) -> tuple[str, str, dict, list[BudgetRow], dict]:
+        """What was typed, for saving as it is; and the uploaded files by question."""
+        data = self.data
+        answers = {}
+        files = {}
+        for question in self.questions:
+            if question.kind == Question.Kind.FILE:
+                uploaded = self.files.get(question.field_name) if self.files else None
+                if uploaded:
+                    files[question.pk] = uploaded
+            else:
+                answers[str(question.pk)] = data.get(question.field_name, "")
+        budget = []
+        self.budget_problems = []
+        for index in range(BUDGET_ROWS):
+            item = data.get(f"budget_item_{index}", "").strip()
+            raw_amount = data.get(f"budget_amount_{index}", "").strip()
+            if not item and not raw_amount:
+                continue
+            amount = _amount(raw_amount)
+            if amount is None:
+                self.budget_problems.append(
+                    _("Line %(n)d: “%(value)s” is not an amount in tenge.") % {"n": index + 1, "value": raw_amount}
+                )
+                amount = Decimal(0)
+            if not item:
+                self.budget_problems.append(_("Line %(n)d: say what the money is for.") % {"n": index + 1})
+                item = "?"
+            budget.append(BudgetRow(item=item, amount_kzt=amount))
+        return data.get("title", ""), data.get("summary", ""), answers, budget, files
+
+    def show_problems(self, problems: dict) -> None:
+        for name, messages in problems.items():
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class DeterminationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Determination.APPROVE, _("Approve")),
+            (Determination.CHANGES, _("Ask for changes")),
+            (Determination.REJECT, _("Reject")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    amount_kzt = forms.DecimalField(
+        label=_("Amount awarded, KZT"), required=False, max_digits=16, decimal_places=0, min_value=0
+    )
+    reason = forms.CharField(
+        label=_("Reasons (sent to the applicant)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = User.objects.filter(
+            role_grants__role=Role.REVIEWER, is_active=True
+        ).distinct()
+
+
+class ConflictForm(forms.Form):
+    note = forms.CharField(label=_("What is the conflict of interest?"), max_length=500)
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, criteria=(), scale_max=10, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=_("%(criterion)s (weight %(weight)d%%)")
+                % {"criterion": criterion.name, "weight": criterion.weight},
+                min_value=0,
+                max_value=scale_max,
+                help_text=criterion.guidance,
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on %(criterion)s") % {"criterion": criterion.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def scores(self) -> dict:
+        return {
+            c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data.get(f"comment_{c.pk}", ""))
+            for c in self.criteria
+        }
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(
+        label=_("Contract number"),
+        required=False,
+        max_length=40,
+        help_text=_("Leave empty to number it automatically."),
+    )
+    period_start = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    deliverables = forms.CharField(label=_("Deliverables"), widget=forms.Textarea(attrs={"rows": 3}))
+    due_date = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    tranche_kzt = forms.DecimalField(
+        label=_("Payment tranche, KZT"), max_digits=16, decimal_places=0, min_value=0, initial=0
+    )
+
+
+class ContractStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Contract.Status.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class AmendmentForm(forms.Form):
+    amount_kzt = forms.DecimalField(
+        label=_("New amount, KZT"), required=False, max_digits=16, decimal_places=0, min_value=1
+    )
+    period_end = forms.DateField(
+        label=_("New end date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Reason for the amendment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MilestoneReportForm(forms.Form):
+    narrative = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
+    evidence = forms.FileField(
+        label=_("Evidence (PDF, DOCX, XLSX or images, up to 10 MB each)"),
+        required=False,
+        widget=MultipleFileInput(),
+    )
+
+
+class ReportDecisionForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Accept")), ("0", _("Return for more work"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note to the organisation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,236 @@
+"""Reads of the funding app, shaped so that the number of queries does not grow with the data."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kelisim.funding import rules
+from kelisim.funding.models import (
+    OPEN_MILESTONE_STATUSES,
+    PUBLIC_CONTRACT_STATUSES,
+    Application,
+    Call,
+    Contract,
+    Milestone,
+    ReviewAssignment,
+    Score,
+)
+
+# Two reviewers whose weighted totals (0–100) differ by more than this are flagged for a closer look.
+DIVERGENCE_POINTS = 20
+
+
+def public_calls() -> QuerySet[Call]:
+    return (
+        Call.objects.exclude(status=Call.Status.DRAFT)
+        .prefetch_related("strands")
+        .annotate(application_count=Count("applications", filter=~Q(applications__status=Application.Status.DRAFT)))
+        .order_by("-opens_at", "pk")
+    )
+
+
+def calls_for(user) -> QuerySet[Call]:
+    if rules.is_officer(user):
+        return (
+            Call.objects.prefetch_related("strands")
+            .annotate(application_count=Count("applications", filter=~Q(applications__status=Application.Status.DRAFT)))
+            .order_by("-opens_at", "pk")
+        )
+    return public_calls()
+
+
+def call_detail(reference: str, user) -> Call | None:
+    return (
+        calls_for(user)
+        .prefetch_related("questions", "criteria", "eligible_regions", "plan_items", "reviewer_pool")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def applications_for(user) -> QuerySet[Application]:
+    """Officers see every application; applicants their organisations' ones; others none."""
+    base = Application.objects.select_related("call", "organisation").order_by("-created_at", "pk")
+    if rules.is_officer(user):
+        return base
+    return base.filter(organisation_id__in=rules.member_organisation_ids(user))
+
+
+def review_assignments_for(user) -> QuerySet[ReviewAssignment]:
+    return (
+        ReviewAssignment.objects.filter(reviewer=user, automatic_conflict=False)
+        .exclude(application__organisation_id__in=rules.member_organisation_ids(user))
+        .select_related("application__call", "application__organisation")
+        .order_by("status", "-assigned_at")
+    )
+
+
+def application_page(pk: int) -> Application | None:
+    return (
+        Application.objects.select_related("call", "organisation__region", "submitted_by")
+        .prefetch_related("budget_lines", "attachments", "revisions", "call__questions", "call__criteria")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class ReviewerTotal:
+    assignment: ReviewAssignment
+    total: Decimal | None  # weighted, 0–100
+    scores: list[Score] = field(default_factory=list)
+
+
+@dataclass
+class RankedApplication:
+    application: Application
+    reviews: list[ReviewerTotal]
+    average: Decimal | None
+    spread: Decimal | None
+
+    @property
+    def divergent(self) -> bool:
+        return self.spread is not None and self.spread > DIVERGENCE_POINTS
+
+    @property
+    def submitted_reviews(self) -> int:
+        return sum(1 for review in self.reviews if review.total is not None)
+
+
+def weighted_total(scores: list[Score], scale_max: int) -> Decimal | None:
+    if not scores:
+        return None
+    total = sum(Decimal(score.value) / Decimal(scale_max) * score.criterion.weight for score in scores)
+    return total.quantize(Decimal("0.1"))
+
+
+def ranking(call: Call) -> list[RankedApplication]:
+    """Submitted and decided applications by average weighted score, highest first."""
+    applications = (
+        call.applications.exclude(status=Application.Status.DRAFT)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ReviewAssignment.objects.select_related("reviewer").prefetch_related(
+                    Prefetch("scores", queryset=Score.objects.select_related("criterion"))
+                ),
+            ),
+            "budget_lines",
+        )
+    )
+    ranked = []
+    for application in applications:
+        reviews = []
+        for assignment in application.assignments.all():
+            scores = list(assignment.scores.all()) if assignment.status == ReviewAssignment.Status.SUBMITTED else []
+            reviews.append(ReviewerTotal(assignment, weighted_total(scores, call.scale_max), scores))
+        totals = [review.total for review in reviews if review.total is not None]
+        average = (sum(totals) / len(totals)).quantize(Decimal("0.1")) if totals else None
+        spread = (max(totals) - min(totals)) if len(totals) > 1 else None
+        ranked.append(RankedApplication(application, reviews, average, spread))
+    ranked.sort(key=lambda row: (row.average is None, -(row.average or 0), row.application.pk))
+    return ranked
+
+
+def scores_visible_to(assignment: ReviewAssignment) -> list[ReviewerTotal]:
+    """Other reviewers' scores, shown to a reviewer only once their own review is in."""
+    if assignment.status != ReviewAssignment.Status.SUBMITTED:
+        return []
+    others = (
+        ReviewAssignment.objects.filter(application=assignment.application, status=ReviewAssignment.Status.SUBMITTED)
+        .exclude(pk=assignment.pk)
+        .select_related("reviewer")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+    )
+    scale = assignment.application.call.scale_max
+    return [
+        ReviewerTotal(other, weighted_total(list(other.scores.all()), scale), list(other.scores.all()))
+        for other in others
+    ]
+
+
+def public_contracts() -> QuerySet[Contract]:
+    return (
+        Contract.objects.filter(status__in=PUBLIC_CONTRACT_STATUSES)
+        .select_related("application__organisation", "application__call")
+        .annotate(
+            milestone_count=Count("milestones", distinct=True),
+            accepted_count=Count("milestones", filter=Q(milestones__status=Milestone.Status.ACCEPTED), distinct=True),
+        )
+        .order_by("-signed_on", "-pk")
+    )
+
+
+def contracts_for(user) -> QuerySet[Contract]:
+    if rules.is_officer(user):
+        return (
+            Contract.objects.select_related("application__organisation", "application__call")
+            .annotate(
+                milestone_count=Count("milestones", distinct=True),
+                accepted_count=Count(
+                    "milestones", filter=Q(milestones__status=Milestone.Status.ACCEPTED), distinct=True
+                ),
+            )
+            .order_by("-created_at", "-pk")
+        )
+    own = Q(application__organisation_id__in=rules.member_organisation_ids(user))
+    return (
+        Contract.objects.filter(Q(status__in=PUBLIC_CONTRACT_STATUSES) | own)
+        .select_related("application__organisation", "application__call")
+        .annotate(
+            milestone_count=Count("milestones", distinct=True),
+            accepted_count=Count("milestones", filter=Q(milestones__status=Milestone.Status.ACCEPTED), distinct=True),
+        )
+    )
+
+
+def contract_page(number: str, user) -> Contract | None:
+    return (
+        contracts_for(user)
+        .prefetch_related(
+            "plan_items",
+            "amendments",
+            Prefetch("milestones", queryset=Milestone.objects.prefetch_related("reports__evidence")),
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def overdue_milestones() -> QuerySet[Milestone]:
+    return (
+        Milestone.objects.filter(
+            status__in=OPEN_MILESTONE_STATUSES,
+            due_date__lt=timezone.localdate(),
+            contract__status__in=["signed", "active"],
+        )
+        .select_related("contract__application__organisation")
+        .order_by("due_date", "pk")
+    )
+
+
+def reports_waiting() -> QuerySet:
+    from kelisim.funding.models import MilestoneReport
+
+    return (
+        MilestoneReport.objects.filter(decision=MilestoneReport.Decision.WAITING)
+        .select_related("milestone__contract__application__organisation")
+        .order_by("submitted_at")
+    )
+
+
+def contracts_for_plan_items(tracked_items: list) -> dict | None:
+    """For the plans trace page: the public contracts funding these plan items."""
+    contracts = list(
+        public_contracts().filter(plan_items__in=[item.pk for item in tracked_items]).distinct().order_by("number")
+    )
+    if not contracts:
+        return None
+    return {"funding_contracts": contracts}
+
+
+def home_contract_count() -> int:
+    return Contract.objects.filter(status__in=PUBLIC_CONTRACT_STATUSES).count()

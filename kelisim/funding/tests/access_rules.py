@@ -1,0 +1,162 @@
+"""Who may open every funding address. Applicants: members of world.organisation (ngo_member, ngo_admin);
+the reviewer is assigned to world.application; officers see everything."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from kelisim.core.tests.access import EVERYONE, OFFICERS, SIGNED_IN, Rule
+
+APPLICANTS = frozenset({"ngo_member", "ngo_admin"})
+READERS = APPLICANTS | OFFICERS | {"reviewer"}
+
+
+def extend_world(world):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from kelisim.funding.models import (
+        Application,
+        Attachment,
+        Call,
+        Contract,
+        Criterion,
+        Milestone,
+        MilestoneReport,
+        Question,
+        ReportEvidence,
+        ReviewAssignment,
+    )
+
+    now = timezone.now()
+    officer = world.users["officer"]
+    world.call = Call.objects.create(
+        reference="world-call",
+        title_en="World call",
+        budget_kzt=Decimal(5_000_000),
+        min_award_kzt=Decimal(100_000),
+        max_award_kzt=Decimal(2_000_000),
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=10),
+        status=Call.Status.PUBLISHED,
+        published_at=now,
+        created_by=officer,
+    )
+    world.question = Question.objects.create(call=world.call, kind=Question.Kind.SHORT_TEXT, label_en="Where?")
+    world.criterion = Criterion.objects.create(call=world.call, name_en="Relevance", weight=100)
+    world.application = Application.objects.create(
+        call=world.call,
+        organisation=world.organisation,
+        title="World project",
+        summary="Lectures",
+        status=Application.Status.APPROVED,
+        approved_amount_kzt=Decimal(1_000_000),
+        submitted_at=now,
+        submitted_by=world.users["ngo_admin"],
+    )
+    world.attachment = Attachment.objects.create(
+        application=world.application,
+        file=ContentFile(b"%PDF-1.4 world", name="world.pdf"),
+        original_name="world.pdf",
+        content_type="application/pdf",
+        size=14,
+    )
+    world.assignment = ReviewAssignment.objects.create(
+        application=world.application, reviewer=world.users["reviewer"], assigned_by=officer
+    )
+    world.contract = Contract.objects.create(
+        application=world.application,
+        number="KLS-WORLD-001",
+        amount_kzt=Decimal(1_000_000),
+        period_start=date(2017, 3, 1),
+        period_end=date(2017, 12, 31),
+        status=Contract.Status.ACTIVE,
+        signed_on=date(2017, 3, 1),
+    )
+    world.milestone = Milestone.objects.create(
+        contract=world.contract, title="Stage 1", deliverables="Lectures", due_date=date(2017, 6, 1)
+    )
+    world.report = MilestoneReport.objects.create(milestone=world.milestone, narrative="Done")
+    world.evidence = ReportEvidence.objects.create(
+        report=world.report,
+        file=ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf"),
+        original_name="evidence.pdf",
+        content_type="application/pdf",
+        size=17,
+    )
+
+
+def _call(world):
+    return {"reference": world.call.reference}
+
+
+def _application(world):
+    return {"pk": world.application.pk}
+
+
+def _contract(world):
+    return {"number": world.contract.number}
+
+
+ACCESS_RULES = [
+    # Public register and open data
+    Rule("funding:index", allowed=EVERYONE),
+    Rule("funding:call_detail", kwargs=_call, allowed=EVERYONE),
+    Rule("funding:contracts", allowed=EVERYONE),
+    Rule("funding:contract_detail", kwargs=_contract, allowed=EVERYONE),
+    Rule("funding:ocds_contract_release", kwargs=_contract, allowed=EVERYONE),
+    Rule("funding:ocds_contract_record", kwargs=_contract, allowed=EVERYONE),
+    Rule("funding:ocds_releases", allowed=EVERYONE),
+    Rule("funding:ocds_records", allowed=EVERYONE),
+    # Applicants: their own organisation's application only
+    Rule("funding:applications", allowed=SIGNED_IN),
+    Rule(
+        "funding:application_start",
+        method="POST",
+        kwargs=_call,
+        data=lambda world: {"organisation": world.organisation.pk},
+        allowed=APPLICANTS,
+    ),
+    Rule("funding:application_detail", kwargs=_application, allowed=READERS),
+    Rule("funding:application_edit", kwargs=_application, allowed=APPLICANTS, note="submitted: back to the page"),
+    Rule(
+        "funding:application_edit",
+        method="POST",
+        kwargs=_application,
+        data=lambda world: {"title": "Changed"},
+        allowed=APPLICANTS,
+    ),
+    Rule("funding:attachment", kwargs=lambda world: {"pk": world.attachment.pk}, allowed=READERS),
+    Rule(
+        "funding:attachment_remove", method="POST", kwargs=lambda world: {"pk": world.attachment.pk}, allowed=APPLICANTS
+    ),
+    Rule("funding:milestone_report", kwargs=lambda world: {"pk": world.milestone.pk}, allowed=APPLICANTS),
+    Rule(
+        "funding:milestone_report", method="POST", kwargs=lambda world: {"pk": world.milestone.pk}, allowed=APPLICANTS
+    ),
+    Rule("funding:evidence", kwargs=lambda world: {"pk": world.evidence.pk}, allowed=APPLICANTS | OFFICERS),
+    # Reviewers: only what they are assigned to
+    Rule("funding:reviews", allowed={"reviewer"}),
+    Rule("funding:review", kwargs=lambda world: {"pk": world.assignment.pk}, allowed={"reviewer"}),
+    Rule("funding:review", method="POST", kwargs=lambda world: {"pk": world.assignment.pk}, allowed={"reviewer"}),
+    Rule(
+        "funding:review_conflict", method="POST", kwargs=lambda world: {"pk": world.assignment.pk}, allowed={"reviewer"}
+    ),
+    # Officers
+    Rule("funding:dashboard", allowed=OFFICERS),
+    Rule("funding:call_create", allowed=OFFICERS),
+    Rule("funding:call_create", method="POST", data=lambda world: {"reference": ""}, allowed=OFFICERS),
+    Rule("funding:call_edit", kwargs=_call, allowed=OFFICERS),
+    Rule("funding:question_add", method="POST", kwargs=_call, allowed=OFFICERS),
+    Rule("funding:question_remove", method="POST", kwargs=lambda world: {"pk": world.question.pk}, allowed=OFFICERS),
+    Rule("funding:criterion_add", method="POST", kwargs=_call, allowed=OFFICERS),
+    Rule("funding:criterion_remove", method="POST", kwargs=lambda world: {"pk": world.criterion.pk}, allowed=OFFICERS),
+    Rule("funding:call_status", method="POST", kwargs=_call, allowed=OFFICERS),
+    Rule("funding:ranking", kwargs=_call, allowed=OFFICERS),
+    Rule("funding:application_assign", method="POST", kwargs=_application, allowed=OFFICERS),
+    Rule("funding:application_determine", method="POST", kwargs=_application, allowed=OFFICERS),
+    Rule("funding:contract_create", method="POST", kwargs=_application, allowed=OFFICERS),
+    Rule("funding:milestone_add", method="POST", kwargs=_contract, allowed=OFFICERS),
+    Rule("funding:contract_status", method="POST", kwargs=_contract, allowed=OFFICERS),
+    Rule("funding:contract_amend", method="POST", kwargs=_contract, allowed=OFFICERS),
+    Rule("funding:report_decide", method="POST", kwargs=lambda world: {"pk": world.report.pk}, allowed=OFFICERS),
+]

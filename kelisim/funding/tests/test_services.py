@@ -1,0 +1,408 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from kelisim.accounts.tests.factories import UserFactory
+from kelisim.core.models import OutboxEmail, Region
+from kelisim.funding import rules, selectors, services
+from kelisim.funding.models import Application, Call, Contract, Milestone, MilestoneReport, Question, ReviewAssignment
+from kelisim.funding.tests import factories
+from kelisim.organisations.models import Membership, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Calls ----------------------------------------------------------------------------------------
+
+
+def test_only_officers_create_calls():
+    with pytest.raises(PermissionDenied):
+        factories.open_call(actor=UserFactory())
+
+
+def test_call_limits_are_checked():
+    officer = factories.officer()
+    now = timezone.now()
+    with pytest.raises(ValidationError) as error:
+        services.save_call(
+            actor=officer,
+            reference="x",
+            title_en="X",
+            budget_kzt=100,
+            min_award_kzt=50,
+            max_award_kzt=200,
+            opens_at=now,
+            closes_at=now - timedelta(hours=1),
+        )
+    assert set(error.value.message_dict) == {"closes_at", "max_award_kzt"}
+
+
+def test_call_publishes_only_when_weights_reach_100():
+    officer = factories.officer()
+    call = factories.open_call(actor=officer, publish=False)
+    services.remove_criterion(actor=officer, criterion=call.criteria.last())
+    with pytest.raises(ValidationError, match="100"):
+        services.set_call_status(actor=officer, call=call, status=Call.Status.PUBLISHED)
+    services.add_criterion(actor=officer, call=call, name_en="Reach", weight=40)
+    assert services.set_call_status(actor=officer, call=call, status=Call.Status.PUBLISHED).status == "published"
+
+
+def test_weights_cannot_exceed_100():
+    officer = factories.officer()
+    call = factories.open_call(actor=officer, publish=False)
+    with pytest.raises(ValidationError):
+        services.add_criterion(actor=officer, call=call, name_en="Extra", weight=1)
+
+
+def test_questions_are_frozen_once_published():
+    officer = factories.officer()
+    call = factories.open_call(actor=officer)
+    with pytest.raises(ValidationError):
+        services.add_question(actor=officer, call=call, kind=Question.Kind.SHORT_TEXT, label_en="Late question")
+
+
+# --- Eligibility ----------------------------------------------------------------------------------
+
+
+def test_eligibility_reasons_are_specific():
+    call = factories.open_call(min_years_registered=5)
+    call.eligible_regions.set([Region.objects.get(code="KZ-31")])
+    organisation = factories.verified_organisation(registration_date=timezone.localdate() - timedelta(days=400))
+    organisation.verification_status = Organisation.Verification.UNVERIFIED
+    problems = rules.eligibility_problems(call, organisation)
+    assert len(problems) == 3
+    assert any("verified" in problem for problem in problems)
+    assert any("5 years" in problem for problem in problems)
+
+
+def test_excluded_organisation_is_never_eligible():
+    call = factories.open_call(require_verified=False)
+    organisation = factories.verified_organisation(verification_status=Organisation.Verification.EXCLUDED)
+    assert "excluded" in rules.eligibility_problems(call, organisation)[0]
+
+
+def test_registration_year_falls_back_to_the_bin():
+    organisation = factories.verified_organisation(registration_date=None)
+    # Test BINs start with 1501: registered in January 2015.
+    assert rules.registered_on(organisation) == date(2015, 1, 1)
+
+
+# --- Applications ---------------------------------------------------------------------------------
+
+
+def test_only_members_start_an_application():
+    call = factories.open_call()
+    organisation = factories.verified_organisation()
+    with pytest.raises(PermissionDenied):
+        services.start_application(actor=UserFactory(), call=call, organisation=organisation)
+
+
+def test_draft_keeps_invalid_values_and_reports_problems():
+    call = factories.open_call()
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation, role=Membership.Role.MEMBER)
+    application = services.start_application(actor=applicant, call=call, organisation=organisation)
+    question = call.questions.get()
+    problems = services.save_draft(
+        actor=applicant,
+        application=application,
+        title="Peace lectures",
+        summary="",
+        answers={str(question.pk): "x" * 600},
+        budget=[services.BudgetRow("Everything", Decimal(9_000_000))],
+    )
+    application.refresh_from_db()
+    assert application.answers[str(question.pk)] == "x" * 600
+    assert application.budget_total == Decimal(9_000_000)
+    assert set(problems) == {"summary", question.field_name, "budget"}
+    assert "500" in problems[question.field_name][0]
+    assert "3 000 000" in problems["budget"][0]
+
+
+def test_submission_is_refused_with_the_problems_and_then_accepted():
+    call = factories.open_call()
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = services.start_application(actor=applicant, call=call, organisation=organisation)
+    with pytest.raises(ValidationError) as error:
+        services.submit_application(actor=applicant, application=application)
+    assert "title" in error.value.message_dict
+    application = factories.complete_draft(call, organisation, applicant)
+    submitted = services.submit_application(actor=applicant, application=application)
+    assert submitted.status == Application.Status.SUBMITTED
+    assert submitted.revisions.get().budget_total_kzt == Decimal(1_000_000)
+    receipt = OutboxEmail.objects.get(to=applicant.email)
+    assert "received" in receipt.subject.lower()
+
+
+def test_submission_after_the_deadline_is_refused_clearly():
+    call = factories.open_call()
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = factories.complete_draft(call, organisation, applicant)
+    with pytest.raises(ValidationError) as error:
+        services.submit_application(actor=applicant, application=application, now=call.closes_at + timedelta(seconds=1))
+    assert error.value.code == "deadline"
+    assert "no longer" in error.value.messages[0]
+
+
+def test_ineligible_organisation_cannot_submit():
+    call = factories.open_call()
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = factories.complete_draft(call, organisation, applicant)
+    Organisation.objects.filter(pk=organisation.pk).update(verification_status=Organisation.Verification.UNVERIFIED)
+    with pytest.raises(ValidationError) as error:
+        services.submit_application(actor=applicant, application=application)
+    assert error.value.code == "ineligible"
+
+
+def test_submitted_application_is_read_only_until_changes_are_asked():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    applicant = application.submitted_by
+    with pytest.raises(ValidationError):
+        services.save_draft(actor=applicant, application=application, title="New", summary="", answers={}, budget=[])
+    services.determine_application(
+        actor=officer, application=application, decision=services.Determination.CHANGES, reason="Add the travel plan."
+    )
+    services.save_draft(
+        actor=applicant,
+        application=application,
+        title="Peace lectures, with travel plan",
+        summary="Twenty lectures.",
+        answers={str(q.pk): "Schools" for q in application.call.questions.all()},
+        budget=[services.BudgetRow("Fees", Decimal(1_200_000))],
+    )
+    resubmitted = services.submit_application(actor=applicant, application=application)
+    assert resubmitted.revision == 2
+    first, second = resubmitted.revisions.all()
+    assert first.title == "Peace lectures for students"
+    assert second.title == "Peace lectures, with travel plan"
+    assert resubmitted.history.count() >= 4
+
+
+def test_attachments_are_typed_by_content():
+    call = factories.open_call()
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = services.start_application(actor=applicant, call=call, organisation=organisation)
+    disguised = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not really a pdf", content_type="application/pdf")
+    with pytest.raises(ValidationError, match="not a PDF"):
+        services.add_attachment(actor=applicant, application=application, uploaded=disguised)
+    attachment = services.add_attachment(actor=applicant, application=application, uploaded=factories.pdf())
+    assert attachment.content_type == "application/pdf"
+
+
+def test_too_large_attachments_are_refused(monkeypatch):
+    monkeypatch.setattr("kelisim.funding.files.MAX_FILE_BYTES", 10)
+    call = factories.open_call()
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = services.start_application(actor=applicant, call=call, organisation=organisation)
+    with pytest.raises(ValidationError, match="larger"):
+        services.add_attachment(actor=applicant, application=application, uploaded=factories.pdf())
+
+
+def test_file_question_requires_a_file():
+    officer = factories.officer()
+    call = factories.open_call(actor=officer, publish=False)
+    services.add_question(actor=officer, call=call, kind=Question.Kind.FILE, label_en="Work plan")
+    call = services.set_call_status(actor=officer, call=call, status=Call.Status.PUBLISHED)
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = factories.complete_draft(call, organisation, applicant)
+    file_question = call.questions.get(kind=Question.Kind.FILE)
+    assert file_question.field_name in rules.application_problems(application)
+    services.add_attachment(actor=applicant, application=application, uploaded=factories.pdf(), question=file_question)
+    assert rules.application_problems(application) == {}
+
+
+# --- Review ---------------------------------------------------------------------------------------
+
+
+def test_member_reviewer_is_flagged_and_cannot_score():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    insider = factories.reviewer()
+    Membership.objects.create(user=insider, organisation=application.organisation, status=Membership.Status.ACTIVE)
+    assignment = services.assign_reviewer(actor=officer, application=application, reviewer=insider)
+    assert assignment.automatic_conflict and assignment.status == ReviewAssignment.Status.CONFLICTED
+    # As a member they may still read their own organisation's application, but never as its reviewer.
+    assert rules.visible_assignment(insider, application) is None
+    assert not selectors.review_assignments_for(insider).exists()
+    with pytest.raises(PermissionDenied):
+        services.submit_review(actor=insider, assignment=assignment, scores={})
+
+
+def test_balanced_assignment_prefers_the_least_loaded_and_skips_members():
+    officer = factories.officer()
+    busy, free, other_free, insider = (factories.reviewer() for _ in range(4))
+    first = factories.submitted_application()
+    services.assign_reviewer(actor=officer, application=first, reviewer=busy)
+    second = factories.submitted_application(call=first.call)
+    Membership.objects.create(user=insider, organisation=second.organisation, status=Membership.Status.ACTIVE)
+    assigned = services.assign_balanced(actor=officer, application=second)
+    assert {a.reviewer for a in assigned} == {free, other_free}
+
+
+def test_declared_conflict_hides_the_application():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    person = factories.reviewer()
+    assignment = services.assign_reviewer(actor=officer, application=application, reviewer=person)
+    services.declare_conflict(actor=person, assignment=assignment, note="My sister runs it.")
+    assert not rules.can_view_application(person, application)
+
+
+def test_scores_of_others_are_visible_only_after_submitting():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    first, second = factories.reviewer(), factories.reviewer()
+    factories.reviewed_application(application, officer, [first])
+    waiting = services.assign_reviewer(actor=officer, application=application, reviewer=second)
+    assert selectors.scores_visible_to(waiting) == []
+    criteria = list(application.call.criteria.all())
+    done = services.submit_review(actor=second, assignment=waiting, scores={c.pk: (5, "ok") for c in criteria})
+    assert [row.assignment.reviewer for row in selectors.scores_visible_to(done)] == [first]
+
+
+def test_scores_outside_the_scale_are_refused():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    person = factories.reviewer()
+    assignment = services.assign_reviewer(actor=officer, application=application, reviewer=person)
+    criteria = list(application.call.criteria.all())
+    with pytest.raises(ValidationError):
+        services.submit_review(actor=person, assignment=assignment, scores={c.pk: (11, "") for c in criteria})
+
+
+def test_ranking_weights_and_flags_divergence():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    reviewers = [factories.reviewer(), factories.reviewer()]
+    factories.reviewed_application(application, officer, reviewers, scores=((10, 10), (2, 2)))
+    row = selectors.ranking(application.call)[0]
+    assert [review.total for review in row.reviews] == [Decimal("100.0"), Decimal("20.0")]
+    assert row.average == Decimal("60.0")
+    assert row.divergent
+
+
+# --- Determination --------------------------------------------------------------------------------
+
+
+def test_approval_amount_within_limits_and_budget():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    with pytest.raises(ValidationError):
+        services.determine_application(
+            actor=officer, application=application, decision="approve", reason="Good", amount_kzt=Decimal(5_000_000)
+        )
+    approved = services.determine_application(
+        actor=officer, application=application, decision="approve", reason="Good", amount_kzt=Decimal(900_000)
+    )
+    assert approved.approved_amount_kzt == Decimal(900_000)
+    mail = OutboxEmail.objects.filter(topic="funding determination").get()
+    assert "Good" in mail.body_text
+
+
+def test_determination_requires_reasons():
+    with pytest.raises(ValidationError):
+        services.determine_application(
+            actor=factories.officer(), application=factories.submitted_application(), decision="reject", reason=" "
+        )
+
+
+# --- Contracts ------------------------------------------------------------------------------------
+
+
+def test_contract_from_approved_application_links_the_calls_plan_items():
+    contract = factories.signed_contract()
+    assert contract.amount_kzt == Decimal(1_000_000)
+    assert contract.number.startswith("KLS-")
+    assert contract.signed_on == timezone.localdate()
+
+
+def test_only_approved_applications_become_contracts():
+    with pytest.raises(ValidationError):
+        services.create_contract(
+            actor=factories.officer(),
+            application=factories.submitted_application(),
+            period_start=date(2017, 3, 1),
+            period_end=date(2017, 12, 1),
+        )
+
+
+def test_tranches_cannot_exceed_the_amount():
+    officer = factories.officer()
+    contract = factories.signed_contract(actor=officer)
+    with pytest.raises(ValidationError):
+        services.add_milestone(
+            actor=officer,
+            contract=contract,
+            title="Too much",
+            deliverables="x",
+            due_date=contract.period_start,
+            tranche_kzt=Decimal(900_000),
+        )
+
+
+def test_amendment_is_a_new_version_with_reason():
+    officer = factories.officer()
+    contract = factories.signed_contract(actor=officer)
+    amendment = services.amend_contract(
+        actor=officer, contract=contract, reason="More regions", amount_kzt=Decimal(1_200_000)
+    )
+    contract.refresh_from_db()
+    assert contract.version == 2 and amendment.version == 2
+    assert amendment.changes == {"amount_kzt": {"from": "1000000", "to": "1200000"}}
+    assert contract.history.first().history_change_reason.startswith("amendment v2")
+
+
+def test_milestone_report_accepted_or_returned():
+    officer = factories.officer()
+    contract = factories.signed_contract(actor=officer)
+    holder = contract.application.submitted_by
+    milestone = contract.milestones.first()
+    report = services.submit_milestone_report(
+        actor=holder, milestone=milestone, narrative="Ten lectures held.", files=[factories.pdf("photos.pdf")]
+    )
+    assert report.evidence.count() == 1
+    with pytest.raises(ValidationError):
+        services.decide_milestone_report(actor=officer, report=report, accept=False, note="")
+    services.decide_milestone_report(actor=officer, report=report, accept=False, note="Add the attendance sheet.")
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.RETURNED
+    again = services.submit_milestone_report(actor=holder, milestone=milestone, narrative="With the sheet.")
+    services.decide_milestone_report(actor=officer, report=again, accept=True)
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.ACCEPTED
+    assert MilestoneReport.objects.filter(milestone=milestone).count() == 2
+
+
+def test_outsiders_cannot_report():
+    contract = factories.signed_contract()
+    with pytest.raises(PermissionDenied):
+        services.submit_milestone_report(actor=UserFactory(), milestone=contract.milestones.first(), narrative="x")
+
+
+def test_overdue_milestones_are_listed():
+    officer = factories.officer()
+    contract = factories.signed_contract(actor=officer)
+    Milestone.objects.filter(pk=contract.milestones.first().pk).update(
+        due_date=timezone.localdate() - timedelta(days=1)
+    )
+    overdue = list(selectors.overdue_milestones())
+    assert [m.contract for m in overdue] == [contract]
+    assert overdue[0].is_overdue
+
+
+def test_signing_needs_a_milestone():
+    officer = factories.officer()
+    contract = factories.signed_contract(actor=officer, milestones=0, status=Contract.Status.DRAFT)
+    with pytest.raises(ValidationError, match="milestone"):
+        services.transition_contract(actor=officer, contract=contract, status=Contract.Status.SIGNED)

@@ -1,0 +1,278 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from kelisim.accounts.tests.factories import UserFactory, sign_in
+from kelisim.core.models import OutboxEmail
+from kelisim.core.tests.queries import assert_queries_do_not_grow
+from kelisim.funding.models import Application, Call, Contract, ReviewAssignment
+from kelisim.funding.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _edit_post(call, **extra):
+    question = call.questions.get(kind="long_text")
+    data = {
+        "title": "Peace lectures",
+        "summary": "Twenty lectures in colleges.",
+        question.field_name: "Through student councils.",
+        "budget_item_0": "Lecturers",
+        "budget_amount_0": "800 000",
+        "budget_item_1": "Travel",
+        "budget_amount_1": "200000",
+        "action": "save",
+    }
+    data.update(extra)
+    return data
+
+
+def _draft(client):
+    call = factories.open_call()
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    sign_in(client, applicant)
+    response = client.post(
+        reverse("funding:application_start", args=[call.reference]), {"organisation": organisation.pk}
+    )
+    application = Application.objects.get(organisation=organisation)
+    assert response.url == reverse("funding:application_edit", args=[application.pk])
+    return call, application, applicant
+
+
+def test_public_register_lists_published_calls_and_contracts(client):
+    contract = factories.signed_contract()
+    factories.open_call(reference="hidden-draft", publish=False)
+    page = client.get(reverse("funding:index")).content.decode()
+    assert contract.application.call.title_ru in page or contract.application.call.title_en in page
+    assert "hidden-draft" not in page
+    register = client.get(reverse("funding:contracts")).content.decode()
+    assert contract.number in register and contract.application.organisation.name in register
+    assert client.get(reverse("funding:call_detail", args=["hidden-draft"])).status_code == 404
+
+
+def test_draft_contract_is_not_public(client):
+    contract = factories.signed_contract(status=Contract.Status.DRAFT)
+    assert client.get(reverse("funding:contract_detail", args=[contract.number])).status_code == 404
+    assert contract.number not in client.get(reverse("funding:contracts")).content.decode()
+
+
+def test_call_page_explains_why_an_organisation_cannot_apply(client):
+    call = factories.open_call(min_years_registered=30)
+    organisation = factories.verified_organisation()
+    sign_in(client, factories.member(organisation))
+    page = client.get(call.get_absolute_url()).content.decode()
+    assert "at least 30 years" in page
+    assert "Start an application" not in page
+
+
+def test_invalid_post_keeps_everything_typed_and_saves_it(client):
+    call, application, _ = _draft(client)
+    question = call.questions.get(kind="long_text")
+    long_answer = "Every school in the region. " * 30  # over the 500-character limit
+    response = client.post(
+        reverse("funding:application_edit", args=[application.pk]),
+        _edit_post(call, summary="", budget_amount_0="lots", **{question.field_name: long_answer}),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "error-summary" in page
+    assert "lots" in page and "Peace lectures" in page and long_answer.strip() in page
+    assert "is not an amount in tenge" in page
+    application.refresh_from_db()
+    assert application.title == "Peace lectures"
+    assert application.answers[str(question.pk)] == long_answer
+
+
+def test_submit_from_the_form_sends_a_receipt_and_locks_the_application(client):
+    call, application, applicant = _draft(client)
+    response = client.post(
+        reverse("funding:application_edit", args=[application.pk]), _edit_post(call, action="submit")
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert OutboxEmail.objects.filter(to=applicant.email, topic="funding receipt").exists()
+    again = client.get(reverse("funding:application_edit", args=[application.pk]))
+    assert again.url == application.get_absolute_url()
+
+
+def test_submit_after_deadline_is_refused_with_a_message_and_kept(client):
+    call, application, _ = _draft(client)
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    response = client.post(
+        reverse("funding:application_edit", args=[application.pk]), _edit_post(call, action="submit")
+    )
+    assert response.status_code == 200
+    assert "can no longer be submitted" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT and application.title == "Peace lectures"
+
+
+def test_expired_session_keeps_the_typed_text_until_sign_in(client):
+    call, application, applicant = _draft(client)
+    client.logout()
+    response = client.post(
+        reverse("funding:application_edit", args=[application.pk]), _edit_post(call, title="Kept title")
+    )
+    assert "/accounts/login/" in response.url
+    restore_url = response.url.split("next=")[1]
+    from urllib.parse import unquote
+
+    sign_in(client, applicant)
+    page = client.get(unquote(restore_url)).content.decode()
+    assert "Kept title" in page
+    assert "We kept what you typed" in page
+
+
+def test_upload_with_wrong_content_is_refused_but_the_rest_is_saved(client):
+    officer = factories.officer()
+    call = factories.open_call(actor=officer, publish=False)
+    from kelisim.funding import services
+
+    services.add_question(actor=officer, call=call, kind="file", label_en="Work plan")
+    services.set_call_status(actor=officer, call=call, status="published")
+    organisation = factories.verified_organisation()
+    sign_in(client, factories.member(organisation))
+    client.post(reverse("funding:application_start", args=[call.reference]), {"organisation": organisation.pk})
+    application = Application.objects.get(organisation=organisation)
+    file_question = call.questions.get(kind="file")
+    fake = SimpleUploadedFile("plan.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+    data = _edit_post(call)
+    data.pop(file_question.field_name, None)
+    text_question = call.questions.get(kind="long_text")
+    data[text_question.field_name] = "Through student councils."
+    data[file_question.field_name] = fake
+    response = client.post(reverse("funding:application_edit", args=[application.pk]), data)
+    assert "not a PDF, DOCX, XLSX or image" in response.content.decode()
+    assert Application.objects.get(pk=application.pk).title == "Peace lectures"
+
+
+def test_applicants_see_only_their_own_organisations_applications(client):
+    mine = factories.submitted_application()
+    other = factories.submitted_application(call=mine.call)
+    sign_in(client, mine.submitted_by)
+    page = client.get(reverse("funding:applications")).content.decode()
+    assert mine.organisation.name in page and other.organisation.name not in page
+    assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_reviewer_scores_and_then_sees_the_other_scores(client):
+    officer = factories.officer()
+    application = factories.submitted_application()
+    first, second = factories.reviewer(display_name="First Reviewer"), factories.reviewer()
+    factories.reviewed_application(application, officer, [first])
+    assignment = factories.assignment_for(application, second, actor=officer)
+    sign_in(client, second)
+    page = client.get(reverse("funding:review", args=[assignment.pk])).content.decode()
+    assert "First Reviewer" not in page
+    criteria = list(application.call.criteria.all())
+    data = {f"score_{c.pk}": "7" for c in criteria}
+    response = client.post(reverse("funding:review", args=[assignment.pk]), data)
+    assert response.status_code == 302
+    page = client.get(reverse("funding:review", args=[assignment.pk])).content.decode()
+    assert "First Reviewer" in page
+
+
+def test_conflicted_reviewer_is_blocked(client):
+    officer = factories.officer()
+    application = factories.submitted_application()
+    insider = factories.reviewer()
+    factories.member(application.organisation).delete()  # another member, just to be sure memberships vary
+    from kelisim.organisations.models import Membership
+
+    Membership.objects.create(user=insider, organisation=application.organisation, status="active")
+    assignment = factories.assignment_for(application, insider, actor=officer)
+    assert assignment.status == ReviewAssignment.Status.CONFLICTED
+    sign_in(client, insider)
+    assert client.get(reverse("funding:review", args=[assignment.pk])).status_code == 404
+    assert client.post(reverse("funding:review", args=[assignment.pk]), {}).status_code == 404
+
+
+def test_officer_awards_and_contracts(client):
+    officer = factories.officer()
+    application = factories.submitted_application()
+    sign_in(client, officer)
+    client.post(
+        reverse("funding:application_determine", args=[application.pk]),
+        {"decision": "approve", "amount_kzt": "900000", "reason": "Clear plan."},
+    )
+    application.refresh_from_db()
+    assert application.status == Application.Status.APPROVED
+    assert "Clear plan." in OutboxEmail.objects.get(topic="funding determination").body_text
+    response = client.post(
+        reverse("funding:contract_create", args=[application.pk]),
+        {"period_start": "2017-03-01", "period_end": "2017-12-31"},
+    )
+    contract = Contract.objects.get(application=application)
+    assert response.url == contract.get_absolute_url()
+    assert contract.amount_kzt == Decimal(900_000)
+
+
+def test_officer_dashboard_flags_overdue_milestones(client):
+    officer = factories.officer()
+    contract = factories.signed_contract(actor=officer)
+    contract.milestones.filter(pk=contract.milestones.first().pk).update(
+        due_date=timezone.localdate() - timedelta(days=3)
+    )
+    sign_in(client, officer)
+    page = client.get(reverse("funding:dashboard")).content.decode()
+    assert "Overdue" in page and contract.number in page
+
+
+def test_register_queries_do_not_grow(client):
+    officer = factories.officer()
+    call = factories.signed_contract(actor=officer).application.call
+    assert_queries_do_not_grow(
+        client,
+        reverse("funding:contracts"),
+        add_data=lambda: [factories.signed_contract(actor=officer, call=call) for _ in range(3)],
+        limit=10,
+    )
+
+
+def test_call_list_queries_do_not_grow(client):
+    officer = factories.officer()
+    factories.open_call(actor=officer)
+    assert_queries_do_not_grow(
+        client,
+        reverse("funding:index"),
+        add_data=lambda: [factories.open_call(actor=officer, reference=f"more-{n}") for n in range(3)],
+        limit=10,
+    )
+
+
+def test_ranking_queries_do_not_grow(client):
+    officer = factories.officer()
+    first = factories.submitted_application()
+    reviewers = [factories.reviewer(), factories.reviewer()]
+    factories.reviewed_application(first, officer, reviewers)
+
+    def more():
+        for _ in range(3):
+            application = factories.submitted_application(call=first.call)
+            factories.reviewed_application(application, officer, [factories.reviewer(), factories.reviewer()])
+
+    sign_in(client, officer)
+    cache.clear()
+    assert_queries_do_not_grow(client, reverse("funding:ranking", args=[first.call.reference]), add_data=more, limit=20)
+
+
+def test_signed_out_visitor_is_sent_to_sign_in_for_applications(client):
+    response = client.get(reverse("funding:applications"))
+    assert "/accounts/login/" in response.url
+
+
+def test_other_people_cannot_start_for_an_organisation(client):
+    call = factories.open_call()
+    organisation = factories.verified_organisation()
+    sign_in(client, UserFactory())
+    response = client.post(
+        reverse("funding:application_start", args=[call.reference]), {"organisation": organisation.pk}
+    )
+    assert response.status_code == 403
