@@ -83,25 +83,25 @@ class _Echo:
         return value
 
 
-def _export_row(organisation: Organisation) -> list:
+def _export_row(row: dict) -> list:
     return [
-        organisation.bin,
-        organisation.name_kk,
-        organisation.name_ru,
-        organisation.name_en,
-        organisation.legal_form,
-        organisation.region.code,
-        organisation.registration_date.isoformat() if organisation.registration_date else "",
-        organisation.address,
-        ";".join(strand.code for strand in organisation.focus_strands.all()),
-        organisation.working_languages.replace(",", ";"),
-        organisation.public_email,
-        organisation.public_phone,
-        organisation.website,
-        organisation.description_kk,
-        organisation.description_ru,
-        organisation.description_en,
-        organisation.verification_status,
+        row["bin"],
+        row["name_kk"],
+        row["name_ru"],
+        row["name_en"],
+        row["legal_form"],
+        row["region__code"],
+        row["registration_date"].isoformat() if row["registration_date"] else "",
+        row["address"],
+        ";".join(row["strands"]),
+        row["working_languages"].replace(",", ";"),
+        row["public_email"],
+        row["public_phone"],
+        row["website"],
+        row["description_kk"],
+        row["description_ru"],
+        row["description_en"],
+        row["verification_status"],
     ]
 
 
@@ -113,8 +113,8 @@ def organisation_export(request):
 
     def rows():
         yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
-        for organisation in selectors.export_rows(filters):
-            yield writer.writerow(_export_row(organisation))
+        for row in selectors.export_rows(filters):
+            yield writer.writerow(_export_row(row))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="organisations-{timezone.localdate():%Y-%m-%d}.csv"'
