@@ -21,7 +21,7 @@ This module hides the difference behind three steps.
        operations = [ORGANISATION_SEARCH.create_operation()]
 
    On SQLite this creates an external-content FTS5 virtual table (``unicode61`` tokenizer with
-   diacritics folded, prefix indexes for 2 and 3 characters) and three triggers that keep it in
+   diacritics folded) and three triggers that keep it in
    step with the table on every INSERT, UPDATE and DELETE, including ``bulk_create`` and raw
    SQL. On PostgreSQL it creates a GIN expression index over a weighted ``to_tsvector('simple',
    ...)``: the 'simple' configuration lowercases and splits words without a stemmer, which suits
