@@ -324,6 +324,21 @@ def _comments(stories: dict[str, dict[str, Article]], moderator) -> int:
     return created
 
 
+def _link_roundtable(stories: dict[str, dict[str, Article]]) -> int:
+    """The roundtable story reports on the February roundtable and the plan items its decisions shaped."""
+    from kelisim.meetings.models import Roundtable
+    from kelisim.plans.models import TrackedItem
+
+    roundtable = Roundtable.objects.filter(starts_at__date="2017-02-10").order_by("pk").first()
+    if roundtable is None:
+        return 0
+    items = list(TrackedItem.objects.filter(provenance__decision__roundtable=roundtable).distinct())
+    for article in stories["roundtable"].values():
+        article.meetings.set([roundtable])
+        article.plan_items.set(items)
+    return len(items)
+
+
 def load(stdout=None) -> str:
     officer = User.objects.filter(email="officer@demo.kelisim.kz").first()
     moderator = User.objects.filter(email="moderator@demo.kelisim.kz").first()
@@ -331,6 +346,7 @@ def load(stdout=None) -> str:
         WordRule.objects.get_or_create(phrase=phrase, kind=kind, language=language, defaults={"created_by": moderator})
     tags = _tags()
     stories = {story["key"]: _story(story, tags, officer) for story in STORIES}
+    _link_roundtable(stories)
     created = _comments(stories, moderator)
     held = Comment.objects.filter(status=Comment.Status.PENDING).count()
     return f"{len(STORIES) * 3} articles in 3 languages, {created} new comments ({held} waiting for moderation)"

@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kelisim.core.i18n import ContentLanguage
 from kelisim.core.models import Strand
+from kelisim.meetings.models import Roundtable
 from kelisim.organisations.models import Organisation
+from kelisim.plans.models import TrackedItem
 from kelisim.publications.models import Article, Reaction, Tag
 
 
@@ -37,11 +39,24 @@ class ArticleForm(forms.ModelForm):
         help_text=_("Verified organisations the article is about."),
     )
 
+    meetings = forms.ModelMultipleChoiceField(
+        label=_("Roundtables"),
+        queryset=Roundtable.objects.order_by("-starts_at"),
+        required=False,
+        help_text=_("Roundtables the article reports on."),
+    )
+    plan_items = forms.ModelMultipleChoiceField(
+        label=_("Action plan items"),
+        queryset=TrackedItem.objects.order_by("code"),
+        required=False,
+        help_text=_("Items of the action plan the article is about."),
+    )
+
     class Meta:
         model = Article
         fields = [
             "language", "title", "lead", "body", "cover_image", "cover_alt", "cover_caption", "byline",
-            "strand", "tags", "organisations", "comments_enabled",
+            "strand", "tags", "organisations", "meetings", "plan_items", "comments_enabled",
         ]  # fmt: skip
         widgets = {"lead": forms.Textarea(attrs={"rows": 3}), "body": forms.Textarea(attrs={"rows": 18})}
 

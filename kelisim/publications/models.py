@@ -1,9 +1,8 @@
 """News articles (S8, S9): one row per language, translations linked by a shared group; tags,
 strand and organisations; an explicit publication workflow; reactions "Do you like this article?".
 
-Relation points, not yet filled: plans and meetings come before publications in the flow but do
-not exist yet. When they do, ``Article`` gains ``plan_items = ManyToManyField("plans.PlanItem")`` and
-``meetings = ManyToManyField("meetings.Meeting")``, filled through ``services.update_article``.
+An article links to the roundtables it reports on (meetings) and to the action plan items it is
+about (plans; the item across all plan versions, so that the link survives a new version).
 """
 
 import uuid
@@ -92,6 +91,12 @@ class Article(models.Model):
     )
     organisations = models.ManyToManyField(
         "organisations.Organisation", blank=True, related_name="articles", verbose_name=_("organisations")
+    )
+    meetings = models.ManyToManyField(
+        "meetings.Roundtable", blank=True, related_name="articles", verbose_name=_("roundtables")
+    )
+    plan_items = models.ManyToManyField(
+        "plans.TrackedItem", blank=True, related_name="articles", verbose_name=_("action plan items")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True, db_index=True)

@@ -28,7 +28,9 @@ def public_articles(*, language: str = "", q: str = "", tag: str = "", strand: s
 
 
 def article_for_page(slug: str, *, include_unpublished: bool = False) -> Article | None:
-    articles = Article.objects.select_related("strand").prefetch_related("tags", "organisations")
+    articles = Article.objects.select_related("strand").prefetch_related(
+        "tags", "organisations", "meetings", "plan_items"
+    )
     if not include_unpublished:
         articles = articles.readable()
     return articles.filter(slug=slug).first()

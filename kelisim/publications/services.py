@@ -40,8 +40,8 @@ def _check(article: Article) -> None:
 
 @transaction.atomic
 def create_article(
-    *, actor, language: str, title: str, lead: str, body: str, tags=(), organisations=(),
-    translation_of: Article | None = None, reason: str = "", **fields,
+    *, actor, language: str, title: str, lead: str, body: str, tags=(), organisations=(), meetings=(),
+    plan_items=(), translation_of: Article | None = None, reason: str = "", **fields,
 ) -> Article:  # fmt: skip
     """A new draft; ``translation_of`` links it to the same story in another language."""
     _require_editor(actor)
@@ -62,11 +62,23 @@ def create_article(
     article.save()
     article.tags.set(tags)
     article.organisations.set(organisations)
+    article.meetings.set(meetings)
+    article.plan_items.set(plan_items)
     return article
 
 
 @transaction.atomic
-def update_article(*, actor, article: Article, tags=None, organisations=None, reason: str = "", **fields) -> Article:
+def update_article(
+    *,
+    actor,
+    article: Article,
+    tags=None,
+    organisations=None,
+    meetings=None,
+    plan_items=None,
+    reason: str = "",
+    **fields,
+) -> Article:
     _require_editor(actor)
     unknown = set(fields) - ARTICLE_FIELDS
     if unknown:
@@ -89,6 +101,10 @@ def update_article(*, actor, article: Article, tags=None, organisations=None, re
         article.tags.set(tags)
     if organisations is not None:
         article.organisations.set(organisations)
+    if meetings is not None:
+        article.meetings.set(meetings)
+    if plan_items is not None:
+        article.plan_items.set(plan_items)
     return article
 
 

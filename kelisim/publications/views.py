@@ -119,19 +119,15 @@ def manage(request):
 
 def _save_article(request, form, *, article=None, translation_of=None):
     data = dict(form.cleaned_data)
-    tags, organisations = data.pop("tags"), data.pop("organisations")
+    relations = {name: data.pop(name) for name in ("tags", "organisations", "meetings", "plan_items")}
     if data.get("cover_image") is None:
         data.pop("cover_image")  # no new file: keep the one there is
     elif data.get("cover_image") is False:
         data["cover_image"] = ""
     try:
         if article is None:
-            return services.create_article(
-                actor=request.user, tags=tags, organisations=organisations, translation_of=translation_of, **data
-            )
-        return services.update_article(
-            actor=request.user, article=article, tags=tags, organisations=organisations, **data
-        )
+            return services.create_article(actor=request.user, translation_of=translation_of, **relations, **data)
+        return services.update_article(actor=request.user, article=article, **relations, **data)
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

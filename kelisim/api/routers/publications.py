@@ -33,6 +33,8 @@ class ArticleOut(Schema):
     tags: list[str] = Field(description="Tag codes.")
     strand: str = Field(description="Strand code, or empty.")
     organisations: list[int] = Field(description="Ids of related organisations (see /organisations).")
+    meetings: list[int] = Field(description="Ids of the roundtables the article reports on.")
+    plan_items: list[str] = Field(description="IDs of the action plan items the article is about.")
     comment_count: int = Field(description="Published comments; read them at /comments/publications.article/{id}.")
 
     @staticmethod
@@ -59,6 +61,14 @@ class ArticleOut(Schema):
     def resolve_organisations(article: Article) -> list[int]:
         return [organisation.pk for organisation in article.organisations.all()]
 
+    @staticmethod
+    def resolve_meetings(article: Article) -> list[int]:
+        return [meeting.pk for meeting in article.meetings.all()]
+
+    @staticmethod
+    def resolve_plan_items(article: Article) -> list[str]:
+        return [item.code for item in article.plan_items.all()]
+
 
 class ArticleFilters(Schema):
     language: Text = Field("", max_length=2, description="kk, ru or en; empty for every language.")
@@ -72,7 +82,7 @@ class ArticleFilters(Schema):
 def list_articles(request, filters: Query[ArticleFilters]):
     return selectors.public_articles(
         language=filters.language, q=filters.q, tag=filters.tag, strand=filters.strand
-    ).prefetch_related("organisations")
+    ).prefetch_related("organisations", "meetings", "plan_items")
 
 
 @router.get("/articles/{slug}", response={200: ArticleOut, 404: Error}, summary="One published article")

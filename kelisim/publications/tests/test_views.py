@@ -197,3 +197,21 @@ def test_search_finds_words_in_kazakh_and_russian_and_ranks_titles_first(client)
     page = client.get("/kk/news/", {"q": "жастар"})
     assert page.text.index(in_title.title) < page.text.index(in_body.title)
     assert "Unrelated" not in page.text
+
+
+def test_an_article_links_to_the_roundtable_and_plan_items_it_reports_on(client):
+    from kelisim.meetings.tests.factories import roundtable
+    from kelisim.plans.models import TrackedItem
+    from kelisim.plans.tests.factories import draft_with_items
+
+    meeting = roundtable(title="February roundtable in Astana")
+    draft_with_items(items_per_strand=1)
+    item = TrackedItem.objects.order_by("code").first()
+    article = ArticleFactory()
+    article.meetings.add(meeting)
+    article.plan_items.add(item)
+    page = client.get(article.get_absolute_url())
+    assert f'href="{en("meetings:detail", meeting.pk)}"' in page.text
+    assert item.code in page.text
+    body = client.get(f"/api/v1/articles/{article.slug}").json()
+    assert body["meetings"] == [meeting.pk] and body["plan_items"] == [item.code]
