@@ -244,11 +244,11 @@ def set_call_status(*, actor, call: Call, status: str, reason: str = "") -> Call
 
 
 @transaction.atomic
-def start_application(*, actor, call: Call, organisation) -> Application:
+def start_application(*, actor, call: Call, organisation, now=None) -> Application:
     """Open the organisation's draft for the call (or return the one it already has)."""
     if organisation.pk not in rules.member_organisation_ids(actor):
         raise PermissionDenied(_("Only members of the organisation can apply on its behalf."))
-    if not call.is_open():
+    if not call.is_open(now):
         raise ValidationError(_("This call is not open for applications."))
     existing = Application.objects.filter(call=call, organisation=organisation).first()
     if existing is not None:

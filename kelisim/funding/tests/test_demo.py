@@ -1,0 +1,20 @@
+import pytest
+from django.core.management import call_command
+
+from kelisim.funding.models import Application, Call, Contract, ReviewAssignment
+from kelisim.funding.selectors import overdue_milestones
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_the_2017_call_and_is_idempotent():
+    call_command("load_demo", "--quiet-signins", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call = Call.objects.get(reference="2017-youth-regions")
+    assert call.applications.exclude(status=Application.Status.DRAFT).count() == 3
+    awarded = set(Contract.objects.values_list("application__organisation__name_en", flat=True))
+    assert awarded == {"KazakhStan for Peace youth movement", "Accord"}
+    assert ReviewAssignment.objects.filter(automatic_conflict=True).count() == 1
+    assert overdue_milestones().exists()
+    counts = (Call.objects.count(), Application.objects.count(), Contract.objects.count())
+    call_command("load_demo", "--quiet-signins", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Call.objects.count(), Application.objects.count(), Contract.objects.count()) == counts
