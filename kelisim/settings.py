@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kelisim.meetings",
     "kelisim.plans",
     "kelisim.funding",
+    "kelisim.activities",
     "kelisim.publications",
     "kelisim.api",
     "django.contrib.admin",

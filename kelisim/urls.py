@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("plan/", include("kelisim.plans.urls")),
     path("news/", include("kelisim.publications.urls")),
     path("funding/", include("kelisim.funding.urls")),
+    path("activities/", include("kelisim.activities.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

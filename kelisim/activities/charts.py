@@ -1,0 +1,159 @@
+"""Server-rendered SVG: a horizontal bar chart and the map of regions. The data table under each chart
+is what screen readers read; the SVG is marked as an image with a short label."""
+
+import json
+from functools import cache
+from pathlib import Path
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+MAP_FILE = Path(__file__).parent / "static" / "activities" / "vendor" / "kz-regions" / "kz-regions.json"
+CITY_CODES = {"KZ-71", "KZ-75", "KZ-79"}
+# Sequential blues (ColorBrewer, 5 classes); hidden cells are drawn hatched grey.
+PALETTE = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+
+
+def bar_chart(rows, *, measure: str, title: str) -> str:
+    """``rows`` are DashboardRow; bars for visible values, "<5" or "…" written where a value is hidden."""
+    width, bar_left, row_height = 640, 220, 26
+    visible = [row.measures[measure].value or 0 for row in rows]
+    largest = max(visible, default=0) or 1
+    height = row_height * max(1, len(rows)) + 10
+    parts = [
+        format_html(
+            '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">',
+            width,
+            height,
+            title,
+        )
+    ]
+    for index, row in enumerate(rows):
+        y = 5 + index * row_height
+        cell = row.measures[measure]
+        label = row.label if len(row.label) <= 32 else row.label[:31] + "…"
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>', bar_left - 6, y + 17, label
+            )
+        )
+        if cell.hidden:
+            parts.append(
+                format_html('<text x="{}" y="{}" class="chart-value">{}</text>', bar_left + 4, y + 17, cell.label)
+            )
+            continue
+        bar = round((width - bar_left - 70) * (cell.value / largest), 1)
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar"><title>{}: {}</title></rect>',
+                bar_left,
+                y + 3,
+                bar,
+                row_height - 8,
+                row.label,
+                cell.label,
+            )
+        )
+        parts.append(
+            format_html('<text x="{}" y="{}" class="chart-value">{}</text>', bar_left + bar + 4, y + 17, cell.label)
+        )
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(str(part) for part in parts))
+
+
+@cache
+def _map_data() -> dict:
+    return json.loads(MAP_FILE.read_text(encoding="utf-8"))
+
+
+def _bounds(regions: dict) -> tuple[float, float, float, float]:
+    xs = [x for region in regions.values() for ring in region["rings"] for x, _y in ring]
+    ys = [y for region in regions.values() for ring in region["rings"] for _x, y in ring]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _class_of(value: int, breaks: list[int]) -> int:
+    for index, limit in enumerate(breaks):
+        if value <= limit:
+            return index
+    return len(breaks)
+
+
+def _breaks(values: list[int]) -> list[int]:
+    """Four upper limits splitting the visible non-zero values into five classes of about equal size."""
+    ordered = sorted(value for value in values if value > 0)
+    if not ordered:
+        return [0, 0, 0, 0]
+    return [ordered[min(len(ordered) - 1, (len(ordered) * step) // 5)] for step in (1, 2, 3, 4)]
+
+
+def region_map(rows, *, measure: str, title: str, link_for=None) -> str:
+    """The choropleth of ``rows`` (DashboardRow with ``code`` = region code). Regions without data are white."""
+    data = _map_data()["regions"]
+    by_code = {row.code: row for row in rows if row.code}
+    min_x, min_y, max_x, max_y = _bounds(data)
+    margin = 0.5
+    view = (
+        f"{min_x - margin:.2f} {min_y - margin:.2f} {max_x - min_x + 2 * margin:.2f} {max_y - min_y + 2 * margin:.2f}"
+    )
+    values = [row.measures[measure].value or 0 for row in by_code.values() if not row.measures[measure].hidden]
+    breaks = _breaks(values)
+    parts = [
+        format_html(
+            '<svg class="region-map" viewBox="{}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
+            '<defs><pattern id="hidden-hatch" width="0.4" height="0.4" patternUnits="userSpaceOnUse" '
+            'patternTransform="rotate(45)"><rect width="0.4" height="0.4" fill="#e5e5e5"/>'
+            '<line x1="0" y1="0" x2="0" y2="0.4" stroke="#999" stroke-width="0.12"/></pattern></defs>',
+            view,
+            title,
+        )
+    ]
+    shapes, markers = [], []
+    for code, region in sorted(data.items()):
+        row = by_code.get(code)
+        if row is None:
+            fill, shown = "#ffffff", _("no verified activity")
+            name = region["name"]
+        else:
+            cell = row.measures[measure]
+            name = row.label
+            fill = "url(#hidden-hatch)" if cell.hidden else PALETTE[_class_of(cell.value, breaks)]
+            if cell.value == 0:
+                fill = "#ffffff"
+            shown = cell.label
+        href = link_for(row) if (row is not None and link_for) else ""
+        if code in CITY_CODES:
+            x, y = region["centre"]
+            shape = format_html(
+                '<circle cx="{}" cy="{}" r="0.45" fill="{}" class="region city" data-code="{}">'
+                "<title>{}: {}</title></circle>",
+                x,
+                y,
+                mark_safe(escape(fill)),
+                code,
+                name,
+                shown,
+            )
+            target = markers
+        else:
+            path = " ".join("M" + " L".join(f"{x} {y}" for x, y in ring) + " Z" for ring in region["rings"])
+            shape = format_html(
+                '<path d="{}" fill="{}" class="region" data-code="{}"><title>{}: {}</title></path>',
+                path,
+                mark_safe(escape(fill)),
+                code,
+                name,
+                shown,
+            )
+            target = shapes
+        if href:
+            shape = format_html('<a href="{}">{}</a>', href, shape)
+        target.append(shape)
+    parts += shapes + markers
+    parts.append(mark_safe("</svg>"))
+    legend = [{"colour": PALETTE[0], "label": f"≤ {breaks[0]}"}]
+    for index in range(1, 4):
+        legend.append({"colour": PALETTE[index], "label": f"{breaks[index - 1] + 1}–{breaks[index]}"})
+    legend.append({"colour": PALETTE[4], "label": f"> {breaks[3]}"})
+    return mark_safe("".join(str(part) for part in parts)), legend

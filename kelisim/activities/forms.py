@@ -1,0 +1,169 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kelisim.activities.models import (
+    ATTENDANCE_FIELDS,
+    ActivityReport,
+    ActivityType,
+    Audience,
+    IndicatorRule,
+    audience_codes,
+)
+from kelisim.activities.selectors import PERIODS, DashboardFilters
+from kelisim.core.i18n import ContentLanguage
+from kelisim.core.models import Region, Strand
+from kelisim.organisations.models import Expert, Organisation
+
+REPORT_FIELDS = [
+    "activity_type",
+    "title",
+    "description",
+    "start_date",
+    "end_date",
+    "region",
+    "settlement",
+    "venue_type",
+    "strand",
+    "plan_item",
+    "milestone",
+    *ATTENDANCE_FIELDS,
+    "online_posts",
+    "online_views",
+    "online_shares",
+    "material_links",
+    "material_file",
+]
+
+
+class ReportForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=ContentLanguage.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    audience_list = forms.MultipleChoiceField(
+        label=_("Audience categories"), choices=Audience.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    lecturers = forms.ModelMultipleChoiceField(
+        label=_("Lecturers from the expert roster"), queryset=Expert.objects.none(), required=False
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partner organisations"), queryset=Organisation.objects.none(), required=False
+    )
+
+    class Meta:
+        model = ActivityReport
+        fields = REPORT_FIELDS
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "material_links": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kelisim.funding.models import Milestone
+        from kelisim.plans.models import TrackedItem
+
+        self.fields["milestone"].queryset = Milestone.objects.filter(
+            contract__application__organisation=organisation
+        ).select_related("contract")
+        self.fields["milestone"].label_from_instance = lambda milestone: f"{milestone.contract}: {milestone}"
+
+        self.fields["plan_item"].queryset = TrackedItem.objects.filter(first_published_in__isnull=False).order_by(
+            "code"
+        )
+        self.fields["lecturers"].queryset = Expert.objects.order_by("pk")
+        self.fields["partners"].queryset = Organisation.objects.order_by("name_ru", "pk")
+        self.fields["partners"].widget.attrs["size"] = 6
+        self.fields["lecturers"].widget.attrs["size"] = 6
+        if self.instance.pk:
+            self.initial.setdefault("languages", [c for c in self.instance.languages.split(",") if c])
+            self.initial.setdefault("audience_list", audience_codes(self.instance.audiences))
+            self.initial.setdefault("lecturers", list(self.instance.lecturers.values_list("pk", flat=True)))
+            self.initial.setdefault("partners", list(self.instance.partners.values_list("pk", flat=True)))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        if cleaned.get("activity_type") == ActivityType.ONLINE_CAMPAIGN and cleaned.get("venue_type") not in (
+            None,
+            "online",
+        ):
+            self.add_error("venue_type", _("An online campaign takes place online."))
+        return cleaned
+
+    def report_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in REPORT_FIELDS if name in self.cleaned_data}
+        if not data.get("material_file"):
+            data.pop("material_file", None)
+        data["languages"] = ",".join(self.cleaned_data.get("languages") or [])
+        data["audiences"] = ",".join(self.cleaned_data.get("audience_list") or [])
+        return data
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should be corrected"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class ImportForm(forms.Form):
+    source = forms.FileField(label=_("Filled-in template (.xlsx)"))
+
+
+class DashboardForm(forms.Form):
+    year_from = forms.IntegerField(label=_("From year"), required=False, min_value=2000, max_value=2100)
+    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=2000, max_value=2100)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
+    strand = forms.ModelChoiceField(label=_("Strand"), queryset=Strand.objects.all(), required=False)
+    activity_type = forms.ChoiceField(
+        label=_("Type of activity"), choices=[("", "—"), *ActivityType.choices], required=False
+    )
+    organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    by = forms.ChoiceField(label=_("Show by"), required=False, choices=[])
+    period = forms.ChoiceField(label=_("Period"), choices=list(PERIODS.items()), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from kelisim.activities.selectors import DIMENSIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["by"].choices = list(DIMENSIONS.items())
+
+    def filters(self) -> DashboardFilters:
+        if not self.is_valid():
+            return DashboardFilters()
+        data = self.cleaned_data
+        organisation = None
+        if data.get("organisation"):
+            organisation = Organisation.objects.filter(pk=data["organisation"]).first()
+        return DashboardFilters(
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+            region=data.get("region"),
+            strand=data.get("strand"),
+            organisation=organisation,
+            activity_type=data.get("activity_type") or "",
+            by=data.get("by") or "region",
+            period=data.get("period") or "quarter",
+        )
+
+
+class IndicatorSourceForm(forms.Form):
+    rule = forms.ChoiceField(label=_("How the value is obtained"), choices=IndicatorRule.choices)
+
+
+class ManualValueForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+    evidence_url = forms.URLField(label=_("Evidence (link)"), required=False, assume_scheme="https")
+    evidence_file = forms.FileField(label=_("Evidence (file)"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("evidence_url") and not cleaned.get("evidence_file"):
+            raise forms.ValidationError(_("Give the evidence: a link or a file."))
+        return cleaned

@@ -1,0 +1,88 @@
+import datetime
+
+from kelisim.core.tests.access import EVERYONE, OFFICERS, SIGNED_IN, Rule
+
+REPORTERS = {"ngo_member", "ngo_admin", "officer", "administrator"}
+
+
+def extend_world(world):
+    from kelisim.activities.models import ActivityReport, ReportImport, ReportStatus
+    from kelisim.core.models import Region
+    from kelisim.plans.models import Indicator
+
+    common = {
+        "organisation": world.organisation,
+        "activity_type": "lecture",
+        "start_date": datetime.date(2026, 4, 1),
+        "end_date": datetime.date(2026, 4, 1),
+        "region": Region.objects.get(code="KZ-71"),
+        "venue_type": "school",
+        "strand": world.strand,
+        "female_14_18": 9,
+    }
+    world.draft_report = ActivityReport.objects.create(title="World draft", **common)
+    world.submitted_report = ActivityReport.objects.create(
+        title="World submitted", status=ReportStatus.SUBMITTED, **common
+    )
+    world.verified_report = ActivityReport.objects.create(
+        title="World verified", status=ReportStatus.VERIFIED, **common
+    )
+    world.report_import = ReportImport.objects.create(
+        organisation=world.organisation,
+        created_by=world.users["ngo_member"],
+        source="activities/imports/world.xlsx",
+        original_name="world.xlsx",
+        status=ReportImport.Status.REJECTED,
+    )
+    world.indicator = Indicator.objects.create(item=world.plan_item, name="Events held", unit="events")
+
+
+ACCESS_RULES = [
+    Rule("activities:dashboard", allowed=EVERYONE),
+    Rule("activities:dashboard", allowed=EVERYONE, query="by=period&period=month&year_from=2025", note="filtered"),
+    Rule("activities:dashboard_export", kwargs=lambda w: {"file_format": "csv"}, allowed=EVERYONE),
+    Rule("activities:dashboard_export", kwargs=lambda w: {"file_format": "xlsx"}, allowed=EVERYONE, note="xlsx"),
+    Rule("activities:dashboard_internal", allowed=OFFICERS),
+    Rule("activities:dashboard_internal_export", kwargs=lambda w: {"file_format": "csv"}, allowed=OFFICERS),
+    Rule("activities:reports_export", allowed=OFFICERS),
+    Rule("activities:indicators", allowed=EVERYONE),
+    Rule("activities:indicator_edit", kwargs=lambda w: {"pk": w.indicator.pk}, allowed=OFFICERS),
+    Rule(
+        "activities:indicator_edit",
+        method="POST",
+        kwargs=lambda w: {"pk": w.indicator.pk},
+        data=lambda w: {"set_rule": "1", "rule": "events"},
+        allowed=OFFICERS,
+    ),
+    Rule("activities:my_reports", allowed=SIGNED_IN),
+    Rule("activities:queue", allowed=OFFICERS),
+    Rule(
+        "activities:queue",
+        method="POST",
+        data=lambda w: {"report": [w.submitted_report.pk]},
+        allowed=OFFICERS,
+    ),
+    Rule("activities:report", kwargs=lambda w: {"pk": w.verified_report.pk}, allowed=EVERYONE),
+    Rule("activities:report", kwargs=lambda w: {"pk": w.draft_report.pk}, allowed=REPORTERS, note="draft"),
+    Rule("activities:report_edit", kwargs=lambda w: {"pk": w.draft_report.pk}, allowed=REPORTERS),
+    Rule(
+        "activities:report_transition",
+        method="POST",
+        kwargs=lambda w: {"pk": w.draft_report.pk},
+        data=lambda w: {"to": "submitted"},
+        allowed=REPORTERS,
+    ),
+    Rule(
+        "activities:report_transition",
+        method="POST",
+        kwargs=lambda w: {"pk": w.submitted_report.pk},
+        data=lambda w: {"to": "verified"},
+        allowed=OFFICERS,
+        note="verify",
+    ),
+    Rule("activities:organisation_reports", kwargs=lambda w: {"pk": w.organisation.pk}, allowed=REPORTERS),
+    Rule("activities:report_create", kwargs=lambda w: {"pk": w.organisation.pk}, allowed=REPORTERS),
+    Rule("activities:import_upload", kwargs=lambda w: {"pk": w.organisation.pk}, allowed=REPORTERS),
+    Rule("activities:import_detail", kwargs=lambda w: {"pk": w.report_import.pk}, allowed=REPORTERS),
+    Rule("activities:import_template", allowed=SIGNED_IN),
+]
