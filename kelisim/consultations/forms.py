@@ -101,7 +101,6 @@ class SuggestionFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         choices=[
-            ("", _("Best match (when searching), else newest")),
             ("newest", _("Newest first")),
             ("oldest", _("Oldest first")),
             ("support", _("Most supported")),
@@ -120,8 +119,7 @@ class SuggestionFilterForm(forms.Form):
             return {"sort": "newest"}
         data = dict(self.cleaned_data)
         if data.get("sort") not in SORTS:
-            # With a search, the best matches come first unless another order is asked for.
-            data["sort"] = "" if data.get("q") else "newest"
+            data["sort"] = "newest"
         return data
 
 

@@ -104,6 +104,9 @@ class DocumentVersion(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     note = models.CharField(_("what changed"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Counters kept by services.submit_suggestion, so that a document page does not count
+    # hundreds of thousands of rows on every view.
+    suggestion_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["document", "-number"]
@@ -140,6 +143,7 @@ class Section(models.Model):
     heading_kk = models.CharField(_("heading (Kazakh)"), max_length=500, blank=True)
     heading_ru = models.CharField(_("heading (Russian)"), max_length=500, blank=True)
     heading_en = models.CharField(_("heading (English)"), max_length=500, blank=True)
+    suggestion_count = models.PositiveIntegerField(default=0, editable=False)
 
     heading = Localized("heading")
 
@@ -161,6 +165,7 @@ class Paragraph(models.Model):
     text_kk = models.TextField(_("text (Kazakh)"), blank=True)
     text_ru = models.TextField(_("text (Russian)"), blank=True)
     text_en = models.TextField(_("text (English)"), blank=True)
+    suggestion_count = models.PositiveIntegerField(default=0, editable=False)
 
     text = Localized("text")
 
@@ -273,6 +278,9 @@ class Suggestion(models.Model):
         verbose_name = _("suggestion")
         verbose_name_plural = _("suggestions")
         indexes = [
+            # Lists are ordered by date or support; these let a page stop after 25 rows.
+            models.Index(fields=["created_at", "id"], name="suggestion_by_date"),
+            models.Index(fields=["support_count", "created_at"], name="suggestion_by_support"),
             models.Index(fields=["version", "status", "created_at"]),
             models.Index(fields=["paragraph", "status"]),
             models.Index(fields=["status", "created_at"]),

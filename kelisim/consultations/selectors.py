@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.http import Http404
 
@@ -32,9 +32,7 @@ def documents_for_index() -> list[Document]:
         Document.objects.select_related("programme").prefetch_related(
             Prefetch(
                 "versions",
-                queryset=DocumentVersion.objects.filter(is_published=True)
-                .annotate(suggestion_count=Count("suggestions"))
-                .order_by("-number"),
+                queryset=DocumentVersion.objects.filter(is_published=True).order_by("-number"),
                 to_attr="published_versions",
             )
         )
@@ -71,35 +69,27 @@ class Outline:
 
 
 def version_outline(version: DocumentVersion) -> Outline:
-    """Sections with their paragraphs, each carrying ``suggestion_count`` for this version and
-    ``earlier_count`` for the same stable ID in earlier versions. Three queries in all."""
+    """Sections with their paragraphs; each paragraph carries ``suggestion_count`` (a counter kept
+    by the services) and ``earlier_count`` for the same stable ID in earlier versions. Three queries."""
     sections = list(
         version.sections.prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position")))
     )
-    counts: dict[tuple[str, str], dict[str, int]] = {}
-    rows = (
-        Suggestion.objects.filter(version__document_id=version.document_id, version__number__lte=version.number)
-        .values("version_id", "section__key", "paragraph__key")
-        .annotate(count=Count("pk"))
+    earlier = dict(
+        Paragraph.objects.filter(version__document_id=version.document_id, version__number__lt=version.number)
+        .values("key")
+        .annotate(total=Sum("suggestion_count"))
+        .values_list("key", "total")
     )
-    total = on_document = 0
-    for row in rows:
-        current = row["version_id"] == version.pk
-        kind = "current" if current else "earlier"
-        for key in (("p", row["paragraph__key"]), ("s", row["section__key"])):
-            if key[1]:
-                counts.setdefault(key, {"current": 0, "earlier": 0})[kind] += row["count"]
-        if current:
-            total += row["count"]
-            if not row["section__key"] and not row["paragraph__key"]:
-                on_document += row["count"]
     for section in sections:
-        section.suggestion_count = counts.get(("s", section.key), {}).get("current", 0)
         for paragraph in section.paragraphs.all():
-            found = counts.get(("p", paragraph.key), {})
-            paragraph.suggestion_count = found.get("current", 0)
-            paragraph.earlier_count = found.get("earlier", 0)
-    return Outline(version=version, sections=sections, total=total, on_document=on_document)
+            paragraph.earlier_count = earlier.get(paragraph.key) or 0
+    on_sections = sum(section.suggestion_count for section in sections)
+    return Outline(
+        version=version,
+        sections=sections,
+        total=version.suggestion_count,
+        on_document=version.suggestion_count - on_sections,
+    )
 
 
 def paragraph_in_version(version: DocumentVersion, key: str) -> Paragraph:
@@ -111,6 +101,12 @@ def paragraph_in_version(version: DocumentVersion, key: str) -> Paragraph:
 
 def public_suggestions() -> QuerySet:
     return Suggestion.objects.filter(version__is_published=True).select_related(*LIST_RELATED)
+
+
+def suggestions_on_paragraph_key(document_id: int, key: str) -> QuerySet:
+    """Suggestions on a paragraph in every version of its document (the stable ID links them)."""
+    paragraphs = Paragraph.objects.filter(version__document_id=document_id, key=key).values("pk")
+    return public_suggestions().filter(paragraph__in=paragraphs).order_by("-support_count", "-created_at", "-pk")
 
 
 def filter_suggestions(queryset: QuerySet, filters: dict) -> QuerySet:
@@ -138,8 +134,6 @@ def filter_suggestions(queryset: QuerySet, filters: dict) -> QuerySet:
         queryset = queryset.filter(assigned_to=filters["assigned_to"])
     if filters.get("unassigned"):
         queryset = queryset.filter(assigned_to__isnull=True)
-    if filters.get("q") and not filters.get("sort"):
-        return queryset  # best matches first
     return queryset.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
 
 

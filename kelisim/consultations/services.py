@@ -289,6 +289,11 @@ def submit_suggestion(
     )
     suggestion._change_reason = "sent"
     suggestion.save()
+    DocumentVersion.objects.filter(pk=version.pk).update(suggestion_count=F("suggestion_count") + 1)
+    if section is not None:
+        Section.objects.filter(pk=section.pk).update(suggestion_count=F("suggestion_count") + 1)
+    if paragraph is not None:
+        Paragraph.objects.filter(pk=paragraph.pk).update(suggestion_count=F("suggestion_count") + 1)
     StatusChange.objects.create(suggestion=suggestion, from_status="", to_status=Status.RECEIVED)
     if suggestion.contact_email:
         queue_templated_email(
@@ -476,6 +481,28 @@ def merge_suggestions(*, actor, primary: Suggestion, duplicates, reason: str = "
     primary.support_count = Support.objects.filter(suggestion=primary).count()
     primary.save(update_fields=["support_count"])
     return primary
+
+
+def recount_suggestions(version: DocumentVersion) -> None:
+    """Recompute a version's suggestion counters from the rows (after a bulk load or a repair)."""
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    def counted(field: str):
+        return Coalesce(
+            Subquery(
+                Suggestion.objects.filter(**{field: OuterRef("pk")})
+                .order_by()
+                .values(field)
+                .annotate(total=Count("pk"))
+                .values("total")
+            ),
+            0,
+        )
+
+    version.paragraphs.update(suggestion_count=counted("paragraph"))
+    version.sections.update(suggestion_count=counted("section"))
+    DocumentVersion.objects.filter(pk=version.pk).update(suggestion_count=counted("version"))
 
 
 # --- Personal data --------------------------------------------------------------------------

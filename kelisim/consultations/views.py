@@ -93,11 +93,7 @@ def _render_version(request, version: DocumentVersion):
 def paragraph(request, slug, number, key):
     version = selectors.published_version(slug, number)
     paragraph = selectors.paragraph_in_version(version, key)
-    suggestions = (
-        selectors.public_suggestions()
-        .filter(version__document_id=version.document_id, paragraph__key=key)
-        .order_by("-support_count", "-created_at")
-    )
+    suggestions = selectors.suggestions_on_paragraph_key(version.document_id, key)
     page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
