@@ -165,8 +165,12 @@ def test_messages_are_written_in_the_experts_language():
     assert expert_services.message_language(ExpertFactory(languages="en,kk")) == "kk"
     russian_speaker = ExpertFactory(languages="en,ru")
     assert expert_services.message_language(russian_speaker) == "ru"
-    # The link back to the profile is in the same language as the message.
-    assert f"/ru/organisations/experts/{russian_speaker.pk}/" in send(russian_speaker).body_text
+    # The text and the link back to the profile are in the same language.
+    russian = send(russian_speaker).body_text
+    assert "Здравствуйте" in russian
+    assert f"/ru/organisations/experts/{russian_speaker.pk}/" in russian
+    kazakh = send(ExpertFactory(user=UserFactory(preferred_language="kk"), languages="ru"))
+    assert "Сәлеметсіз бе" in kazakh.body_text and "жіберген хат" in kazakh.subject
 
 
 def test_nobody_can_write_to_an_unlisted_expert():

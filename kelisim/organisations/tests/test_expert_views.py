@@ -333,7 +333,7 @@ def test_someone_else_cannot_edit_or_unlist_a_profile(client):
 
 def test_an_officer_adds_an_expert_linked_by_bin_after_confirming_consent(officer_client):
     organisation = OrganisationFactory()
-    url = reverse("organisations:expert_add")
+    url = "/en/organisations/experts/add/"
     refused = officer_client.post(url, profile_data(consent=None, organisation=organisation.bin))
     assert "consent" in refused.context["form"].errors
     assert "The expert agreed to be listed publicly" in refused.text
@@ -381,3 +381,17 @@ def test_an_excluded_organisation_is_not_shown_on_the_roster(client):
     expert = ExpertFactory(organisation=excluded)
     assert "Excluded NGO" not in client.get("/en/organisations/experts/").text
     assert "Excluded NGO" not in client.get(f"/en/organisations/experts/{expert.pk}/").text
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "button"),
+    [
+        ("kk", "Сарапшылар мен лекторлар", "Сарапшыларды көрсету"),
+        ("ru", "Эксперты и лекторы", "Показать экспертов"),
+        ("en", "Experts and lecturers", "Show experts"),
+    ],
+)
+def test_the_roster_speaks_each_language(client, language, heading, button):
+    ExpertFactory()
+    page = client.get(f"/{language}/organisations/experts/").text
+    assert heading in page and button in page
