@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kelisim.funding.models import Application, Call, Question, ReviewAssignment
 from kelisim.organisations.models import Membership, Organisation
@@ -93,7 +94,11 @@ def eligibility_problems(call: Call, organisation: Organisation, today: date | N
         registered = registered_on(organisation)
         if registered is None or years_between(registered, today) < call.min_years_registered:
             problems.append(
-                _("The organisation must have been registered for at least %(years)d years.")
+                ngettext(
+                    "The organisation must have been registered for at least %(years)d year.",
+                    "The organisation must have been registered for at least %(years)d years.",
+                    call.min_years_registered,
+                )
                 % {"years": call.min_years_registered}
             )
     return problems

@@ -51,10 +51,12 @@ def _require_officer(actor) -> None:
         raise PermissionDenied(_("Only programme officers can do this."))
 
 
-def _move(instance, table: dict, to: str, label: str) -> None:
+def _move(instance, table: dict, to: str) -> None:
     if to not in table[instance.status]:
+        labels = dict(instance._meta.get_field("status").choices)
         raise ValidationError(
-            _("A %(what)s cannot go from “%(from)s” to “%(to)s”.") % {"what": label, "from": instance.status, "to": to},
+            _("This change of status is not allowed: “%(from)s” → “%(to)s”.")
+            % {"from": labels.get(instance.status, instance.status), "to": labels.get(to, to)},
             code="transition",
         )
     instance.status = to
@@ -232,7 +234,7 @@ def set_call_status(*, actor, call: Call, status: str, reason: str = "") -> Call
             raise ValidationError(
                 _("The criteria's weights must add up to 100%% before publishing (now %(w)d%%).") % {"w": weights}
             )
-    _move(call, CALL_TRANSITIONS, status, _("call"))
+    _move(call, CALL_TRANSITIONS, status)
     if status == Call.Status.PUBLISHED:
         call.published_at = timezone.now()
     _record(call, actor, reason or f"status: {status}")
@@ -353,7 +355,7 @@ def submit_application(*, actor, application: Application, now=None) -> Applicat
         refusal.code = "incomplete"
         raise refusal
     lines = list(application.budget_lines.all())
-    _move(application, APPLICATION_TRANSITIONS, Application.Status.SUBMITTED, _("application"))
+    _move(application, APPLICATION_TRANSITIONS, Application.Status.SUBMITTED)
     if application.submitted_at is not None:
         application.revision += 1
     application.submitted_at = now
@@ -409,7 +411,7 @@ def determine_application(
         if sum((value or 0 for value in awarded), Decimal(0)) + amount_kzt > call.budget_kzt:
             raise ValidationError({"amount_kzt": _("This award would exceed the call's budget envelope.")})
         application.approved_amount_kzt = amount_kzt
-    _move(application, APPLICATION_TRANSITIONS, target, _("application"))
+    _move(application, APPLICATION_TRANSITIONS, target)
     application.determination_reason = reason.strip()
     application.determined_at = timezone.now()
     _record(application, actor, f"determination: {decision}")
@@ -489,7 +491,7 @@ def declare_conflict(*, actor, assignment: ReviewAssignment, note: str) -> Revie
         raise PermissionDenied(_("Only the assigned reviewer can declare a conflict of interest."))
     if not note.strip():
         raise ValidationError({"note": _("Say briefly what the conflict is.")})
-    _move(assignment, ASSIGNMENT_TRANSITIONS, ReviewAssignment.Status.CONFLICTED, _("review"))
+    _move(assignment, ASSIGNMENT_TRANSITIONS, ReviewAssignment.Status.CONFLICTED)
     assignment.conflict_note = note.strip()[:500]
     _record(assignment, actor, "conflict declared")
     assignment.save()
@@ -516,7 +518,7 @@ def submit_review(
             errors[f"score_{criterion.pk}"] = _("Give a score from 0 to %(max)d.") % {"max": call.scale_max}
     if errors:
         raise ValidationError(errors)
-    _move(assignment, ASSIGNMENT_TRANSITIONS, ReviewAssignment.Status.SUBMITTED, _("review"))
+    _move(assignment, ASSIGNMENT_TRANSITIONS, ReviewAssignment.Status.SUBMITTED)
     Score.objects.bulk_create(
         [
             Score(assignment=assignment, criterion=c, value=int(scores[c.pk][0]), comment=scores[c.pk][1][:5000])
@@ -610,7 +612,7 @@ def transition_contract(
         raise ValidationError({"reason": _("Say why.")})
     if status == Contract.Status.SIGNED and not contract.milestones.exists():
         raise ValidationError(_("Add at least one milestone before signing."))
-    _move(contract, CONTRACT_TRANSITIONS, status, _("contract"))
+    _move(contract, CONTRACT_TRANSITIONS, status)
     if status == Contract.Status.SIGNED:
         contract.signed_on = signed_on or timezone.localdate()
     contract.updated_at = timezone.now()
@@ -664,7 +666,7 @@ def submit_milestone_report(*, actor, milestone: Milestone, narrative: str, file
     if not narrative.strip():
         raise ValidationError({"narrative": _("Describe what was done.")})
     checked = [(uploaded, check_upload(uploaded)) for uploaded in files]
-    _move(milestone, MILESTONE_TRANSITIONS, Milestone.Status.REPORTED, _("milestone"))
+    _move(milestone, MILESTONE_TRANSITIONS, Milestone.Status.REPORTED)
     _record(milestone, actor, "report submitted")
     milestone.save()
     report = MilestoneReport(milestone=milestone, narrative=narrative.strip(), submitted_by=actor)
@@ -691,7 +693,7 @@ def decide_milestone_report(*, actor, report: MilestoneReport, accept: bool, not
         raise ValidationError({"note": _("Say what is missing, so the organisation can complete it.")})
     milestone = report.milestone
     target = Milestone.Status.ACCEPTED if accept else Milestone.Status.RETURNED
-    _move(milestone, MILESTONE_TRANSITIONS, target, _("milestone"))
+    _move(milestone, MILESTONE_TRANSITIONS, target)
     if accept:
         milestone.accepted_at = timezone.now()
     _record(milestone, actor, "report accepted" if accept else "report returned")

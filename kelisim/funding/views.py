@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kelisim.funding import ocds, rules, selectors, services
@@ -518,7 +519,11 @@ def application_assign(request, pk):
     try:
         if request.POST.get("balanced"):
             assigned = services.assign_balanced(actor=request.user, application=application)
-            messages.success(request, _("%(count)d reviewers were assigned.") % {"count": len(assigned)})
+            messages.success(
+                request,
+                ngettext("%(count)d reviewer was assigned.", "%(count)d reviewers were assigned.", len(assigned))
+                % {"count": len(assigned)},
+            )
         else:
             form = AssignForm(request.POST)
             if not form.is_valid():

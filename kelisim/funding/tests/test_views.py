@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kelisim.accounts.tests.factories import UserFactory, sign_in
 from kelisim.core.models import OutboxEmail
@@ -276,3 +276,12 @@ def test_other_people_cannot_start_for_an_organisation(client):
         reverse("funding:application_start", args=[call.reference]), {"organisation": organisation.pk}
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("language", "heading"), [("ru", "Конкурсы заявок"), ("kk", "Өтінімдер конкурстары")])
+def test_pages_are_translated(client, language, heading):
+    """Needs compiled catalogues (`make test` compiles them first)."""
+    with translation.override(language):
+        url = reverse("funding:index")
+    assert url.startswith(f"/{language}/")
+    assert heading in client.get(url).content.decode()
