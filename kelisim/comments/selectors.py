@@ -84,3 +84,32 @@ def active_sanctions_for(user):
 
 def comment_history(comment: Comment):
     return comment.history.select_related("history_user").order_by("-history_date")
+
+
+def attach_targets(comments) -> None:
+    """Give each comment in a list its host's title and address: one query per kind of host."""
+    from kelisim.comments.registry import commentable_for_key
+
+    by_type: dict[int, list[Comment]] = {}
+    for comment in comments:
+        by_type.setdefault(comment.content_type_id, []).append(comment)
+    for content_type_id, group in by_type.items():
+        content_type = ContentType.objects.get_for_id(content_type_id)
+        spec = commentable_for_key(f"{content_type.app_label}.{content_type.model}")
+        if spec is None:
+            continue
+        hosts = spec.model._default_manager.in_bulk({c.object_id for c in group})
+        for comment in group:
+            host = hosts.get(comment.object_id)
+            comment.target_title = spec.title(host) if host else ""
+            comment.target_url = spec.url(host) if host else ""
+
+
+OWN_COMMENTS_SHOWN = 20
+
+
+def own_comments(user) -> list[Comment]:
+    """The author's latest comments in every state, with where they were written."""
+    comments = list(Comment.objects.filter(author=user).order_by("-created_at", "-pk")[:OWN_COMMENTS_SHOWN])
+    attach_targets(comments)
+    return comments

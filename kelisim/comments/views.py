@@ -3,7 +3,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -283,32 +282,13 @@ def queue(request):
         q=criteria.get("q", ""),
     )
     page = Paginator(comments, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page") or 1)
-    _attach_targets(page.object_list)
+    selectors.attach_targets(page.object_list)
     bulk = BulkModerationForm(comment_ids=[c.pk for c in page.object_list])
     return render(
         request,
         "comments/queue.html",
         {"filters": filters, "page": page, "bulk": bulk, "counts": selectors.queue_counts()},
     )
-
-
-def _attach_targets(comments) -> None:
-    """Give each comment in a list its host's title and address: one query per kind of host."""
-    by_type: dict[int, list[Comment]] = {}
-    for comment in comments:
-        by_type.setdefault(comment.content_type_id, []).append(comment)
-    for content_type_id, group in by_type.items():
-        content_type = ContentType.objects.get_for_id(content_type_id)
-        from kelisim.comments.registry import commentable_for_key
-
-        spec = commentable_for_key(f"{content_type.app_label}.{content_type.model}")
-        if spec is None:
-            continue
-        hosts = spec.model._default_manager.in_bulk({c.object_id for c in group})
-        for comment in group:
-            host = hosts.get(comment.object_id)
-            comment.target_title = spec.title(host) if host else ""
-            comment.target_url = spec.url(host) if host else ""
 
 
 @require_POST
@@ -341,7 +321,7 @@ def moderate(request, pk: int):
     comment = get_object_or_404(
         Comment.objects.select_related("author", "content_type", "parent", "moderated_by"), pk=pk
     )
-    _attach_targets([comment])
+    selectors.attach_targets([comment])
     decision_form = ModerationForm(request.POST if "decision" in request.POST else None)
     note_form = NoteForm(request.POST if "note_only" in request.POST else None)
     if request.method == "POST":

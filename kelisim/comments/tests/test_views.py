@@ -166,8 +166,24 @@ def test_the_moderation_page_shows_the_audit_history(client, host):
     assert "No insults." in page.text
 
 
-@pytest.mark.parametrize(("language", "title"), [("en", "Comment policy")])
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "Comment policy"), ("ru", "Правила комментирования"), ("kk", "Пікір жазу ережесі")]
+)
 def test_the_comment_policy_is_published_in_three_languages(client, language, title):
     response = client.get(f"/{language}/comments/policy/")
     assert response.status_code == 200
     assert title in response.text
+
+
+def test_the_profile_lists_the_authors_comments_with_status_and_moderator_note(client, host):
+    author = UserFactory()
+    CommentFactory(target=host, author=author, author_name="", text="Held words", status=Comment.Status.PENDING)
+    CommentFactory(
+        target=host, author=author, author_name="", text="Rejected words", status="rejected", moderator_note="Be kind."
+    )
+    CommentFactory(target=host, text="Someone else's words")
+    sign_in(client, author)
+    page = client.get(reverse("accounts:profile"))
+    assert "Held words" in page.text and "Rejected words" in page.text and "Be kind." in page.text
+    assert "Someone else's words" not in page.text
+    assert host.get_absolute_url() in page.text
