@@ -1,6 +1,6 @@
 import datetime
 
-from kelisim.core.tests.access import EVERYONE, OFFICERS, SIGNED_IN, Rule
+from kelisim.core.tests.access import EVERYONE, NOBODY, OFFICERS, SIGNED_IN, Rule
 
 REPORTERS = {"ngo_member", "ngo_admin", "officer", "administrator"}
 
@@ -85,4 +85,14 @@ ACCESS_RULES = [
     Rule("activities:import_upload", kwargs=lambda w: {"pk": w.organisation.pk}, allowed=REPORTERS),
     Rule("activities:import_detail", kwargs=lambda w: {"pk": w.report_import.pk}, allowed=REPORTERS),
     Rule("activities:import_template", allowed=SIGNED_IN),
+    Rule("api:activity_summary", allowed=EVERYONE),
+    Rule("api:activity_indicators", allowed=EVERYONE),
+    Rule("api:activity_reports", allowed=NOBODY, note="(needs a Bearer token)"),
+    Rule("api:create_activity_report", method="POST", allowed=NOBODY, note="(needs a Bearer token)"),
+    Rule(
+        "api:activity_report",
+        kwargs=lambda w: {"report_id": w.draft_report.pk},
+        allowed=NOBODY,
+        note="(needs a Bearer token)",
+    ),
 ]

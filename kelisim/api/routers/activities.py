@@ -1,0 +1,287 @@
+"""Activity reports (write and read your organisation's with a token), public aggregates and indicators.
+
+Aggregates are the public dashboard's: counts of people from 1 to 4 are published as "<5", with
+complementary suppression; reports carry counts only, never participants' names.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from kelisim.activities import selectors, services
+from kelisim.activities.models import (
+    ATTENDANCE_FIELDS,
+    MAX_COUNT,
+    MAX_REACH,
+    ActivityType,
+    Audience,
+    VenueType,
+    audience_codes,
+)
+from kelisim.api.auth import token_auth
+from kelisim.api.errors import Error, error_payload
+from kelisim.api.pagination import Page
+from kelisim.api.types import Text
+from kelisim.core.i18n import LANGUAGE_CODES
+from kelisim.core.models import Region, Strand
+from kelisim.organisations.models import Organisation
+
+router = Router(tags=["activities"])
+
+Count = Field(0, ge=0, le=MAX_COUNT)
+Reach = Field(0, ge=0, le=MAX_REACH)
+
+
+class Attendance(Schema):
+    female_under14: int = Count
+    female_14_18: int = Count
+    female_19_29: int = Count
+    female_30plus: int = Count
+    male_under14: int = Count
+    male_14_18: int = Count
+    male_19_29: int = Count
+    male_30plus: int = Count
+
+
+class ReportIn(Schema):
+    organisation_id: int = Field(ge=1, le=2_147_483_647)
+    activity_type: ActivityType
+    title: Text = Field(min_length=1, max_length=300)
+    description: Text = Field("", max_length=10_000, description="No personal data: counts only.")
+    start_date: date
+    end_date: date | None = None
+    region: Text = Field(max_length=8, description="ISO 3166-2:KZ code, e.g. KZ-31")
+    settlement: Text = Field("", max_length=200)
+    venue_type: VenueType
+    languages: list[Text] = Field(default_factory=list, max_length=3)
+    audiences: list[Audience] = Field(default_factory=list, max_length=8)
+    strand: Text = Field(max_length=40, description="Strand code")
+    attendance: Attendance = Field(default_factory=Attendance)
+    online_posts: int = Reach
+    online_views: int = Reach
+    online_shares: int = Reach
+    submit: bool = Field(False, description="Submit for verification at once.")
+
+
+class ReportOut(Schema):
+    id: int
+    organisation_id: int
+    activity_type: str
+    title: str
+    start_date: date
+    end_date: date
+    region: str
+    settlement: str
+    venue_type: str
+    audiences: list[str]
+    strand: str
+    plan_item: str | None
+    attendance: Attendance
+    participants: int
+    youth_14_29: int
+    online_posts: int
+    online_views: int
+    online_shares: int
+    status: str = Field(description="draft, submitted, verified or returned")
+    return_comment: str
+
+    @staticmethod
+    def resolve_region(report) -> str:
+        return report.region.code
+
+    @staticmethod
+    def resolve_strand(report) -> str:
+        return report.strand.code
+
+    @staticmethod
+    def resolve_plan_item(report) -> str | None:
+        return report.plan_item.code if report.plan_item_id else None
+
+    @staticmethod
+    def resolve_audiences(report) -> list[str]:
+        return audience_codes(report.audiences)
+
+    @staticmethod
+    def resolve_attendance(report) -> dict:
+        return {name: getattr(report, name) for name in ATTENDANCE_FIELDS}
+
+
+class SummaryRowOut(Schema):
+    key: str
+    label: str
+    events: int
+    participants: str = Field(description='A number, "<5" or "…" (withheld to protect a small count).')
+
+
+class SummaryOut(Schema):
+    by: str
+    rows: list[SummaryRowOut]
+    total_events: int
+    total_participants: str
+
+
+class SummaryQuery(Schema):
+    by: str = Field("region", pattern="^(region|strand|period|organisation|type|audience)$")
+    period: str = Field("year", pattern="^(month|quarter|year)$")
+    year_from: int | None = Field(None, ge=2000, le=2100)
+    year_to: int | None = Field(None, ge=2000, le=2100)
+
+
+class IndicatorValueOut(Schema):
+    year: int
+    target: float | None
+    actual: float | None
+
+
+class IndicatorOut(Schema):
+    id: int
+    plan_item: str
+    name: str
+    unit: str
+    rule: str
+    values: list[IndicatorValueOut]
+
+
+def _invalid(error: ValidationError) -> JsonResponse:
+    details = (
+        [{"loc": ["body", field], "message": str(m)} for field, ms in error.message_dict.items() for m in ms]
+        if hasattr(error, "error_dict")
+        else [{"message": str(m)} for m in error.messages]
+    )
+    return JsonResponse(error_payload("invalid", "The report is not valid.", details), status=422)
+
+
+@router.get(
+    "/activities/reports",
+    auth=token_auth,
+    response={200: list[ReportOut], 401: Error},
+    summary="The activity reports of the token account's organisations, newest first",
+)
+@paginate(Page)
+def activity_reports(request):
+    organisations = selectors.reporting_organisations(request.auth)
+    return selectors.report_queryset().filter(organisation__in=organisations).order_by("-start_date", "-pk")
+
+
+@router.get(
+    "/activities/reports/{report_id}",
+    auth=token_auth,
+    response={200: ReportOut, 401: Error, 404: Error},
+    summary="One of your organisations' reports",
+)
+def activity_report(request, report_id: int):
+    report = selectors.report_queryset().filter(pk=report_id).first()
+    if report is None or not selectors.can_report_for(request.auth, report.organisation):
+        raise Http404
+    return report
+
+
+@router.post(
+    "/activities/reports",
+    auth=token_auth,
+    response={201: ReportOut, 401: Error, 403: Error, 404: Error, 422: Error},
+    summary="File a report for one of your organisations (draft, or submitted with submit=true)",
+)
+def create_activity_report(request, payload: ReportIn):
+    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    if organisation is None:
+        raise Http404
+    region = Region.objects.filter(code=payload.region).first()
+    strand = Strand.objects.filter(code=payload.strand).first()
+    problems = []
+    if region is None:
+        problems.append({"loc": ["body", "region"], "message": "Unknown region code."})
+    if strand is None:
+        problems.append({"loc": ["body", "strand"], "message": "Unknown strand code."})
+    if any(code not in LANGUAGE_CODES for code in payload.languages):
+        problems.append({"loc": ["body", "languages"], "message": "Use kk, ru or en."})
+    if problems:
+        return JsonResponse(error_payload("invalid", "The report is not valid.", problems), status=422)
+    data = {
+        "activity_type": payload.activity_type.value,
+        "title": payload.title,
+        "description": payload.description,
+        "start_date": payload.start_date,
+        "end_date": payload.end_date or payload.start_date,
+        "region": region,
+        "settlement": payload.settlement,
+        "venue_type": payload.venue_type.value,
+        "languages": ",".join(dict.fromkeys(payload.languages)),
+        "audiences": ",".join(dict.fromkeys(audience.value for audience in payload.audiences)),
+        "strand": strand,
+        "online_posts": payload.online_posts,
+        "online_views": payload.online_views,
+        "online_shares": payload.online_shares,
+        **payload.attendance.dict(),
+    }
+    try:
+        report = services.create_report(actor=request.auth, organisation=organisation, data=data, submit=payload.submit)
+    except PermissionDenied:
+        return JsonResponse(
+            error_payload("forbidden", "Only the organisation's members can report its activities."), status=403
+        )
+    except ValidationError as error:
+        return _invalid(error)
+    return Status(201, selectors.report_queryset().get(pk=report.pk))
+
+
+def _key(key) -> str:
+    return "-".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
+
+
+@router.get(
+    "/activities/summary",
+    response=SummaryOut,
+    summary="Verified activity by region, strand, period, organisation, type or audience (small counts withheld)",
+)
+def activity_summary(request, query: Query[SummaryQuery]):
+    filters = selectors.DashboardFilters(
+        year_from=query.year_from, year_to=query.year_to, by=query.by, period=query.period
+    )
+    table = selectors.dashboard_table(filters, public=True)
+    return {
+        "by": table.dimension,
+        "rows": [
+            {
+                "key": row.code or _key(row.key),
+                "label": row.label,
+                "events": row.events,
+                "participants": row.measures["participants"].label,
+            }
+            for row in table.rows
+        ],
+        "total_events": table.total_events,
+        "total_participants": table.totals["participants"].label,
+    }
+
+
+@router.get("/activities/indicators", response=list[IndicatorOut], summary="Indicators with targets and values")
+@paginate(Page)
+def activity_indicators(request):
+    from kelisim.plans import selectors as plan_selectors
+
+    plan = plan_selectors.current_plan()
+    version = plan_selectors.public_version(plan) if plan else None
+    if version is None:
+        return []
+    rows = []
+    for item in version.items.select_related("tracked").order_by("objective__position", "position"):
+        for entry in selectors.item_indicators(item.tracked):
+            indicator = entry["indicator"]
+            rows.append(
+                {
+                    "id": indicator.pk,
+                    "plan_item": item.tracked.code,
+                    "name": indicator.name,
+                    "unit": indicator.unit,
+                    "rule": indicator.activity_source.rule if hasattr(indicator, "activity_source") else "",
+                    "values": [
+                        {"year": value.year, "target": value.target, "actual": value.actual}
+                        for value in entry["values"]
+                    ],
+                }
+            )
+    return rows
