@@ -318,7 +318,9 @@ def _absolute(url_name: str, *args) -> str:
 
 @transaction.atomic
 def confirm_contact_email(*, token: str) -> Suggestion | None:
-    suggestion = Suggestion.objects.select_for_update().filter(contact_token=token).exclude(contact_token="").first()
+    suggestion = (
+        Suggestion.objects.select_for_update(of=("self",)).filter(contact_token=token).exclude(contact_token="").first()
+    )
     if suggestion is None:
         return None
     if suggestion.contact_email_confirmed_at is None:
@@ -413,7 +415,7 @@ def change_status(*, actor, suggestion: Suggestion, status: str, answer: str = "
     A suggestion still 'received' passes through 'under review' first, recorded as its own step.
     """
     require_officer(actor)
-    suggestion = Suggestion.objects.select_for_update().select_related("author").get(pk=suggestion.pk)
+    suggestion = Suggestion.objects.select_for_update(of=("self",)).select_related("author").get(pk=suggestion.pk)
     if status == Status.MERGED:
         raise ValidationError({"status": _("Use “merge” to merge suggestions.")})
     answer = normalise_text(answer)
@@ -454,12 +456,12 @@ def answer_suggestions(*, actor, suggestions, status: str, answer: str, reason: 
 def merge_suggestions(*, actor, primary: Suggestion, duplicates, reason: str = "") -> Suggestion:
     """Merge duplicates into ``primary``: each stays visible, linked to it; their supporters move over."""
     require_officer(actor)
-    primary = Suggestion.objects.select_for_update().get(pk=primary.pk)
+    primary = Suggestion.objects.select_for_update(of=("self",)).get(pk=primary.pk)
     if primary.status == Status.MERGED:
         raise ValidationError({"primary": _("The suggestion to merge into is itself merged.")})
     merged = 0
     for duplicate in duplicates:
-        duplicate = Suggestion.objects.select_for_update().select_related("author").get(pk=duplicate.pk)
+        duplicate = Suggestion.objects.select_for_update(of=("self",)).select_related("author").get(pk=duplicate.pk)
         if duplicate.pk == primary.pk:
             continue
         if duplicate.version.document_id != primary.version.document_id:
