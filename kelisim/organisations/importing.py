@@ -407,25 +407,36 @@ def _record_history(rows, ids, existing, *, actor, reason: str, when) -> None:
     """One history record per row, as simple-history would write it on save()."""
     history_model = Organisation.history.model
     tracked = [field.attname for field in history_model.tracked_fields]
-    # A file never carries these; read them from the rows as they now are.
+    # New rows hold exactly what was just inserted; updated rows keep fields a file never
+    # carries (verification, creation), so those are read back.
     current = {}
-    all_ids = list(ids.values())
-    for start in range(0, len(all_ids), 900):
-        for values in Organisation.objects.filter(pk__in=all_ids[start : start + 900]).values(*tracked):
+    updated_ids = [ids[row.values["bin"]] for row in rows if row.values["bin"] in existing]
+    for start in range(0, len(updated_ids), 900):
+        for values in Organisation.objects.filter(pk__in=updated_ids[start : start + 900]).values(*tracked):
             current[values["id"]] = values
-    _insert_many(
-        history_model,
-        [
+    inserted = {
+        "kind": Organisation.Kind.NGO,
+        "verification_status": Organisation.Verification.UNVERIFIED,
+        "verification_note": "",
+        "verified_at": None,
+        "verified_by_id": None,
+        "created_at": when,
+    }
+    records = []
+    for row in rows:
+        pk = ids[row.values["bin"]]
+        updated = row.values["bin"] in existing
+        source = current[pk] if updated else {**row.values, **inserted, "id": pk}
+        records.append(
             {
-                **current[ids[row.values["bin"]]],
+                **{name: source[name] for name in tracked},
                 "history_date": when,
                 "history_user_id": actor.pk if actor else None,
                 "history_change_reason": reason,
-                "history_type": "~" if row.values["bin"] in existing else "+",
+                "history_type": "~" if updated else "+",
             }
-            for row in rows
-        ],
-    )
+        )
+    _insert_many(history_model, records)
 
 
 def _prepare(field, value):

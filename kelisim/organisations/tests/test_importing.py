@@ -88,6 +88,12 @@ def test_a_clean_file_is_imported_with_strands_and_history(django_capture_on_com
     assert organisation.region.code == "KZ-71" and str(organisation.registration_date) == "2015-01-20"
     record = organisation.history.latest()
     assert record.history_user == job.created_by and f"import #{job.pk}" in record.history_change_reason
+    assert (record.history_type, record.name_ru, record.region_id) == (
+        "+",
+        organisation.name_ru,
+        organisation.region_id,
+    )
+    assert record.verification_status == "unverified" and record.created_at == organisation.created_at
 
 
 def test_every_kind_of_error_is_reported_with_row_and_column(django_capture_on_commit_callbacks):
@@ -145,6 +151,8 @@ def test_reimporting_updates_by_bin_instead_of_duplicating(django_capture_on_com
     existing.refresh_from_db()
     assert existing.name_en == "New name" and existing.verification_status == "verified"
     assert list(existing.focus_strands.values_list("code", flat=True)) == ["prisons"]
+    record = existing.history.latest()
+    assert (record.history_type, record.name_en, record.verification_status) == ("~", "New name", "verified")
     again = run(
         csv_file([row(1, name_en="New name", strands="prisons"), row(2)]),
         "all_or_nothing",
