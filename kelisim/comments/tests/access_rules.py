@@ -115,5 +115,5 @@ ACCESS_RULES = [
         allowed=MODERATORS,
     ),
     Rule("api:list_comments", kwargs=_target, allowed=EVERYONE),
-    Rule("api:list_comments", kwargs=_target, method="POST", allowed=NOBODY, note="(needs a Bearer token)"),
+    Rule("api:post_comment", kwargs=_target, method="POST", allowed=NOBODY, note="(needs a Bearer token)"),
 ]
