@@ -117,3 +117,16 @@ def object_panels(obj) -> list[tuple[str, dict]]:
         if context is not None:
             rendered.append((panel.template_name, context))
     return rendered
+
+
+def render_object_panels(obj, request=None) -> list[str]:
+    """The registered panels for ``obj`` as HTML, ready for ``{% for panel in panels %}{{ panel }}{% endfor %}``."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    return [
+        mark_safe(
+            render_to_string(template_name, context, request=request)
+        )  # rendered by the template engine, escaped there
+        for template_name, context in object_panels(obj)
+    ]

@@ -210,6 +210,8 @@ class PlanItem(models.Model):
     )
 
     text = Localized("text")
+    # Every edit of the working copy, with who and why; a published version's rows never change.
+    history = HistoricalRecords(excluded_fields=["number"])
 
     class Meta:
         ordering = ["version", "objective__strand__sort_order", "objective__position", "position", "pk"]

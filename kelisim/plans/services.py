@@ -271,6 +271,8 @@ def save_item(
         raise ValidationError({"budget_kzt": _("The budget cannot be negative.")})
     if item.weight < 1:
         raise ValidationError({"weight": _("The weight is at least 1.")})
+    item._change_reason = reason or (_("new item") if item.pk is None else _("changed"))
+    item._history_user = actor
     item.save()
     if partners is not None:
         item.partners.set(partners)
@@ -287,6 +289,8 @@ def remove_item(*, actor, item: PlanItem) -> None:
     version = item.version
     _require_working(version)
     tracked = item.tracked
+    item._change_reason = _("removed from the version")
+    item._history_user = actor
     item.delete()
     # An item that was never published and is in no version any more leaves no trace.
     if tracked.first_published_in_id is None and not tracked.versions.exists() and not tracked.provenance.exists():

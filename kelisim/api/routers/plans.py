@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils import translation
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
@@ -26,10 +27,15 @@ class VersionOut(Schema):
     number: int
     kind: str = Field(description="draft, adopted or revision")
     kind_number: int
-    label: str
+    label: str = Field(description="In English: draft 1, adopted, revision 2 …")
     published_at: datetime | None
     adopted_on: date | None
     note: str
+
+    @staticmethod
+    def resolve_label(version) -> str:
+        with translation.override("en"):
+            return version.label
 
 
 class TargetOut(Schema):

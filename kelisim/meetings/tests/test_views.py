@@ -151,3 +151,10 @@ def test_reminder_command(capsys):
     call_command("send_roundtable_reminders")
     assert "1 reminders queued" in capsys.readouterr().out
     assert OutboxEmail.objects.filter(topic="meetings.reminder").count() == 1
+
+
+def test_pages_speak_kazakh_and_russian(client):
+    meeting = roundtable()
+    assert "Круглые столы" in client.get("/ru/roundtables/").text
+    assert "Астана уақыты" in client.get(f"/kk/roundtables/{meeting.pk}/").text
+    assert "Іс-шаралар жоспары" in client.get("/kk/plan/").text

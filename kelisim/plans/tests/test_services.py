@@ -209,3 +209,14 @@ def test_progress_follows_the_status_table_and_rolls_up_by_weight():
             actor=UserFactory(), tracked=second.tracked, status="completed", progress=100, note="x"
         )
     assert second.tracked.updates.count() == 1
+
+
+def test_every_edit_of_an_item_is_in_its_history():
+    officer = make_staff()
+    first = draft_with_items(items_per_strand=1)
+    working = services.start_version(actor=officer, plan=first.plan, kind=PlanVersion.Kind.DRAFT)
+    item = working.items.order_by("number").first()
+    services.save_item(actor=officer, version=working, objective=item.objective, item=item, text_en="Rewritten")
+    latest = item.history.order_by("-history_date").first()
+    assert latest.history_change_reason == "changed" and latest.history_user == officer
+    assert latest.text_en == "Rewritten"
