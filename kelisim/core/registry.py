@@ -124,9 +124,5 @@ def render_object_panels(obj, request=None) -> list[str]:
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
-    return [
-        mark_safe(
-            render_to_string(template_name, context, request=request)
-        )  # rendered by the template engine, escaped there
-        for template_name, context in object_panels(obj)
-    ]
+    # The template engine has escaped the content already.
+    return [mark_safe(render_to_string(name, context, request=request)) for name, context in object_panels(obj)]
