@@ -217,3 +217,18 @@ def test_erasing_an_account_keeps_its_suggestions_anonymously(version):
     assert suggestion.author is None and Suggestion.objects.filter(pk=suggestion.pk).exists()
     assert other.support_count == 0
     assert not suggestion.history.filter(author=citizen).exists()
+
+
+def test_counters_follow_submissions_and_can_be_rebuilt(version):
+    paragraph = version.paragraphs.order_by("position").first()
+    factories.suggestion(version, paragraph=paragraph)
+    factories.suggestion(version, section=paragraph.section, text="On the whole section, please.")
+    factories.suggestion(version, text="On the whole document, please.")
+    paragraph.refresh_from_db()
+    paragraph.section.refresh_from_db()
+    version.refresh_from_db()
+    assert (version.suggestion_count, paragraph.section.suggestion_count, paragraph.suggestion_count) == (3, 2, 1)
+    version.paragraphs.update(suggestion_count=0)
+    services.recount_suggestions(version)
+    paragraph.refresh_from_db()
+    assert paragraph.suggestion_count == 1
