@@ -145,7 +145,7 @@ class SuggestionFilters(Schema):
     language: str = Field("", max_length=2, description="kk, ru or en.")
     strand: str = Field("", max_length=40, description="Strand code.")
     region: str = Field("", max_length=8, description="Region code, e.g. KZ-71.")
-    sort: str = Field("", max_length=10, description="newest, oldest or support; best match first when searching.")
+    sort: str = Field("", max_length=10, description="newest (default), oldest or support.")
 
 
 class SuggestionIn(Schema):
@@ -203,7 +203,7 @@ def list_suggestions(request, filters: Query[SuggestionFilters]):
         values["region"] = Region.objects.filter(code=filters.region).first()
         if values["region"] is None:
             return Suggestion.objects.none()
-    sort = filters.sort if filters.sort in selectors.SORTS else ("" if filters.q else "newest")
+    sort = filters.sort if filters.sort in selectors.SORTS else "newest"
     return selectors.filter_suggestions(
         queryset,
         {"q": filters.q, "status": filters.status, "language": filters.language, "sort": sort, **values},
