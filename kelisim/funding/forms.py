@@ -124,7 +124,7 @@ class ApplicationForm(forms.Form):
             self.fields[f"budget_amount_{index}"] = forms.CharField(
                 label=_("Amount, KZT (line %(n)d)") % {"n": index + 1},
                 required=False,
-                max_length=20,
+                max_length=40,
                 initial=f"{line.amount_kzt:.0f}" if line else "",
                 widget=forms.TextInput(attrs={"inputmode": "numeric"}),
             )

@@ -1,0 +1,134 @@
+"""The funding journey in a real browser: an NGO applies (a validation error keeps what it typed), two
+reviewers score while a conflicted third is blocked, the officer awards and contracts, the contract
+appears in the public register, and its OCDS export validates against the official schema."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from kelisim.funding import ocds
+from kelisim.funding.models import Application, Contract, ReviewAssignment
+from kelisim.funding.tests import factories
+from kelisim.organisations.models import Membership
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _region():
+    """Transactional tests empty the tables between tests, the migrated regions included."""
+    from kelisim.core.models import Region
+
+    Region.objects.get_or_create(
+        code="KZ-71", defaults={"kind": "city", "name_kk": "Астана", "name_ru": "Астана", "name_en": "Astana"}
+    )
+
+
+def _sign_in_browser(page, live_server, user):
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def _review(page, base, reviewer, application, scores):
+    page.goto(f"{base}/funding/reviews/")
+    page.get_by_role("link", name=application.title).click()
+    for label, value in scores.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name="Submit review").click()
+    assert "Your review was submitted" in page.content()
+
+
+def test_apply_review_award_publish(page, screenshot, live_server):
+    officer = factories.officer()
+    call = factories.open_call(actor=officer)
+    organisation = factories.verified_organisation(name_en="Accord")
+    applicant = factories.member(organisation, email="accord@example.kz")
+    first = factories.reviewer(display_name="Rustem Reviewer")
+    second = factories.reviewer(display_name="Saule Reviewer")
+    insider = factories.reviewer(display_name="Bolat Reviewer")
+    Membership.objects.create(user=insider, organisation=organisation, status=Membership.Status.ACTIVE)
+    base = live_server.url + "/en"
+
+    # --- The NGO applies; a first attempt is refused and nothing typed is lost ---------------------------
+    _sign_in_browser(page, live_server, applicant)
+    page.goto(f"{base}/funding/calls/{call.reference}/")
+    page.get_by_role("button", name="Start an application").click()
+    page.get_by_label("Project title").fill("Dialogue evenings in Taraz")
+    page.get_by_label("How will you reach young people?").fill("Through schools and the youth centre.")
+    page.get_by_label("Budget item 1").fill("Experts' fees")
+    page.get_by_label("Amount, KZT (line 1)").fill("nine hundred thousand")
+    page.get_by_role("button", name="Submit application").click()
+    assert "Please correct the following" in page.content()
+    assert "is not an amount in tenge" in page.content()
+    assert page.get_by_label("Project title").input_value() == "Dialogue evenings in Taraz"
+    assert page.get_by_label("Amount, KZT (line 1)").input_value() == "nine hundred thousand"
+    screenshot("validation-error-keeps-input")
+    page.get_by_label("Summary").fill("Monthly evenings with religious scholars for young people.")
+    page.get_by_label("Amount, KZT (line 1)").fill("900 000")
+    page.get_by_role("button", name="Submit application").click()
+    assert "The application was submitted" in page.content()
+    application = Application.objects.get(organisation=organisation)
+    assert application.status == Application.Status.SUBMITTED
+
+    # --- The officer assigns three reviewers; the insider is caught --------------------------------------
+    _sign_in_browser(page, live_server, officer)
+    for person in (first, second, insider):
+        page.goto(f"{base}/funding/applications/{application.pk}/")
+        page.locator("#id_reviewer").select_option(str(person.pk))
+        page.get_by_role("button", name="Assign", exact=True).click()
+    assert "flagged as conflicted" in page.content()
+    screenshot("reviewers-assigned")
+
+    # --- Two reviewers score; the conflicted one cannot open it ------------------------------------------
+    _sign_in_browser(page, live_server, first)
+    _review(page, base, first, application, {"Relevance (weight 60%)": "8", "Value for money (weight 40%)": "7"})
+    _sign_in_browser(page, live_server, second)
+    _review(page, base, second, application, {"Relevance (weight 60%)": "9", "Value for money (weight 40%)": "6"})
+    assert "Rustem Reviewer" in page.content()  # the others' scores, now that this review is in
+    _sign_in_browser(page, live_server, insider)
+    page.goto(f"{base}/funding/reviews/")
+    assert application.title not in page.content()
+    blocked = ReviewAssignment.objects.get(reviewer=insider)
+    response = page.goto(f"{base}/funding/reviews/{blocked.pk}/")
+    assert response.status == 404
+    screenshot("conflicted-reviewer-blocked")
+
+    # --- The officer awards, contracts, adds a milestone and signs ---------------------------------------
+    _sign_in_browser(page, live_server, officer)
+    page.goto(f"{base}/funding/manage/calls/{call.reference}/ranking/")
+    assert "Dialogue evenings in Taraz" in page.content()
+    page.goto(f"{base}/funding/applications/{application.pk}/")
+    page.get_by_label("Approve").check()
+    page.get_by_label("Amount awarded, KZT").fill("850000")
+    page.get_by_label("Reasons (sent to the applicant)").fill("Strong local partners; video budget trimmed.")
+    page.get_by_role("button", name="Record decision").click()
+    page.get_by_label("Starts on").fill("2017-06-01")
+    page.get_by_label("Ends on").fill("2017-12-20")
+    page.get_by_role("button", name="Create contract").click()
+    contract = Contract.objects.get(application=application)
+    page.locator("#id_title").fill("First three evenings")
+    page.get_by_label("Deliverables").fill("Three dialogue evenings in Taraz")
+    page.get_by_label("Due on").fill("2017-08-31")
+    page.get_by_label("Payment tranche, KZT").fill("300000")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_label("New status").select_option("signed")
+    page.get_by_role("button", name="Change status").click()
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.SIGNED
+    screenshot("contract-signed")
+
+    # --- The public sees it in the register, and its OCDS export validates -------------------------------
+    page.context.clear_cookies()
+    page.goto(f"{base}/funding/contracts/")
+    assert contract.number in page.content() and "Accord" in page.content()
+    page.get_by_role("link", name=contract.number).click()
+    screenshot("public-contract")
+    export = page.request.get(f"{base}/funding/contracts/{contract.number}/ocds-release.json")
+    package = json.loads(export.body())
+    assert ocds.validation_errors(package, "release-package") == []
+    assert package["releases"][0]["awards"][0]["value"]["amount"] == 850000
