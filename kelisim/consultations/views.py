@@ -31,6 +31,7 @@ from kelisim.consultations.forms import (
 )
 from kelisim.consultations.models import Document, DocumentVersion, Suggestion
 from kelisim.consultations.ratelimit import RateLimited, client_address
+from kelisim.core import registry
 
 PAGE_SIZE = 25
 SUPPORTER_COOKIE = "kelisim_supporter"
@@ -192,10 +193,12 @@ def suggestion_list(request):
 def suggestion_detail(request, reference):
     suggestion = selectors.suggestion_for_page(reference)
     supported = _already_supports(request, suggestion)
+    # Later apps (the action plan, …) show where the suggestion went, through core's object panels.
+    panels = registry.render_object_panels(suggestion, request)
     return render(
         request,
         "consultations/suggestion.html",
-        {"suggestion": suggestion, "supported": supported, "version": suggestion.version},
+        {"suggestion": suggestion, "supported": supported, "version": suggestion.version, "panels": panels},
     )
 
 
