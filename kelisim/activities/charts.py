@@ -67,6 +67,20 @@ def _map_data() -> dict:
     return json.loads(MAP_FILE.read_text(encoding="utf-8"))
 
 
+@cache
+def _paths() -> dict[str, str]:
+    """The SVG path of every region, built once per process (only the fills change between requests)."""
+    return {
+        code: " ".join("M" + " L".join(f"{x} {y}" for x, y in ring) + " Z" for ring in region["rings"])
+        for code, region in _map_data()["regions"].items()
+    }
+
+
+@cache
+def _bounds_of_map() -> tuple[float, float, float, float]:
+    return _bounds(_map_data()["regions"])
+
+
 def _bounds(regions: dict) -> tuple[float, float, float, float]:
     xs = [x for region in regions.values() for ring in region["rings"] for x, _y in ring]
     ys = [y for region in regions.values() for ring in region["rings"] for _x, y in ring]
@@ -92,7 +106,7 @@ def region_map(rows, *, measure: str, title: str, link_for=None) -> str:
     """The choropleth of ``rows`` (DashboardRow with ``code`` = region code). Regions without data are white."""
     data = _map_data()["regions"]
     by_code = {row.code: row for row in rows if row.code}
-    min_x, min_y, max_x, max_y = _bounds(data)
+    min_x, min_y, max_x, max_y = _bounds_of_map()
     margin = 0.5
     view = (
         f"{min_x - margin:.2f} {min_y - margin:.2f} {max_x - min_x + 2 * margin:.2f} {max_y - min_y + 2 * margin:.2f}"
@@ -137,7 +151,7 @@ def region_map(rows, *, measure: str, title: str, link_for=None) -> str:
             )
             target = markers
         else:
-            path = " ".join("M" + " L".join(f"{x} {y}" for x, y in ring) + " Z" for ring in region["rings"])
+            path = _paths()[code]
             shape = format_html(
                 '<path d="{}" fill="{}" class="region" data-code="{}"><title>{}: {}</title></path>',
                 path,

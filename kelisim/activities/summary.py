@@ -7,6 +7,7 @@ proves that both give the same rows.
 
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
@@ -63,8 +64,27 @@ def contributions(report: ActivityReport) -> list[tuple[type, dict, dict]]:
     return rows
 
 
+VERSION_KEY = "activities:summary-version"
+
+
+def version() -> int:
+    """Changes whenever the summaries do; part of the dashboards' cache keys."""
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def _changed() -> None:
+    def bump():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, timeout=None)
+
+    transaction.on_commit(bump)
+
+
 def apply(report: ActivityReport, sign: int) -> None:
     """Add (sign=+1) or take away (sign=-1) the report's counts. Runs inside the caller's transaction."""
+    _changed()
     for model, key, measures in contributions(report):
         increments = {name: F(name) + sign * value for name, value in measures.items()}
         if model.objects.filter(**key).update(**increments):
@@ -100,6 +120,7 @@ def rebuild() -> dict[str, int]:
     verified = ActivityReport.objects.filter(status=ReportStatus.VERIFIED).annotate(
         year=ExtractYear("start_date"), month=ExtractMonth("start_date")
     )
+    _changed()
     ActivitySummary.objects.all().delete()
     AudienceSummary.objects.all().delete()
     PlanItemSummary.objects.all().delete()

@@ -1,4 +1,5 @@
 import csv
+import hashlib
 import io
 
 from django.contrib import messages
@@ -63,23 +64,31 @@ def _measure_labels() -> dict:
     }
 
 
-def _dashboard_context(request, *, public: bool) -> dict:
-    form = DashboardForm(request.GET or None)
-    filters = form.filters()
+def _dashboard_data(request, form, filters, *, public: bool) -> dict:
+    """The figures, chart and map of one filtered view: computed from the summary tables, and cached for
+    public views under the summaries' version, so a verification shows at once."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from kelisim.activities import summary
+
+    key = None
+    if public:
+        digest = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
+        key = f"activities:dashboard:{summary.version()}:{get_language()}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     table = selectors.dashboard_table(filters, public=public)
     labels = _measure_labels()
     query = request.GET.copy()
-    context = {
-        "form": form,
-        "filters": filters,
+    data = {
         "table": table,
         "measure_labels": [(measure, labels[measure]) for measure in table.measures],
         "total_pairs": [(labels[measure], table.totals[measure]) for measure in table.measures],
-        "dimension_label": selectors.DIMENSIONS[table.dimension],
+        "dimension_label": str(selectors.DIMENSIONS[table.dimension]),
         "chart": charts.bar_chart(table.rows, measure="participants", title=labels["participants"]),
         "sex_age": selectors.sex_age_table(filters, public=public),
-        "public": public,
-        "query": query.urlencode(),
         "years": selectors.available_years(),
     }
     if table.dimension == "region":
@@ -89,10 +98,24 @@ def _dashboard_context(request, *, public: bool) -> dict:
             params["region"], params["by"] = row.key, "strand"
             return "?" + params.urlencode()
 
-        context["map_svg"], context["map_legend"] = charts.region_map(
+        data["map_svg"], data["map_legend"] = charts.region_map(
             table.rows, measure="participants", title=_("Participants by region"), link_for=link_for
         )
-    return context
+    if key is not None:
+        cache.set(key, data, timeout=60)  # bounds staleness where processes do not share a cache
+    return data
+
+
+def _dashboard_context(request, *, public: bool) -> dict:
+    form = DashboardForm(request.GET or None)
+    filters = form.filters()
+    return {
+        "form": form,
+        "filters": filters,
+        "public": public,
+        "query": request.GET.urlencode(),
+        **_dashboard_data(request, form, filters, public=public),
+    }
 
 
 @require_GET

@@ -51,12 +51,25 @@ def test_dashboard_filters_live_in_the_url_and_exports_match(client):
 
 def test_dashboard_queries_do_not_grow_with_reports(client):
     _verified()
+    client.force_login(staff_officer())  # the internal view is never cached: every request computes
     assert_queries_do_not_grow(
         client,
-        reverse("activities:dashboard"),
+        reverse("activities:dashboard_internal"),
         add_data=lambda: [_verified(region=region) for region in Region.objects.all()[:6]],
-        limit=12,
+        limit=20,
     )
+
+
+def test_public_dashboard_is_cached_until_the_summaries_change(client, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    cache.clear()
+    _verified()
+    assert client.get(reverse("activities:dashboard")).context["table"].total_events == 1
+    report = ReportFactory(status=ReportStatus.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(actor=officer(), report=report, to_status=ReportStatus.VERIFIED)
+    assert client.get(reverse("activities:dashboard")).context["table"].total_events == 2
 
 
 def test_member_creates_and_submits_a_report_through_the_form(client):
