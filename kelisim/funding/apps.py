@@ -22,6 +22,7 @@ class FundingConfig(AppConfig):
                 order=50,
             )
         )
+        registry.register_personal_data("funding", selectors.export_personal_data)
         trace.register_trace_step(
             trace.TraceStep(
                 key="funding_contracts",

@@ -234,3 +234,39 @@ def contracts_for_plan_items(tracked_items: list) -> dict | None:
 
 def home_contract_count() -> int:
     return Contract.objects.filter(status__in=PUBLIC_CONTRACT_STATUSES).count()
+
+
+def export_personal_data(user) -> dict:
+    """What funding keeps about a person: the applications they submitted and the reviews they wrote."""
+    submitted = Application.objects.filter(submitted_by=user).select_related("call", "organisation")
+    reviews = (
+        ReviewAssignment.objects.filter(reviewer=user)
+        .select_related("application__call")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+    )
+    return {
+        "applications_submitted": [
+            {
+                "call": application.call.reference,
+                "organisation": str(application.organisation),
+                "title": application.title,
+                "status": application.status,
+                "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
+            }
+            for application in submitted
+        ],
+        "reviews": [
+            {
+                "call": assignment.application.call.reference,
+                "application": assignment.application_id,
+                "status": assignment.status,
+                "conflict_note": assignment.conflict_note,
+                "comment": assignment.comment,
+                "scores": {
+                    score.criterion.name_en or str(score.criterion): score.value for score in assignment.scores.all()
+                },
+                "submitted_at": assignment.submitted_at.isoformat() if assignment.submitted_at else None,
+            }
+            for assignment in reviews
+        ],
+    }

@@ -406,3 +406,16 @@ def test_signing_needs_a_milestone():
     contract = factories.signed_contract(actor=officer, milestones=0, status=Contract.Status.DRAFT)
     with pytest.raises(ValidationError, match="milestone"):
         services.transition_contract(actor=officer, contract=contract, status=Contract.Status.SIGNED)
+
+
+def test_personal_data_export_lists_submissions_and_reviews():
+    from kelisim.core.registry import personal_data_exporters
+
+    officer = factories.officer()
+    application = factories.submitted_application()
+    person = factories.reviewer()
+    factories.reviewed_application(application, officer, [person])
+    exported = personal_data_exporters()["funding"](person)
+    assert exported["reviews"][0]["scores"] == {"Relevance": 8, "Value for money": 6}
+    applicant_data = personal_data_exporters()["funding"](application.submitted_by)
+    assert applicant_data["applications_submitted"][0]["title"] == application.title
