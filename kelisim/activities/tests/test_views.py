@@ -194,3 +194,29 @@ def test_reports_export_streams_every_report_for_officers(client):
     response = client.get(reverse("activities:reports_export"))
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 4 and lines[0].startswith("id,organisation_bin")
+
+
+def test_organisation_panel_shows_the_verified_record_with_small_counts_protected():
+    from kelisim.core.registry import render_object_panels
+
+    organisation = OrganisationFactory()
+    assert render_object_panels(organisation) == []
+    _verified(organisation=organisation, start_date=datetime.date(2025, 3, 1))
+    _verified(
+        organisation=organisation, start_date=datetime.date(2026, 3, 1), female_14_18=2, male_14_18=1, female_30plus=0
+    )
+    (panel,) = render_object_panels(organisation)
+    # 2026 had 3 people: hidden; 2025 (24) is hidden too, or the total (27) would reveal the 3
+    assert "Verified activities" in panel and "&lt;5" in panel and "…" in panel and ">27<" in panel
+
+
+def test_plan_item_trace_step_lists_activities_and_indicator_values():
+    from kelisim.activities.tests.test_services import _indicator
+    from kelisim.plans.trace import trace_steps
+
+    indicator = _indicator()
+    services.set_indicator_source(actor=officer(), indicator=indicator, rule="events")
+    _verified(plan_item=indicator.item.tracked, title="Meeting for the trace")
+    ((template_name, context),) = [step for step in trace_steps([indicator.item.tracked]) if "activities" in step[0]]
+    assert context["events"] == 1 and context["reports"][0].title == "Meeting for the trace"
+    assert context["indicators"][0]["values"][0].actual == 1.0
