@@ -186,6 +186,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_TOLERANCE = 1  # accept the neighbouring 30-second code: phone clocks drift
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For, or a header that carries the
+# client address. Rate limits (sign-in and anonymous writes) read the visitor's address through these.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_TOTP_ISSUER = "Kelisim"
 
 # Sessions: two weeks for citizens and NGO members; staff are signed out after 30 idle minutes

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.comments.models import MAX_COMMENT_LENGTH, AuthorSanction, Comment, ReasonCode, WordRule
-from kelisim.comments.visitors import hit_rate_limit, peek_rate_limit
+from kelisim.core import ratelimit
 
 ACCOUNT_PER_MINUTE = 5
 VISITOR_PER_MINUTE = 2
@@ -183,10 +183,14 @@ def check_links(submission: Submission) -> None:
         submission.hold(ReasonCode.CONTAINS_LINK)
 
 
-def rate_key(submission: Submission) -> tuple[str, int]:
+ACCOUNT_LIMIT = ratelimit.Limit("comments-account", ACCOUNT_PER_MINUTE, 60)
+VISITOR_LIMIT = ratelimit.Limit("comments-visitor", VISITOR_PER_MINUTE, 60)
+
+
+def rate_limit_of(submission: Submission) -> tuple[ratelimit.Limit, str]:
     if submission.author is not None:
-        return f"comments:rate:user:{submission.author.pk}", ACCOUNT_PER_MINUTE
-    return f"comments:rate:address:{submission.address_hash}", VISITOR_PER_MINUTE
+        return ACCOUNT_LIMIT, f"user:{submission.author.pk}"
+    return VISITOR_LIMIT, f"address:{submission.address_hash}"
 
 
 def duplicate_key(submission: Submission) -> str:
@@ -194,8 +198,7 @@ def duplicate_key(submission: Submission) -> str:
 
 
 def check_rate(submission: Submission) -> None:
-    key, limit = rate_key(submission)
-    if peek_rate_limit(key, limit):
+    if ratelimit.is_exhausted(*rate_limit_of(submission)):
         raise refuse(ReasonCode.RATE_LIMITED)
     since = timezone.now() - DUPLICATE_WINDOW
     if submission.author is not None:
@@ -222,8 +225,7 @@ def record_use(submission: Submission) -> None:
     """Called once the comment is stored: counts it against the limits."""
     from django.core.cache import cache
 
-    key, limit = rate_key(submission)
-    hit_rate_limit(key, limit)
+    ratelimit.count(*rate_limit_of(submission))
     if submission.author is None:
         cache.set(duplicate_key(submission), 1, int(DUPLICATE_WINDOW.total_seconds()))
 

@@ -23,10 +23,11 @@ from kelisim.comments.forms import (
 )
 from kelisim.comments.models import AuthorSanction, Comment, WordRule
 from kelisim.comments.registry import _commentables, resolve_target
-from kelisim.comments.visitors import address_hash, browser_hash, hit_rate_limit, remember_browser
+from kelisim.comments.visitors import address_hash, browser_hash, remember_browser
+from kelisim.core import ratelimit
 from kelisim.core.i18n import active_language
 
-VISITOR_REPORTS_PER_MINUTE = 5
+REPORTS_LIMIT = ratelimit.Limit("comment-reports", 5, 60)
 
 
 def moderator_required(view):
@@ -228,7 +229,7 @@ def report_comment(request, pk: int):
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         who = f"user:{request.user.pk}" if request.user.is_authenticated else f"address:{address_hash(request)}"
-        if hit_rate_limit(f"comments:report:{who}", VISITOR_REPORTS_PER_MINUTE):
+        if ratelimit.count(REPORTS_LIMIT, who):
             form.add_error(None, _("You are sending reports too fast. Please wait a minute and try again."))
         else:
             try:

@@ -12,16 +12,13 @@ import secrets
 
 from django.core.cache import cache
 
+from kelisim.core.ratelimit import client_address
+
 ADDRESS_SALT_KEY = "comments:address-salt"
 ADDRESS_SALT_SECONDS = 24 * 60 * 60
 BROWSER_COOKIE = "kelisim_browser"
 BROWSER_COOKIE_SALT = "kelisim.comments.browser"
 BROWSER_COOKIE_AGE = 365 * 24 * 60 * 60
-
-
-def client_address(request) -> str:
-    # Behind a proxy, the deployment's proxy must set REMOTE_ADDR correctly; headers are not trusted.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def address_hash(request) -> str:
@@ -61,18 +58,3 @@ def remember_browser(request, response):
             secure=request.is_secure(),
         )
     return response
-
-
-def hit_rate_limit(key: str, limit: int, window_seconds: int = 60) -> bool:
-    """Count one use of ``key``; True when that use is beyond ``limit`` in the current window."""
-    cache.add(key, 0, window_seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, window_seconds)
-        count = 1
-    return count > limit
-
-
-def peek_rate_limit(key: str, limit: int) -> bool:
-    return (cache.get(key) or 0) >= limit

@@ -10,7 +10,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from kelisim.core import registry
         from kelisim.core.models import Region
+        from kelisim.core.tasks import flush_outbox
 
         registry.register_home_figure(
             registry.HomeFigure(key="regions", label=_("regions and cities"), value=Region.objects.count, order=900)
         )
+        registry.register_periodic(registry.PeriodicTask("core.flush_outbox", flush_outbox, every_seconds=300))

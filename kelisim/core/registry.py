@@ -126,3 +126,26 @@ def render_object_panels(obj, request=None) -> list[str]:
 
     # The template engine has escaped the content already.
     return [mark_safe(render_to_string(name, context, request=request)) for name, context in object_panels(obj)]
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """A background task enqueued every ``every_seconds`` by ``manage.py run_periodic``.
+
+    The task itself must be safe to run twice at once (claim work with conditional updates).
+    """
+
+    key: str
+    task: object  # a django_tasks Task
+    every_seconds: int
+
+
+_periodic_tasks: dict[str, PeriodicTask] = {}
+
+
+def register_periodic(periodic: PeriodicTask) -> None:
+    _periodic_tasks[periodic.key] = periodic
+
+
+def periodic_tasks() -> list[PeriodicTask]:
+    return sorted(_periodic_tasks.values(), key=lambda periodic: periodic.key)

@@ -10,8 +10,12 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from kelisim.core import registry
         from kelisim.meetings.models import Roundtable
+        from kelisim.meetings.tasks import send_roundtable_reminders
 
         registry.register_navigation(registry.NavigationEntry("meetings:list", _("Roundtables"), order=30))
+        registry.register_periodic(
+            registry.PeriodicTask("meetings.reminders", send_roundtable_reminders, every_seconds=3600)
+        )
         registry.register_home_figure(
             registry.HomeFigure(
                 key="roundtables",

@@ -16,6 +16,7 @@ class OrganisationsConfig(AppConfig):
         search.register(ORGANISATION_SEARCH)
         register_expert_extensions()
         registry.register_navigation(registry.NavigationEntry("organisations:list", _("Organisations"), order=70))
+        registry.register_navigation(registry.NavigationEntry("organisations:expert_list", _("Experts"), order=75))
         registry.register_home_figure(
             registry.HomeFigure(
                 key="organisations",
@@ -30,6 +31,7 @@ class OrganisationsConfig(AppConfig):
                 key="experts",
                 label=_("listed experts and lecturers"),
                 value=Expert.objects.filter(is_listed=True).count,
+                url_name="organisations:expert_list",
                 order=75,
             )
         )

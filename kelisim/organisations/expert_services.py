@@ -1,17 +1,16 @@
 """Every write on the expert roster (S7): self-listing, officers' edits, listing and unlisting,
 and messages forwarded to an expert whose address is never shown."""
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kelisim.core import ratelimit
 from kelisim.core.i18n import LANGUAGE_CODES
 from kelisim.core.models import OutboxEmail, Region
 from kelisim.core.services import queue_templated_email
@@ -150,23 +149,16 @@ def set_expert_listed(*, actor, expert: Expert, listed: bool) -> Expert:
     return expert
 
 
-def _limit_key(*, sender, client_address: str) -> tuple[str, int, int]:
-    if sender is not None and sender.is_authenticated:
-        return f"expert-message:account:{sender.pk}", ACCOUNT_MESSAGE_LIMIT, ACCOUNT_MESSAGE_WINDOW_SECONDS
-    # Only a keyed hash of the address is kept, and only for the length of the window.
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{client_address}".encode()).hexdigest()[:32]
-    return f"expert-message:address:{digest}", VISITOR_MESSAGE_LIMIT, VISITOR_MESSAGE_WINDOW_SECONDS
+ACCOUNT_MESSAGES = ratelimit.Limit("expert-message-account", ACCOUNT_MESSAGE_LIMIT, ACCOUNT_MESSAGE_WINDOW_SECONDS)
+VISITOR_MESSAGES = ratelimit.Limit("expert-message-visitor", VISITOR_MESSAGE_LIMIT, VISITOR_MESSAGE_WINDOW_SECONDS)
 
 
 def _take_from_limit(*, sender, client_address: str) -> None:
-    key, limit, window = _limit_key(sender=sender, client_address=client_address)
-    cache.add(key, 0, timeout=window)  # starts the window only if none is running
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.set(key, 1, timeout=window)
-        used = 1
-    if used > limit:
+    if sender is not None and sender.is_authenticated:
+        over = ratelimit.count(ACCOUNT_MESSAGES, f"account:{sender.pk}")
+    else:
+        over = ratelimit.count(VISITOR_MESSAGES, client_address)
+    if over:
         raise MessageLimitReached
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kelisim.core import ratelimit
 from kelisim.organisations import expert_selectors, expert_services
 from kelisim.organisations.expert_forms import ExpertFilterForm, ExpertMessageForm, ExpertProfileForm
 
@@ -74,7 +75,7 @@ def expert_message(request, pk):
                 sender_email=form.cleaned_data["email"],
                 sender_organisation=form.cleaned_data["organisation"],
                 message=form.cleaned_data["message"],
-                client_address=request.META.get("REMOTE_ADDR", ""),
+                client_address=ratelimit.client_address(request),
             )
         except expert_services.MessageLimitReached:
             form.add_error(

@@ -18,7 +18,12 @@ class PublicationsConfig(AppConfig):
 
         registry.register_personal_data("reactions", services.export_reactions)
         registry.register_account_eraser("reactions", services.erase_reactions)
+        from kelisim.publications.tasks import publish_scheduled_articles
+
         registry.register_navigation(registry.NavigationEntry("publications:list", _("News"), order=20))
+        registry.register_periodic(
+            registry.PeriodicTask("publications.scheduled", publish_scheduled_articles, every_seconds=60)
+        )
         registry.register_home_figure(
             registry.HomeFigure(
                 key="articles",

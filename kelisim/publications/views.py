@@ -10,14 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kelisim.comments.visitors import address_hash, browser_hash, hit_rate_limit, remember_browser
+from kelisim.comments.visitors import address_hash, browser_hash, remember_browser
+from kelisim.core import ratelimit
 from kelisim.core.i18n import active_language
 from kelisim.publications import selectors, services
 from kelisim.publications.forms import ArticleFilterForm, ArticleForm, ReactionForm, StatusForm
 from kelisim.publications.models import Article
 from kelisim.publications.sitemaps import SITEMAPS
 
-VISITOR_REACTIONS_PER_MINUTE = 10
+REACTIONS_LIMIT = ratelimit.Limit("reactions", 10, 60)
 
 
 def officer_required(view):
@@ -80,7 +81,7 @@ def react(request, slug: str):
         messages.error(request, _("Answer yes or no."))
     else:
         who = f"user:{request.user.pk}" if request.user.is_authenticated else f"address:{address_hash(request)}"
-        if hit_rate_limit(f"publications:react:{who}", VISITOR_REACTIONS_PER_MINUTE):
+        if ratelimit.count(REACTIONS_LIMIT, who):
             messages.error(request, _("Too many answers in a minute. Please wait and try again."))
         else:
             services.react(

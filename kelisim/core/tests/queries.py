@@ -1,11 +1,11 @@
 """The query-count guard: a page's number of queries must not grow with the data behind it.
 
-    def test_list_page_queries_do_not_grow(client):
-        assert_queries_do_not_grow(
-            client, reverse("organisations:list"),
-            add_data=lambda: OrganisationFactory.create_batch(30),
-            limit=10,
-        )
+def test_list_page_queries_do_not_grow(client):
+    assert_queries_do_not_grow(
+        client, reverse("organisations:list"),
+        add_data=lambda: OrganisationFactory.create_batch(30),
+        limit=10,
+    )
 """
 
 from collections.abc import Callable
