@@ -4,7 +4,7 @@ the reviewer is assigned to world.application; officers see everything."""
 from datetime import date, timedelta
 from decimal import Decimal
 
-from kelisim.core.tests.access import EVERYONE, OFFICERS, SIGNED_IN, Rule
+from kelisim.core.tests.access import EVERYONE, NOBODY, OFFICERS, SIGNED_IN, Rule
 
 APPLICANTS = frozenset({"ngo_member", "ngo_admin"})
 READERS = APPLICANTS | OFFICERS | {"reviewer"}
@@ -159,4 +159,15 @@ ACCESS_RULES = [
     Rule("funding:contract_status", method="POST", kwargs=_contract, allowed=OFFICERS),
     Rule("funding:contract_amend", method="POST", kwargs=_contract, allowed=OFFICERS),
     Rule("funding:report_decide", method="POST", kwargs=lambda world: {"pk": world.report.pk}, allowed=OFFICERS),
+    # API: reading is public; writing and the applicant's list need a Bearer token (a session is not enough)
+    Rule("api:list_calls", allowed=EVERYONE),
+    Rule("api:get_call", kwargs=_call, allowed=EVERYONE),
+    Rule("api:list_contracts", allowed=EVERYONE),
+    Rule("api:get_contract", kwargs=_contract, allowed=EVERYONE),
+    Rule("api:ocds_releases", allowed=EVERYONE),
+    Rule("api:ocds_records", allowed=EVERYONE),
+    Rule("api:ocds_contract_release", kwargs=_contract, allowed=EVERYONE),
+    Rule("api:ocds_contract_record", kwargs=_contract, allowed=EVERYONE),
+    Rule("api:list_applications", allowed=NOBODY, note="(needs a Bearer token)"),
+    Rule("api:save_application", method="POST", kwargs=_call, allowed=NOBODY, note="(needs a Bearer token)"),
 ]
