@@ -167,6 +167,7 @@ class SuggestionCreated(Schema):
 
 
 @router.get("/consultations/documents", response=list[DocumentOut], summary="Documents under consultation")
+@paginate(Page)
 def list_documents(request):
     return selectors.documents_for_index()
 

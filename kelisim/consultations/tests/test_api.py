@@ -19,7 +19,9 @@ def post(client, payload, **headers):
 
 
 def test_documents_and_their_text_with_stable_ids(client, version):
-    documents = client.get("/api/v1/consultations/documents").json()
+    page = client.get("/api/v1/consultations/documents").json()
+    assert page["count"] == 1
+    documents = page["items"]
     assert documents[0]["slug"] == "draft" and documents[0]["versions"][0]["is_open"] is True
     text = client.get("/api/v1/consultations/documents/draft").json()
     keys = [p["key"] for s in text["sections"] for p in s["paragraphs"]]
