@@ -1,14 +1,12 @@
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kelisim.accounts.decorators import moderator_required
 from kelisim.comments import pipeline, selectors, services
 from kelisim.comments.forms import (
     BulkModerationForm,
@@ -28,18 +26,6 @@ from kelisim.core import ratelimit
 from kelisim.core.i18n import active_language
 
 REPORTS_LIMIT = ratelimit.Limit("comment-reports", 5, 60)
-
-
-def moderator_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_moderator:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _can_moderate(request) -> bool:

@@ -1,7 +1,6 @@
 import csv
 import json
 import secrets
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -16,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kelisim.accounts.decorators import officer_required
 from kelisim.consultations import selectors, services
 from kelisim.consultations.charts import bar_chart
 from kelisim.consultations.forms import (
@@ -32,30 +32,11 @@ from kelisim.consultations.forms import (
 from kelisim.consultations.models import Document, DocumentVersion, Suggestion
 from kelisim.consultations.ratelimit import RateLimited, client_address
 from kelisim.core import registry
+from kelisim.core.forms import apply_validation_error
 
 PAGE_SIZE = 25
 SUPPORTER_COOKIE = "kelisim_supporter"
 SUPPORTER_SALT = "consultations.supporter"
-
-
-def officer_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_officer:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _retry_message(error: RateLimited) -> str:
@@ -148,7 +129,7 @@ def suggest(request, slug, number):
             form.add_error(None, _retry_message(error))
             status = 429
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
             status = 400
         except PermissionDenied as error:
             form.add_error(None, str(error))
@@ -489,7 +470,7 @@ def triage_detail(request, reference):
                         return redirect("consultations:triage_detail", reference=reference)
         except ValidationError as error:
             target = {"status": status_form, "assign": assign_form, "merge": merge_form}.get(action, status_form)
-            _apply_errors(target, error)
+            apply_validation_error(target, error)
         status = 400
     return render(
         request,
@@ -534,7 +515,7 @@ def import_document(request, slug):
                         note=data["note"],
                     )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Version %(number)d saved.") % {"number": version.number})
                 return redirect(version.get_absolute_url())
@@ -556,7 +537,7 @@ def edit_window(request, slug, number):
         try:
             services.set_window(actor=request.user, version=version, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Consultation window saved."))
             return redirect("consultations:triage")

@@ -1,5 +1,3 @@
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kelisim.accounts.decorators import officer_required
+from kelisim.core.forms import apply_validation_error
 from kelisim.meetings import hooks, ical, selectors, services
 from kelisim.meetings.forms import (
     AgendaItemForm,
@@ -20,26 +20,6 @@ from kelisim.meetings.forms import (
     RoundtableForm,
 )
 from kelisim.meetings.models import AgendaItem, Attachment, Decision, Registration, Roundtable
-
-
-def officer_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_officer:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def roundtable_list(request):
@@ -94,7 +74,7 @@ def edit(request, pk: int | None = None):
                 **fields,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The roundtable is saved."))
             return redirect(roundtable)
@@ -159,7 +139,7 @@ def agenda(request, pk: int):
                 plan_item_codes=form.cleaned_data["plan_item_codes"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The agenda item is added."))
             return redirect("meetings:agenda", pk=pk)
@@ -191,7 +171,7 @@ def attendance(request, pk: int):
         try:
             services.record_attendance(actor=request.user, roundtable=roundtable, counts=form.counts())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Attendance is saved."))
             return redirect(roundtable)
@@ -207,7 +187,7 @@ def minutes(request, pk: int):
         try:
             services.save_minutes(actor=request.user, roundtable=roundtable, markdown=form.cleaned_data["minutes"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The minutes are saved."))
             return redirect(roundtable)
@@ -230,7 +210,7 @@ def upload_attachment(request, pk: int):
                 upload=attachment_form.cleaned_data["file"],
             )
         except ValidationError as error:
-            _apply_errors(attachment_form, error)
+            apply_validation_error(attachment_form, error)
         else:
             messages.success(request, _("The file is attached."))
             return redirect("meetings:minutes", pk=pk)
@@ -270,7 +250,7 @@ def decide(request, pk: int, item_id: int):
                 merge_into=form.cleaned_data["merge_into_reference"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The decision is recorded. It is published when the roundtable is closed."))
             return redirect("meetings:agenda", pk=pk)

@@ -1,9 +1,7 @@
 import csv
 import json
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
@@ -11,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kelisim.accounts.decorators import officer_required
 from kelisim.consultations.models import Suggestion
+from kelisim.core.forms import apply_validation_error
 from kelisim.meetings.models import AgendaItem
 from kelisim.plans import selectors, services, trace
 from kelisim.plans.forms import (
@@ -25,26 +25,6 @@ from kelisim.plans.forms import (
     StartVersionForm,
 )
 from kelisim.plans.models import NEXT_KINDS, PlanItem, PlanVersion
-
-
-def officer_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_officer:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _plan():
@@ -171,7 +151,7 @@ def adopt(request):
             try:
                 version = services.adopt_plan(actor=request.user, plan=plan, adopted_on=form.cleaned_data["adopted_on"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("The action plan is adopted."))
                 return redirect(version)
@@ -202,7 +182,7 @@ def objective_edit(request, number: int):
                 title_en=data["title_en"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             return redirect(version)
     return render(request, "plans/form.html", {"version": version, "form": form, "title": _("Add an objective")})
@@ -234,7 +214,7 @@ def item_edit(request, number: int, code: str | None = None):
                 **form.item_fields(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             return redirect(version)
     title = _("Edit item %(code)s") % {"code": code} if item else _("Add an item")
@@ -272,7 +252,7 @@ def indicator_edit(request, number: int, code: str):
                 targets=data["targets"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             return redirect(version)
     return render(
@@ -425,7 +405,7 @@ def item(request, code: str):
             try:
                 services.record_progress(actor=request.user, tracked=tracked, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("The progress update is saved."))
                 return redirect(tracked)
@@ -528,7 +508,7 @@ def incorporate(request, agenda_item_id: int):
                 new_item=new_item,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request,

@@ -1,15 +1,13 @@
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kelisim.accounts.decorators import officer_required
 from kelisim.comments.visitors import address_hash, browser_hash, remember_browser
 from kelisim.core import ratelimit
 from kelisim.core.i18n import active_language
@@ -19,18 +17,6 @@ from kelisim.publications.models import Article
 from kelisim.publications.sitemaps import SITEMAPS
 
 REACTIONS_LIMIT = ratelimit.Limit("reactions", 10, 60)
-
-
-def officer_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_officer:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def article_list(request):

@@ -217,6 +217,6 @@ def test_plan_item_trace_step_lists_activities_and_indicator_values():
     indicator = _indicator()
     services.set_indicator_source(actor=officer(), indicator=indicator, rule="events")
     _verified(plan_item=indicator.item.tracked, title="Meeting for the trace")
-    ((template_name, context),) = [step for step in trace_steps([indicator.item.tracked]) if "activities" in step[0]]
+    ((_template_name, context),) = [step for step in trace_steps([indicator.item.tracked]) if "activities" in step[0]]
     assert context["events"] == 1 and context["reports"][0].title == "Meeting for the trace"
     assert context["indicators"][0]["values"][0].actual == 1.0
