@@ -220,3 +220,12 @@ def test_plan_item_trace_step_lists_activities_and_indicator_values():
     ((_template_name, context),) = [step for step in trace_steps([indicator.item.tracked]) if "activities" in step[0]]
     assert context["events"] == 1 and context["reports"][0].title == "Meeting for the trace"
     assert context["indicators"][0]["values"][0].actual == 1.0
+
+
+def test_the_organisation_page_shows_its_verified_record(client):
+    organisation = OrganisationFactory()
+    page = client.get(reverse("organisations:detail", args=[organisation.pk])).content.decode()
+    assert "Verified activities" not in page
+    _verified(organisation=organisation, start_date=datetime.date(2025, 3, 1))
+    page = client.get(reverse("organisations:detail", args=[organisation.pk])).content.decode()
+    assert "Verified activities" in page

@@ -45,3 +45,12 @@ def pagination(context, page_obj, label=None):
     query = request.GET.copy()
     query.pop("page", None)
     return {"page_obj": page_obj, "query": query.urlencode(), "label": label or _("Pages")}
+
+
+@register.simple_tag(takes_context=True)
+def object_panels(context, obj):
+    """The panels later apps registered for ``obj`` (activities on an organisation, a contract, …)."""
+    from django.utils.safestring import mark_safe
+
+    # Each panel was rendered by the template engine, which escaped its content.
+    return mark_safe("".join(registry.render_object_panels(obj, context.get("request"))))
