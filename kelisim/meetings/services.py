@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kelisim.consultations import services as consultation_services
 from kelisim.consultations.models import Status as SuggestionStatus
 from kelisim.consultations.models import Suggestion
+from kelisim.core.files import DOCUMENT_TYPES, JPEG, PNG, sniff_content_type
 from kelisim.core.services import queue_templated_email
 from kelisim.meetings.models import (
     MAX_ATTACHMENT_BYTES,
@@ -24,7 +25,7 @@ from kelisim.meetings.models import (
     Registration,
     Roundtable,
 )
-from kelisim.meetings.text import render_minutes, sniff_content_type
+from kelisim.meetings.text import render_minutes
 from kelisim.organisations.models import Membership, Organisation
 
 ROUNDTABLE_FIELDS = (
@@ -320,16 +321,8 @@ def add_attachment(*, actor, roundtable: Roundtable, title: str, upload) -> Atta
         raise ValidationError(
             {"file": _("The file is larger than %(limit)d MB.") % {"limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)}}
         )
-    upload.seek(0)
-    head = upload.read(16)
-
-    def read_all():
-        upload.seek(0)
-        return upload.read()
-
-    content_type = sniff_content_type(head, read_all)
-    upload.seek(0)
-    if not content_type:
+    content_type = sniff_content_type(upload)
+    if content_type not in DOCUMENT_TYPES | {PNG, JPEG}:
         raise ValidationError({"file": _("Attach a PDF, DOCX, XLSX, PNG or JPEG file.")})
     return Attachment.objects.create(
         roundtable=roundtable,
