@@ -9,6 +9,20 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (browser journeys) flush the database after each test, and with it the
+    regions a data migration loaded; put them back so every test starts from the same world."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction", bool(marker.args and marker.args[0])):
+        return
+    request.getfixturevalue("transactional_db")
+    from kelisim.core.models import Region, load_regions
+
+    if Region.objects.count() < 20:
+        load_regions()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """Each test starts in English: a request's LocaleMiddleware leaves its language active in the thread,
     which would otherwise leak into the next test's messages."""

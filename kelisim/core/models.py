@@ -1,3 +1,6 @@
+import csv
+from pathlib import Path
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -92,3 +95,16 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
+
+
+def load_regions(region_model=None) -> int:
+    """Create or refresh the 20 first-level units from ``data/regions.csv`` (the migration's data)."""
+    region_model = region_model or Region
+    with REGIONS_CSV.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for order, row in enumerate(rows):
+        region_model.objects.update_or_create(code=row["code"], defaults={**row, "sort_order": order})
+    return len(rows)
