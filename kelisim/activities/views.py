@@ -29,6 +29,7 @@ from kelisim.activities.models import (
     ReportImport,
     ReportStatus,
 )
+from kelisim.core.forms import apply_validation_error
 from kelisim.organisations.models import Organisation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,14 +43,6 @@ def _require_officer(request) -> None:
 def _require_reporter(request, organisation) -> None:
     if not selectors.can_report_for(request.user, organisation):
         raise PermissionDenied(_("Only this organisation's members and programme officers can report its activities."))
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Dashboards --------------------------------------------------------------------------------------
@@ -305,7 +298,7 @@ def report_create(request, pk):
                 submit="submit" in request.POST,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The report was saved."))
             return redirect(report)
@@ -333,7 +326,7 @@ def report_edit(request, pk):
             if "submit" in request.POST:
                 services.transition(actor=request.user, report=report, to_status=ReportStatus.SUBMITTED)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The report was saved."))
             return redirect(report)
@@ -433,7 +426,7 @@ def import_upload(request, pk):
                 actor=request.user, organisation=organisation, uploaded_file=form.cleaned_data["source"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             return redirect("activities:import_detail", pk=job.pk)
     return render(
@@ -497,7 +490,7 @@ def indicator_edit(request, pk):
             try:
                 services.add_manual_value(actor=request.user, indicator=indicator, **value_form.cleaned_data)
             except ValidationError as error:
-                _add_errors(value_form, error)
+                apply_validation_error(value_form, error)
             else:
                 messages.success(request, _("The value was added."))
                 return redirect("activities:indicator_edit", pk=indicator.pk)

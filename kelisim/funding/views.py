@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kelisim.core.forms import apply_validation_error
 from kelisim.funding import ocds, rules, selectors, services
 from kelisim.funding.forms import (
     BUDGET_ROWS,
@@ -53,14 +54,6 @@ STASH_SECONDS = 24 * 3600
 def _require_officer(request) -> None:
     if not rules.is_officer(request.user):
         raise PermissionDenied(_("Only programme officers can do this."))
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _message_errors(request, error: ValidationError) -> None:
@@ -199,7 +192,7 @@ def call_create(request):
         try:
             call = services.save_call(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The call was saved as a draft. Add its questions and criteria."))
             return redirect("funding:call_edit", reference=call.reference)
@@ -221,80 +214,96 @@ def call_edit(request, reference):
         try:
             services.save_call(actor=request.user, call=call, **values)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The call was saved."))
             return redirect("funding:call_edit", reference=call.reference)
+    return _render_call_edit(request, call, form=form)
+
+
+def _render_call_edit(request, call, *, form=None, question_form=None, criterion_form=None):
+    criteria = list(call.criteria.all())
     context = {
         "call": call,
-        "form": form,
-        "question_form": QuestionForm(),
-        "criterion_form": CriterionForm(),
+        "form": form or CallForm(instance=call),
+        "question_form": question_form or QuestionForm(),
+        "criterion_form": criterion_form or CriterionForm(),
         "questions": call.questions.all(),
-        "criteria": call.criteria.all(),
-        "weights": sum(c.weight for c in call.criteria.all()),
+        "criteria": criteria,
+        "weights": sum(criterion.weight for criterion in criteria),
     }
     return render(request, "funding/call_edit.html", context)
+
+
+def _add_call_part(request, reference, *, form_class, add, form_key: str, added: str):
+    """Add a question or a criterion; a refused one comes back on the page with what was typed."""
+    call = _officer_call(request, reference)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            add(actor=request.user, call=call, **form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # about the call itself (e.g. no longer a draft)
+                _message_errors(request, error)
+                return redirect("funding:call_edit", reference=call.reference)
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, added)
+            return redirect("funding:call_edit", reference=call.reference)
+    return _render_call_edit(request, call, **{form_key: form})
+
+
+def _remove_call_part(request, part, remove):
+    _require_officer(request)
+    try:
+        remove(actor=request.user, part=part)
+    except ValidationError as error:
+        _message_errors(request, error)
+    return redirect("funding:call_edit", reference=part.call.reference)
 
 
 @login_required
 @require_POST
 def question_add(request, reference):
-    call = _officer_call(request, reference)
-    form = QuestionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_question(actor=request.user, call=call, **form.cleaned_data)
-            messages.success(request, _("The question was added."))
-        except ValidationError as error:
-            _message_errors(request, error)
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("funding:call_edit", reference=call.reference)
+    return _add_call_part(
+        request,
+        reference,
+        form_class=QuestionForm,
+        add=services.add_question,
+        form_key="question_form",
+        added=_("The question was added."),
+    )
 
 
 @login_required
 @require_POST
 def question_remove(request, pk):
-    _require_officer(request)
     question = get_object_or_404(Question.objects.select_related("call"), pk=pk)
-    try:
-        services.remove_question(actor=request.user, question=question)
-    except ValidationError as error:
-        _message_errors(request, error)
-    return redirect("funding:call_edit", reference=question.call.reference)
+    return _remove_call_part(
+        request, question, lambda actor, part: services.remove_question(actor=actor, question=part)
+    )
 
 
 @login_required
 @require_POST
 def criterion_add(request, reference):
-    call = _officer_call(request, reference)
-    form = CriterionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_criterion(actor=request.user, call=call, **form.cleaned_data)
-            messages.success(request, _("The criterion was added."))
-        except ValidationError as error:
-            _message_errors(request, error)
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("funding:call_edit", reference=call.reference)
+    return _add_call_part(
+        request,
+        reference,
+        form_class=CriterionForm,
+        add=services.add_criterion,
+        form_key="criterion_form",
+        added=_("The criterion was added."),
+    )
 
 
 @login_required
 @require_POST
 def criterion_remove(request, pk):
-    _require_officer(request)
     criterion = get_object_or_404(Criterion.objects.select_related("call"), pk=pk)
-    try:
-        services.remove_criterion(actor=request.user, criterion=criterion)
-    except ValidationError as error:
-        _message_errors(request, error)
-    return redirect("funding:call_edit", reference=criterion.call.reference)
+    return _remove_call_part(
+        request, criterion, lambda actor, part: services.remove_criterion(actor=actor, criterion=part)
+    )
 
 
 @login_required
@@ -628,7 +637,7 @@ def review(request, pk):
                     comment=form.cleaned_data["comment"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Your review was submitted. You can now see the other reviewers' scores."))
                 return redirect("funding:review", pk=assignment.pk)
@@ -742,7 +751,7 @@ def milestone_report(request, pk):
                 files=request.FILES.getlist("evidence"),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Your report was sent to the programme officer."))
             return redirect(milestone.contract)

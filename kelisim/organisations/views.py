@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kelisim.core.forms import apply_validation_error
 from kelisim.core.models import Region, Strand
 from kelisim.organisations import importing, selectors, services
 from kelisim.organisations.forms import (
@@ -47,14 +48,6 @@ EXPORT_COLUMNS = [
 def _require_officer(request) -> None:
     if not request.user.is_authenticated or not request.user.is_officer:
         raise PermissionDenied(_("Only programme officers can do this."))
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Public pages ------------------------------------------------------------------------------
@@ -159,7 +152,7 @@ def organisation_register(request):
                 actor=request.user, data=form.profile_data(), strands=list(form.cleaned_data["focus_strands"])
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request, _("The organisation is registered. You are its admin; an officer will verify it.")
@@ -186,7 +179,7 @@ def organisation_edit(request, pk):
                 strands=list(form.cleaned_data["focus_strands"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The profile is saved."))
             return redirect(organisation)
@@ -316,7 +309,7 @@ def organisation_verify(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The verification status is saved."))
             return redirect(organisation)
@@ -346,7 +339,7 @@ def import_upload(request):
                 actor=request.user, uploaded_file=form.cleaned_data["source"], mode=form.cleaned_data["mode"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             return redirect("organisations:import_detail", pk=job.pk)
     return render(

@@ -285,3 +285,30 @@ def test_pages_are_translated(client, language, heading):
         url = reverse("funding:index")
     assert url.startswith(f"/{language}/")
     assert heading in client.get(url).content.decode()
+
+
+def test_a_refused_criterion_comes_back_with_what_was_typed(client):
+    officer = factories.officer()
+    call = factories.open_call(actor=officer, publish=False)  # a draft whose weights already total 100
+    client.force_login(officer)
+    response = client.post(
+        reverse("funding:criterion_add", args=[call.reference]),
+        {"name_en": "Reach in rural districts", "guidance": "Count villages, not events.", "weight": "30"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Reach in rural districts" in page and "Count villages, not events." in page
+    assert "more than 100%" in page
+    assert not call.criteria.filter(name_en="Reach in rural districts").exists()
+
+
+def test_an_added_question_returns_to_the_call_page(client):
+    officer = factories.officer()
+    call = factories.open_call(actor=officer, publish=False, questions=False)
+    client.force_login(officer)
+    response = client.post(
+        reverse("funding:question_add", args=[call.reference]),
+        {"kind": "short_text", "label_en": "Who leads the project?", "required": "on"},
+    )
+    assert response.status_code == 302
+    assert call.questions.filter(label_en="Who leads the project?").exists()
