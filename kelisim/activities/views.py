@@ -4,11 +4,14 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
@@ -57,21 +60,8 @@ def _measure_labels() -> dict:
     }
 
 
-def _dashboard_data(request, form, filters, *, public: bool) -> dict:
-    """The figures, chart and map of one filtered view: computed from the summary tables, and cached for
-    public views under the summaries' version, so a verification shows at once."""
-    from django.core.cache import cache
-    from django.utils.translation import get_language
-
-    from kelisim.activities import summary
-
-    key = None
-    if public:
-        digest = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
-        key = f"activities:dashboard:{summary.version()}:{get_language()}:{digest}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+def _dashboard_data(request, filters, *, public: bool) -> dict:
+    """The figures, chart and map of one filtered view, computed from the summary tables."""
     table = selectors.dashboard_table(filters, public=public)
     labels = _measure_labels()
     query = request.GET.copy()
@@ -94,36 +84,69 @@ def _dashboard_data(request, form, filters, *, public: bool) -> dict:
         data["map_svg"], data["map_legend"] = charts.region_map(
             table.rows, measure="participants", title=_("Participants by region"), link_for=link_for
         )
-    if key is not None:
-        cache.set(key, data, timeout=60)  # bounds staleness where processes do not share a cache
     return data
 
 
-def _dashboard_context(request, *, public: bool) -> dict:
+def _public_cache_key(request, what: str) -> str:
+    """Public views are the same for every visitor: keyed by the summaries' version (bumped after every
+    change, so a verification shows at once), the language and the query."""
+    from django.utils.translation import get_language
+
+    from kelisim.activities import summary
+
+    digest = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
+    return f"activities:{what}:{summary.version()}:{get_language()}:{digest}"
+
+
+# Bounds staleness where processes do not share a cache (the local-memory cache of several workers).
+PUBLIC_CACHE_SECONDS = 60
+
+
+def _dashboard_fragments(request, *, public: bool) -> dict:
+    """The filter form and the results of one filtered view, rendered. A busy public dashboard renders each
+    view once per change of the figures, not once per visitor; only the visitor's own links are not cached."""
+    key = _public_cache_key(request, "dashboard-html") if public else None
+    if key is not None and (cached := cache.get(key)) is not None:
+        return cached
     form = DashboardForm(request.GET or None)
     filters = form.filters()
-    return {
+    context = {
         "form": form,
         "filters": filters,
         "public": public,
         "query": request.GET.urlencode(),
-        **_dashboard_data(request, form, filters, public=public),
+        **_dashboard_data(request, filters, public=public),
     }
+    fragments = {
+        "filters_html": mark_safe(render_to_string("activities/includes/dashboard_filters.html", context)),
+        "results_html": mark_safe(render_to_string("activities/includes/dashboard_results.html", context)),
+    }
+    if key is not None:
+        cache.set(key, fragments, timeout=PUBLIC_CACHE_SECONDS)
+    return fragments
+
+
+def _dashboard(request, *, public: bool):
+    context = {"public": public, "query": request.GET.urlencode(), **_dashboard_fragments(request, public=public)}
+    return render(request, "activities/dashboard.html", context)
 
 
 @require_GET
 def dashboard(request):
-    return render(request, "activities/dashboard.html", _dashboard_context(request, public=True))
+    return _dashboard(request, public=True)
 
 
 @login_required
 @require_GET
 def dashboard_internal(request):
     _require_officer(request)
-    return render(request, "activities/dashboard.html", _dashboard_context(request, public=False))
+    return _dashboard(request, public=False)
 
 
 def _table_rows(request, *, public: bool) -> tuple[list[str], list[list]]:
+    key = _public_cache_key(request, "dashboard-rows") if public else None
+    if key is not None and (cached := cache.get(key)) is not None:
+        return cached
     filters = DashboardForm(request.GET or None).filters()
     table = selectors.dashboard_table(filters, public=public)
     labels = _measure_labels()
@@ -137,6 +160,11 @@ def _table_rows(request, *, public: bool) -> tuple[list[str], list[list]]:
         [_("Total"), table.total_events]
         + [table.totals[m].value if not table.totals[m].hidden else table.totals[m].label for m in table.measures]
     )
+    # Labels may be lazy translations: the cached copy must hold the text of this language.
+    header = [str(label) for label in header]
+    rows = [[cell if isinstance(cell, int) else str(cell) for cell in row] for row in rows]
+    if key is not None:
+        cache.set(key, (header, rows), timeout=PUBLIC_CACHE_SECONDS)
     return header, rows
 
 

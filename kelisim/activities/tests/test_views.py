@@ -72,6 +72,23 @@ def test_public_dashboard_is_cached_until_the_summaries_change(client, django_ca
     assert client.get(reverse("activities:dashboard")).context["table"].total_events == 2
 
 
+def test_cached_public_dashboard_keeps_each_visitors_own_links(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    _verified()
+    client.force_login(staff_officer())
+    officer_page = client.get(reverse("activities:dashboard"), {"by": "strand"}).content.decode()
+    assert reverse("activities:queue") in officer_page
+    client.logout()
+    visitor_page = client.get(reverse("activities:dashboard"), {"by": "strand"}).content.decode()
+    assert reverse("activities:queue") not in visitor_page  # same cached figures, not the officer's links
+    assert reverse("activities:my_reports") not in visitor_page
+    assert '<option value="strand" selected>' in visitor_page  # the cached form still shows the chosen view
+    russian = client.get(reverse("activities:dashboard").replace("/en/", "/ru/", 1), {"by": "strand"}).content.decode()
+    assert "Всего" in russian and "In total" not in russian  # each language has its own cached copy
+
+
 def test_member_creates_and_submits_a_report_through_the_form(client):
     organisation = OrganisationFactory()
     client.force_login(member_of(organisation))
