@@ -171,3 +171,72 @@ def region_map(rows, *, measure: str, title: str, link_for=None) -> str:
         legend.append({"colour": PALETTE[index], "label": f"{breaks[index - 1] + 1}–{breaks[index]}"})
     legend.append({"colour": PALETTE[4], "label": f"> {breaks[3]}"})
     return mark_safe("".join(str(part) for part in parts)), legend
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def target_chart(values, *, title: str) -> str:
+    """Target against reached, year by year (``values`` are IndicatorValue): an outlined bar for the target,
+    a filled one for what was reached. Years with neither are left out."""
+    rows = [value for value in values if value.target is not None or value.actual is not None]
+    if not rows:
+        return ""
+    width, bar_left, row_height = 640, 60, 34
+    largest = max(max(value.target or 0, value.actual or 0) for value in rows) or 1
+    span = width - bar_left - 150
+    parts = [
+        format_html(
+            '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">',
+            width,
+            row_height * len(rows) + 6,
+            title,
+        )
+    ]
+    for index, value in enumerate(rows):
+        y = 3 + index * row_height
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" fill="currentColor">{}</text>', bar_left - 8, y + 20, value.year
+            )
+        )
+        if value.target is not None:
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="12" fill="#ffffff" stroke="#08519c" stroke-width="1.5">'
+                    "<title>{}: {}</title></rect>",
+                    bar_left,
+                    y + 2,
+                    round(span * value.target / largest, 1),
+                    _("Target"),
+                    _number(value.target),
+                )
+            )
+        if value.actual is not None:
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="12" fill="#3182bd"><title>{}: {}</title></rect>',
+                    bar_left,
+                    y + 16,
+                    round(span * value.actual / largest, 1),
+                    _("Reached"),
+                    _number(value.actual),
+                )
+            )
+        if value.target and value.actual is not None:
+            summary = _("%(reached)s of %(target)s (%(share)s%%)") % {
+                "reached": _number(value.actual),
+                "target": _number(value.target),
+                "share": round(100 * value.actual / value.target),
+            }
+        elif value.actual is not None:
+            summary = _number(value.actual)
+        else:
+            summary = _("target %(target)s") % {"target": _number(value.target)}
+        end = bar_left + span * max(value.target or 0, value.actual or 0) / largest
+        parts.append(
+            format_html('<text x="{}" y="{}" fill="currentColor">{}</text>', round(end + 6, 1), y + 20, summary)
+        )
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(str(part) for part in parts))
