@@ -9,7 +9,7 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         from kelisim.core import registry
-        from kelisim.funding import selectors
+        from kelisim.funding import selectors, services
         from kelisim.plans import trace
 
         registry.register_navigation(registry.NavigationEntry("funding:index", _("Funding"), order=50))
@@ -23,6 +23,7 @@ class FundingConfig(AppConfig):
             )
         )
         registry.register_personal_data("funding", selectors.export_personal_data)
+        registry.register_account_eraser("funding", services.erase_account_funding)
         trace.register_trace_step(
             trace.TraceStep(
                 key="funding_contracts",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kelisim.accounts.models import Role, User
 from kelisim.core.models import Region, Strand
+from kelisim.funding import rules
 from kelisim.funding.models import Call, Contract, Criterion, Question
 from kelisim.funding.services import BudgetRow, Determination
 from kelisim.plans.models import TrackedItem
@@ -141,7 +142,16 @@ class ApplicationForm(forms.Form):
         if kind == Question.Kind.LONG_TEXT:
             attrs = {"rows": 6}
             if question.max_length:
-                attrs["data-limit"] = question.max_length
+                # The consultation's live counter (consultations/counter.js) reads these; without JavaScript the
+                # limit is in the help text and the server says how much is over (rules.check_answer).
+                field_id = f"id_{question.field_name}"
+                attrs |= {
+                    "data-counter-max": question.max_length,
+                    "data-counter-target": f"{field_id}_counter",
+                    "aria-describedby": f"{field_id}_helptext {field_id}_counter",
+                }
+                limit = _("At most %(limit)d characters.") % {"limit": question.max_length}
+                common["help_text"] = f"{question.help_text} {limit}".strip()
             return forms.CharField(widget=forms.Textarea(attrs=attrs), max_length=20000, **common)
         if kind == Question.Kind.NUMBER:
             return forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), max_length=40, **common)
@@ -153,6 +163,13 @@ class ApplicationForm(forms.Form):
         if kind == Question.Kind.FILE:
             return forms.FileField(**common)
         return forms.CharField(max_length=300, **common)
+
+    def question_fields(self) -> list[tuple[forms.BoundField, int | None]]:
+        """The call's questions as bound fields, each with the character limit its live counter shows."""
+        return [
+            (self[question.field_name], question.max_length if question.kind == Question.Kind.LONG_TEXT else None)
+            for question in self.questions
+        ]
 
     def values(self) -> tuple[str, str, dict, list[BudgetRow], dict]:
         """What was typed, for saving as it is; and the uploaded files by question."""
@@ -192,6 +209,18 @@ class ApplicationForm(forms.Form):
                 self.add_error(target, message)
 
 
+class DecisionRadioSelect(forms.RadioSelect):
+    """Radio buttons of which some are shown disabled (the service refuses them all the same)."""
+
+    disabled_values: frozenset = frozenset()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class DeterminationForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -200,7 +229,7 @@ class DeterminationForm(forms.Form):
             (Determination.CHANGES, _("Ask for changes")),
             (Determination.REJECT, _("Reject")),
         ],
-        widget=forms.RadioSelect,
+        widget=DecisionRadioSelect,
     )
     amount_kzt = forms.DecimalField(
         label=_("Amount awarded, KZT"), required=False, max_digits=16, decimal_places=0, min_value=0
@@ -208,6 +237,13 @@ class DeterminationForm(forms.Form):
     reason = forms.CharField(
         label=_("Reasons (sent to the applicant)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
+
+    def __init__(self, *args, reviews_in: int | None = None, **kwargs):
+        """With ``reviews_in`` short of the minimum, approve and reject are shown disabled with the reason."""
+        super().__init__(*args, **kwargs)
+        if reviews_in is not None and rules.reviews_missing(reviews_in):
+            self.fields["decision"].widget.disabled_values = frozenset({Determination.APPROVE, Determination.REJECT})
+            self.fields["decision"].help_text = rules.decision_waits_for_reviews(reviews_in)
 
 
 class AssignForm(forms.Form):

@@ -315,7 +315,18 @@ class ReviewAssignment(models.Model):
         CONFLICTED = "conflicted", _("Conflict of interest")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments")
+    # A submitted review is part of the official record of a funding decision: deleting the reviewer's account
+    # must not delete it. The account link goes (SET_NULL); the name taken at assignment stays for officers.
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_assignments",
+    )
+    reviewer_name = models.CharField(
+        _("reviewer"), max_length=254, blank=True, help_text=_("The reviewer's name when they were assigned.")
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ASSIGNED)
     automatic_conflict = models.BooleanField(
         _("flagged automatically"),
@@ -337,11 +348,33 @@ class ReviewAssignment(models.Model):
         verbose_name_plural = _("review assignments")
 
     def __str__(self) -> str:
-        return f"{self.reviewer} → {self.application}"
+        return f"{self.reviewer_label} → {self.application}"
 
     def get_absolute_url(self) -> str:
         return reverse("funding:review", args=[self.pk])
 
+    @property
+    def reviewer_label(self) -> str:
+        """Who reviewed, for officers: the name taken at assignment, also after the account was deleted."""
+        if self.reviewer_name:
+            return self.reviewer_name
+        if self.reviewer_id is not None:
+            return reviewer_snapshot(self.reviewer)
+        return str(_("Former reviewer (account deleted)"))
+
+    @property
+    def counts_as_review(self) -> bool:
+        """A submitted, unconflicted review: what the minimum number of reviews before a decision counts."""
+        return self.status == self.Status.SUBMITTED and not self.automatic_conflict
+
+
+def reviewer_snapshot(user) -> str:
+    """The name kept on an assignment: the display name, or the address when the person set none."""
+    return (user.display_name or user.email)[:254]
+
+
+# An application is approved or rejected only once this many reviews are in (conflicted ones do not count).
+MIN_REVIEWERS = 2
 
 ASSIGNMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     ReviewAssignment.Status.ASSIGNED: frozenset(

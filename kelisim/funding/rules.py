@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kelisim.funding.models import Application, Call, Question, ReviewAssignment
+from kelisim.consultations.text import normalise_text
+from kelisim.funding.models import MIN_REVIEWERS, Application, Call, Question, ReviewAssignment
 from kelisim.organisations.models import Membership, Organisation
 
 # --- Who ------------------------------------------------------------------------------------------
@@ -55,6 +56,38 @@ def can_view_application(user, application: Application) -> bool:
 
 def can_edit_application(user, application: Application) -> bool:
     return application.is_editable and is_applicant(user, application)
+
+
+# --- Review before a decision ---------------------------------------------------------------------
+
+
+def submitted_review_count(application: Application) -> int:
+    """Reviews that count towards a decision: submitted and not flagged as conflicted."""
+    return application.assignments.filter(status=ReviewAssignment.Status.SUBMITTED, automatic_conflict=False).count()
+
+
+def reviews_missing(count: int) -> int:
+    """How many more reviews an approval or a rejection waits for."""
+    return max(0, MIN_REVIEWERS - count)
+
+
+def reviews_progress(count: int) -> str:
+    """“1 of 2 reviews in”, for officers."""
+    return ngettext("%(count)d of %(needed)d review in", "%(count)d of %(needed)d reviews in", MIN_REVIEWERS) % {
+        "count": count,
+        "needed": MIN_REVIEWERS,
+    }
+
+
+def decision_waits_for_reviews(count: int) -> str:
+    """Why approving or rejecting is refused for now, and what the officer can still do."""
+    return ngettext(
+        "An application is approved or rejected only after %(needed)d independent review is in; conflicted "
+        "reviewers do not count. %(progress)s so far. You can ask the applicant for changes at any time.",
+        "An application is approved or rejected only after %(needed)d independent reviews are in; conflicted "
+        "reviewers do not count. %(progress)s so far. You can ask the applicant for changes at any time.",
+        MIN_REVIEWERS,
+    ) % {"needed": MIN_REVIEWERS, "progress": reviews_progress(count)}
 
 
 # --- Eligibility ----------------------------------------------------------------------------------
@@ -111,7 +144,8 @@ def check_answer(question: Question, value, has_file: bool) -> str | None:
     """The problem with one answer, or None."""
     if question.kind == Question.Kind.FILE:
         return _("Attach a file.") if question.required and not has_file else None
-    text = ("" if value is None else str(value)).strip()
+    # Counted as the live counter in the browser counts: line breaks as one character, trimmed, by code point.
+    text = normalise_text("" if value is None else str(value))
     if not text:
         return _("This answer is required.") if question.required else None
     if question.kind == Question.Kind.SHORT_TEXT and len(text) > 300:

@@ -11,9 +11,11 @@ from kelisim.funding.models import (
     OPEN_MILESTONE_STATUSES,
     PUBLIC_CONTRACT_STATUSES,
     Application,
+    ApplicationRevision,
     Call,
     Contract,
     Milestone,
+    MilestoneReport,
     ReviewAssignment,
     Score,
 )
@@ -96,7 +98,19 @@ class RankedApplication:
 
     @property
     def submitted_reviews(self) -> int:
-        return sum(1 for review in self.reviews if review.total is not None)
+        return sum(1 for review in self.reviews if review.assignment.counts_as_review)
+
+    @property
+    def reviews_progress(self) -> str:
+        return rules.reviews_progress(self.submitted_reviews)
+
+    @property
+    def waiting_for_reviews(self) -> bool:
+        """Submitted, not decided, and short of the reviews an approval or a rejection needs."""
+        return (
+            self.application.status == Application.Status.SUBMITTED
+            and rules.reviews_missing(self.submitted_reviews) > 0
+        )
 
 
 def weighted_total(scores: list[Score], scale_max: int) -> Decimal | None:
@@ -142,7 +156,6 @@ def scores_visible_to(assignment: ReviewAssignment) -> list[ReviewerTotal]:
     others = (
         ReviewAssignment.objects.filter(application=assignment.application, status=ReviewAssignment.Status.SUBMITTED)
         .exclude(pk=assignment.pk)
-        .select_related("reviewer")
         .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
     )
     scale = assignment.application.call.scale_max
@@ -212,9 +225,7 @@ def overdue_milestones() -> QuerySet[Milestone]:
     )
 
 
-def reports_waiting() -> QuerySet:
-    from kelisim.funding.models import MilestoneReport
-
+def reports_waiting() -> QuerySet[MilestoneReport]:
     return (
         MilestoneReport.objects.filter(decision=MilestoneReport.Decision.WAITING)
         .select_related("milestone__contract__application__organisation")
@@ -237,34 +248,65 @@ def home_contract_count() -> int:
 
 
 def export_personal_data(user) -> dict:
-    """What funding keeps about a person: the applications they submitted and the reviews they wrote."""
-    submitted = Application.objects.filter(submitted_by=user).select_related("call", "organisation")
+    """What funding keeps about a person ("Download my data"): the applications they started or submitted,
+    the milestone reports they sent, and the reviews they were assigned, with their scores and comments."""
+    revised = ApplicationRevision.objects.filter(submitted_by=user).values("application_id")
+    written = (
+        Application.objects.filter(Q(created_by=user) | Q(submitted_by=user) | Q(pk__in=revised))
+        .select_related("call", "organisation")
+        .prefetch_related(Prefetch("revisions", queryset=ApplicationRevision.objects.filter(submitted_by=user)))
+        .order_by("created_at", "pk")
+    )
+    reports = (
+        MilestoneReport.objects.filter(submitted_by=user)
+        .select_related("milestone__contract")
+        .order_by("submitted_at", "pk")
+    )
     reviews = (
         ReviewAssignment.objects.filter(reviewer=user)
         .select_related("application__call")
         .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .order_by("assigned_at", "pk")
     )
     return {
-        "applications_submitted": [
+        "applications": [
             {
                 "call": application.call.reference,
                 "organisation": str(application.organisation),
                 "title": application.title,
                 "status": application.status,
+                "started_by_you": application.created_by_id == user.pk,
+                "revisions_you_submitted": [revision.number for revision in application.revisions.all()],
                 "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
             }
-            for application in submitted
+            for application in written
+        ],
+        "milestone_reports": [
+            {
+                "contract": report.milestone.contract.number,
+                "milestone": report.milestone.title,
+                "narrative": report.narrative,
+                "decision": report.decision,
+                "submitted_at": report.submitted_at.isoformat(),
+            }
+            for report in reports
         ],
         "reviews": [
             {
                 "call": assignment.application.call.reference,
                 "application": assignment.application_id,
+                "name_on_the_record": assignment.reviewer_name,
                 "status": assignment.status,
                 "conflict_note": assignment.conflict_note,
                 "comment": assignment.comment,
-                "scores": {
-                    score.criterion.name_en or str(score.criterion): score.value for score in assignment.scores.all()
-                },
+                "scores": [
+                    {
+                        "criterion": score.criterion.name_en or str(score.criterion),
+                        "score": score.value,
+                        "comment": score.comment,
+                    }
+                    for score in assignment.scores.all()
+                ],
                 "submitted_at": assignment.submitted_at.isoformat() if assignment.submitted_at else None,
             }
             for assignment in reviews

@@ -21,6 +21,7 @@ from kelisim.funding.models import (
     CALL_TRANSITIONS,
     CONTRACT_TRANSITIONS,
     MILESTONE_TRANSITIONS,
+    MIN_REVIEWERS,
     Application,
     ApplicationRevision,
     Attachment,
@@ -35,10 +36,9 @@ from kelisim.funding.models import (
     ReportEvidence,
     ReviewAssignment,
     Score,
+    reviewer_snapshot,
 )
 from kelisim.organisations.models import Membership
-
-MIN_REVIEWERS = 2
 
 
 def _record(instance, actor, reason: str) -> None:
@@ -387,11 +387,15 @@ class Determination:
 def determine_application(
     *, actor, application: Application, decision: str, reason: str, amount_kzt: Decimal | None = None
 ) -> Application:
-    """Approve with an amount, reject, or ask for changes; the reasons go to the applicant."""
+    """Approve with an amount, reject, or ask for changes; the reasons go to the applicant.
+
+    Approving and rejecting wait for ``MIN_REVIEWERS`` submitted, unconflicted reviews: a funding decision
+    rests on independent review. Asking for changes does not: an officer who screens a submission and finds
+    a missing document or a budget line over the limits sends it back at once, before reviewers spend time
+    on it (the reviews already in stay on the record).
+    """
     _require_officer(actor)
     application = Application.objects.select_for_update().select_related("call", "organisation").get(pk=application.pk)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the applicant your reasons.")})
     target = {
         Determination.APPROVE: Application.Status.APPROVED,
         Determination.REJECT: Application.Status.REJECTED,
@@ -399,6 +403,14 @@ def determine_application(
     }.get(decision)
     if target is None:
         raise ValidationError({"decision": _("Choose a decision.")})
+    _move(application, APPLICATION_TRANSITIONS, target)
+    if decision in (Determination.APPROVE, Determination.REJECT):
+        reviews = rules.submitted_review_count(application)
+        if rules.reviews_missing(reviews):
+            waiting = ValidationError(rules.decision_waits_for_reviews(reviews), code="reviews_missing")
+            raise ValidationError({"decision": waiting})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the applicant your reasons.")})
     if decision == Determination.APPROVE:
         call = application.call
         if amount_kzt is None or amount_kzt < call.min_award_kzt or amount_kzt > call.max_award_kzt:
@@ -411,7 +423,6 @@ def determine_application(
         if sum((value or 0 for value in awarded), Decimal(0)) + amount_kzt > call.budget_kzt:
             raise ValidationError({"amount_kzt": _("This award would exceed the call's budget envelope.")})
         application.approved_amount_kzt = amount_kzt
-    _move(application, APPLICATION_TRANSITIONS, target)
     application.determination_reason = reason.strip()
     application.determined_at = timezone.now()
     _record(application, actor, f"determination: {decision}")
@@ -461,7 +472,9 @@ def assign_reviewer(*, actor, application: Application, reviewer: User) -> Revie
     is_member = Membership.objects.filter(
         organisation=application.organisation, user=reviewer, status=Membership.Status.ACTIVE
     ).exists()
-    assignment = ReviewAssignment(application=application, reviewer=reviewer, assigned_by=actor)
+    assignment = ReviewAssignment(
+        application=application, reviewer=reviewer, reviewer_name=reviewer_snapshot(reviewer), assigned_by=actor
+    )
     if is_member:
         assignment.automatic_conflict = True
         assignment.status = ReviewAssignment.Status.CONFLICTED
@@ -705,3 +718,32 @@ def decide_milestone_report(*, actor, report: MilestoneReport, accept: bool, not
     _record(report, actor, report.decision)
     report.save()
     return report
+
+
+# --- Personal data --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def erase_account_funding(user) -> None:
+    """Account deletion (``core.registry`` eraser): what funding lets go of, and what it keeps.
+
+    - Open assignments (assigned, not yet reviewed) are removed: they are work the person will no longer
+      do, and the officer sees the application short of reviewers again.
+    - Submitted reviews with their scores and comments, and declared or detected conflicts of interest,
+      stay. They are the official record of a funding decision: an approval or rejection must remain
+      explainable to the applicant, to auditors and to the public register, and deleting the reviews
+      behind it would rewrite that decision. They lose the link to the account (the foreign key is set to
+      null) and keep the reviewer's name taken at assignment, which only officers see.
+    - Applications, revisions, attachments, contracts and reports belong to the organisation or the
+      programme office, not to the person who typed them: they stay, and their "by" columns lose the link
+      to the account through SET_NULL.
+    """
+    for assignment in ReviewAssignment.objects.select_for_update().filter(reviewer=user):
+        _record(assignment, None, "account erased")
+        if assignment.status == ReviewAssignment.Status.ASSIGNED:
+            assignment.delete()
+        else:
+            if not assignment.reviewer_name:
+                assignment.reviewer_name = reviewer_snapshot(user)
+            assignment.reviewer = None
+            assignment.save()

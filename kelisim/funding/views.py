@@ -329,6 +329,7 @@ def ranking(request, reference):
         "rows": selectors.ranking(call),
         "criteria": list(call.criteria.all()),
         "divergence": selectors.DIVERGENCE_POINTS,
+        "min_reviewers": services.MIN_REVIEWERS,
         "assign_form": AssignForm(),
     }
     return render(request, "funding/ranking.html", context)
@@ -371,7 +372,11 @@ def _visible_application(request, pk) -> Application:
 @login_required
 @require_GET
 def application_detail(request, pk):
-    application = _visible_application(request, pk)
+    return _render_application(request, _visible_application(request, pk))
+
+
+def _render_application(request, application, *, determination_form=None, contract_form=None):
+    """The application page; an officer's refused determination or contract comes back with what was typed."""
     is_officer = rules.is_officer(request.user)
     questions = list(application.call.questions.all())
     answers = [
@@ -391,13 +396,16 @@ def application_detail(request, pk):
         "general_attachments": [a for a in application.attachments.all() if a.question_id is None],
     }
     if is_officer:
+        reviews_in = rules.submitted_review_count(application)
         context |= {
             "assignments": application.assignments.select_related("reviewer"),
             "assign_form": AssignForm(),
             "suggested": services.suggest_reviewers(application),
-            "determination_form": DeterminationForm(initial={"amount_kzt": application.budget_total}),
+            "reviews_progress": rules.reviews_progress(reviews_in),
+            "determination_form": determination_form
+            or DeterminationForm(initial={"amount_kzt": application.budget_total}, reviews_in=reviews_in),
             "contract": Contract.objects.filter(application=application).first(),
-            "contract_form": ContractForm(),
+            "contract_form": contract_form or ContractForm(),
         }
     return render(request, "funding/application_detail.html", context)
 
@@ -557,19 +565,16 @@ def application_assign(request, pk):
 def application_determine(request, pk):
     _require_officer(request)
     application = get_object_or_404(Application, pk=pk)
-    form = DeterminationForm(request.POST)
+    form = DeterminationForm(request.POST, reviews_in=rules.submitted_review_count(application))
     if form.is_valid():
         try:
             services.determine_application(actor=request.user, application=application, **form.cleaned_data)
         except ValidationError as error:
-            _message_errors(request, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The decision was recorded and sent to the applicant."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect(application)
+            return redirect(application)
+    return _render_application(request, selectors.application_page(pk), determination_form=form)
 
 
 @login_required
@@ -582,15 +587,11 @@ def contract_create(request, pk):
         try:
             contract = services.create_contract(actor=request.user, application=application, **form.cleaned_data)
         except ValidationError as error:
-            _message_errors(request, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The contract was drafted. Add its milestones, then sign it."))
             return redirect(contract)
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect(application)
+    return _render_application(request, selectors.application_page(pk), contract_form=form)
 
 
 # --- Review ---------------------------------------------------------------------------------------

@@ -112,9 +112,15 @@ def reviewed_application(application: Application, actor, reviewers, scores=((8,
     return application
 
 
+def two_reviews(application: Application, actor=None) -> Application:
+    """The independent reviews an approval or a rejection waits for (services.MIN_REVIEWERS of them)."""
+    return reviewed_application(application, actor or officer(), [reviewer(), reviewer()])
+
+
 def approved_application(actor=None, amount=Decimal(1_000_000), **kwargs) -> Application:
+    """A submitted application, reviewed by two reviewers, then approved."""
     actor = actor or officer()
-    application = submitted_application(**kwargs)
+    application = two_reviews(submitted_application(**kwargs), actor)
     return services.determine_application(
         actor=actor,
         application=application,

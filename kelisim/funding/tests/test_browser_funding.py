@@ -1,6 +1,7 @@
-"""The funding journey in a real browser: an NGO applies (a validation error keeps what it typed), two
-reviewers score while a conflicted third is blocked, the officer awards and contracts, the contract
-appears in the public register, and its OCDS export validates against the official schema."""
+"""The funding journey in a real browser: an NGO applies (a live counter on the long answer; a validation
+error keeps what it typed), two reviewers score while a conflicted third is blocked, the officer can award
+only once both reviews are in, contracts, the contract appears in the public register, and its OCDS export
+validates against the official schema."""
 
 import json
 
@@ -60,6 +61,7 @@ def test_apply_review_award_publish(page, screenshot, live_server):
     page.get_by_role("button", name="Start an application").click()
     page.get_by_label("Project title").fill("Dialogue evenings in Taraz")
     page.get_by_label("How will you reach young people?").fill("Through schools and the youth centre.")
+    assert page.locator(f"#id_q{call.questions.get().pk}_counter").inner_text() == "37 of 500 characters"
     page.get_by_label("Budget item 1").fill("Experts' fees")
     page.get_by_label("Amount, KZT (line 1)").fill("nine hundred thousand")
     page.get_by_role("button", name="Submit application").click()
@@ -82,6 +84,10 @@ def test_apply_review_award_publish(page, screenshot, live_server):
         page.locator("#id_reviewer").select_option(str(person.pk))
         page.get_by_role("button", name="Assign", exact=True).click()
     assert "flagged as conflicted" in page.content()
+    # No review is in yet: approve and reject wait, asking for changes does not.
+    assert "0 of 2 reviews in" in page.content()
+    assert page.get_by_label("Approve").is_disabled() and page.get_by_label("Reject").is_disabled()
+    assert page.get_by_label("Ask for changes").is_enabled()
     screenshot("reviewers-assigned")
 
     # --- Two reviewers score; the conflicted one cannot open it ------------------------------------------
@@ -89,7 +95,8 @@ def test_apply_review_award_publish(page, screenshot, live_server):
     _review(page, base, first, application, {"Relevance (weight 60%)": "8", "Value for money (weight 40%)": "7"})
     _sign_in_browser(page, live_server, second)
     _review(page, base, second, application, {"Relevance (weight 60%)": "9", "Value for money (weight 40%)": "6"})
-    assert "Rustem Reviewer" in page.content()  # the others' scores, now that this review is in
+    assert "Other reviewer 1: 76.0" in page.content()  # the others' scores, now that this review is in
+    assert "Rustem Reviewer" not in page.content()  # but not who gave them: names are for officers
     _sign_in_browser(page, live_server, insider)
     page.goto(f"{base}/funding/reviews/")
     assert application.title not in page.content()
@@ -101,8 +108,10 @@ def test_apply_review_award_publish(page, screenshot, live_server):
     # --- The officer awards, contracts, adds a milestone and signs ---------------------------------------
     _sign_in_browser(page, live_server, officer)
     page.goto(f"{base}/funding/manage/calls/{call.reference}/ranking/")
-    assert "Dialogue evenings in Taraz" in page.content()
+    assert "Dialogue evenings in Taraz" in page.content() and "2 of 2 reviews in" in page.content()
+    assert "Rustem Reviewer" in page.content() and "Saule Reviewer" in page.content()
     page.goto(f"{base}/funding/applications/{application.pk}/")
+    assert page.get_by_label("Approve").is_enabled()
     page.get_by_label("Approve").check()
     page.get_by_label("Amount awarded, KZT").fill("850000")
     page.get_by_label("Reasons (sent to the applicant)").fill("Strong local partners; video budget trimmed.")

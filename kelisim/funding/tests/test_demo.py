@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from kelisim.funding.models import Application, Call, Contract, ReviewAssignment
+from kelisim.funding import rules
+from kelisim.funding.models import MIN_REVIEWERS, Application, Call, Contract, ReviewAssignment
 from kelisim.funding.selectors import overdue_milestones
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +15,14 @@ def test_demo_loads_the_2017_call_and_is_idempotent():
     awarded = set(Contract.objects.values_list("application__organisation__name_en", flat=True))
     assert awarded == {"KazakhStan for Peace youth movement", "Accord"}
     assert ReviewAssignment.objects.filter(automatic_conflict=True).count() == 1
+    decided = call.applications.filter(status__in=[Application.Status.APPROVED, Application.Status.REJECTED])
+    assert decided.count() == 3
+    assert all(rules.submitted_review_count(application) >= MIN_REVIEWERS for application in decided)
+    assert set(ReviewAssignment.objects.values_list("reviewer_name", flat=True)) == {
+        "Rustem Reviewer",
+        "Saule Reviewer",
+        "Bolat Reviewer",
+    }
     assert overdue_milestones().exists()
     counts = (Call.objects.count(), Application.objects.count(), Contract.objects.count())
     call_command("load_demo", "--quiet-signins", stdout=open("/dev/null", "w"))  # noqa: SIM115

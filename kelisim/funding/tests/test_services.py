@@ -123,6 +123,15 @@ def test_draft_keeps_invalid_values_and_reports_problems():
     assert "3 000 000" in problems["budget"][0]
 
 
+def test_long_answer_limit_counts_as_the_live_counter_does():
+    """Browsers send line breaks as CRLF; the counter counts one character per break, and so does the server."""
+    question = factories.open_call().questions.get()  # a long text with a 500-character limit
+    lines = ("a" * 49 + "\r\n") * 10  # 490 letters and 9 inner breaks once trimmed: 499 characters
+    assert len(lines) > 500
+    assert rules.check_answer(question, lines, has_file=False) is None
+    assert rules.check_answer(question, "ä" * 501, has_file=False) == "At most 500 characters (now 501)."
+
+
 def test_submission_is_refused_with_the_problems_and_then_accepted():
     call = factories.open_call()
     organisation = factories.verified_organisation()
@@ -295,9 +304,60 @@ def test_ranking_weights_and_flags_divergence():
 # --- Determination --------------------------------------------------------------------------------
 
 
-def test_approval_amount_within_limits_and_budget():
+def test_approval_and_rejection_wait_for_two_submitted_reviews():
     officer = factories.officer()
     application = factories.submitted_application()
+    for decision in ("approve", "reject"):
+        with pytest.raises(ValidationError) as error:
+            services.determine_application(
+                actor=officer, application=application, decision=decision, reason="Good", amount_kzt=Decimal(900_000)
+            )
+        assert "2 independent reviews" in error.value.message_dict["decision"][0]
+        assert "0 of 2 reviews in" in error.value.message_dict["decision"][0]
+        assert error.value.error_dict["decision"][0].code == "reviews_missing"
+    first, waiting, declares, insider = (factories.reviewer() for _ in range(4))
+    factories.reviewed_application(application, officer, [first])
+    services.assign_reviewer(actor=officer, application=application, reviewer=waiting)
+    declared = services.assign_reviewer(actor=officer, application=application, reviewer=declares)
+    services.declare_conflict(actor=declares, assignment=declared, note="I advise this organisation.")
+    Membership.objects.create(user=insider, organisation=application.organisation, status=Membership.Status.ACTIVE)
+    services.assign_reviewer(actor=officer, application=application, reviewer=insider)
+    # One review in, one still open, two conflicted (declared and automatic): still one short.
+    with pytest.raises(ValidationError, match="1 of 2 reviews in"):
+        services.determine_application(actor=officer, application=application, decision="reject", reason="Weak")
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert not OutboxEmail.objects.filter(topic="funding determination").exists()
+    criteria = list(application.call.criteria.all())
+    services.submit_review(
+        actor=waiting,
+        assignment=ReviewAssignment.objects.get(reviewer=waiting),
+        scores={c.pk: (6, "") for c in criteria},
+    )
+    rejected = services.determine_application(actor=officer, application=application, decision="reject", reason="Weak")
+    assert rejected.status == Application.Status.REJECTED
+
+
+def test_changes_can_be_asked_before_any_review():
+    """Screening: an officer sends an incomplete submission back before reviewers spend time on it."""
+    application = factories.submitted_application()
+    changed = services.determine_application(
+        actor=factories.officer(), application=application, decision="changes", reason="The work plan is missing."
+    )
+    assert changed.status == Application.Status.CHANGES_REQUESTED
+
+
+def test_a_finished_application_says_so_rather_than_waiting_for_reviews():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    services.determine_application(actor=officer, application=application, decision="changes", reason="Add a plan.")
+    with pytest.raises(ValidationError, match="not allowed"):
+        services.determine_application(actor=officer, application=application, decision="approve", reason="x")
+
+
+def test_approval_amount_within_limits_and_budget():
+    officer = factories.officer()
+    application = factories.two_reviews(factories.submitted_application(), officer)
     with pytest.raises(ValidationError):
         services.determine_application(
             actor=officer, application=application, decision="approve", reason="Good", amount_kzt=Decimal(5_000_000)
@@ -311,10 +371,11 @@ def test_approval_amount_within_limits_and_budget():
 
 
 def test_determination_requires_reasons():
-    with pytest.raises(ValidationError):
-        services.determine_application(
-            actor=factories.officer(), application=factories.submitted_application(), decision="reject", reason=" "
-        )
+    officer = factories.officer()
+    application = factories.two_reviews(factories.submitted_application(), officer)
+    with pytest.raises(ValidationError) as error:
+        services.determine_application(actor=officer, application=application, decision="reject", reason=" ")
+    assert set(error.value.message_dict) == {"reason"}
 
 
 # --- Contracts ------------------------------------------------------------------------------------
@@ -406,16 +467,3 @@ def test_signing_needs_a_milestone():
     contract = factories.signed_contract(actor=officer, milestones=0, status=Contract.Status.DRAFT)
     with pytest.raises(ValidationError, match="milestone"):
         services.transition_contract(actor=officer, contract=contract, status=Contract.Status.SIGNED)
-
-
-def test_personal_data_export_lists_submissions_and_reviews():
-    from kelisim.core.registry import personal_data_exporters
-
-    officer = factories.officer()
-    application = factories.submitted_application()
-    person = factories.reviewer()
-    factories.reviewed_application(application, officer, [person])
-    exported = personal_data_exporters()["funding"](person)
-    assert exported["reviews"][0]["scores"] == {"Relevance": 8, "Value for money": 6}
-    applicant_data = personal_data_exporters()["funding"](application.submitted_by)
-    assert applicant_data["applications_submitted"][0]["title"] == application.title

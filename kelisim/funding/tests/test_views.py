@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -162,21 +163,22 @@ def test_applicants_see_only_their_own_organisations_applications(client):
     assert client.get(other.get_absolute_url()).status_code == 404
 
 
-def test_reviewer_scores_and_then_sees_the_other_scores(client):
+def test_reviewer_scores_and_then_sees_the_other_scores_but_not_who_gave_them(client):
     officer = factories.officer()
     application = factories.submitted_application()
     first, second = factories.reviewer(display_name="First Reviewer"), factories.reviewer()
-    factories.reviewed_application(application, officer, [first])
+    factories.reviewed_application(application, officer, [first], scores=((9, 3),))
     assignment = factories.assignment_for(application, second, actor=officer)
     sign_in(client, second)
     page = client.get(reverse("funding:review", args=[assignment.pk])).content.decode()
-    assert "First Reviewer" not in page
+    assert "Other reviewer 1" not in page and "9/10" not in page
     criteria = list(application.call.criteria.all())
     data = {f"score_{c.pk}": "7" for c in criteria}
     response = client.post(reverse("funding:review", args=[assignment.pk]), data)
     assert response.status_code == 302
     page = client.get(reverse("funding:review", args=[assignment.pk])).content.decode()
-    assert "First Reviewer" in page
+    assert "Other reviewer 1: 66.0" in page and "Relevance: 9/10" in page
+    assert "First Reviewer" not in page  # reviewers' names are for the programme officers only
 
 
 def test_conflicted_reviewer_is_blocked(client):
@@ -196,7 +198,7 @@ def test_conflicted_reviewer_is_blocked(client):
 
 def test_officer_awards_and_contracts(client):
     officer = factories.officer()
-    application = factories.submitted_application()
+    application = factories.two_reviews(factories.submitted_application(), officer)
     sign_in(client, officer)
     client.post(
         reverse("funding:application_determine", args=[application.pk]),
@@ -212,6 +214,74 @@ def test_officer_awards_and_contracts(client):
     contract = Contract.objects.get(application=application)
     assert response.url == contract.get_absolute_url()
     assert contract.amount_kzt == Decimal(900_000)
+
+
+def test_officer_sees_the_reviews_in_and_why_approving_waits(client):
+    officer = factories.officer()
+    application = factories.submitted_application()
+    factories.reviewed_application(application, officer, [factories.reviewer(display_name="Saule Reviewer")])
+    factories.assignment_for(application, factories.reviewer(display_name="Bolat Reviewer"), actor=officer)
+    sign_in(client, officer)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "1 of 2 reviews in" in page
+    assert "Saule Reviewer" in page and "Bolat Reviewer" in page
+    assert "only after 2 independent reviews are in" in page
+    assert re.search(r'<input[^>]*value="approve"[^>]*disabled', page)
+    assert re.search(r'<input[^>]*value="reject"[^>]*disabled', page)
+    assert not re.search(r'<input[^>]*value="changes"[^>]*disabled', page)
+    ranking = client.get(reverse("funding:ranking", args=[application.call.reference])).content.decode()
+    assert "1 of 2 reviews in" in ranking and "Not yet ready to approve or reject." in ranking
+
+
+def test_approval_refused_before_the_reviews_keeps_what_was_typed(client):
+    officer = factories.officer()
+    application = factories.submitted_application()
+    factories.reviewed_application(application, officer, [factories.reviewer()])
+    sign_in(client, officer)
+    response = client.post(
+        reverse("funding:application_determine", args=[application.pk]),
+        {"decision": "approve", "amount_kzt": "900000", "reason": "Strong local partners in Taraz."},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "only after 2 independent reviews are in; conflicted reviewers do not count." in page
+    assert "1 of 2 reviews in so far." in page
+    assert "Strong local partners in Taraz." in page and 'value="900000"' in page
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert not OutboxEmail.objects.filter(topic="funding determination").exists()
+    # Asking for changes needs no review.
+    response = client.post(
+        reverse("funding:application_determine", args=[application.pk]),
+        {"decision": "changes", "reason": "Attach the work plan."},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.CHANGES_REQUESTED
+
+
+def test_a_refused_contract_comes_back_with_what_was_typed(client):
+    officer = factories.officer()
+    contract = factories.signed_contract(actor=officer)
+    sign_in(client, officer)
+    response = client.post(
+        reverse("funding:contract_create", args=[contract.application.pk]),
+        {"number": "KLS-2017-TYPED", "period_start": "2017-03-01", "period_end": "2017-12-31"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "already has a contract" in page and "KLS-2017-TYPED" in page
+
+
+def test_long_answers_get_the_consultations_live_counter(client):
+    call, application, _ = _draft(client)
+    question = call.questions.get(kind="long_text")
+    page = client.get(reverse("funding:application_edit", args=[application.pk])).content.decode()
+    field_id = f"id_{question.field_name}"
+    assert f'data-counter-max="500" data-counter-target="{field_id}_counter"' in page
+    assert f'id="{field_id}_counter"' in page and "{count} of {max} characters" in page
+    assert "consultations/counter.js" in page and "consultations/consultations.css" in page
+    assert "At most 500 characters." in page  # the limit, for readers without JavaScript
 
 
 def test_officer_dashboard_flags_overdue_milestones(client):
