@@ -349,5 +349,5 @@ def run(report) -> None:
     _export(report, officer)
 
     member = UserFactory(email="bench-member@example.kz")
-    Membership.objects.create(user=member, organisation=organisations[0], status=Membership.Status.ACTIVE)
+    Membership.objects.get_or_create(user=member, organisation=organisations[0], status=Membership.Status.ACTIVE)
     _import(report, organisations[0], member)
