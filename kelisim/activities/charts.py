@@ -185,10 +185,11 @@ def target_chart(values, *, title: str) -> str:
         return ""
     width, bar_left, row_height = 640, 60, 34
     largest = max(max(value.target or 0, value.actual or 0) for value in rows) or 1
-    span = width - bar_left - 150
+    span = width - bar_left - 190  # room for "3,971 of 300 (1324%)" after the longest bar
     parts = [
         format_html(
-            '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">',
+            '<svg class="chart target-chart" viewBox="0 0 {} {}" font-size="12" role="img" aria-label="{}" '
+            'xmlns="http://www.w3.org/2000/svg">',
             width,
             row_height * len(rows) + 6,
             title,

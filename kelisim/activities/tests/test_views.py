@@ -256,7 +256,7 @@ def test_indicators_page_charts_targets_against_what_was_reached(client):
     services.set_indicator_source(actor=checker, indicator=indicator, rule="manual")
     services.add_manual_value(actor=checker, indicator=indicator, year=2026, value=42, evidence_url="https://e.kz/a")
     page = client.get(reverse("activities:indicators")).content.decode()
-    chart = page[page.index('<svg class="chart"') : page.index("</svg>")]
+    chart = page[page.index('<svg class="chart target-chart"') : page.index("</svg>")]
     assert f"{indicator.name}: target and reached by year" in chart
     assert "42 of 100 (42%)" in chart
     assert "<title>Target: 100</title>" in chart and "<title>Reached: 42</title>" in chart
