@@ -285,6 +285,26 @@ class ApplicationRevision(models.Model):
         return f"{self.application_id} r{self.number}"
 
 
+class RevisionFile(models.Model):
+    """A file as it was attached when a revision was submitted. It points at the attachment's stored file
+    (no copy); replacing or removing the attachment later leaves the stored file in place for this record."""
+
+    revision = models.ForeignKey(ApplicationRevision, on_delete=models.CASCADE, related_name="files")
+    question = models.ForeignKey(Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    file = models.FileField(_("file"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size, bytes"))
+
+    class Meta:
+        ordering = ["revision", "pk"]
+        verbose_name = _("submitted file")
+        verbose_name_plural = _("submitted files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 def attachment_path(instance, filename: str) -> str:
     return f"funding/applications/{instance.application_id}/{timezone.now():%Y%m%d%H%M%S}-{filename[-80:]}"
 

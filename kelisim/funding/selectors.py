@@ -72,7 +72,13 @@ def review_assignments_for(user) -> QuerySet[ReviewAssignment]:
 def application_page(pk: int) -> Application | None:
     return (
         Application.objects.select_related("call", "organisation__region", "submitted_by")
-        .prefetch_related("budget_lines", "attachments", "revisions", "call__questions", "call__criteria")
+        .prefetch_related(
+            "budget_lines",
+            "attachments",
+            Prefetch("revisions", queryset=ApplicationRevision.objects.prefetch_related("files")),
+            "call__questions",
+            "call__criteria",
+        )
         .filter(pk=pk)
         .first()
     )

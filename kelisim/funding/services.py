@@ -35,6 +35,7 @@ from kelisim.funding.models import (
     Question,
     ReportEvidence,
     ReviewAssignment,
+    RevisionFile,
     Score,
     reviewer_snapshot,
 )
@@ -303,6 +304,13 @@ def save_draft(
     return rules.application_problems(application)
 
 
+def _drop_attachment(attachment: Attachment) -> None:
+    """Delete an attachment; its stored file stays while a submitted revision still records it."""
+    if not RevisionFile.objects.filter(file=attachment.file.name).exists():
+        attachment.file.delete(save=False)
+    attachment.delete()
+
+
 @transaction.atomic
 def add_attachment(*, actor, application: Application, uploaded, question: Question | None = None) -> Attachment:
     _require_editor(actor, application)
@@ -310,7 +318,8 @@ def add_attachment(*, actor, application: Application, uploaded, question: Quest
     if question is not None and question.call_id != application.call_id:
         raise ValidationError(_("That question belongs to another call."))
     if question is not None:
-        application.attachments.filter(question=question).delete()
+        for replaced in application.attachments.filter(question=question):
+            _drop_attachment(replaced)
     return Attachment.objects.create(
         application=application,
         question=question,
@@ -325,8 +334,7 @@ def add_attachment(*, actor, application: Application, uploaded, question: Quest
 @transaction.atomic
 def remove_attachment(*, actor, attachment: Attachment) -> None:
     _require_editor(actor, attachment.application)
-    attachment.file.delete(save=False)
-    attachment.delete()
+    _drop_attachment(attachment)
 
 
 @transaction.atomic
@@ -355,6 +363,7 @@ def submit_application(*, actor, application: Application, now=None) -> Applicat
         refusal.code = "incomplete"
         raise refusal
     lines = list(application.budget_lines.all())
+    attachments = list(application.attachments.all())
     _move(application, APPLICATION_TRANSITIONS, Application.Status.SUBMITTED)
     if application.submitted_at is not None:
         application.revision += 1
@@ -362,7 +371,7 @@ def submit_application(*, actor, application: Application, now=None) -> Applicat
     application.submitted_by = actor
     _record(application, actor, f"submitted revision {application.revision}")
     application.save()
-    ApplicationRevision.objects.create(
+    revision = ApplicationRevision.objects.create(
         application=application,
         number=application.revision,
         title=application.title,
@@ -372,6 +381,18 @@ def submit_application(*, actor, application: Application, now=None) -> Applicat
         budget_total_kzt=sum((line.amount_kzt for line in lines), Decimal(0)),
         submitted_at=now,
         submitted_by=actor,
+    )
+    # The files as sent, so that a later revision's replacements never rewrite what was reviewed.
+    RevisionFile.objects.bulk_create(
+        RevisionFile(
+            revision=revision,
+            question_id=attachment.question_id,
+            file=attachment.file.name,
+            original_name=attachment.original_name,
+            content_type=attachment.content_type,
+            size=attachment.size,
+        )
+        for attachment in attachments
     )
     _notify_organisation(application, "funding/email/receipt", "funding receipt", extra_people=[actor])
     return application

@@ -21,6 +21,7 @@ urlpatterns = [
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
+    path("submitted-files/<int:pk>/", views.revision_file_download, name="revision_file"),
     path("milestones/<int:pk>/report/", views.milestone_report, name="milestone_report"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     # Reviewers

@@ -44,6 +44,7 @@ from kelisim.funding.models import (
     Question,
     ReportEvidence,
     ReviewAssignment,
+    RevisionFile,
 )
 from kelisim.organisations.models import Organisation
 
@@ -394,6 +395,7 @@ def _render_application(request, application, *, determination_form=None, contra
         "is_officer": is_officer,
         "can_edit": rules.can_edit_application(request.user, application),
         "general_attachments": [a for a in application.attachments.all() if a.question_id is None],
+        "revisions": _submitted_revisions(application, questions),
     }
     if is_officer:
         reviews_in = rules.submitted_review_count(application)
@@ -408,6 +410,27 @@ def _render_application(request, application, *, determination_form=None, contra
             "contract_form": contract_form or ContractForm(),
         }
     return render(request, "funding/application_detail.html", context)
+
+
+def _submitted_revisions(application, questions) -> list[dict]:
+    """Every submitted revision as it was sent: answers by question, budget and files."""
+    revisions = []
+    for revision in application.revisions.all():
+        files = list(revision.files.all())
+        revisions.append(
+            {
+                "revision": revision,
+                "answers": [
+                    (
+                        question,
+                        revision.answers.get(str(question.pk), ""),
+                        [f for f in files if f.question_id == question.pk],
+                    )
+                    for question in questions
+                ],
+            }
+        )
+    return revisions
 
 
 def _stash_key(application_pk: int, token: str) -> str:
@@ -507,9 +530,24 @@ def _attachment_for(request, pk) -> Attachment:
 @require_GET
 def attachment_download(request, pk):
     attachment = _attachment_for(request, pk)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", attachment.original_name)[-100:] or "file"
-    response["Content-Disposition"] = f'attachment; filename="{attachment.pk}-{safe_name}"'
+    return _file_response(attachment.file, attachment.content_type, attachment.pk, attachment.original_name)
+
+
+@login_required
+@require_GET
+def revision_file_download(request, pk):
+    """A file as a revision was submitted with, for whoever may read the application."""
+    submitted = get_object_or_404(RevisionFile.objects.select_related("revision__application"), pk=pk)
+    if not rules.can_view_application(request.user, submitted.revision.application):
+        raise Http404
+    prefix = f"r{submitted.revision.number}"
+    return _file_response(submitted.file, submitted.content_type, prefix, submitted.original_name)
+
+
+def _file_response(stored, content_type: str, prefix, original_name: str) -> FileResponse:
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", original_name)[-100:] or "file"
+    response["Content-Disposition"] = f'attachment; filename="{prefix}-{safe_name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

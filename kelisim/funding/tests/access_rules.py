@@ -16,6 +16,7 @@ def extend_world(world):
 
     from kelisim.funding.models import (
         Application,
+        ApplicationRevision,
         Attachment,
         Call,
         Contract,
@@ -25,6 +26,7 @@ def extend_world(world):
         Question,
         ReportEvidence,
         ReviewAssignment,
+        RevisionFile,
     )
 
     now = timezone.now()
@@ -56,6 +58,21 @@ def extend_world(world):
     world.attachment = Attachment.objects.create(
         application=world.application,
         file=ContentFile(b"%PDF-1.4 world", name="world.pdf"),
+        original_name="world.pdf",
+        content_type="application/pdf",
+        size=14,
+    )
+    revision = ApplicationRevision.objects.create(
+        application=world.application,
+        number=1,
+        title="World project",
+        budget_total_kzt=Decimal(1_000_000),
+        submitted_at=now,
+        submitted_by=world.users["ngo_admin"],
+    )
+    world.revision_file = RevisionFile.objects.create(
+        revision=revision,
+        file=world.attachment.file.name,
         original_name="world.pdf",
         content_type="application/pdf",
         size=14,
@@ -126,6 +143,7 @@ ACCESS_RULES = [
         allowed=APPLICANTS,
     ),
     Rule("funding:attachment", kwargs=lambda world: {"pk": world.attachment.pk}, allowed=READERS),
+    Rule("funding:revision_file", kwargs=lambda world: {"pk": world.revision_file.pk}, allowed=READERS),
     Rule(
         "funding:attachment_remove", method="POST", kwargs=lambda world: {"pk": world.attachment.pk}, allowed=APPLICANTS
     ),

@@ -92,6 +92,17 @@ def complete_draft(call: Call, organisation: Organisation, applicant, amount=Dec
     return Application.objects.get(pk=application.pk)
 
 
+def draft_with_file_question(officer_user) -> tuple[Application, object, Question]:
+    """A complete draft to a call that also asks for a work plan file: (application, applicant, file question)."""
+    call = open_call(actor=officer_user, publish=False)
+    services.add_question(actor=officer_user, call=call, kind=Question.Kind.FILE, label_en="Work plan")
+    call = services.set_call_status(actor=officer_user, call=call, status=Call.Status.PUBLISHED)
+    organisation = verified_organisation()
+    applicant = member(organisation)
+    application = complete_draft(call, organisation, applicant)
+    return application, applicant, call.questions.get(kind=Question.Kind.FILE)
+
+
 def submitted_application(call: Call | None = None, organisation=None, applicant=None, **kwargs) -> Application:
     call = call or open_call()
     organisation = organisation or verified_organisation()

@@ -9,7 +9,17 @@ from django.utils import timezone
 from kelisim.accounts.tests.factories import UserFactory
 from kelisim.core.models import OutboxEmail, Region
 from kelisim.funding import rules, selectors, services
-from kelisim.funding.models import Application, Call, Contract, Milestone, MilestoneReport, Question, ReviewAssignment
+from kelisim.funding.models import (
+    Application,
+    Attachment,
+    Call,
+    Contract,
+    Milestone,
+    MilestoneReport,
+    Question,
+    ReviewAssignment,
+    RevisionFile,
+)
 from kelisim.funding.tests import factories
 from kelisim.organisations.models import Membership, Organisation
 
@@ -218,17 +228,58 @@ def test_too_large_attachments_are_refused(monkeypatch):
 
 
 def test_file_question_requires_a_file():
-    officer = factories.officer()
-    call = factories.open_call(actor=officer, publish=False)
-    services.add_question(actor=officer, call=call, kind=Question.Kind.FILE, label_en="Work plan")
-    call = services.set_call_status(actor=officer, call=call, status=Call.Status.PUBLISHED)
-    organisation = factories.verified_organisation()
-    applicant = factories.member(organisation)
-    application = factories.complete_draft(call, organisation, applicant)
-    file_question = call.questions.get(kind=Question.Kind.FILE)
+    application, applicant, file_question = factories.draft_with_file_question(factories.officer())
     assert file_question.field_name in rules.application_problems(application)
     services.add_attachment(actor=applicant, application=application, uploaded=factories.pdf(), question=file_question)
     assert rules.application_problems(application) == {}
+
+
+def test_a_new_revision_keeps_the_files_the_earlier_one_was_sent_with():
+    officer = factories.officer()
+    application, applicant, plan = factories.draft_with_file_question(officer)
+    first = services.add_attachment(
+        actor=applicant, application=application, uploaded=factories.pdf("plan-v1.pdf"), question=plan
+    )
+    first_name = first.file.name
+    services.submit_application(actor=applicant, application=application)
+    services.determine_application(actor=officer, application=application, decision="changes", reason="Dates?")
+    second = services.add_attachment(
+        actor=applicant, application=application, uploaded=factories.pdf("plan-v2.pdf"), question=plan
+    )
+    services.submit_application(actor=applicant, application=application)
+    one, two = application.revisions.order_by("number")
+    assert [f.original_name for f in one.files.all()] == ["plan-v1.pdf"]
+    assert [f.original_name for f in two.files.all()] == ["plan-v2.pdf"]
+    assert one.files.get().file.read() == factories.PDF_BYTES  # replaced, yet still stored for revision 1
+    assert list(application.attachments.all()) == [second]
+    # A file no revision recorded goes from storage with its attachment.
+    services.determine_application(actor=officer, application=application, decision="changes", reason="Again")
+    draft_only = services.add_attachment(actor=applicant, application=application, uploaded=factories.pdf("x.pdf"))
+    stored, draft_name = draft_only.file.storage, draft_only.file.name
+    services.remove_attachment(actor=applicant, attachment=draft_only)
+    assert not stored.exists(draft_name)
+    assert stored.exists(first_name)
+
+
+def test_the_migration_records_the_files_of_submitted_applications():
+    import importlib
+
+    from django.apps import apps
+
+    application = factories.submitted_application()
+    attached = Attachment.objects.create(
+        application=application, file=factories.pdf(), original_name="plan.pdf", content_type="application/pdf", size=9
+    )
+    reopened = factories.submitted_application(call=application.call)
+    services.determine_application(actor=factories.officer(), application=reopened, decision="changes", reason="x")
+    Attachment.objects.create(  # may have changed since its revision: not recorded
+        application=reopened, file=factories.pdf(), original_name="new.pdf", content_type="application/pdf", size=9
+    )
+    RevisionFile.objects.all().delete()  # as before the table existed
+    migration = importlib.import_module("kelisim.funding.migrations.0003_submitted_revision_files")
+    migration.record_files_of_locked_applications(apps, None)
+    recorded = RevisionFile.objects.get()
+    assert recorded.revision == application.revisions.get() and recorded.file.name == attached.file.name
 
 
 # --- Review ---------------------------------------------------------------------------------------

@@ -154,6 +154,25 @@ def test_upload_with_wrong_content_is_refused_but_the_rest_is_saved(client):
     assert Application.objects.get(pk=application.pk).title == "Peace lectures"
 
 
+def test_the_page_shows_each_submitted_revision_with_its_files(client):
+    from kelisim.funding import services
+
+    officer = factories.officer()
+    application, applicant, plan = factories.draft_with_file_question(officer)
+    services.add_attachment(actor=applicant, application=application, uploaded=factories.pdf("v1.pdf"), question=plan)
+    services.submit_application(actor=applicant, application=application)
+    services.determine_application(actor=officer, application=application, decision="changes", reason="Dates?")
+    services.add_attachment(actor=applicant, application=application, uploaded=factories.pdf("v2.pdf"), question=plan)
+    sign_in(client, officer)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "Submitted revisions" in page and "Revision 1" in page
+    old_file = application.revisions.get().files.get()
+    assert reverse("funding:revision_file", args=[old_file.pk]) in page and "v1.pdf" in page
+    download = client.get(reverse("funding:revision_file", args=[old_file.pk]))
+    assert b"".join(download.streaming_content) == factories.PDF_BYTES
+    assert 'filename="r1-v1.pdf"' in download["Content-Disposition"]
+
+
 def test_applicants_see_only_their_own_organisations_applications(client):
     mine = factories.submitted_application()
     other = factories.submitted_application(call=mine.call)
