@@ -4,7 +4,9 @@
    partners and regions), then four more versions through the services (each copies every item),
    changing, adding and removing a few items in each.
 2. The public plan page, the printable version page, an item page and the comparison of draft 1
-   with the adopted plan: queries and milliseconds (median, p99).
+   with the adopted plan: queries and milliseconds (median, p99). The comparison of two published
+   versions is cached (plans.comparison), so the repeated requests read it from the cache; it is
+   also timed computed, with the cache emptied before each request.
 """
 
 import random
@@ -129,6 +131,7 @@ def _seed(report):
 
 def run(report):
     from django.conf import settings
+    from django.core.cache import cache
     from django.test import Client, override_settings
     from django.urls import reverse
     from django.utils import translation
@@ -171,3 +174,14 @@ def run(report):
         timing = time_calls(lambda url=url: client.get(url), repeat=20, warmup=2)
         report(f"{name}: median", timing["median"], "ms")
         report(f"{name}: p99", timing["p99"], "ms")
+
+    compare_url = pages["comparison page (draft 1 vs adopted)"]
+
+    def computed():
+        cache.clear()
+        return client.get(compare_url)
+
+    report("comparison page, computed (cache emptied): queries", count_queries(computed), "queries")
+    timing = time_calls(computed, repeat=10, warmup=1)
+    report("comparison page, computed (cache emptied): median", timing["median"], "ms")
+    report("comparison page, computed (cache emptied): p99", timing["p99"], "ms")

@@ -13,7 +13,7 @@ from kelisim.accounts.decorators import officer_required
 from kelisim.consultations.models import Suggestion
 from kelisim.core.forms import apply_validation_error
 from kelisim.meetings.models import AgendaItem
-from kelisim.plans import selectors, services, trace
+from kelisim.plans import comparison, selectors, services, trace
 from kelisim.plans.forms import (
     IncorporateForm,
     IndicatorForm,
@@ -379,12 +379,7 @@ def compare(request):
     old, new = numbers.get(old_number), numbers.get(new_number)
     context = {"plan": plan, "choices": choices, "old": old, "new": new}
     if old and new:
-        groups = selectors.compare_versions(old, new)
-        context["groups"] = groups
-        context["counts"] = {
-            kind: sum(1 for _strand, changes in groups for change in changes if change.kind == kind)
-            for kind in ("added", "removed", "changed")
-        }
+        context["comparison"] = comparison.compare_versions(old, new)
     return render(request, "plans/compare.html", context)
 
 
