@@ -4,13 +4,12 @@ static files do not, because other tools rely on them staying put."""
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
 from kelisim.api.api import api
+from kelisim.core import sitemaps
 from kelisim.core import views as core_views
-from kelisim.publications.sitemaps import SITEMAPS
 
 handler400 = "kelisim.core.views.bad_request"
 handler403 = "kelisim.core.views.permission_denied"
@@ -21,7 +20,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -48,3 +48,6 @@ class ActivitiesConfig(AppConfig):
                 order=40,
             ),
         )
+        from kelisim.activities.sitemaps import ActivitySitemap
+
+        registry.register_sitemap(registry.SitemapSection("results", ActivitySitemap, order=60))

@@ -27,3 +27,6 @@ class ConsultationsConfig(AppConfig):
         )
         registry.register_personal_data("suggestions", services.export_personal_data)
         registry.register_account_eraser("suggestions", services.anonymise_author)
+        from kelisim.consultations.sitemaps import ConsultationSitemap
+
+        registry.register_sitemap(registry.SitemapSection("consultation", ConsultationSitemap, order=20))

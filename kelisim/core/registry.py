@@ -149,3 +149,26 @@ def register_periodic(periodic: PeriodicTask) -> None:
 
 def periodic_tasks() -> list[PeriodicTask]:
     return sorted(_periodic_tasks.values(), key=lambda periodic: periodic.key)
+
+
+@dataclass(frozen=True)
+class SitemapSection:
+    """One section of the site map: ``/sitemap-<key>.xml``, listed in the index at ``/sitemap.xml``.
+
+    ``sitemap`` is a ``kelisim.core.sitemaps.SectionSitemap`` subclass listing the app's public pages and
+    its public, published objects only."""
+
+    key: str
+    sitemap: type
+    order: int = 100
+
+
+_sitemap_sections: dict[str, SitemapSection] = {}
+
+
+def register_sitemap(section: SitemapSection) -> None:
+    _sitemap_sections[section.key] = section
+
+
+def sitemap_sections() -> list[SitemapSection]:
+    return sorted(_sitemap_sections.values(), key=lambda section: (section.order, section.key))

@@ -32,3 +32,6 @@ class FundingConfig(AppConfig):
                 order=30,
             )
         )
+        from kelisim.funding.sitemaps import FundingSitemap
+
+        registry.register_sitemap(registry.SitemapSection("funding", FundingSitemap, order=50))

@@ -25,3 +25,6 @@ class MeetingsConfig(AppConfig):
                 order=30,
             )
         )
+        from kelisim.meetings.sitemaps import RoundtableSitemap
+
+        registry.register_sitemap(registry.SitemapSection("roundtables", RoundtableSitemap, order=30))

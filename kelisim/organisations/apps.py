@@ -45,3 +45,6 @@ class OrganisationsConfig(AppConfig):
         )
         registry.register_personal_data("organisation_memberships", selectors.export_memberships)
         registry.register_account_eraser("organisation_memberships", services.erase_memberships)
+        from kelisim.organisations.sitemaps import OrganisationSitemap
+
+        registry.register_sitemap(registry.SitemapSection("organisations", OrganisationSitemap, order=70))

@@ -34,3 +34,6 @@ class PlansConfig(AppConfig):
                 context=selectors.suggestion_panel,
             ),
         )
+        from kelisim.plans.sitemaps import PlanSitemap
+
+        registry.register_sitemap(registry.SitemapSection("plan", PlanSitemap, order=40))

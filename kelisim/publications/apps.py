@@ -43,3 +43,6 @@ class PublicationsConfig(AppConfig):
                 counter_field="comment_count",
             )
         )
+        from kelisim.publications.sitemaps import NewsSitemap
+
+        registry.register_sitemap(registry.SitemapSection("news", NewsSitemap, order=80))

@@ -1,30 +1,26 @@
-from urllib.parse import urlsplit
+from django.db.models import Max
 
-from django.conf import settings
-from django.contrib.sitemaps import Sitemap
-
+from kelisim.core.sitemaps import SectionSitemap
 from kelisim.publications.models import Article
 
 
-class ArticleSitemap(Sitemap):
-    """Every public article under its own language's address; the host comes from SITE_URL, not from
-    the sites framework, so that the sitemap is right without any database setup."""
+class NewsSitemap(SectionSitemap):
+    """The news list in every language, and every public article under its own language's address only."""
 
-    changefreq = "weekly"
-    priority = 0.7
-    limit = 5000
+    pages = ("publications:list",)
 
-    def items(self):
-        return Article.objects.public().only("slug", "language", "updated_at").order_by("-published_at", "-pk")
+    def objects(self):
+        return [Article.objects.public().only("slug", "language", "updated_at").order_by("-published_at", "-pk")]
 
-    def lastmod(self, article):
-        return article.updated_at
+    def languages(self, item):
+        return [item.language] if isinstance(item, Article) else super().languages(item)
 
-    def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+    def lastmod(self, item):
+        return item.updated_at if isinstance(item, Article) else None
 
-    def get_protocol(self, protocol=None):
-        return urlsplit(settings.SITE_URL).scheme or "https"
+    def get_latest_lastmod(self):
+        return Article.objects.public().aggregate(latest=Max("updated_at"))["latest"]
 
 
-SITEMAPS = {"news": ArticleSitemap}
+# /<lang>/news/sitemap.xml (publications:sitemap) serves the news section alone.
+SITEMAPS = {"news": NewsSitemap}

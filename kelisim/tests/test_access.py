@@ -13,7 +13,7 @@ from kelisim.tests.world import all_rules, build_world
 
 # Third-party pages tested by their own projects; Kelisim's table covers its own names.
 IGNORED_PREFIXES = ("admin:", "account_", "mfa_", "socialaccount_", "openid", "usersessions_", "headless:")
-IGNORED_NAMES = {"set_language", "django.contrib.sitemaps.views.sitemap"}
+IGNORED_NAMES = {"set_language"}
 
 
 def named_patterns(resolver=None, namespace="") -> set[str]:

@@ -1,7 +1,10 @@
-from kelisim.core.tests.access import EVERYONE, Rule
+from kelisim.core.tests.access import EVERYONE, NOBODY, Rule
 
 ACCESS_RULES = [
     Rule("healthz", allowed=EVERYONE),
     Rule("core:home", allowed=EVERYONE),
     Rule("core:about_data", allowed=EVERYONE),
+    Rule("sitemap", allowed=EVERYONE),
+    Rule("sitemap_section", kwargs=lambda world: {"section": "news"}, allowed=EVERYONE),
+    Rule("sitemap_section", kwargs=lambda world: {"section": "none"}, allowed=NOBODY, note="unknown section"),
 ]

@@ -17,10 +17,3 @@ def test_run_periodic_once_enqueues_each_task(mailoutbox):
     call_command("run_periodic", "--once", stdout=output)
     for periodic in registry.periodic_tasks():
         assert f"enqueued {periodic.key}" in output.getvalue()
-
-
-@pytest.mark.django_db
-def test_root_sitemap_lists_public_pages(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    assert b"<urlset" in response.content
