@@ -2,15 +2,19 @@
 
 Official changes (verification, membership status and role) are saved with simple-history,
 carrying the acting user and the reason, so that an officer can read who did what and why.
+Membership requests and decisions are emailed through the outbox, in each recipient's language.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kelisim.core.models import Strand
+from kelisim.core.services import queue_templated_email
 from kelisim.organisations import selectors
 from kelisim.organisations.models import VERIFICATION_TRANSITIONS, ImportJob, Membership, Organisation
 
@@ -120,6 +124,7 @@ def request_membership(*, actor, organisation: Organisation) -> Membership:
     if membership is None:
         membership = Membership(user=actor, organisation=organisation, status=Membership.Status.PENDING)
         _save_with_history(membership, actor=actor, reason="asked to join")
+        _tell_admins_of_request(membership)
         return membership
     if membership.status == Membership.Status.ACTIVE:
         raise ValidationError(_("You are already a member of this organisation."), code="already_member")
@@ -131,6 +136,7 @@ def request_membership(*, actor, organisation: Organisation) -> Membership:
     membership.decided_by = None
     membership.decided_at = None
     _save_with_history(membership, actor=actor, reason="asked to join again")
+    _tell_admins_of_request(membership)
     return membership
 
 
@@ -145,7 +151,47 @@ def decide_membership(*, actor, membership: Membership, approve: bool, reason: s
     membership.decided_by = actor
     membership.decided_at = timezone.now()
     _save_with_history(membership, actor=actor, reason=reason or ("approved" if approve else "declined"))
+    _email_person(
+        membership.user,
+        "organisations/email/join_approved" if approve else "organisations/email/join_declined",
+        topic="organisations.join_decided",
+        organisation=membership.organisation,
+        url_name="organisations:detail",
+        reason=(reason or "").strip(),
+    )
     return membership
+
+
+def _email_person(user, template: str, *, topic: str, organisation: Organisation, url_name: str, **context) -> None:
+    """Queue one email in ``user``'s language (in the caller's transaction), with a link in that language too."""
+    if not user.is_active or not user.email:
+        return
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        url = settings.SITE_URL + reverse(url_name, args=[organisation.pk])
+    queue_templated_email(
+        to=user.email,
+        template=template,
+        context={"organisation": organisation, "url": url, **context},
+        language=language,
+        topic=topic,
+    )
+
+
+def _tell_admins_of_request(membership: Membership) -> None:
+    """Each active admin of the organisation learns of a request to join, with a link to where they decide."""
+    admins = Membership.objects.filter(
+        organisation=membership.organisation, status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN
+    ).select_related("user")
+    for admin in admins.order_by("pk"):
+        _email_person(
+            admin.user,
+            "organisations/email/join_request",
+            topic="organisations.join_request",
+            organisation=membership.organisation,
+            url_name="organisations:members",
+            person=str(membership.user),
+        )
 
 
 def _lock_admins(organisation: Organisation) -> int:

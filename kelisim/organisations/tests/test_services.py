@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kelisim.core import registry
-from kelisim.core.models import Region
+from kelisim.core.models import OutboxEmail, Region
 from kelisim.core.tests.factories import StrandFactory
 from kelisim.organisations import services
 from kelisim.organisations.models import Membership, Organisation
@@ -132,6 +132,86 @@ def test_a_member_cannot_approve_requests():
     request = services.request_membership(actor=UserFactory(), organisation=organisation)
     with pytest.raises(PermissionDenied):
         services.decide_membership(actor=member, membership=request, approve=True)
+
+
+def test_each_active_admin_is_emailed_a_request_to_join_in_their_language_with_the_page_to_decide():
+    organisation = OrganisationFactory(name_kk="Бейбітшілік жолы", name_ru="Путь мира", name_en="Path of Peace")
+    kazakh = MembershipFactory(
+        organisation=organisation, role=Membership.Role.ADMIN, user=UserFactory(preferred_language="kk")
+    ).user
+    english = MembershipFactory(
+        organisation=organisation, role=Membership.Role.ADMIN, user=UserFactory(preferred_language="en")
+    ).user
+    MembershipFactory(organisation=organisation)  # a plain member: not asked
+    MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN, status=Membership.Status.PENDING)
+    gone = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
+    gone.is_active = False
+    gone.save()
+    MembershipFactory(role=Membership.Role.ADMIN)  # an admin of another organisation
+
+    services.request_membership(actor=UserFactory(display_name="Aigerim Sadykova"), organisation=organisation)
+
+    sent = {message.to: message for message in OutboxEmail.objects.filter(topic="organisations.join_request")}
+    assert set(sent) == {kazakh.email, english.email}
+    members_page = f"/organisations/{organisation.pk}/members/"
+    assert sent[english.email].subject == "Aigerim Sadykova asks to join Path of Peace"
+    assert f"http://127.0.0.1:8000/en{members_page}" in sent[english.email].body_text
+    assert "Бейбітшілік жолы" in sent[kazakh.email].subject and "Aigerim Sadykova" in sent[kazakh.email].subject
+    assert "қосылуды сұрады" in sent[kazakh.email].body_text and "Path of Peace" not in sent[kazakh.email].body_text
+    assert f"http://127.0.0.1:8000/kk{members_page}" in sent[kazakh.email].body_text
+
+
+def test_asking_again_after_a_refusal_tells_the_admins_again_and_a_refused_request_tells_them_nothing():
+    organisation = OrganisationFactory()
+    admin = admin_of(organisation)
+    person = UserFactory()
+    membership = services.request_membership(actor=person, organisation=organisation)
+    with pytest.raises(ValidationError):
+        services.request_membership(actor=person, organisation=organisation)  # already waiting: no new email
+    assert OutboxEmail.objects.filter(to=admin.email, topic="organisations.join_request").count() == 1
+    services.decide_membership(actor=admin, membership=membership, approve=False)
+    services.request_membership(actor=person, organisation=organisation)
+    assert OutboxEmail.objects.filter(to=admin.email, topic="organisations.join_request").count() == 2
+
+
+def test_the_person_asking_is_told_of_an_approval_in_their_language():
+    organisation = OrganisationFactory(name_ru="Путь мира", name_en="Path of Peace")
+    person = UserFactory(preferred_language="ru")
+    membership = services.request_membership(actor=person, organisation=organisation)
+    services.decide_membership(actor=admin_of(organisation), membership=membership, approve=True)
+    message = OutboxEmail.objects.get(to=person.email, topic="organisations.join_decided")
+    assert message.subject == "Теперь вы участник организации «Путь мира»"
+    assert f"http://127.0.0.1:8000/ru/organisations/{organisation.pk}/" in message.body_text
+
+
+def test_the_person_asking_is_told_of_a_refusal_with_the_reason_given():
+    organisation = OrganisationFactory(name_en="Path of Peace")
+    person = UserFactory(preferred_language="en")
+    membership = services.request_membership(actor=person, organisation=organisation)
+    services.decide_membership(
+        actor=admin_of(organisation), membership=membership, approve=False, reason="We only take staff <members>."
+    )
+    message = OutboxEmail.objects.get(to=person.email, topic="organisations.join_decided")
+    assert message.subject == "Your request to join Path of Peace was declined"
+    assert "Reason given: We only take staff <members>." in message.body_text  # plain text: nothing escaped
+    assert f"http://127.0.0.1:8000/en/organisations/{organisation.pk}/" in message.body_text
+
+    services.request_membership(actor=person, organisation=organisation)
+    services.decide_membership(actor=admin_of(organisation), membership=membership, approve=False)
+    latest = OutboxEmail.objects.filter(to=person.email, topic="organisations.join_decided").latest("pk")
+    assert "Reason given" not in latest.body_text
+
+
+def test_a_decision_that_fails_sends_nothing():
+    organisation = OrganisationFactory()
+    person = UserFactory()
+    membership = services.request_membership(actor=person, organisation=organisation)
+    with pytest.raises(PermissionDenied):
+        services.decide_membership(actor=UserFactory(), membership=membership, approve=True)
+    services.decide_membership(actor=admin_of(organisation), membership=membership, approve=True)
+    with pytest.raises(ValidationError):
+        services.decide_membership(actor=admin_of(organisation), membership=membership, approve=False)
+    assert OutboxEmail.objects.filter(to=person.email, topic="organisations.join_decided").count() == 1
 
 
 def test_an_admin_of_another_organisation_has_no_say():

@@ -236,6 +236,32 @@ def test_join_approve_and_change_role_through_the_pages(client):
     assert (membership.status, membership.role) == ("active", "admin")
 
 
+def test_the_admin_is_mailed_a_request_and_follows_the_link_to_decide(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    organisation = OrganisationFactory(name_en="Path of Peace")
+    admin = MembershipFactory(
+        organisation=organisation, role=Membership.Role.ADMIN, user=UserFactory(preferred_language="en")
+    ).user
+    person = signed_in(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("organisations:join", args=[organisation.pk]))
+    [message] = mailoutbox
+    assert message.to == [admin.email] and message.subject == f"{person} asks to join Path of Peace"
+    link = next(line for line in message.body.splitlines() if line.startswith("http"))
+    client.force_login(admin)
+    page = client.get(link.removeprefix("http://127.0.0.1:8000"))
+    assert f"Approve {person}" in page.text
+
+    membership = Membership.objects.get(user=person, organisation=organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("organisations:membership_decide", args=[organisation.pk, membership.pk]), {"decision": "decline"}
+        )
+    assert mailoutbox[-1].to == [person.email]
+    assert f"http://127.0.0.1:8000/{person.preferred_language}/organisations/{organisation.pk}/" in mailoutbox[-1].body
+
+
 def test_removing_the_last_admin_is_explained(client):
     membership = MembershipFactory(role=Membership.Role.ADMIN)
     signed_in(client, membership.user)
