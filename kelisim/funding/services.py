@@ -398,6 +398,9 @@ def submit_application(*, actor, application: Application, now=None) -> Applicat
     return application
 
 
+DECIDED_STATUSES = frozenset({Application.Status.APPROVED, Application.Status.REJECTED})
+
+
 class Determination:
     APPROVE = "approve"
     REJECT = "reject"
@@ -456,9 +459,10 @@ def determine_application(
 
 
 def reviewer_load() -> dict[int, int]:
-    """Open (not yet submitted) assignments per reviewer."""
+    """Open (not yet submitted) assignments per reviewer, on applications still waiting for a decision."""
     rows = (
         ReviewAssignment.objects.filter(status=ReviewAssignment.Status.ASSIGNED)
+        .exclude(application__status__in=DECIDED_STATUSES)
         .values("reviewer")
         .annotate(open=Count("pk"))
     )
@@ -543,6 +547,9 @@ def submit_review(
         or rules.visible_assignment(actor, assignment.application) is None
     ):
         raise PermissionDenied(_("You cannot review this application."))
+    if assignment.application.status in DECIDED_STATUSES:
+        # The decision rests on the reviews that were in; a late one would change its record afterwards.
+        raise ValidationError(_("This application was already decided; its review is closed."), code="decided")
     call = assignment.application.call
     criteria = list(call.criteria.all())
     errors = {}

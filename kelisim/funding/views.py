@@ -690,6 +690,7 @@ def review(request, pk):
         "conflict_form": ConflictForm(),
         "own_scores": list(assignment.scores.select_related("criterion")),
         "others": selectors.scores_visible_to(assignment),
+        "decided": application.status in services.DECIDED_STATUSES,
     }
     return render(request, "funding/review.html", context)
 

@@ -389,6 +389,23 @@ def test_approval_and_rejection_wait_for_two_submitted_reviews():
     assert rejected.status == Application.Status.REJECTED
 
 
+def test_a_late_review_cannot_change_a_decided_application():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    late = factories.reviewer()
+    leftover = services.assign_reviewer(actor=officer, application=application, reviewer=late)
+    assert services.reviewer_load()[late.pk] == 1
+    factories.two_reviews(application, officer)
+    services.determine_application(
+        actor=officer, application=application, decision="approve", reason="Good", amount_kzt=Decimal(900_000)
+    )
+    criteria = list(application.call.criteria.all())
+    with pytest.raises(ValidationError, match="already decided"):
+        services.submit_review(actor=late, assignment=leftover, scores={c.pk: (1, "") for c in criteria})
+    assert not leftover.scores.exists()
+    assert late.pk not in services.reviewer_load()  # no longer counts as work waiting
+
+
 def test_changes_can_be_asked_before_any_review():
     """Screening: an officer sends an incomplete submission back before reviewers spend time on it."""
     application = factories.submitted_application()

@@ -200,6 +200,24 @@ def test_reviewer_scores_and_then_sees_the_other_scores_but_not_who_gave_them(cl
     assert "First Reviewer" not in page  # reviewers' names are for the programme officers only
 
 
+def test_a_decided_application_closes_its_open_reviews(client):
+    officer = factories.officer()
+    application = factories.submitted_application()
+    late = factories.reviewer()
+    leftover = factories.assignment_for(application, late, actor=officer)
+    factories.two_reviews(application, officer)
+    from kelisim.funding import services
+
+    services.determine_application(actor=officer, application=application, decision="reject", reason="Thin plan.")
+    sign_in(client, late)
+    page = client.get(reverse("funding:review", args=[leftover.pk])).content.decode()
+    assert "already decided; its review is closed" in page and "Submit review" not in page
+    data = {f"score_{c.pk}": "9" for c in application.call.criteria.all()}
+    assert client.post(reverse("funding:review", args=[leftover.pk]), data).status_code == 200
+    leftover.refresh_from_db()
+    assert leftover.status == ReviewAssignment.Status.ASSIGNED and not leftover.scores.exists()
+
+
 def test_conflicted_reviewer_is_blocked(client):
     officer = factories.officer()
     application = factories.submitted_application()
