@@ -6,7 +6,6 @@ the moderator and a reason code (django-simple-history), which is the moderation
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -26,7 +25,7 @@ from kelisim.comments.models import (
     WordRule,
 )
 from kelisim.comments.registry import commentable_for, commentable_for_key
-from kelisim.core.services import queue_templated_email
+from kelisim.core.services import email_link, queue_templated_email
 
 REPORTS_TO_HIDE = 3
 DELETED_PLACEHOLDER_NAME = ""
@@ -100,7 +99,7 @@ def _author_language(comment: Comment) -> str:
 def _target_context(comment: Comment) -> dict:
     target = comment.target
     spec = commentable_for(target)
-    return {"target_title": spec.title(target), "target_url": settings.SITE_URL + spec.url(target)}
+    return {"target_title": spec.title(target), "target_url": email_link(lambda: spec.url(target))}
 
 
 def _notify_reply(reply: Comment) -> None:

@@ -3,11 +3,9 @@
 import difflib
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +30,7 @@ from kelisim.consultations.models import (
 )
 from kelisim.consultations.text import detect_language, normalise_text, parse_markdown
 from kelisim.core.i18n import LANGUAGE_CODES
-from kelisim.core.services import queue_templated_email
+from kelisim.core.services import email_url, queue_templated_email
 
 
 def require_officer(actor) -> None:
@@ -301,7 +299,7 @@ def submit_suggestion(
             template="consultations/email/confirm",
             context={
                 "suggestion": suggestion,
-                "url": _absolute("consultations:confirm_email", suggestion.contact_token),
+                "url": email_url("consultations:confirm_email", suggestion.contact_token),
             },
             language=suggestion.language,
             topic="consultations.confirm",
@@ -310,10 +308,6 @@ def submit_suggestion(
 
     transaction.on_commit(lambda: index_suggestion_task.enqueue(suggestion.pk))
     return suggestion
-
-
-def _absolute(url_name: str, *args) -> str:
-    return settings.SITE_URL + reverse(url_name, args=args)
 
 
 @transaction.atomic
@@ -387,7 +381,7 @@ def _notify(suggestion: Suggestion, template: str, topic: str, answered: Suggest
             "suggestion": suggestion,
             "answered": answered or suggestion,
             "status": suggestion.get_status_display,
-            "follow_url": _absolute("consultations:follow", suggestion.follow_token),
+            "follow_url": email_url("consultations:follow", suggestion.follow_token),
         },
         language=language or "ru",
         topic=topic,

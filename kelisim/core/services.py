@@ -1,8 +1,13 @@
 """Writes that belong to no single domain: the email outbox."""
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import lazy
 
 from kelisim.core.models import OutboxEmail
 
@@ -40,3 +45,22 @@ def queue_templated_email(*, to: str, template: str, context: dict, language: st
         except Exception:
             body_html = ""
     return queue_email(to=to, subject=subject, body_text=body_text, body_html=body_html, topic=topic)
+
+
+def _absolute(build: Callable[[], str]) -> str:
+    return settings.SITE_URL + build()
+
+
+_lazy_absolute = lazy(_absolute, str)
+
+
+def email_link(build: Callable[[], str]) -> str:
+    """An absolute address for an email, worked out when the email is rendered, that is inside
+    ``queue_templated_email``'s switch to the recipient's language: the link opens the page in the
+    language the message is written in, not in the language of whoever caused it."""
+    return _lazy_absolute(build)
+
+
+def email_url(viewname: str, *args) -> str:
+    """``email_link`` for a named URL."""
+    return email_link(lambda: reverse(viewname, args=args))

@@ -2,11 +2,9 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +12,7 @@ from kelisim.consultations import services as consultation_services
 from kelisim.consultations.models import Status as SuggestionStatus
 from kelisim.consultations.models import Suggestion
 from kelisim.core.files import DOCUMENT_TYPES, JPEG, PNG, sniff_content_type
-from kelisim.core.services import queue_templated_email
+from kelisim.core.services import email_url, queue_templated_email
 from kelisim.meetings.models import (
     MAX_ATTACHMENT_BYTES,
     ROUNDTABLE_TRANSITIONS,
@@ -218,7 +216,7 @@ def _email(registration: Registration, template: str, topic: str) -> None:
         context={
             "roundtable": roundtable,
             "registration": registration,
-            "url": settings.SITE_URL + reverse("meetings:detail", args=[roundtable.pk]),
+            "url": email_url("meetings:detail", roundtable.pk),
         },
         language=getattr(user, "preferred_language", "") or "ru",
         topic=topic,

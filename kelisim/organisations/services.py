@@ -8,13 +8,12 @@ Membership requests and decisions are emailed through the outbox, in each recipi
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kelisim.core.models import Strand
-from kelisim.core.services import queue_templated_email
+from kelisim.core.services import email_url, queue_templated_email
 from kelisim.organisations import selectors
 from kelisim.organisations.models import VERIFICATION_TRANSITIONS, ImportJob, Membership, Organisation
 
@@ -167,12 +166,10 @@ def _email_person(user, template: str, *, topic: str, organisation: Organisation
     if not user.is_active or not user.email:
         return
     language = user.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        url = settings.SITE_URL + reverse(url_name, args=[organisation.pk])
     queue_templated_email(
         to=user.email,
         template=template,
-        context={"organisation": organisation, "url": url, **context},
+        context={"organisation": organisation, "url": email_url(url_name, organisation.pk), **context},
         language=language,
         topic=topic,
     )

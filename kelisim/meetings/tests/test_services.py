@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kelisim.accounts.tests.factories import UserFactory, make_staff
 from kelisim.consultations.models import Status
@@ -51,6 +51,21 @@ def test_seats_then_waiting_list_then_promotion_on_cancellation():
     assert registrations[2].status == Registration.Status.CONFIRMED
     assert meeting.seats_taken == 2
     assert OutboxEmail.objects.filter(to=people[2][0].email, topic="meetings.promoted").count() == 1
+
+
+def test_promotion_email_links_to_the_page_in_the_participants_language():
+    meeting = roundtable(capacity=1)
+    first, second = member(), member()
+    second[0].preferred_language = "kk"
+    second[0].save()
+    services.register(user=first[0], roundtable=meeting, organisation=first[1])
+    waiting = services.register(user=second[0], roundtable=meeting, organisation=second[1])
+    with translation.override("en"):  # whoever cancels works in English
+        services.cancel_registration(user=first[0], registration=Registration.objects.get(user=first[0]))
+    waiting.refresh_from_db()
+    email = OutboxEmail.objects.get(to=second[0].email, topic="meetings.promoted")
+    assert f"/kk/roundtables/{meeting.pk}/" in email.body_text
+    assert "/en/" not in email.body_text
 
 
 def test_no_double_registration_and_the_database_refuses_a_second_live_row():
