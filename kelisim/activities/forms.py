@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kelisim.activities.importing import milestone_code
 from kelisim.activities.models import (
     ATTENDANCE_FIELDS,
     ActivityReport,
@@ -67,7 +68,10 @@ class ReportForm(forms.ModelForm):
         self.fields["milestone"].queryset = Milestone.objects.filter(
             contract__application__organisation=organisation
         ).select_related("contract")
-        self.fields["milestone"].label_from_instance = lambda milestone: f"{milestone.contract}: {milestone}"
+        # The same "contract/number" code the XLSX import's milestone column takes.
+        self.fields["milestone"].label_from_instance = lambda milestone: (
+            f"{milestone_code(milestone.contract.number, milestone.position)}: {milestone}"
+        )
 
         self.fields["plan_item"].queryset = TrackedItem.objects.filter(first_published_in__isnull=False).order_by(
             "code"

@@ -2,8 +2,14 @@
 
 The file is streamed with openpyxl in read-only mode; every row is checked against the same rules as
 the form; errors name the row and the column. If any row is wrong nothing is written. Otherwise all rows
-are written in one transaction with bulk_create (reports, their history and their status changes), as
-submitted reports waiting for an officer.
+are written in one transaction with bulk_create (reports, their history, their status changes and their
+lecturers and partner organisations), as submitted reports waiting for an officer.
+
+Lecturers are given by their ID on the expert roster (the number in the address of the expert's page, also
+listed on the template's "codes" sheet), partner organisations by BIN (they must be in the registry), and
+the contract milestone as "<contract number>/<milestone number>" (the milestone's number on the contract,
+as the report form's milestone list shows it); the milestone must belong to a contract of the importing
+organisation, the rule ``services`` enforces for the form.
 """
 
 import io
@@ -32,6 +38,8 @@ from kelisim.activities.models import (
 )
 from kelisim.core.i18n import LANGUAGE_CODES
 from kelisim.core.models import Region, Strand
+from kelisim.funding.models import Contract, Milestone
+from kelisim.organisations.models import Expert, Organisation
 
 BATCH_SIZE = 1000
 PROGRESS_EVERY = 500
@@ -45,6 +53,8 @@ class Column:
     required: bool
     help: str
     example: object
+    # Columns added after the first template: a file made from an older template may leave them out.
+    optional_in_header: bool = False
 
 
 COLUMNS = [
@@ -65,11 +75,48 @@ COLUMNS = [
     Column("online_views", False, gettext_lazy("Online campaigns: views."), 0),
     Column("online_shares", False, gettext_lazy("Online campaigns: shares."), 0),
     Column("material_links", False, gettext_lazy("Links to materials separated by spaces."), ""),
+    Column(
+        "lecturers",
+        False,
+        gettext_lazy(
+            "Lecturers from the expert roster: their roster IDs (the number in the address of the expert's page, "
+            "also on the Codes sheet) separated by semicolons, for example 12;15."
+        ),
+        "",
+        optional_in_header=True,
+    ),
+    Column(
+        "partners",
+        False,
+        gettext_lazy(
+            "Partner organisations: their BINs (12 digits) separated by semicolons, for example "
+            "010140000018;990240004562. Each must be in the NGO registry."
+        ),
+        "",
+        optional_in_header=True,
+    ),
+    Column(
+        "milestone",
+        False,
+        gettext_lazy(
+            "Contract milestone: the contract number, a slash and the milestone's number on that contract (as the "
+            "report form lists it), for example KLS-2026-003-001/2. Only your organisation's contracts."
+        ),
+        "",
+        optional_in_header=True,
+    ),
 ]
 COLUMN_NAMES = [column.name for column in COLUMNS]
+REQUIRED_HEADER = [column.name for column in COLUMNS if not column.optional_in_header]
 
 
-def template_xlsx() -> bytes:
+def milestone_code(contract_number: str, position: int) -> str:
+    """How a milestone is written in the import file and shown in the report form: "KLS-2026-003-001/2"."""
+    return f"{contract_number}/{position}"
+
+
+def template_xlsx(organisation=None) -> bytes:
+    """The template; with an organisation, the Codes sheet also lists its contracts' milestones."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "reports"
@@ -88,6 +135,16 @@ def template_xlsx() -> bytes:
         codes.append(["region", region.code, region.name])
     for strand in Strand.objects.all():
         codes.append(["strand", strand.code, strand.name])
+    for pk, name in Expert.objects.filter(is_listed=True).order_by("full_name", "pk").values_list("pk", "full_name"):
+        codes.append(["lecturers", pk, name])
+    if organisation is not None:
+        milestones = (
+            Milestone.objects.filter(contract__application__organisation=organisation)
+            .select_related("contract")
+            .order_by("contract__number", "position", "pk")
+        )
+        for milestone in milestones:
+            codes.append(["milestone", milestone_code(milestone.contract.number, milestone.position), milestone.title])
     help_sheet = workbook.create_sheet("help")
     help_sheet.append(["column", "required", "help"])
     for column in COLUMNS:
@@ -156,13 +213,100 @@ def _code_list(column: str, value, allowed) -> str:
     return ",".join(dict.fromkeys(codes))
 
 
+def _tokens(value) -> list[str]:
+    return [token.strip() for token in _text(value).replace(",", ";").split(";") if token.strip()]
+
+
 class _Lookups:
-    def __init__(self):
+    """What rows refer to, read once per file (partners are looked up per distinct BIN: the registry is large)."""
+
+    def __init__(self, organisation_id: int | None = None):
         from kelisim.plans.models import TrackedItem
 
+        self.organisation_id = organisation_id
         self.regions = {region.code: region.pk for region in Region.objects.all()}
         self.strands = {strand.code: strand.pk for strand in Strand.objects.all()}
         self.plan_items = dict(TrackedItem.objects.filter(first_published_in__isnull=False).values_list("code", "pk"))
+        self.experts = set(Expert.objects.values_list("pk", flat=True))
+        self._partners: dict[str, int | None] = {}
+        self.milestones: dict[tuple[str, int], int] = {}
+        self.own_contracts: set[str] = set()
+        rows = Milestone.objects.filter(contract__application__organisation_id=organisation_id).values_list(
+            "contract__number", "position", "pk"
+        )
+        for number, position, pk in rows.order_by("pk"):
+            self.milestones.setdefault((number.casefold(), position), pk)
+            self.own_contracts.add(number.casefold())
+        self._other_contracts: dict[str, bool] = {}
+
+    def partner(self, bin_number: str) -> int | None:
+        if bin_number not in self._partners:
+            found = Organisation.objects.filter(bin=bin_number).values_list("pk", flat=True)
+            self._partners[bin_number] = found.first()
+        return self._partners[bin_number]
+
+    def contract_elsewhere(self, number: str) -> bool:
+        """Whether another organisation holds a contract with this number (for a precise message)."""
+        if number not in self._other_contracts:
+            self._other_contracts[number] = Contract.objects.filter(number__iexact=number).exists()
+        return self._other_contracts[number]
+
+
+def _lecturers(value, lookups: _Lookups) -> list[int]:
+    ids = []
+    for token in _tokens(value):
+        if not token.isdigit():
+            raise RowError(
+                "lecturers",
+                _("“%(value)s” is not an expert's ID: write the number from the expert roster.")
+                % {"value": token[:40]},
+            )
+        if int(token) not in lookups.experts:
+            raise RowError("lecturers", _("No expert on the roster has the ID %(value)s.") % {"value": token[:40]})
+        ids.append(int(token))
+    return list(dict.fromkeys(ids))
+
+
+def _partners(value, lookups: _Lookups) -> list[int]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # One BIN in a number cell: the spreadsheet dropped its leading zeros.
+        tokens = [_text(value).zfill(12)]
+    else:
+        tokens = [token.replace(" ", "") for token in _tokens(value)]
+    ids = []
+    for token in tokens:
+        if len(token) != 12 or not token.isdigit():
+            raise RowError("partners", _("“%(value)s” is not a BIN (12 digits).") % {"value": token[:40]})
+        pk = lookups.partner(token)
+        if pk is None:
+            raise RowError("partners", _("No organisation in the registry has the BIN %(value)s.") % {"value": token})
+        ids.append(pk)
+    return list(dict.fromkeys(ids))
+
+
+def _milestone(value, lookups: _Lookups) -> int | None:
+    text = _text(value)
+    if not text:
+        return None
+    number, _slash, position = text.rpartition("/")
+    number, position = number.strip(), position.strip()
+    if not number or not position.isdigit():
+        raise RowError(
+            "milestone",
+            _("Write the contract number, a slash and the milestone's number, for example KLS-2026-003-001/2."),
+        )
+    key = (number.casefold(), int(position))
+    if key in lookups.milestones:
+        return lookups.milestones[key]
+    if key[0] in lookups.own_contracts:
+        raise RowError(
+            "milestone",
+            _("Contract %(contract)s has no milestone number %(number)s.")
+            % {"contract": number[:40], "number": position[:10]},
+        )
+    if lookups.contract_elsewhere(number):
+        raise RowError("milestone", _("This milestone belongs to another organisation's contract."))
+    raise RowError("milestone", _("Your organisation has no contract numbered “%(value)s”.") % {"value": number[:40]})
 
 
 def check_row(values: dict, lookups: _Lookups) -> tuple[dict, list[RowError]]:
@@ -225,6 +369,9 @@ def check_row(values: dict, lookups: _Lookups) -> tuple[dict, list[RowError]]:
     if data["activity_type"] == ActivityType.ONLINE_CAMPAIGN and data["venue_type"] not in (None, VenueType.ONLINE):
         errors.append(RowError("venue_type", _("An online campaign takes place online.")))
     data["material_links"] = "\n".join(_text(values.get("material_links")).split())
+    data["lecturers"] = field("lecturers", lambda: _lecturers(values.get("lecturers"), lookups)) or []
+    data["partners"] = field("partners", lambda: _partners(values.get("partners"), lookups)) or []
+    data["milestone_id"] = field("milestone", lambda: _milestone(values.get("milestone"), lookups))
     return data, errors
 
 
@@ -247,10 +394,10 @@ def _process(job: ReportImport) -> ReportImport:
         rows = sheet.iter_rows(values_only=True)
         header = [_text(value) for value in next(rows, ())]
         errors: list[dict] = []
-        missing = [name for name in COLUMN_NAMES if name not in header]
+        missing = [name for name in REQUIRED_HEADER if name not in header]
         if missing:
             errors.append({"row": 1, "column": ", ".join(missing), "message": _("These columns are missing.")})
-        lookups = _Lookups()
+        lookups = _Lookups(job.organisation_id)
         reports, row_number = [], 1
         for row_number, raw in enumerate(rows, start=2):
             if raw is None or all(value in (None, "") for value in raw):
@@ -296,8 +443,9 @@ def _process(job: ReportImport) -> ReportImport:
 @transaction.atomic
 def _write(job: ReportImport, rows: list[dict]) -> None:
     now = timezone.now()
-    reports = []
+    reports, links = [], []
     for data in rows:
+        links.append((data.pop("lecturers"), data.pop("partners")))
         report = ActivityReport(
             organisation_id=job.organisation_id,
             created_by_id=job.created_by_id,
@@ -317,7 +465,24 @@ def _write(job: ReportImport, rows: list[dict]) -> None:
         default_change_reason=f"imported from {job.original_name}"[:100],
     )
     if any(report.pk is None for report in created):  # databases that do not return keys from bulk inserts
-        created = list(ActivityReport.objects.filter(import_job=job).only("pk"))
+        created = list(ActivityReport.objects.filter(import_job=job).only("pk").order_by("pk"))
+    lecturer_link, partner_link = ActivityReport.lecturers.through, ActivityReport.partners.through
+    lecturer_link.objects.bulk_create(
+        (
+            lecturer_link(activityreport_id=report.pk, expert_id=expert_id)
+            for report, (lecturers, _others) in zip(created, links, strict=True)
+            for expert_id in lecturers
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    partner_link.objects.bulk_create(
+        (
+            partner_link(activityreport_id=report.pk, organisation_id=organisation_id)
+            for report, (_others, partners) in zip(created, links, strict=True)
+            for organisation_id in partners
+        ),
+        batch_size=BATCH_SIZE,
+    )
     StatusChange.objects.bulk_create(
         (
             StatusChange(
