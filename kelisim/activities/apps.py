@@ -8,9 +8,10 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activity reports")
 
     def ready(self):
-        from kelisim.activities import selectors
+        from kelisim.activities import progress, selectors
         from kelisim.core import registry
         from kelisim.plans import trace
+        from kelisim.plans.progress import register_indicator_reader
 
         registry.register_navigation(registry.NavigationEntry("activities:dashboard", _("Results"), order=60))
         registry.register_home_figure(
@@ -22,6 +23,8 @@ class ActivitiesConfig(AppConfig):
                 order=60,
             )
         )
+        # Plan items whose progress follows their indicators read the values computed here.
+        register_indicator_reader(progress.indicator_readings)
         trace.register_trace_step(
             trace.TraceStep(
                 key="activities",

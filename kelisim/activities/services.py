@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kelisim.activities import summary
+from kelisim.activities import progress, summary
 from kelisim.activities.models import (
     OFFICER_TARGETS,
     TRANSITIONS,
@@ -76,7 +76,16 @@ def update_report(*, actor, report: ActivityReport, data: dict, lecturers=None, 
 @transaction.atomic
 def transition(*, actor, report: ActivityReport, to_status: str, comment: str = "") -> ActivityReport:
     """Move a report along ``models.TRANSITIONS``; verification and un-verification update the summaries
-    in this same transaction, so a dashboard never counts a report that is not verified."""
+    in this same transaction, so a dashboard never counts a report that is not verified, and so does the
+    progress of its plan item when that follows the item's indicators."""
+    report, counts_changed = _transition(actor=actor, report=report, to_status=to_status, comment=comment)
+    if counts_changed:
+        progress.refresh([report.plan_item_id], actor=actor)
+    return report
+
+
+def _transition(*, actor, report: ActivityReport, to_status: str, comment: str) -> tuple[ActivityReport, bool]:
+    """The move itself; also says whether the report entered or left the counts."""
     report = ActivityReport.objects.select_for_update().get(pk=report.pk)
     if to_status in OFFICER_TARGETS:
         _require_officer(actor)
@@ -108,18 +117,20 @@ def transition(*, actor, report: ActivityReport, to_status: str, comment: str = 
     report._change_reason = f"{previous} -> {to_status}"
     report.save()
     StatusChange.objects.create(report=report, from_status=previous, to_status=to_status, actor=actor, comment=comment)
-    return report
+    return report, ReportStatus.VERIFIED in (previous, to_status)
 
 
 @transaction.atomic
 def verify_many(*, actor, reports) -> int:
     """Verify several submitted reports at once (an officer's queue); returns how many were verified."""
     _require_officer(actor)
-    count = 0
+    count, plan_items = 0, set()
     for report in reports:
         if report.status == ReportStatus.SUBMITTED:
-            transition(actor=actor, report=report, to_status=ReportStatus.VERIFIED)
+            report, _counted = _transition(actor=actor, report=report, to_status=ReportStatus.VERIFIED, comment="")
+            plan_items.add(report.plan_item_id)
             count += 1
+    progress.refresh(plan_items, actor=actor)  # once per plan item, not once per report
     return count
 
 
@@ -157,6 +168,7 @@ def set_indicator_source(*, actor, indicator, rule: str) -> IndicatorSource:
     source._history_user = actor
     source._change_reason = f"rule: {rule}"
     source.save()
+    progress.refresh([indicator.item.tracked_id], actor=actor)
     return source
 
 
@@ -181,4 +193,5 @@ def add_manual_value(
     entry._change_reason = "value entered"
     entry.full_clean(exclude=["indicator", "entered_by"])
     entry.save()
+    progress.refresh([indicator.item.tracked_id], actor=actor)
     return entry

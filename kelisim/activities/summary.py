@@ -151,6 +151,10 @@ def rebuild() -> dict[str, int]:
     PlanItemSummary.objects.bulk_create(
         (PlanItemSummary(**_unprefix(row)) for row in by_item.annotate(**_aggregates()).order_by()), batch_size=2000
     )
+    # Plan items whose progress follows their indicators read these tables: recompute them from the rebuilt rows.
+    from kelisim.activities import progress
+
+    progress.refresh(None)
     return {
         "activity": ActivitySummary.objects.count(),
         "audience": AudienceSummary.objects.count(),

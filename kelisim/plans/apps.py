@@ -12,6 +12,7 @@ class PlansConfig(AppConfig):
         from kelisim.meetings import hooks
         from kelisim.plans import selectors
         from kelisim.plans.models import TrackedItem
+        from kelisim.plans.tasks import refresh_indicator_progress
 
         registry.register_navigation(registry.NavigationEntry("plans:index", _("Action plan"), order=40))
         registry.register_home_figure(
@@ -22,6 +23,10 @@ class PlansConfig(AppConfig):
                 url_name="plans:index",
                 order=40,
             )
+        )
+        # Items whose progress follows their indicators are recomputed daily (a new year brings new targets).
+        registry.register_periodic(
+            registry.PeriodicTask("plans.indicator_progress", refresh_indicator_progress, every_seconds=86_400)
         )
         hooks.register_plan_links(
             hooks.PlanLinks(describe=selectors.describe_item_codes, incorporate_url_name="plans:incorporate")

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from kelisim.core.models import Region, Strand
 from kelisim.meetings.models import Decision
 from kelisim.organisations.models import Organisation
-from kelisim.plans.models import ItemStatus, Objective, PlanVersion
+from kelisim.plans.models import ItemStatus, Objective, PlanVersion, ProgressSource
+from kelisim.plans.progress import REFUSAL
 
 
 class StartVersionForm(forms.Form):
@@ -203,6 +204,32 @@ class ProgressForm(forms.Form):
         required=False,
         assume_scheme="https",
         help_text=_("A report, a publication, photos."),
+    )
+
+    def __init__(self, *args, follows_indicators: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.follows_indicators = follows_indicators
+        if follows_indicators:
+            # The figure is computed; the officer still reports the status and what was done.
+            del self.fields["progress"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.follows_indicators and (self.data.get("progress") or "").strip():
+            # A form opened before the item was switched to its indicators: refuse the figure, keep the rest.
+            raise forms.ValidationError(REFUSAL)
+        return cleaned
+
+
+class ProgressSourceForm(forms.Form):
+    source = forms.ChoiceField(
+        label=_("How the progress is obtained"),
+        choices=ProgressSource.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Following its indicators, the progress is the mean, over the indicators with a target for the year, of "
+            "the actual value as a share of the target (at most 100 %), recomputed whenever their values change."
+        ),
     )
 
 

@@ -142,6 +142,13 @@ ITEM_STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class ProgressSource(models.TextChoices):
+    """Where an item's progress comes from: an officer's updates, or its indicators (``plans.progress``)."""
+
+    MANUAL = "manual", _("Entered by hand")
+    INDICATORS = "indicators", _("Follows its indicators")
+
+
 class TrackedItem(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="tracked_items")
     code = models.CharField(_("item ID"), max_length=20, unique=True)
@@ -151,6 +158,9 @@ class TrackedItem(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(_("progress, %"), default=0, validators=[MaxValueValidator(100)])
     progress_updated_at = models.DateTimeField(null=True, blank=True)
+    progress_source = models.CharField(
+        _("how the progress is obtained"), max_length=10, choices=ProgressSource.choices, default=ProgressSource.MANUAL
+    )
 
     history = HistoricalRecords()
 
@@ -165,6 +175,10 @@ class TrackedItem(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:item", args=[self.code])
+
+    @property
+    def follows_indicators(self) -> bool:
+        return self.progress_source == ProgressSource.INDICATORS
 
 
 class Objective(models.Model):
@@ -292,6 +306,8 @@ class ProgressUpdate(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress, %"), validators=[MaxValueValidator(100)])
     note = models.TextField(_("what was done"))
     evidence_url = models.URLField(_("evidence (link)"), blank=True)
+    # "indicators": the progress was computed from the item's indicators, not typed by the author.
+    source = models.CharField(max_length=10, choices=ProgressSource.choices, default=ProgressSource.MANUAL)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

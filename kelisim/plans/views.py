@@ -21,6 +21,7 @@ from kelisim.plans.forms import (
     ObjectiveForm,
     PlanFilterForm,
     ProgressForm,
+    ProgressSourceForm,
     PublishForm,
     StartVersionForm,
 )
@@ -309,6 +310,7 @@ EXPORT_COLUMNS = [
     "weight",
     "status",
     "progress",
+    "progress_source",
     "suggestions",
     "indicators",
 ]
@@ -357,6 +359,7 @@ def export_rows(version: PlanVersion, *, nested: bool = False) -> list[dict]:
                 "weight": item.weight,
                 "status": item.tracked.status,
                 "progress": item.tracked.progress,
+                "progress_source": item.tracked.progress_source,  # "manual" or "indicators"
                 "suggestions": refs if nested else " ".join(refs),
                 "indicators": indicators
                 if nested
@@ -392,18 +395,31 @@ def item(request, code: str):
     if not versions:
         raise Http404
     links = list(selectors.provenance_of([tracked.pk], include_unpublished=officer))
-    form = ProgressForm(request.POST or None, initial={"status": tracked.status, "progress": tracked.progress})
+    setting_source = request.method == "POST" and "set_source" in request.POST
+    source_form = ProgressSourceForm(
+        request.POST if setting_source else None, initial={"source": tracked.progress_source}
+    )
+    form = ProgressForm(
+        request.POST if request.method == "POST" and not setting_source else None,
+        initial={"status": tracked.status, "progress": tracked.progress},
+        follows_indicators=tracked.follows_indicators,
+    )
     if request.method == "POST":
         if not officer:
             raise PermissionDenied
-        if form.is_valid():
+        if setting_source:
+            bound, save, done = source_form, services.set_progress_source, _("The way progress is obtained is saved.")
+        else:
+            bound, save, done = form, services.record_progress, _("The progress update is saved.")
+        if bound.is_valid():
             try:
-                services.record_progress(actor=request.user, tracked=tracked, **form.cleaned_data)
+                save(actor=request.user, tracked=tracked, **bound.cleaned_data)
             except ValidationError as error:
-                apply_validation_error(form, error)
+                apply_validation_error(bound, error)
             else:
-                messages.success(request, _("The progress update is saved."))
+                messages.success(request, done)
                 return redirect(tracked)
+    can_edit = officer and tracked.first_published_in_id is not None
     return render(
         request,
         "plans/item.html",
@@ -413,7 +429,8 @@ def item(request, code: str):
             "versions": versions,
             "links": links,
             "updates": tracked.updates.all()[:100],
-            "form": form if officer and tracked.first_published_in_id else None,
+            "form": form if can_edit else None,
+            "source_form": source_form if can_edit else None,
             "trace_steps": trace.trace_steps([tracked]),
         },
     )

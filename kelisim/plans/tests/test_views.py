@@ -204,3 +204,39 @@ def test_the_suggestion_panel_lists_the_items_it_went_into():
     meeting_services.close_roundtable(actor=None, roundtable=meeting)
     (panel,) = render_object_panels(suggestion)
     assert tracked.code in panel and reverse("plans:trace_suggestion", args=[suggestion.reference]) in panel
+
+
+def test_officer_makes_an_items_progress_follow_its_indicators_and_typed_figures_are_refused(client):
+    first = draft_with_items(items_per_strand=1)
+    tracked = first.items.first().tracked
+    services.record_progress(actor=None, tracked=tracked, status="in_progress", progress=40, note="Started.")
+    url = reverse("plans:item", args=[tracked.code])
+    sign_in(client, make_staff(Role.OFFICER))
+    page = client.get(url).text
+    assert 'name="progress"' in page and "progress follows indicators" not in page
+
+    response = client.post(url, {"set_source": "1", "source": "indicators"})
+    assert response.status_code == 302
+    tracked.refresh_from_db()
+    assert (tracked.progress_source, tracked.progress) == ("indicators", 0)  # no indicator has a target yet
+    page = client.get(url).text
+    assert 'name="progress"' not in page and "computed from indicators" in page
+
+    # A form opened before the switch still sends a figure: refused, what was typed is kept, nothing saved.
+    refused = client.post(url, {"status": "in_progress", "progress": "90", "note": "Nearly done."})
+    assert refused.status_code == 200
+    assert "follows its indicators and cannot be entered by hand" in refused.text and "Nearly done." in refused.text
+    tracked.refresh_from_db()
+    assert tracked.progress == 0 and tracked.updates.count() == 2
+
+    client.post(url, {"status": "delayed", "note": "Schools closed for quarantine."})
+    tracked.refresh_from_db()
+    assert (tracked.status, tracked.progress) == ("delayed", 0)
+
+    client.logout()
+    for public_url in (url, reverse("plans:index"), reverse("plans:trace_item", args=[tracked.code])):
+        assert "progress follows indicators" in client.get(public_url).text, public_url
+    assert "set_source" not in client.get(url).text
+    body = client.get(reverse("plans:export_csv", args=[first.number])).content.decode("utf-8-sig")
+    rows = csv.DictReader(io.StringIO(body))
+    assert {row["id"]: row["progress_source"] for row in rows}[tracked.code] == "indicators"
