@@ -123,6 +123,9 @@ def _copy_contents(source: PlanVersion, target: PlanVersion) -> None:
     for item in items:
         partners, regions = list(item.partners.all()), list(item.regions.all())
         indicators = list(item.indicators.all())
+        # The copy must not answer from the original's prefetched relations: set() would compare
+        # against them and add nothing.
+        item._prefetched_objects_cache = {}
         item.pk, item.id, item.version = None, None, target
         item.objective = objective_map[item.objective_id]
         item.save()

@@ -107,6 +107,31 @@ def test_indicators_with_yearly_and_regional_targets_are_copied_to_the_next_vers
     ]
 
 
+def test_a_new_version_keeps_each_items_regions_and_partners():
+    from kelisim.organisations.tests.factories import OrganisationFactory
+    from kelisim.plans.tests.factories import strands
+
+    draft = services.start_version(actor=None, plan=plan(), kind=PlanVersion.Kind.DRAFT)
+    objective = services.save_objective(actor=None, version=draft, strand=strands()[0], title_en="Prisons")
+    regions = list(Region.objects.filter(code__in=["KZ-31", "KZ-71"]))
+    partner = OrganisationFactory()
+    services.save_item(
+        actor=None,
+        version=draft,
+        objective=objective,
+        text_en="Sessions in prisons",
+        responsible_body="Ministry",
+        regions=regions,
+        partners=[partner],
+    )
+    services.publish_version(actor=None, version=draft)
+    second = services.start_version(actor=None, plan=draft.plan, kind=PlanVersion.Kind.DRAFT)
+    copied = second.items.get()
+    assert sorted(region.code for region in copied.regions.all()) == ["KZ-31", "KZ-71"]
+    assert list(copied.partners.all()) == [partner]
+    assert draft.items.get().regions.count() == 2  # the published version keeps its own
+
+
 def test_compare_shows_added_removed_and_word_level_changes_by_strand():
     first = draft_with_items(items_per_strand=1)
     second = services.start_version(actor=None, plan=first.plan, kind=PlanVersion.Kind.DRAFT)
