@@ -437,7 +437,15 @@ def queue(request):
 @login_required
 @require_GET
 def import_template(request):
-    response = HttpResponse(importing.template_xlsx(), content_type=XLSX)
+    """The blank template; for one organisation (``?organisation=``) its Codes sheet also lists that
+    organisation's contract milestones, the codes its members type in the milestone column."""
+    organisation = None
+    if raw := request.GET.get("organisation", ""):
+        organisation = get_object_or_404(Organisation, pk=raw) if raw.isdigit() else None
+        if organisation is None:
+            raise Http404
+        _require_reporter(request, organisation)
+    response = HttpResponse(importing.template_xlsx(organisation=organisation), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="activity-reports-template.xlsx"'
     return response
 

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from kelisim.activities.importing import COLUMN_NAMES, REQUIRED_HEADER, process_job, template_xlsx
@@ -167,3 +168,18 @@ def test_the_report_form_shows_milestones_with_the_code_the_import_takes(world):
     form = ReportForm(organisation=world["organisation"])
     labels = [label for _value, label in form.fields["milestone"].choices]
     assert f"{world['contract'].number}/2: Stage 2" in labels
+
+
+def test_an_organisations_template_lists_its_own_milestone_codes(client, world):
+    client.force_login(member_of(world["organisation"]))
+    upload_page = client.get(reverse("activities:import_upload", args=[world["organisation"].pk])).content.decode()
+    link = f"{reverse('activities:import_template')}?organisation={world['organisation'].pk}"
+    assert link in upload_page
+    workbook = load_workbook(io.BytesIO(client.get(link).content))
+    codes = {row[1] for row in workbook["codes"].iter_rows(values_only=True) if row[0] == "milestone"}
+    assert codes == {f"{world['contract'].number}/1", f"{world['contract'].number}/2"}  # not the other contract's
+    other = (
+        reverse("activities:import_template") + f"?organisation={world['other_contract'].application.organisation_id}"
+    )
+    assert client.get(other).status_code == 403
+    assert client.get(reverse("activities:import_template") + "?organisation=x").status_code == 404
