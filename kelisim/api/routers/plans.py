@@ -103,6 +103,7 @@ class ItemOut(Schema):
     weight: int
     status: str
     progress: int
+    progress_source: str = Field(description="manual, or indicators: progress is computed from the indicators")
     indicators: list[IndicatorOut]
     provenance: list[ProvenanceOut]
 
@@ -143,6 +144,10 @@ class ItemOut(Schema):
         return item.tracked.progress
 
     @staticmethod
+    def resolve_progress_source(item) -> str:
+        return item.tracked.progress_source
+
+    @staticmethod
     def resolve_indicators(item) -> list:
         return list(item.indicators.all())
 
@@ -163,6 +168,7 @@ class TrackedItemOut(Schema):
     id: str
     status: str
     progress: int
+    progress_source: str = Field(description="manual, or indicators: progress is computed from the indicators")
     versions: list[int] = Field(description="Numbers of the published versions that contain the item.")
     current: ItemOut | None = Field(description="The item as in the latest published version that contains it.")
     updates: list[UpdateOut]
@@ -227,6 +233,7 @@ def get_item(request, code: Text):
         "id": tracked.code,
         "status": tracked.status,
         "progress": tracked.progress,
+        "progress_source": tracked.progress_source,
         "versions": [row.version.number for row in versions],
         "current": versions[0] if versions else None,
         "updates": list(tracked.updates.all()[:200]),

@@ -33,6 +33,18 @@ def test_versions_and_items_with_provenance(client):
     detail = client.get(f"/api/v1/plan/items/{tracked.code}").json()
     assert detail["versions"] == [second.number, first.number]
     assert detail["current"]["number"] == "3.1.1"
+    assert detail["progress_source"] == youth["progress_source"] == "manual"
+
+
+def test_an_item_that_follows_its_indicators_says_so(client):
+    from kelisim.organisations.tests.factories import officer
+
+    version = draft_with_items(items_per_strand=1)
+    tracked = version.items.first().tracked
+    services.set_progress_source(actor=officer(), tracked=tracked, source="indicators")
+    assert client.get(f"/api/v1/plan/items/{tracked.code}").json()["progress_source"] == "indicators"
+    items = client.get(f"/api/v1/plan/versions/{version.number}/items").json()["items"]
+    assert {row["id"]: row["progress_source"] for row in items}[tracked.code] == "indicators"
 
 
 def test_a_version_being_edited_is_not_in_the_api(client):
