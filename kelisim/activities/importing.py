@@ -309,6 +309,14 @@ def _milestone(value, lookups: _Lookups) -> int | None:
     raise RowError("milestone", _("Your organisation has no contract numbered “%(value)s”.") % {"value": number[:40]})
 
 
+def check_report(values: dict, *, organisation_id: int) -> tuple[dict, list[RowError]]:
+    """One report written as a row of the import file (column name -> cell), checked exactly as the import
+    checks a row: the API files reports through this, so both take the same codes and give the same
+    messages. The fields come back ready for ``services.create_report``, with ``lecturers`` and
+    ``partners`` as lists of ids."""
+    return check_row(values, _Lookups(organisation_id))
+
+
 def check_row(values: dict, lookups: _Lookups) -> tuple[dict, list[RowError]]:
     """The fields of one report, or the errors of the row (every column is checked, not only the first)."""
     data, errors = {}, []

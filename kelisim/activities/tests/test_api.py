@@ -72,6 +72,68 @@ def test_invalid_reports_answer_422_with_the_field(client):
     assert not ActivityReport.objects.exists()
 
 
+def _put(client, token, report_id, payload):
+    url = f"/api/v1/activities/reports/{report_id}"
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    return client.put(url, json.dumps(payload), content_type="application/json", **bearer(token), **english)
+
+
+def test_a_report_links_lecturers_partners_and_its_contract_milestone_by_the_codes_of_the_import(client):
+    from kelisim.funding.tests import factories as funding
+    from kelisim.organisations.models import Expert
+
+    StrandFactory(code="zero-tolerance")
+    organisation = funding.verified_organisation()
+    checker = funding.officer()  # the funding factories' accounts, as in the import's tests
+    call = funding.open_call(actor=checker)
+    contract = funding.signed_contract(actor=checker, call=call, organisation=organisation, milestones=2)
+    foreign = funding.signed_contract(actor=checker, call=call, milestones=1)
+    expert = Expert.objects.create(full_name="Aigerim Theologian", contact_email="aigerim@example.kz")
+    partner = OrganisationFactory(bin="010140000014")
+    token = make_token(funding.member(organisation))
+    links = {"lecturers": [expert.pk], "partners": [partner.bin], "milestone": f"{contract.number}/2"}
+    body = _post(client, token, _payload(organisation, **links)).json()
+    assert (body["lecturers"], body["partners"], body["milestone"]) == ([expert.pk], [partner.bin], links["milestone"])
+
+    wrong = {"lecturers": [999999], "partners": ["123"], "milestone": f"{foreign.number}/1"}
+    response = client.post(
+        "/api/v1/activities/reports",
+        json.dumps(_payload(organisation, **wrong)),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **bearer(token),
+    )
+    error = assert_error(response, 422, "invalid")
+    problems = {tuple(detail["loc"]): detail["message"] for detail in error["details"]}
+    assert problems == {
+        ("body", "lecturers"): "No expert on the roster has the ID 999999.",
+        ("body", "partners"): "“123” is not a BIN (12 digits).",
+        ("body", "milestone"): "This milestone belongs to another organisation's contract.",
+    }
+    assert ActivityReport.objects.count() == 1
+
+
+def test_a_returned_report_is_corrected_and_submitted_again_through_the_api(client):
+    StrandFactory(code="zero-tolerance")
+    organisation = OrganisationFactory()
+    token = make_token(member_of(organisation))
+    body = _post(client, token, _payload(organisation)).json()
+    report = ActivityReport.objects.get(pk=body["id"])
+    services.transition(actor=officer(), report=report, to_status=ReportStatus.RETURNED, comment="Views look too high")
+    corrected = _put(client, token, report.pk, _payload(organisation, online_views=12000))
+    assert corrected.status_code == 200, corrected.content
+    assert (corrected.json()["status"], corrected.json()["online_views"]) == ("submitted", 12000)
+
+    # submitted again: no longer editable; another organisation's member cannot even see it
+    error = assert_error(_put(client, token, report.pk, _payload(organisation, title="Later")), 422, "invalid")
+    assert "draft or a returned report" in error["details"][0]["message"]
+    assert_error(_put(client, make_token(UserFactory()), report.pk, _payload(organisation)), 404, "not_found")
+    moved = _payload(OrganisationFactory(), submit=False)
+    assert_error(_put(client, token, report.pk, moved), 422, "invalid")
+    report.refresh_from_db()
+    assert (report.title, report.online_views) == ("Bloggers against hate", 12000)
+
+
 def test_public_summary_withholds_small_counts(client):
     checker = officer()
     for code, girls in (("KZ-31", 30), ("KZ-62", 2), ("KZ-10", 7)):

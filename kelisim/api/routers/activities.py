@@ -7,17 +7,19 @@ complementary suppression; reports carry counts only, never participants' names.
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from kelisim.activities import selectors, services
+from kelisim.activities import importing, selectors, services
 from kelisim.activities.models import (
     ATTENDANCE_FIELDS,
     MAX_COUNT,
     MAX_REACH,
     ActivityType,
     Audience,
+    ReportStatus,
     VenueType,
     audience_codes,
 )
@@ -25,8 +27,6 @@ from kelisim.api.auth import token_auth
 from kelisim.api.errors import Error, error_payload
 from kelisim.api.pagination import Page
 from kelisim.api.types import Text
-from kelisim.core.i18n import LANGUAGE_CODES
-from kelisim.core.models import Region, Strand
 from kelisim.organisations.models import Organisation
 
 router = Router(tags=["activities"])
@@ -63,6 +63,15 @@ class ReportIn(Schema):
     online_posts: int = Reach
     online_views: int = Reach
     online_shares: int = Reach
+    material_links: list[Text] = Field(default_factory=list, max_length=20, description="Links to materials.")
+    plan_item: Text | None = Field(None, max_length=40, description="ID of the published plan item it serves")
+    milestone: Text | None = Field(
+        None,
+        max_length=80,
+        description='Contract milestone: contract number, "/" and its number, e.g. KLS-2026-003-001/2',
+    )
+    lecturers: list[int] = Field(default_factory=list, max_length=20, description="IDs from the expert roster")
+    partners: list[Text] = Field(default_factory=list, max_length=20, description="BINs of partner organisations")
     submit: bool = Field(False, description="Submit for verification at once.")
 
 
@@ -79,6 +88,10 @@ class ReportOut(Schema):
     audiences: list[str]
     strand: str
     plan_item: str | None
+    milestone: str | None
+    lecturers: list[int]
+    partners: list[str]
+    material_links: list[str]
     attendance: Attendance
     participants: int
     youth_14_29: int
@@ -99,6 +112,24 @@ class ReportOut(Schema):
     @staticmethod
     def resolve_plan_item(report) -> str | None:
         return report.plan_item.code if report.plan_item_id else None
+
+    @staticmethod
+    def resolve_milestone(report) -> str | None:
+        if not report.milestone_id:
+            return None
+        return importing.milestone_code(report.milestone.contract.number, report.milestone.position)
+
+    @staticmethod
+    def resolve_lecturers(report) -> list[int]:
+        return [expert.pk for expert in report.lecturers.all()]
+
+    @staticmethod
+    def resolve_partners(report) -> list[str]:
+        return [organisation.bin for organisation in report.partners.all()]
+
+    @staticmethod
+    def resolve_material_links(report) -> list[str]:
+        return report.link_list
 
     @staticmethod
     def resolve_audiences(report) -> list[str]:
@@ -145,6 +176,10 @@ class IndicatorOut(Schema):
     values: list[IndicatorValueOut]
 
 
+def _reports():
+    return selectors.report_queryset().select_related("milestone__contract").prefetch_related("lecturers", "partners")
+
+
 def _invalid(error: ValidationError) -> JsonResponse:
     details = (
         [{"loc": ["body", field], "message": str(m)} for field, ms in error.message_dict.items() for m in ms]
@@ -163,7 +198,7 @@ def _invalid(error: ValidationError) -> JsonResponse:
 @paginate(Page)
 def activity_reports(request):
     organisations = selectors.reporting_organisations(request.auth)
-    return selectors.report_queryset().filter(organisation__in=organisations).order_by("-start_date", "-pk")
+    return _reports().filter(organisation__in=organisations).order_by("-start_date", "-pk")
 
 
 @router.get(
@@ -173,10 +208,60 @@ def activity_reports(request):
     summary="One of your organisations' reports",
 )
 def activity_report(request, report_id: int):
-    report = selectors.report_queryset().filter(pk=report_id).first()
+    report = _reports().filter(pk=report_id).first()
     if report is None or not selectors.can_report_for(request.auth, report.organisation):
         raise Http404
     return report
+
+
+def _as_row(payload: ReportIn) -> dict:
+    """The payload in the import file's columns, so that the import's checks apply word for word."""
+    return {
+        "activity_type": payload.activity_type.value,
+        "title": payload.title,
+        "description": payload.description,
+        "start_date": payload.start_date,
+        "end_date": payload.end_date or "",
+        "region": payload.region,
+        "settlement": payload.settlement,
+        "venue_type": payload.venue_type.value,
+        "languages": ";".join(payload.languages),
+        "audiences": ";".join(audience.value for audience in payload.audiences),
+        "strand": payload.strand,
+        "plan_item": payload.plan_item or "",
+        **payload.attendance.dict(),
+        "online_posts": payload.online_posts,
+        "online_views": payload.online_views,
+        "online_shares": payload.online_shares,
+        "material_links": " ".join(payload.material_links),
+        "lecturers": ";".join(str(pk) for pk in payload.lecturers),
+        "partners": ";".join(payload.partners),
+        "milestone": payload.milestone or "",
+    }
+
+
+def _checked(payload: ReportIn, organisation: Organisation):
+    """(fields, lecturers, partners) or a 422 response naming each field that is wrong."""
+    data, errors = importing.check_report(_as_row(payload), organisation_id=organisation.pk)
+    if errors:
+        details = [
+            {
+                "loc": ["body", "attendance", error.column]
+                if error.column in ATTENDANCE_FIELDS
+                else ["body", error.column],
+                "message": str(error.message),
+            }
+            for error in errors
+        ]
+        return JsonResponse(error_payload("invalid", "The report is not valid.", details), status=422)
+    lecturers, partners = data.pop("lecturers"), data.pop("partners")
+    return data, lecturers, partners
+
+
+def _forbidden() -> JsonResponse:
+    return JsonResponse(
+        error_payload("forbidden", "Only the organisation's members can report its activities."), status=403
+    )
 
 
 @router.post(
@@ -189,43 +274,57 @@ def create_activity_report(request, payload: ReportIn):
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
         raise Http404
-    region = Region.objects.filter(code=payload.region).first()
-    strand = Strand.objects.filter(code=payload.strand).first()
-    problems = []
-    if region is None:
-        problems.append({"loc": ["body", "region"], "message": "Unknown region code."})
-    if strand is None:
-        problems.append({"loc": ["body", "strand"], "message": "Unknown strand code."})
-    if any(code not in LANGUAGE_CODES for code in payload.languages):
-        problems.append({"loc": ["body", "languages"], "message": "Use kk, ru or en."})
-    if problems:
-        return JsonResponse(error_payload("invalid", "The report is not valid.", problems), status=422)
-    data = {
-        "activity_type": payload.activity_type.value,
-        "title": payload.title,
-        "description": payload.description,
-        "start_date": payload.start_date,
-        "end_date": payload.end_date or payload.start_date,
-        "region": region,
-        "settlement": payload.settlement,
-        "venue_type": payload.venue_type.value,
-        "languages": ",".join(dict.fromkeys(payload.languages)),
-        "audiences": ",".join(dict.fromkeys(audience.value for audience in payload.audiences)),
-        "strand": strand,
-        "online_posts": payload.online_posts,
-        "online_views": payload.online_views,
-        "online_shares": payload.online_shares,
-        **payload.attendance.dict(),
-    }
+    if not selectors.can_report_for(request.auth, organisation):
+        return _forbidden()
+    checked = _checked(payload, organisation)
+    if isinstance(checked, JsonResponse):
+        return checked
+    data, lecturers, partners = checked
     try:
-        report = services.create_report(actor=request.auth, organisation=organisation, data=data, submit=payload.submit)
-    except PermissionDenied:
-        return JsonResponse(
-            error_payload("forbidden", "Only the organisation's members can report its activities."), status=403
+        report = services.create_report(
+            actor=request.auth,
+            organisation=organisation,
+            data=data,
+            lecturers=lecturers,
+            partners=partners,
+            submit=payload.submit,
         )
+    except PermissionDenied:
+        return _forbidden()
     except ValidationError as error:
         return _invalid(error)
-    return Status(201, selectors.report_queryset().get(pk=report.pk))
+    return Status(201, _reports().get(pk=report.pk))
+
+
+@router.put(
+    "/activities/reports/{report_id}",
+    auth=token_auth,
+    response={200: ReportOut, 401: Error, 403: Error, 404: Error, 422: Error},
+    summary="Replace a draft or returned report of yours (and submit it with submit=true)",
+)
+def update_activity_report(request, report_id: int, payload: ReportIn):
+    report = selectors.report_queryset().filter(pk=report_id).first()
+    if report is None or not selectors.can_report_for(request.auth, report.organisation):
+        raise Http404
+    if payload.organisation_id != report.organisation_id:
+        problem = {"loc": ["body", "organisation_id"], "message": "A report stays with its organisation."}
+        return JsonResponse(error_payload("invalid", "The report is not valid.", [problem]), status=422)
+    checked = _checked(payload, report.organisation)
+    if isinstance(checked, JsonResponse):
+        return checked
+    data, lecturers, partners = checked
+    try:
+        with transaction.atomic():
+            report = services.update_report(
+                actor=request.auth, report=report, data=data, lecturers=lecturers, partners=partners
+            )
+            if payload.submit:
+                services.transition(actor=request.auth, report=report, to_status=ReportStatus.SUBMITTED)
+    except PermissionDenied:
+        return _forbidden()
+    except ValidationError as error:
+        return _invalid(error)
+    return _reports().get(pk=report.pk)
 
 
 def _key(key) -> str:
