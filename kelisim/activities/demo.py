@@ -224,7 +224,26 @@ def load(stdout=None) -> str:
     StatusChange.objects.bulk_create(changes, batch_size=2000)
     _indicators()
     counts = summary.rebuild()
+    _progress_follows_indicators()
     return f"{len(created)} activity reports, {counts['activity']} summary rows"
+
+
+def _progress_follows_indicators() -> None:
+    """The training item's progress follows its indicator (people trained against the yearly targets)."""
+    from kelisim.accounts.models import User
+    from kelisim.plans import services as plan_services
+    from kelisim.plans.models import Indicator, ProgressSource
+
+    officer = User.objects.filter(email="officer@demo.kelisim.kz").first()
+    indicator = (
+        Indicator.objects.filter(name="People trained", item__version__published_at__isnull=False)
+        .select_related("item__tracked")
+        .first()
+    )
+    if officer is not None and indicator is not None:
+        plan_services.set_progress_source(
+            actor=officer, tracked=indicator.item.tracked, source=ProgressSource.INDICATORS
+        )
 
 
 def _indicators() -> None:

@@ -40,3 +40,8 @@ def test_the_demo_loads_two_years_of_reports_once():
     table = dashboard_table(DashboardFilters(by="region"), public=True)
     assert len(table.rows) >= 10
     assert table.total_events == sum(ActivitySummary.objects.values_list("events", flat=True))
+    from kelisim.plans.models import TrackedItem
+
+    following = TrackedItem.objects.get(progress_source="indicators")
+    assert following.progress > 0
+    assert following.updates.filter(source="indicators").exists()
