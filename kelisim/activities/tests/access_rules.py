@@ -95,4 +95,11 @@ ACCESS_RULES = [
         allowed=NOBODY,
         note="(needs a Bearer token)",
     ),
+    Rule(
+        "api:update_activity_report",
+        method="PUT",
+        kwargs=lambda w: {"report_id": w.draft_report.pk},
+        allowed=NOBODY,
+        note="(needs a Bearer token)",
+    ),
 ]

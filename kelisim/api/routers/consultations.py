@@ -10,7 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
@@ -293,8 +293,11 @@ def submit_suggestion(request, payload: SuggestionIn):
         return _invalid(field, messages[0])
     with translation.override(suggestion.language):
         follow_path = reverse("consultations:follow", args=[suggestion.follow_token])
-    return 201, {
-        "reference": suggestion.reference,
-        "status": suggestion.status,
-        "follow_url": request.build_absolute_uri(follow_path),
-    }
+    return Status(
+        201,
+        {
+            "reference": suggestion.reference,
+            "status": suggestion.status,
+            "follow_url": request.build_absolute_uri(follow_path),
+        },
+    )
