@@ -10,7 +10,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
+from ninja import Status as Answer
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
@@ -293,7 +294,7 @@ def submit_suggestion(request, payload: SuggestionIn):
         return _invalid(field, messages[0])
     with translation.override(suggestion.language):
         follow_path = reverse("consultations:follow", args=[suggestion.follow_token])
-    return Status(
+    return Answer(
         201,
         {
             "reference": suggestion.reference,
