@@ -20,7 +20,15 @@ class CommentForm(forms.Form):
     text = forms.CharField(
         label=_("Your comment"),
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 6, "data-max-length": MAX_COMMENT_LENGTH, "class": "comment-text"}),
+        # The shared live counter (core/counter.js) shows how much is left in the template's id_text_counter.
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "class": "comment-text",
+                "data-counter-max": MAX_COMMENT_LENGTH,
+                "data-counter-target": "id_text_counter",
+            }
+        ),
         help_text=_("Plain text, at most 1500 characters. Links are checked by a moderator."),
         error_messages={"required": _("Write a comment first.")},
     )

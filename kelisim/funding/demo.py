@@ -156,6 +156,14 @@ def load(stdout=None) -> str:
         label_kk="Өңірлердегі жастарды қалай қамтисыз?",
         max_length=1500,
     )
+    services.add_question(
+        actor=officer,
+        call=call,
+        kind=Question.Kind.BUDGET,
+        label_en="Budget: what the grant pays for",
+        label_ru="Бюджет: на что пойдёт грант",
+        label_kk="Бюджет: грант неге жұмсалады",
+    )
     services.add_criterion(
         actor=officer,
         call=call,

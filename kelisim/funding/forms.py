@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -10,7 +11,9 @@ from kelisim.funding.models import Call, Contract, Criterion, Question
 from kelisim.funding.services import BudgetRow, Determination
 from kelisim.plans.models import TrackedItem
 
-BUDGET_ROWS = 8
+# A budget table has as many lines as the applicant adds, up to this many.
+MAX_BUDGET_LINES = 50
+_BUDGET_KEY = re.compile(r"budget_(item|amount)_(\d{1,3})")
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -98,42 +101,94 @@ def _amount(text: str) -> Decimal | None:
     return value if value >= 0 else None
 
 
+def typed_budget_lines(data) -> list[tuple[str, str]]:
+    """The budget lines as typed (item, amount), in their order, without the empty ones and without the one the
+    applicant asked to remove (``remove_line``)."""
+    indices = sorted({int(match.group(2)) for key in data if (match := _BUDGET_KEY.fullmatch(key))})
+    removed = data.get("remove_line")
+    lines = []
+    for index in indices:
+        if str(index) == removed:
+            continue
+        item = (data.get(f"budget_item_{index}") or "").strip()
+        amount = (data.get(f"budget_amount_{index}") or "").strip()
+        if item or amount:
+            lines.append((item, amount))
+    return lines[:MAX_BUDGET_LINES]
+
+
+def _renumbered(data, lines: list[tuple[str, str]]):
+    """``data`` with its budget lines numbered 0, 1, 2… as they are shown again (empty and removed ones gone)."""
+    data = data.copy()
+    for key in [key for key in data if _BUDGET_KEY.fullmatch(key)]:
+        del data[key]
+    for index, (item, amount) in enumerate(lines):
+        data[f"budget_item_{index}"] = item
+        data[f"budget_amount_{index}"] = amount
+    return data
+
+
 class ApplicationForm(forms.Form):
     """The application with the call's own questions. Binding never fails on content: the draft is kept
-    whatever is typed, and the problems are shown beside the fields."""
+    whatever is typed, and the problems are shown beside the fields.
+
+    A call's budget table (a ``Question.Kind.BUDGET`` question) has one row per line the applicant typed; an
+    empty row is offered when there is none, and one more after "Add a line" (``action=add_line``), which
+    saves the draft like any other button. Empty rows are dropped, and a row's "Remove" button
+    (``remove_line=<row>``) drops that line.
+    """
 
     title = forms.CharField(label=_("Project title"), max_length=300, required=False)
     summary = forms.CharField(
         label=_("Summary"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000})
     )
 
-    def __init__(self, *args, questions=(), application=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, files=None, *, questions=(), application=None, **kwargs):
         self.questions = list(questions)
+        self.budget_question = rules.budget_question(self.questions)
+        self.budget_errors: list[str] = []
+        self.budget_problems: list[str] = []
+        lines: list[tuple[str, str]] = []
+        new_line = False
+        if self.budget_question is not None:
+            if data is not None:
+                lines = typed_budget_lines(data)
+                new_line = data.get("action") == "add_line"
+                data = _renumbered(data, lines)
+            elif application is not None:
+                lines = [(line.item, f"{line.amount_kzt:.0f}") for line in application.budget_lines.all()]
+        super().__init__(data, files, **kwargs)
         self.application = application
         for question in self.questions:
-            self.fields[question.field_name] = self._field_for(question)
-        lines = list(application.budget_lines.all()) if application is not None else []
-        for index in range(BUDGET_ROWS):
-            line = lines[index] if index < len(lines) else None
+            if question.kind != Question.Kind.BUDGET:
+                self.fields[question.field_name] = self._field_for(question)
+        self.budget_lines = lines
+        self.budget_full = len(lines) >= MAX_BUDGET_LINES
+        rows = len(lines) + (1 if (new_line or not lines) and not self.budget_full else 0)
+        self.budget_row_count = rows if self.budget_question is not None else 0
+        for index in range(self.budget_row_count):
+            item, amount = lines[index] if index < len(lines) else ("", "")
+            item_attrs = {"autofocus": True} if new_line and index == len(lines) else {}
             self.fields[f"budget_item_{index}"] = forms.CharField(
                 label=_("Budget item %(n)d") % {"n": index + 1},
                 required=False,
                 max_length=200,
-                initial=line.item if line else "",
+                initial=item,
+                widget=forms.TextInput(attrs=item_attrs),
             )
             self.fields[f"budget_amount_{index}"] = forms.CharField(
                 label=_("Amount, KZT (line %(n)d)") % {"n": index + 1},
                 required=False,
                 max_length=40,
-                initial=f"{line.amount_kzt:.0f}" if line else "",
+                initial=amount,
                 widget=forms.TextInput(attrs={"inputmode": "numeric"}),
             )
         if application is not None:
             self.initial.setdefault("title", application.title)
             self.initial.setdefault("summary", application.summary)
             for question in self.questions:
-                self.initial.setdefault(question.field_name, application.answers.get(str(question.pk), ""))
+                if question.kind != Question.Kind.BUDGET:
+                    self.initial.setdefault(question.field_name, application.answers.get(str(question.pk), ""))
 
     @staticmethod
     def _field_for(question: Question) -> forms.Field:
@@ -142,8 +197,8 @@ class ApplicationForm(forms.Form):
         if kind == Question.Kind.LONG_TEXT:
             attrs = {"rows": 6}
             if question.max_length:
-                # The consultation's live counter (consultations/counter.js) reads these; without JavaScript the
-                # limit is in the help text and the server says how much is over (rules.check_answer).
+                # The shared live counter (core/counter.js) reads these; without JavaScript the limit is in the
+                # help text and the server says how much is over (rules.check_answer).
                 field_id = f"id_{question.field_name}"
                 attrs |= {
                     "data-counter-max": question.max_length,
@@ -164,11 +219,23 @@ class ApplicationForm(forms.Form):
             return forms.FileField(**common)
         return forms.CharField(max_length=300, **common)
 
-    def question_fields(self) -> list[tuple[forms.BoundField, int | None]]:
-        """The call's questions as bound fields, each with the character limit its live counter shows."""
+    def question_fields(self) -> list[tuple[Question, forms.BoundField | None, int | None]]:
+        """The call's questions in the officer's order: each with its bound field (None for the budget table,
+        shown from ``budget_rows``) and the character limit its live counter shows."""
         return [
-            (self[question.field_name], question.max_length if question.kind == Question.Kind.LONG_TEXT else None)
+            (
+                question,
+                None if question.kind == Question.Kind.BUDGET else self[question.field_name],
+                question.max_length if question.kind == Question.Kind.LONG_TEXT else None,
+            )
             for question in self.questions
+        ]
+
+    def budget_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
+        """(row, item field, amount field) of the budget table, rows numbered from 0."""
+        return [
+            (index, self[f"budget_item_{index}"], self[f"budget_amount_{index}"])
+            for index in range(self.budget_row_count)
         ]
 
     def values(self) -> tuple[str, str, dict, list[BudgetRow], dict]:
@@ -181,32 +248,35 @@ class ApplicationForm(forms.Form):
                 uploaded = self.files.get(question.field_name) if self.files else None
                 if uploaded:
                     files[question.pk] = uploaded
-            else:
+            elif question.kind != Question.Kind.BUDGET:
                 answers[str(question.pk)] = data.get(question.field_name, "")
         budget = []
         self.budget_problems = []
-        for index in range(BUDGET_ROWS):
-            item = data.get(f"budget_item_{index}", "").strip()
-            raw_amount = data.get(f"budget_amount_{index}", "").strip()
-            if not item and not raw_amount:
-                continue
+        for number, (item, raw_amount) in enumerate(self.budget_lines, start=1):
             amount = _amount(raw_amount)
             if amount is None:
                 self.budget_problems.append(
-                    _("Line %(n)d: “%(value)s” is not an amount in tenge.") % {"n": index + 1, "value": raw_amount}
+                    _("Line %(n)d: “%(value)s” is not an amount in tenge.") % {"n": number, "value": raw_amount}
                 )
                 amount = Decimal(0)
             if not item:
-                self.budget_problems.append(_("Line %(n)d: say what the money is for.") % {"n": index + 1})
+                self.budget_problems.append(_("Line %(n)d: say what the money is for.") % {"n": number})
                 item = "?"
             budget.append(BudgetRow(item=item, amount_kzt=amount))
         return data.get("title", ""), data.get("summary", ""), answers, budget, files
 
     def show_problems(self, problems: dict) -> None:
         for name, messages in problems.items():
+            if name == "budget" and self.budget_question is not None:
+                self.budget_errors.extend(messages)
+                continue
             target = name if name in self.fields else None
             for message in messages:
                 self.add_error(target, message)
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.errors or self.budget_errors)
 
 
 class DecisionRadioSelect(forms.RadioSelect):
@@ -247,13 +317,15 @@ class DeterminationForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    """Only the reviewers the service accepts for the call (its pool, if it has one), not those already on it."""
+
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = User.objects.filter(
-            role_grants__role=Role.REVIEWER, is_active=True
-        ).distinct()
+        self.fields["reviewer"].queryset = rules.assignable_reviewers(application.call).exclude(
+            pk__in=application.assignments.exclude(reviewer=None).values("reviewer")
+        )
 
 
 class ConflictForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 from kelisim.core.i18n import Localized
@@ -125,6 +126,7 @@ class Question(models.Model):
         CHOICE = "choice", _("Choice")
         DATE = "date", _("Date")
         FILE = "file", _("File")
+        BUDGET = "budget", _("Budget table")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(default=1)
@@ -145,6 +147,12 @@ class Question(models.Model):
         ordering = ["call", "position", "pk"]
         verbose_name = _("application question")
         verbose_name_plural = _("application questions")
+        constraints = [
+            # The budget table's lines are the application's BudgetLines: one table per application.
+            models.UniqueConstraint(
+                fields=["call"], condition=models.Q(kind="budget"), name="one_budget_question_per_call"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -234,6 +242,8 @@ class Application(models.Model):
 
 
 EDITABLE_STATUSES = frozenset({Application.Status.DRAFT, Application.Status.CHANGES_REQUESTED})
+# Approved or rejected: the review is closed (no late review, open assignments leave the reviewers' load).
+DECIDED_STATUSES = frozenset({Application.Status.APPROVED, Application.Status.REJECTED})
 APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
     Application.Status.DRAFT: frozenset({Application.Status.SUBMITTED}),
     Application.Status.SUBMITTED: frozenset(
@@ -246,6 +256,8 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class BudgetLine(models.Model):
+    """A line of the budget table, for a call that asks for one (a ``Question.Kind.BUDGET`` question)."""
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
     position = models.PositiveSmallIntegerField(default=1)
     item = models.CharField(_("budget item"), max_length=200)
@@ -381,6 +393,16 @@ class ReviewAssignment(models.Model):
         if self.reviewer_id is not None:
             return reviewer_snapshot(self.reviewer)
         return str(_("Former reviewer (account deleted)"))
+
+    @property
+    def is_closed(self) -> bool:
+        """Still open when its application was approved or rejected: this review can no longer be given."""
+        return self.status == self.Status.ASSIGNED and self.application.status in DECIDED_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """The status as reviewers and officers read it: an open assignment of a decided application is closed."""
+        return pgettext("review assignment", "Closed") if self.is_closed else self.get_status_display()
 
     @property
     def counts_as_review(self) -> bool:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kelisim.accounts.models import Role, User
 from kelisim.consultations.text import normalise_text
 from kelisim.funding.models import MIN_REVIEWERS, Application, Call, Question, ReviewAssignment
 from kelisim.organisations.models import Membership, Organisation
@@ -56,6 +57,15 @@ def can_view_application(user, application: Application) -> bool:
 
 def can_edit_application(user, application: Application) -> bool:
     return application.is_editable and is_applicant(user, application)
+
+
+def assignable_reviewers(call: Call):
+    """Who an officer may assign to the call's applications: active accounts with the reviewer role, and only
+    those of the call's reviewer pool when it has one."""
+    reviewers = User.objects.filter(role_grants__role=Role.REVIEWER, is_active=True)
+    if call.reviewer_pool.exists():
+        reviewers = reviewers.filter(pk__in=call.reviewer_pool.values("pk"))
+    return reviewers.distinct().order_by("display_name", "email")
 
 
 # --- Review before a decision ---------------------------------------------------------------------
@@ -140,6 +150,25 @@ def eligibility_problems(call: Call, organisation: Organisation, today: date | N
 # --- Completeness ---------------------------------------------------------------------------------
 
 
+def budget_question(questions) -> Question | None:
+    """The call's budget table (at most one), or None: a call without one asks for no budget."""
+    return next((question for question in questions if question.kind == Question.Kind.BUDGET), None)
+
+
+def budget_problem(question: Question, call: Call, lines) -> str | None:
+    """What is wrong with the budget lines: none when the table is required, or a total outside the award limits."""
+    if not lines:
+        return _("Add at least one budget line.") if question.required else None
+    total = sum((line.amount_kzt for line in lines), Decimal(0))
+    if call.min_award_kzt <= total <= call.max_award_kzt:
+        return None
+    return _("The budget total is %(total)s KZT; this call funds between %(min)s and %(max)s KZT.") % {
+        "total": f"{total:,.0f}".replace(",", " "),
+        "min": f"{call.min_award_kzt:,.0f}".replace(",", " "),
+        "max": f"{call.max_award_kzt:,.0f}".replace(",", " "),
+    }
+
+
 def check_answer(question: Question, value, has_file: bool) -> str | None:
     """The problem with one answer, or None."""
     if question.kind == Question.Kind.FILE:
@@ -168,7 +197,8 @@ def check_answer(question: Question, value, has_file: bool) -> str | None:
 
 
 def application_problems(application: Application, questions=None, budget_lines=None, attachments=None) -> dict:
-    """Field name (or "__all__") -> messages. Empty when the application may be submitted."""
+    """Field name (or "__all__") -> messages. Empty when the application may be submitted. The budget table's
+    problems are under "budget"; a call without a budget question checks no budget."""
     questions = list(application.call.questions.all()) if questions is None else questions
     budget_lines = list(application.budget_lines.all()) if budget_lines is None else budget_lines
     attachments = list(application.attachments.all()) if attachments is None else attachments
@@ -179,20 +209,12 @@ def application_problems(application: Application, questions=None, budget_lines=
         problems.setdefault("summary", []).append(_("Describe the project in a few sentences."))
     files_for = {attachment.question_id for attachment in attachments}
     for question in questions:
+        if question.kind == Question.Kind.BUDGET:
+            message = budget_problem(question, application.call, budget_lines)
+            if message:
+                problems.setdefault("budget", []).append(message)
+            continue
         message = check_answer(question, application.answers.get(str(question.pk)), question.pk in files_for)
         if message:
             problems.setdefault(question.field_name, []).append(message)
-    total = sum((line.amount_kzt for line in budget_lines), Decimal(0))
-    call = application.call
-    if not budget_lines:
-        problems.setdefault("budget", []).append(_("Add at least one budget line."))
-    elif total < call.min_award_kzt or total > call.max_award_kzt:
-        problems.setdefault("budget", []).append(
-            _("The budget total is %(total)s KZT; this call funds between %(min)s and %(max)s KZT.")
-            % {
-                "total": f"{total:,.0f}".replace(",", " "),
-                "min": f"{call.min_award_kzt:,.0f}".replace(",", " "),
-                "max": f"{call.max_award_kzt:,.0f}".replace(",", " "),
-            }
-        )
     return problems

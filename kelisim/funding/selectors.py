@@ -3,11 +3,12 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from kelisim.funding import rules
 from kelisim.funding.models import (
+    DECIDED_STATUSES,
     OPEN_MILESTONE_STATUSES,
     PUBLIC_CONTRACT_STATUSES,
     Application,
@@ -61,11 +62,23 @@ def applications_for(user) -> QuerySet[Application]:
 
 
 def review_assignments_for(user) -> QuerySet[ReviewAssignment]:
+    """The reviewer's list: reviews still to give first, then those given, closed (decided before the review was
+    in) and declined for a conflict; newest first within each."""
+    assigned = ReviewAssignment.Status.ASSIGNED
     return (
         ReviewAssignment.objects.filter(reviewer=user, automatic_conflict=False)
         .exclude(application__organisation_id__in=rules.member_organisation_ids(user))
         .select_related("application__call", "application__organisation")
-        .order_by("status", "-assigned_at")
+        .annotate(
+            list_order=Case(
+                When(status=assigned, application__status__in=DECIDED_STATUSES, then=Value(2)),
+                When(status=assigned, then=Value(0)),
+                When(status=ReviewAssignment.Status.SUBMITTED, then=Value(1)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("list_order", "-assigned_at", "-pk")
     )
 
 

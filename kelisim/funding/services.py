@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kelisim.accounts.models import Role, User
-from kelisim.core.services import queue_templated_email
+from kelisim.core.services import email_url, queue_templated_email
 from kelisim.funding import rules
 from kelisim.funding.files import check_upload
 from kelisim.funding.models import (
@@ -20,6 +20,7 @@ from kelisim.funding.models import (
     ASSIGNMENT_TRANSITIONS,
     CALL_TRANSITIONS,
     CONTRACT_TRANSITIONS,
+    DECIDED_STATUSES,
     MILESTONE_TRANSITIONS,
     MIN_REVIEWERS,
     Application,
@@ -171,6 +172,9 @@ def add_question(
         raise ValidationError({"label_ru": _("Write the question in at least one language.")})
     if kind == Question.Kind.CHOICE and len([c for c in choices.splitlines() if c.strip()]) < 2:
         raise ValidationError({"choices": _("A choice needs at least two options, one per line.")})
+    call = Call.objects.select_for_update().get(pk=call.pk)  # two officers adding a budget table at once
+    if kind == Question.Kind.BUDGET and call.questions.filter(kind=Question.Kind.BUDGET).exists():
+        raise ValidationError({"kind": _("This call already has a budget table; an application has only one.")})
     position = call.questions.count() + 1
     return Question.objects.create(
         call=call,
@@ -181,7 +185,7 @@ def add_question(
         help_text=help_text,
         required=required,
         max_length=max_length if kind == Question.Kind.LONG_TEXT else None,
-        choices=choices,
+        choices=choices if kind == Question.Kind.CHOICE else "",
         position=position,
     )
 
@@ -281,7 +285,8 @@ def save_draft(
 ) -> dict:
     """Keep everything the applicant typed, valid or not, and return what is still missing or wrong.
 
-    Saving never refuses an incomplete draft: work is never lost to a validation error.
+    Saving never refuses an incomplete draft: work is never lost to a validation error. The budget lines are
+    the answer to the call's budget table; a call without one keeps none (lines sent to it are dropped).
     """
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_editor(actor, application)
@@ -289,18 +294,20 @@ def save_draft(
     application.summary = summary[:2000]
     questions = {str(question.pk): question for question in application.call.questions.all()}
     application.answers = {
-        key: str(value)[:20000] for key, value in answers.items() if key in questions and value not in (None, "")
+        key: str(value)[:20000]
+        for key, value in answers.items()
+        if key in questions and questions[key].kind != Question.Kind.BUDGET and value not in (None, "")
     }
     _record(application, actor, "draft saved")
     application.save()
     application.budget_lines.all().delete()
-    BudgetLine.objects.bulk_create(
-        [
-            BudgetLine(application=application, position=position, item=row.item[:200], amount_kzt=row.amount_kzt)
-            for position, row in enumerate(budget, start=1)
-            if row.item.strip()
-        ]
-    )
+    if rules.budget_question(questions.values()) is not None:
+        BudgetLine.objects.bulk_create(
+            [
+                BudgetLine(application=application, position=position, item=row.item[:200], amount_kzt=row.amount_kzt)
+                for position, row in enumerate((row for row in budget if row.item.strip()), start=1)
+            ]
+        )
     return rules.application_problems(application)
 
 
@@ -398,9 +405,6 @@ def submit_application(*, actor, application: Application, now=None) -> Applicat
     return application
 
 
-DECIDED_STATUSES = frozenset({Application.Status.APPROVED, Application.Status.REJECTED})
-
-
 class Determination:
     APPROVE = "approve"
     REJECT = "reject"
@@ -471,9 +475,7 @@ def reviewer_load() -> dict[int, int]:
 
 def suggest_reviewers(application: Application, count: int = MIN_REVIEWERS) -> list[User]:
     """The least-loaded reviewers of the call's pool who are not members of the applicant and not yet on it."""
-    pool = list(application.call.reviewer_pool.filter(role_grants__role=Role.REVIEWER, is_active=True).distinct())
-    if not pool:
-        pool = list(User.objects.filter(role_grants__role=Role.REVIEWER, is_active=True).distinct())
+    pool = list(rules.assignable_reviewers(application.call))
     members = set(
         Membership.objects.filter(organisation=application.organisation, status=Membership.Status.ACTIVE).values_list(
             "user_id", flat=True
@@ -488,10 +490,16 @@ def suggest_reviewers(application: Application, count: int = MIN_REVIEWERS) -> l
 
 @transaction.atomic
 def assign_reviewer(*, actor, application: Application, reviewer: User) -> ReviewAssignment:
-    """Assign a reviewer; a member of the applicant organisation is flagged as conflicted at once."""
+    """Assign a reviewer of the call's pool (any active reviewer when the call has none) and email them the
+    review page; a member of the applicant organisation is flagged as conflicted at once, and not emailed."""
     _require_officer(actor)
-    if not reviewer.has_role(Role.REVIEWER):
+    if not (reviewer.is_active and reviewer.has_role(Role.REVIEWER)):
         raise ValidationError(_("%(name)s is not a reviewer.") % {"name": reviewer})
+    if not rules.assignable_reviewers(application.call).filter(pk=reviewer.pk).exists():
+        raise ValidationError(
+            _("%(name)s is not in this call's reviewer pool: choose a reviewer from the pool, or add them to it first.")
+            % {"name": reviewer}
+        )
     if application.status not in (Application.Status.SUBMITTED,):
         raise ValidationError(_("Only submitted applications are reviewed."))
     is_member = Membership.objects.filter(
@@ -510,6 +518,19 @@ def assign_reviewer(*, actor, application: Application, reviewer: User) -> Revie
             assignment.save()
     except IntegrityError as error:
         raise ValidationError(_("This reviewer is already assigned to the application.")) from error
+    if not is_member:
+        queue_templated_email(
+            to=reviewer.email,
+            template="funding/email/assigned",
+            context={
+                "application": application,
+                "call": application.call,
+                "organisation": application.organisation,
+                "url": email_url("funding:review", assignment.pk),
+            },
+            language=reviewer.preferred_language,
+            topic="funding review assigned",
+        )
     return assignment
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kelisim.core.forms import apply_validation_error
 from kelisim.funding import ocds, rules, selectors, services
 from kelisim.funding.forms import (
-    BUDGET_ROWS,
+    MAX_BUDGET_LINES,
     AmendmentForm,
     ApplicationForm,
     AssignForm,
@@ -331,7 +331,7 @@ def ranking(request, reference):
         "criteria": list(call.criteria.all()),
         "divergence": selectors.DIVERGENCE_POINTS,
         "min_reviewers": services.MIN_REVIEWERS,
-        "assign_form": AssignForm(),
+        "has_budget": rules.budget_question(call.questions.all()) is not None,
     }
     return render(request, "funding/ranking.html", context)
 
@@ -399,13 +399,14 @@ def _render_application(request, application, *, determination_form=None, contra
     }
     if is_officer:
         reviews_in = rules.submitted_review_count(application)
+        requested = application.budget_total or None  # the budget's total, when the call asks for a budget
         context |= {
             "assignments": application.assignments.select_related("reviewer"),
-            "assign_form": AssignForm(),
+            "assign_form": AssignForm(application=application),
             "suggested": services.suggest_reviewers(application),
             "reviews_progress": rules.reviews_progress(reviews_in),
             "determination_form": determination_form
-            or DeterminationForm(initial={"amount_kzt": application.budget_total}, reviews_in=reviews_in),
+            or DeterminationForm(initial={"amount_kzt": requested}, reviews_in=reviews_in),
             "contract": Contract.objects.filter(application=application).first(),
             "contract_form": contract_form or ContractForm(),
         }
@@ -414,12 +415,14 @@ def _render_application(request, application, *, determination_form=None, contra
 
 def _submitted_revisions(application, questions) -> list[dict]:
     """Every submitted revision as it was sent: answers by question, budget and files."""
+    has_budget = rules.budget_question(questions) is not None
     revisions = []
     for revision in application.revisions.all():
         files = list(revision.files.all())
         revisions.append(
             {
                 "revision": revision,
+                "has_budget": has_budget,
                 "answers": [
                     (
                         question,
@@ -513,8 +516,8 @@ def _edit_page(request, application, form, eligibility, status=200):
         "form": form,
         "eligibility": eligibility,
         "attachments": {a.question_id: a for a in application.attachments.all()},
-        "budget_rows": [(form[f"budget_item_{index}"], form[f"budget_amount_{index}"]) for index in range(BUDGET_ROWS)],
         "budget_total": application.budget_total,
+        "max_budget_lines": MAX_BUDGET_LINES,
     }
     return render(request, "funding/application_edit.html", context, status=status)
 
@@ -580,7 +583,7 @@ def application_assign(request, pk):
                 % {"count": len(assigned)},
             )
         else:
-            form = AssignForm(request.POST)
+            form = AssignForm(request.POST, application=application)
             if not form.is_valid():
                 messages.error(request, _("Choose a reviewer."))
             else:
@@ -686,6 +689,7 @@ def review(request, pk):
         "application": application,
         "call": call,
         "answers": [(q, application.answers.get(str(q.pk), "")) for q in call.questions.all()],
+        "has_budget": rules.budget_question(call.questions.all()) is not None,
         "form": form,
         "conflict_form": ConflictForm(),
         "own_scores": list(assignment.scores.select_related("criterion")),

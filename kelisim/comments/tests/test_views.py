@@ -187,3 +187,12 @@ def test_the_profile_lists_the_authors_comments_with_status_and_moderator_note(c
     assert "Held words" in page.text and "Rejected words" in page.text and "Be kind." in page.text
     assert "Someone else's words" not in page.text
     assert host.get_absolute_url() in page.text
+
+
+def test_the_comment_form_uses_the_shared_live_counter(client, host):
+    from django.contrib.staticfiles import finders
+
+    page = client.post(post_url(host), visitor_data(text="ж" * 1501)).text
+    assert 'data-counter-max="1500"' in page and 'data-counter-target="id_text_counter"' in page
+    assert 'id="id_text_counter"' in page and "/static/core/counter.js" in page
+    assert finders.find("core/counter.js") and not finders.find("comments/comments.js")  # one script, no copy

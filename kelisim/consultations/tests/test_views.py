@@ -242,3 +242,12 @@ def test_officer_imports_a_markdown_version(client):
 def test_citizens_cannot_open_the_queue(client):
     sign_in(client, UserFactory())
     assert client.get(reverse("consultations:triage")).status_code == 403
+
+
+def test_the_suggestion_form_uses_the_shared_live_counter(client, version):
+    from django.contrib.staticfiles import finders
+
+    page = client.get(suggest_url(version)).content.decode()
+    assert 'data-counter-max="1500" data-counter-target="text-counter"' in page and 'id="text-counter"' in page
+    assert "/static/core/counter.js" in page
+    assert finders.find("core/counter.js") and not finders.find("consultations/counter.js")  # one script, no copy

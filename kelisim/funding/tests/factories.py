@@ -41,9 +41,16 @@ def member(organisation: Organisation, role=Membership.Role.ADMIN, **fields):
 
 
 def open_call(
-    *, actor=None, reference: str = "youth-2017", questions: bool = True, publish: bool = True, **fields
+    *,
+    actor=None,
+    reference: str = "youth-2017",
+    questions: bool = True,
+    budget: bool = True,
+    publish: bool = True,
+    **fields,
 ) -> Call:
-    """A published call open since yesterday for a week, with a long-text question and two criteria."""
+    """A published call open since yesterday for a week, with a long-text question, then a budget table (unless
+    ``budget=False``), and two criteria."""
     actor = actor or officer()
     now = timezone.now()
     values = {
@@ -68,6 +75,8 @@ def open_call(
             label_en="How will you reach young people?",
             max_length=500,
         )
+    if budget:
+        services.add_question(actor=actor, call=call, kind=Question.Kind.BUDGET, label_en="Budget")
     services.add_criterion(actor=actor, call=call, name_en="Relevance", weight=60)
     services.add_criterion(actor=actor, call=call, name_en="Value for money", weight=40)
     if publish:

@@ -17,7 +17,7 @@ def _auth(user) -> dict:
 
 
 def _payload(call, organisation, **extra) -> dict:
-    question = call.questions.get()
+    question = call.questions.get(kind="long_text")
     payload = {
         "organisation_id": organisation.pk,
         "title": "Peace lectures",

@@ -1,7 +1,7 @@
 """The funding journey in a real browser: an NGO applies (a live counter on the long answer; a validation
-error keeps what it typed), two reviewers score while a conflicted third is blocked, the officer can award
-only once both reviews are in, contracts, the contract appears in the public register, and its OCDS export
-validates against the official schema."""
+error keeps what it typed; "Add a line" gives the budget a second line), two reviewers score while a
+conflicted third is blocked, the officer can award only once both reviews are in, contracts, the contract
+appears in the public register, and its OCDS export validates against the official schema."""
 
 import json
 
@@ -61,7 +61,9 @@ def test_apply_review_award_publish(page, screenshot, live_server):
     page.get_by_role("button", name="Start an application").click()
     page.get_by_label("Project title").fill("Dialogue evenings in Taraz")
     page.get_by_label("How will you reach young people?").fill("Through schools and the youth centre.")
-    assert page.locator(f"#id_q{call.questions.get().pk}_counter").inner_text() == "37 of 500 characters"
+    assert (
+        page.locator(f"#id_q{call.questions.get(kind='long_text').pk}_counter").inner_text() == "37 of 500 characters"
+    )
     page.get_by_label("Budget item 1").fill("Experts' fees")
     page.get_by_label("Amount, KZT (line 1)").fill("nine hundred thousand")
     page.get_by_role("button", name="Submit application").click()
@@ -71,11 +73,21 @@ def test_apply_review_award_publish(page, screenshot, live_server):
     assert page.get_by_label("Amount, KZT (line 1)").input_value() == "nine hundred thousand"
     screenshot("validation-error-keeps-input")
     page.get_by_label("Summary").fill("Monthly evenings with religious scholars for young people.")
-    page.get_by_label("Amount, KZT (line 1)").fill("900 000")
+    page.get_by_label("Amount, KZT (line 1)").fill("700 000")
+    # The budget takes as many lines as needed: "Add a line" saves the draft and offers an empty row.
+    page.get_by_role("button", name="Add a line").click()
+    assert page.get_by_label("Budget item 2").input_value() == ""
+    page.get_by_label("Budget item 2").fill("Venue")
+    page.get_by_label("Amount, KZT (line 2)").fill("200 000")
+    screenshot("budget-line-added")
     page.get_by_role("button", name="Submit application").click()
     assert "The application was submitted" in page.content()
     application = Application.objects.get(organisation=organisation)
     assert application.status == Application.Status.SUBMITTED
+    assert [(line.item, int(line.amount_kzt)) for line in application.budget_lines.all()] == [
+        ("Experts' fees", 700_000),
+        ("Venue", 200_000),
+    ]
 
     # --- The officer assigns three reviewers; the insider is caught --------------------------------------
     _sign_in_browser(page, live_server, officer)

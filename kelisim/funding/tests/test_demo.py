@@ -24,6 +24,11 @@ def test_demo_loads_the_2017_call_and_is_idempotent():
         "Bolat Reviewer",
     }
     assert overdue_milestones().exists()
+    # The budget table is the call's second question, and each submitted application filled it in.
+    assert [question.kind for question in call.questions.all()] == ["long_text", "budget"]
+    assert all(
+        application.budget_lines.exists() for application in call.applications.exclude(status=Application.Status.DRAFT)
+    )
     counts = (Call.objects.count(), Application.objects.count(), Contract.objects.count())
     call_command("load_demo", "--quiet-signins", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Call.objects.count(), Application.objects.count(), Contract.objects.count()) == counts

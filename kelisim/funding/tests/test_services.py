@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kelisim.accounts.tests.factories import UserFactory
 from kelisim.core.models import OutboxEmail, Region
@@ -75,6 +75,19 @@ def test_questions_are_frozen_once_published():
         services.add_question(actor=officer, call=call, kind=Question.Kind.SHORT_TEXT, label_en="Late question")
 
 
+def test_a_budget_table_is_a_question_and_a_call_has_at_most_one():
+    officer = factories.officer()
+    call = factories.open_call(actor=officer, publish=False, budget=False)
+    table = services.add_question(actor=officer, call=call, kind=Question.Kind.BUDGET, label_en="Costs")
+    later = services.add_question(actor=officer, call=call, kind=Question.Kind.SHORT_TEXT, label_en="Partners")
+    assert [q.kind for q in call.questions.all()] == ["long_text", "budget", "short_text"]
+    assert table.position < later.position
+    with pytest.raises(ValidationError) as error:
+        services.add_question(actor=officer, call=call, kind=Question.Kind.BUDGET, label_en="Second table")
+    assert "already has a budget table" in error.value.message_dict["kind"][0]
+    assert call.questions.filter(kind=Question.Kind.BUDGET).count() == 1
+
+
 # --- Eligibility ----------------------------------------------------------------------------------
 
 
@@ -116,7 +129,7 @@ def test_draft_keeps_invalid_values_and_reports_problems():
     organisation = factories.verified_organisation()
     applicant = factories.member(organisation, role=Membership.Role.MEMBER)
     application = services.start_application(actor=applicant, call=call, organisation=organisation)
-    question = call.questions.get()
+    question = call.questions.get(kind="long_text")
     problems = services.save_draft(
         actor=applicant,
         application=application,
@@ -133,9 +146,57 @@ def test_draft_keeps_invalid_values_and_reports_problems():
     assert "3 000 000" in problems["budget"][0]
 
 
+def test_a_call_without_a_budget_table_asks_for_no_budget():
+    call = factories.open_call(budget=False)
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = factories.complete_draft(call, organisation, applicant)  # sends two budget lines all the same
+    assert not application.budget_lines.exists()  # not asked, so not kept
+    assert rules.application_problems(application) == {}
+    submitted = services.submit_application(actor=applicant, application=application)
+    revision = submitted.revisions.get()
+    assert revision.budget == [] and revision.budget_total_kzt == 0
+
+
+def test_an_optional_budget_table_may_stay_empty_but_a_filled_one_is_checked():
+    officer = factories.officer()
+    call = factories.open_call(actor=officer, publish=False, budget=False)
+    services.add_question(actor=officer, call=call, kind=Question.Kind.BUDGET, label_en="Costs", required=False)
+    call = services.set_call_status(actor=officer, call=call, status=Call.Status.PUBLISHED)
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = factories.complete_draft(call, organisation, applicant)
+    assert rules.application_problems(application) == {}
+    answers = {str(q.pk): "In schools." for q in call.questions.all()}
+    empty = services.save_draft(
+        actor=applicant, application=application, title="T", summary="S", answers=answers, budget=[]
+    )
+    assert empty == {}
+    too_much = services.save_draft(
+        actor=applicant,
+        application=application,
+        title="T",
+        summary="S",
+        answers=answers,
+        budget=[services.BudgetRow("Everything", Decimal(9_000_000))],
+    )
+    assert "this call funds between 500 000 and 3 000 000 KZT" in too_much["budget"][0]
+
+
+def test_a_required_budget_table_needs_a_line():
+    call = factories.open_call()
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = services.start_application(actor=applicant, call=call, organisation=organisation)
+    problems = services.save_draft(
+        actor=applicant, application=application, title="T", summary="S", answers={}, budget=[]
+    )
+    assert problems["budget"] == ["Add at least one budget line."]
+
+
 def test_long_answer_limit_counts_as_the_live_counter_does():
     """Browsers send line breaks as CRLF; the counter counts one character per break, and so does the server."""
-    question = factories.open_call().questions.get()  # a long text with a 500-character limit
+    question = factories.open_call().questions.get(kind="long_text")  # a long text with a 500-character limit
     lines = ("a" * 49 + "\r\n") * 10  # 490 letters and 9 inner breaks once trimmed: 499 characters
     assert len(lines) > 500
     assert rules.check_answer(question, lines, has_file=False) is None
@@ -282,6 +343,24 @@ def test_the_migration_records_the_files_of_submitted_applications():
     assert recorded.revision == application.revisions.get() and recorded.file.name == attached.file.name
 
 
+def test_the_migration_gives_the_calls_applicants_saw_a_budget_table():
+    import importlib
+
+    from django.apps import apps
+
+    officer = factories.officer()
+    published = factories.open_call(actor=officer, reference="seen", budget=False)
+    draft = factories.open_call(actor=officer, reference="draft", budget=False, publish=False)
+    has_one = factories.open_call(actor=officer, reference="has-one")
+    migration = importlib.import_module("kelisim.funding.migrations.0004_budget_table_question")
+    migration.add_budget_tables(apps, None)
+    added = published.questions.get(kind=Question.Kind.BUDGET)
+    assert added.label_en == "Budget" and added.label_ru == "Бюджет" and added.required
+    assert [q.kind for q in published.questions.all()] == ["long_text", "budget"]  # where the table used to be
+    assert not draft.questions.filter(kind=Question.Kind.BUDGET).exists()  # its officer places it
+    assert has_one.questions.filter(kind=Question.Kind.BUDGET).count() == 1
+
+
 # --- Review ---------------------------------------------------------------------------------------
 
 
@@ -297,6 +376,48 @@ def test_member_reviewer_is_flagged_and_cannot_score():
     assert not selectors.review_assignments_for(insider).exists()
     with pytest.raises(PermissionDenied):
         services.submit_review(actor=insider, assignment=assignment, scores={})
+
+
+def test_manual_assignment_takes_only_active_reviewers():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    with pytest.raises(ValidationError, match="is not a reviewer"):
+        services.assign_reviewer(actor=officer, application=application, reviewer=UserFactory())
+    retired = factories.reviewer(is_active=False)
+    with pytest.raises(ValidationError, match="is not a reviewer"):
+        services.assign_reviewer(actor=officer, application=application, reviewer=retired)
+    assert not application.assignments.exists()
+
+
+def test_a_call_with_a_reviewer_pool_is_reviewed_from_it():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    in_pool, outsider = factories.reviewer(), factories.reviewer(display_name="Outside Reviewer")
+    application.call.reviewer_pool.set([in_pool])
+    with pytest.raises(ValidationError) as error:
+        services.assign_reviewer(actor=officer, application=application, reviewer=outsider)
+    assert error.value.messages[0].startswith("Outside Reviewer is not in this call's reviewer pool: choose a")
+    assert services.assign_reviewer(actor=officer, application=application, reviewer=in_pool).reviewer == in_pool
+    assert list(rules.assignable_reviewers(application.call)) == [in_pool]
+    assert services.suggest_reviewers(application) == []  # the pool is used up; nobody from outside it
+
+
+def test_an_assigned_reviewer_is_emailed_the_review_page_in_their_language():
+    officer = factories.officer()
+    application = factories.submitted_application()
+    person = factories.reviewer(preferred_language="kk")
+    with translation.override("ru"):  # the officer works in Russian; the reviewer reads Kazakh
+        assignment = services.assign_reviewer(actor=officer, application=application, reviewer=person)
+    email = OutboxEmail.objects.get(to=person.email, topic="funding review assigned")
+    assert f"/kk/funding/reviews/{assignment.pk}/" in email.body_text
+    assert application.title in email.subject
+    with translation.override("kk"):
+        assert application.organisation.name in email.body_text
+    assert "Сізге" in email.body_text  # written in Kazakh
+    insider = factories.reviewer()
+    Membership.objects.create(user=insider, organisation=application.organisation, status=Membership.Status.ACTIVE)
+    services.assign_reviewer(actor=officer, application=application, reviewer=insider)
+    assert not OutboxEmail.objects.filter(to=insider.email).exists()  # flagged: nothing to review
 
 
 def test_balanced_assignment_prefers_the_least_loaded_and_skips_members():

@@ -310,14 +310,14 @@ def test_a_refused_contract_comes_back_with_what_was_typed(client):
     assert "already has a contract" in page and "KLS-2017-TYPED" in page
 
 
-def test_long_answers_get_the_consultations_live_counter(client):
+def test_long_answers_get_the_shared_live_counter(client):
     call, application, _ = _draft(client)
     question = call.questions.get(kind="long_text")
     page = client.get(reverse("funding:application_edit", args=[application.pk])).content.decode()
     field_id = f"id_{question.field_name}"
     assert f'data-counter-max="500" data-counter-target="{field_id}_counter"' in page
     assert f'id="{field_id}_counter"' in page and "{count} of {max} characters" in page
-    assert "consultations/counter.js" in page and "consultations/consultations.css" in page
+    assert "core/counter.js" in page and "consultations/" not in page  # one script, styled by kelisim.css
     assert "At most 500 characters." in page  # the limit, for readers without JavaScript
 
 
@@ -419,3 +419,120 @@ def test_an_added_question_returns_to_the_call_page(client):
     )
     assert response.status_code == 302
     assert call.questions.filter(label_en="Who leads the project?").exists()
+
+
+# --- The budget table: a question of its own, as many lines as needed ------------------------------------
+
+
+def _edit(client, application, data):
+    return client.post(reverse("funding:application_edit", args=[application.pk]), data)
+
+
+def test_the_budget_table_sits_where_the_officer_put_it(client):
+    from kelisim.funding import services
+
+    officer = factories.officer()
+    call = factories.open_call(actor=officer, publish=False)  # a long text, then the budget table
+    services.add_question(actor=officer, call=call, kind="short_text", label_en="Who are your partners?")
+    call = services.set_call_status(actor=officer, call=call, status="published")
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = factories.complete_draft(call, organisation, applicant)
+    sign_in(client, applicant)
+    page = client.get(reverse("funding:application_edit", args=[application.pk])).content.decode()
+    assert page.index("How will you reach young people?") < page.index('id="budget"') < page.index("Who are your")
+    sign_in(client, officer)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert page.index("How will you reach young people?") < page.index("Lecturers&#x27; fees") < page.index("Who are")
+
+
+def test_add_a_line_saves_the_draft_and_offers_one_more_empty_row(client):
+    call, application, _ = _draft(client)
+    response = _edit(client, application, _edit_post(call, action="add_line"))
+    assert response.status_code == 200
+    assert [line.item for line in application.budget_lines.all()] == ["Lecturers", "Travel"]
+    page = response.content.decode()
+    assert re.search(r'<input[^>]*name="budget_item_2"[^>]*autofocus', page)  # the new row, empty and focused
+    assert 'name="budget_item_3"' not in page
+    assert "Budget item 3" in page and "Add a line" in page
+
+
+def test_a_budget_takes_more_lines_than_the_old_eight_and_drops_empty_and_removed_ones(client):
+    call, application, _ = _draft(client)
+    data = _edit_post(call)
+    for index in range(2, 11):
+        data[f"budget_item_{index}"] = f"Meeting {index - 1}"
+        data[f"budget_amount_{index}"] = "10000"
+    data |= {"budget_item_1": "", "budget_amount_1": ""}  # an emptied row goes
+    response = _edit(client, application, data)
+    assert response.status_code == 200
+    items = [line.item for line in application.budget_lines.all()]
+    assert items == ["Lecturers"] + [f"Meeting {n}" for n in range(1, 10)]
+    page = response.content.decode()
+    assert 'value="Meeting 9"' in page and 'name="budget_item_9"' in page and 'name="budget_item_10"' not in page
+    # "Remove line 1" drops that line and renumbers the rest.
+    data = {key: value for key, value in data.items() if not key.startswith("budget_")}
+    data |= {"budget_item_0": "Lecturers", "budget_amount_0": "800000", "budget_item_1": "Travel"}
+    data |= {"budget_amount_1": "lots", "remove_line": "0"}
+    data.pop("action")
+    page = _edit(client, application, data).content.decode()
+    assert [line.item for line in application.budget_lines.all()] == ["Travel"]
+    assert re.search(r'name="budget_item_0"[^>]*value="Travel"|value="Travel"[^>]*name="budget_item_0"', page)
+    assert "Line 1: “lots” is not an amount in tenge." in page  # numbered as shown again, and kept as typed
+    assert 'value="lots"' in page
+
+
+def test_a_call_without_a_budget_table_shows_no_budget(client):
+    call = factories.open_call(budget=False)
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = factories.complete_draft(call, organisation, applicant)
+    sign_in(client, applicant)
+    page = client.get(reverse("funding:application_edit", args=[application.pk])).content.decode()
+    assert "budget_item_0" not in page and "Add a line" not in page and "Budgets from" not in page
+    response = _edit(client, application, _edit_post(call, action="submit"))
+    assert response.status_code == 302
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "Amount, KZT" not in page and "Revision 1" not in page  # no budget, no total in the revision either
+
+
+# --- Review: who may be assigned, and what a closed review reads ------------------------------------------
+
+
+def test_the_assign_form_offers_only_the_calls_pool(client):
+    officer = factories.officer()
+    application = factories.submitted_application()
+    in_pool = factories.reviewer(display_name="Pool Reviewer")
+    outsider = factories.reviewer(display_name="Outside Reviewer")
+    UserFactory(display_name="Not A Reviewer")
+    application.call.reviewer_pool.set([in_pool])
+    sign_in(client, officer)
+    page = client.get(application.get_absolute_url()).content.decode()
+    select = re.search(r'<select name="reviewer".*?</select>', page, re.S).group(0)
+    assert "Pool Reviewer" in select and "Outside Reviewer" not in select and "Not A Reviewer" not in select
+    response = client.post(reverse("funding:application_assign", args=[application.pk]), {"reviewer": outsider.pk})
+    assert response.status_code == 302 and not application.assignments.exists()
+    assert "Choose a reviewer." in client.get(application.get_absolute_url()).content.decode()
+    client.post(reverse("funding:application_assign", args=[application.pk]), {"reviewer": in_pool.pk})
+    assert application.assignments.get().reviewer == in_pool
+
+
+def test_an_open_review_of_a_decided_application_reads_closed(client):
+    from kelisim.funding import services
+
+    officer = factories.officer()
+    application = factories.submitted_application()
+    late = factories.reviewer()
+    leftover = factories.assignment_for(application, late, actor=officer)
+    sign_in(client, late)
+    assert '<span class="badge">Assigned</span>' in client.get(reverse("funding:reviews")).content.decode()
+    factories.two_reviews(application, officer)
+    services.determine_application(actor=officer, application=application, decision="reject", reason="Thin plan.")
+    listing = client.get(reverse("funding:reviews")).content.decode()
+    assert '<span class="badge">Closed</span>' in listing and "Assigned" not in listing
+    page = client.get(reverse("funding:review", args=[leftover.pk])).content.decode()
+    assert '<span class="badge">Closed</span>' in page and "Assigned" not in page
+    sign_in(client, officer)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert f"{leftover.reviewer_label} — Closed" in page
+    assert late.pk not in services.reviewer_load()
