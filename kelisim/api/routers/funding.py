@@ -18,7 +18,7 @@ from kelisim.api.errors import Error, error_payload
 from kelisim.api.pagination import Page
 from kelisim.api.types import Text
 from kelisim.funding import ocds, rules, selectors, services
-from kelisim.funding.models import Application, Call, Contract
+from kelisim.funding.models import Application, Call, Contract, Question
 from kelisim.organisations.models import Organisation
 
 router = Router(tags=["funding"])
@@ -34,7 +34,10 @@ class CriterionOut(Schema):
 
 class QuestionOut(Schema):
     id: int
-    kind: str = Field(description="short_text, long_text, number, choice, date or file.")
+    kind: str = Field(
+        description="short_text, long_text, number, choice, date, file or budget (the budget table: its answer is "
+        "the application's budget lines, not an entry in answers)."
+    )
     label_kk: str
     label_ru: str
     label_en: str
@@ -308,6 +311,9 @@ def save_application(request, reference: Text, payload: ApplicationIn):
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if call is None or organisation is None:
         raise Http404
+    if payload.budget and not call.questions.filter(kind=Question.Kind.BUDGET).exists():
+        problem = {"loc": ["body", "budget"], "message": "This call asks for no budget table: send no budget lines."}
+        return JsonResponse(error_payload("invalid", "The data is not valid.", [problem]), status=422)
     existing = Application.objects.filter(call=call, organisation=organisation).first()
     try:
         application = existing or services.start_application(actor=request.auth, call=call, organisation=organisation)

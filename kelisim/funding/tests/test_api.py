@@ -85,6 +85,19 @@ def test_deadline_refusal_over_the_api(client):
     assert response.json()["error"]["code"] == "deadline"
 
 
+def test_budget_lines_for_a_call_without_a_budget_table_are_refused_not_dropped(client):
+    call = factories.open_call(budget=False)
+    organisation = factories.verified_organisation()
+    url = f"/api/v1/funding/calls/{call.reference}/applications"
+    headers = _auth(factories.member(organisation))
+    response = client.post(url, _payload(call, organisation), content_type="application/json", **headers)
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["loc"] == ["body", "budget"]
+    assert not Application.objects.exists()  # nothing half-saved
+    accepted = client.post(url, _payload(call, organisation, budget=[]), content_type="application/json", **headers)
+    assert accepted.status_code == 201
+
+
 def test_non_members_cannot_apply_and_tokens_are_required(client):
     call = factories.open_call()
     organisation = factories.verified_organisation()
