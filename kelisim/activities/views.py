@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -60,11 +60,10 @@ def _measure_labels() -> dict:
     }
 
 
-def _dashboard_data(request, filters, *, public: bool) -> dict:
+def _dashboard_data(query: QueryDict, filters, *, public: bool) -> dict:
     """The figures, chart and map of one filtered view, computed from the summary tables."""
     table = selectors.dashboard_table(filters, public=public)
     labels = _measure_labels()
-    query = request.GET.copy()
     data = {
         "table": table,
         "measure_labels": [(measure, labels[measure]) for measure in table.measures],
@@ -87,14 +86,24 @@ def _dashboard_data(request, filters, *, public: bool) -> dict:
     return data
 
 
+def _dashboard_query(request) -> QueryDict:
+    """The dashboard's own parameters, in a fixed order: other parameters (a campaign tag, a cache
+    buster) neither change the view nor multiply its cached copies."""
+    query = QueryDict(mutable=True)
+    for name in sorted(DashboardForm.base_fields):
+        if values := request.GET.getlist(name)[:1]:
+            query.setlist(name, values)
+    return query
+
+
 def _public_cache_key(request, what: str) -> str:
     """Public views are the same for every visitor: keyed by the summaries' version (bumped after every
-    change, so a verification shows at once), the language and the query."""
+    change, so a verification shows at once), the language and the dashboard's parameters."""
     from django.utils.translation import get_language
 
     from kelisim.activities import summary
 
-    digest = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
+    digest = hashlib.sha256(_dashboard_query(request).urlencode().encode()).hexdigest()[:32]
     return f"activities:{what}:{summary.version()}:{get_language()}:{digest}"
 
 
@@ -108,14 +117,15 @@ def _dashboard_fragments(request, *, public: bool) -> dict:
     key = _public_cache_key(request, "dashboard-html") if public else None
     if key is not None and (cached := cache.get(key)) is not None:
         return cached
-    form = DashboardForm(request.GET or None)
+    query = _dashboard_query(request)
+    form = DashboardForm(query or None)
     filters = form.filters()
     context = {
         "form": form,
         "filters": filters,
         "public": public,
-        "query": request.GET.urlencode(),
-        **_dashboard_data(request, filters, public=public),
+        "query": query.urlencode(),
+        **_dashboard_data(query, filters, public=public),
     }
     fragments = {
         "filters_html": mark_safe(render_to_string("activities/includes/dashboard_filters.html", context)),
@@ -127,7 +137,8 @@ def _dashboard_fragments(request, *, public: bool) -> dict:
 
 
 def _dashboard(request, *, public: bool):
-    context = {"public": public, "query": request.GET.urlencode(), **_dashboard_fragments(request, public=public)}
+    context = {"public": public, "query": _dashboard_query(request).urlencode()}
+    context.update(_dashboard_fragments(request, public=public))
     return render(request, "activities/dashboard.html", context)
 
 
@@ -147,7 +158,7 @@ def _table_rows(request, *, public: bool) -> tuple[list[str], list[list]]:
     key = _public_cache_key(request, "dashboard-rows") if public else None
     if key is not None and (cached := cache.get(key)) is not None:
         return cached
-    filters = DashboardForm(request.GET or None).filters()
+    filters = DashboardForm(_dashboard_query(request) or None).filters()
     table = selectors.dashboard_table(filters, public=public)
     labels = _measure_labels()
     header = [str(selectors.DIMENSIONS[table.dimension]), _("Events")] + [labels[m] for m in table.measures]

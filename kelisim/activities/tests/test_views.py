@@ -89,6 +89,23 @@ def test_cached_public_dashboard_keeps_each_visitors_own_links(client):
     assert "Всего" in russian and "In total" not in russian  # each language has its own cached copy
 
 
+def test_other_parameters_share_the_cached_view_and_stay_out_of_its_links(client):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    _verified()
+    url = reverse("activities:dashboard")
+    client.get(url, {"by": "strand", "period": "year"})
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url, {"period": "year", "utm_source": "newsletter", "by": "strand"}).content.decode()
+    assert len(queries) == 0  # the same view, served from the cache
+    results = page[page.index('<div id="dashboard-results">') :]
+    assert "utm_source" not in results
+    assert 'export.csv?by=strand&amp;period=year"' in results
+
+
 def test_member_creates_and_submits_a_report_through_the_form(client):
     organisation = OrganisationFactory()
     client.force_login(member_of(organisation))
