@@ -1,7 +1,8 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kelisim.activities.importing import milestone_code
+from kelisim.activities.importing import RowError, milestone_code, partner_ids
 from kelisim.activities.models import (
     ATTENDANCE_FIELDS,
     ActivityReport,
@@ -46,8 +47,15 @@ class ReportForm(forms.ModelForm):
     lecturers = forms.ModelMultipleChoiceField(
         label=_("Lecturers from the expert roster"), queryset=Expert.objects.none(), required=False
     )
-    partners = forms.ModelMultipleChoiceField(
-        label=_("Partner organisations"), queryset=Organisation.objects.none(), required=False
+    # BINs rather than a list to pick from: the registry holds tens of thousands of organisations.
+    partners = forms.CharField(
+        label=_("Partner organisations"),
+        required=False,
+        max_length=1000,
+        help_text=_(
+            "Their BINs (12 digits) separated by semicolons, for example 010140000018; 990240004562. "
+            "Each must be in the NGO registry."
+        ),
     )
 
     class Meta:
@@ -76,15 +84,23 @@ class ReportForm(forms.ModelForm):
         self.fields["plan_item"].queryset = TrackedItem.objects.filter(first_published_in__isnull=False).order_by(
             "code"
         )
-        self.fields["lecturers"].queryset = Expert.objects.order_by("pk")
-        self.fields["partners"].queryset = Organisation.objects.order_by("name_ru", "pk")
-        self.fields["partners"].widget.attrs["size"] = 6
+        # Only experts who agreed to be listed (the report page names and links them), and any already linked.
+        linked = list(self.instance.lecturers.values_list("pk", flat=True)) if self.instance.pk else []
+        self.fields["lecturers"].queryset = Expert.objects.filter(Q(is_listed=True) | Q(pk__in=linked)).order_by(
+            "full_name", "pk"
+        )
         self.fields["lecturers"].widget.attrs["size"] = 6
         if self.instance.pk:
             self.initial.setdefault("languages", [c for c in self.instance.languages.split(",") if c])
             self.initial.setdefault("audience_list", audience_codes(self.instance.audiences))
-            self.initial.setdefault("lecturers", list(self.instance.lecturers.values_list("pk", flat=True)))
-            self.initial.setdefault("partners", list(self.instance.partners.values_list("pk", flat=True)))
+            self.initial.setdefault("lecturers", linked)
+            self.initial.setdefault("partners", "; ".join(self.instance.partners.values_list("bin", flat=True)))
+
+    def clean_partners(self) -> list[int]:
+        try:
+            return partner_ids(self.cleaned_data["partners"])
+        except RowError as error:
+            raise forms.ValidationError(error.message) from None
 
     def clean(self):
         cleaned = super().clean()

@@ -227,7 +227,7 @@ class _Lookups:
         self.regions = {region.code: region.pk for region in Region.objects.all()}
         self.strands = {strand.code: strand.pk for strand in Strand.objects.all()}
         self.plan_items = dict(TrackedItem.objects.filter(first_published_in__isnull=False).values_list("code", "pk"))
-        self.experts = set(Expert.objects.values_list("pk", flat=True))
+        self.experts = set(Expert.objects.filter(is_listed=True).values_list("pk", flat=True))
         self._partners: dict[str, int | None] = {}
         self.milestones: dict[tuple[str, int], int] = {}
         self.own_contracts: set[str] = set()
@@ -282,6 +282,19 @@ def _partners(value, lookups: _Lookups) -> list[int]:
             raise RowError("partners", _("No organisation in the registry has the BIN %(value)s.") % {"value": token})
         ids.append(pk)
     return list(dict.fromkeys(ids))
+
+
+class _Registry:
+    """BIN -> organisation, asked per BIN (the report form names a few partners at a time)."""
+
+    def partner(self, bin_number: str) -> int | None:
+        return Organisation.objects.filter(bin=bin_number).values_list("pk", flat=True).first()
+
+
+def partner_ids(value) -> list[int]:
+    """Partner organisations written as in the import's column (BINs separated by semicolons), for the
+    report form: the same rules and messages; raises RowError."""
+    return _partners(value, _Registry())
 
 
 def _milestone(value, lookups: _Lookups) -> int | None:

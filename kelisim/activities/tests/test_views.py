@@ -7,7 +7,7 @@ from openpyxl import Workbook, load_workbook
 
 from kelisim.activities import services
 from kelisim.activities.importing import COLUMN_NAMES
-from kelisim.activities.models import ActivityReport, ReportImport, ReportStatus
+from kelisim.activities.models import ATTENDANCE_FIELDS, ActivityReport, ReportImport, ReportStatus
 from kelisim.activities.tests.factories import OrganisationFactory, ReportFactory, member_of, officer, staff_officer
 from kelisim.core.models import Region
 from kelisim.core.tests.factories import StrandFactory
@@ -137,6 +137,42 @@ def test_member_creates_and_submits_a_report_through_the_form(client):
     report = ActivityReport.objects.get()
     assert response.url == reverse("activities:report", args=[report.pk])
     assert (report.status, report.participants, report.audiences) == ("submitted", 11, "working_youth")
+
+
+def test_the_form_names_partners_by_bin_and_offers_only_listed_experts(client):
+    from kelisim.organisations.models import Expert
+
+    organisation = OrganisationFactory()
+    client.force_login(member_of(organisation))
+    strand = StrandFactory(code="youth")
+    listed = Expert.objects.create(full_name="Aigerim Listed", contact_email="a@example.kz")
+    unlisted = Expert.objects.create(full_name="Bolat Private", contact_email="b@example.kz", is_listed=False)
+    partner = OrganisationFactory(bin="010140000014")
+    url = reverse("activities:report_create", args=[organisation.pk])
+    page = client.get(url).content.decode()
+    assert "Aigerim Listed" in page and "Bolat Private" not in page
+    data = {
+        "activity_type": "lecture",
+        "title": "Lecture with partners",
+        "start_date": "2026-02-10",
+        "end_date": "2026-02-10",
+        "region": Region.objects.get(code="KZ-31").pk,
+        "venue_type": "school",
+        "strand": strand.pk,
+        "lecturers": [listed.pk],
+        "partners": "010140000014; 99",
+    }
+    for name in (*ATTENDANCE_FIELDS, "online_posts", "online_views", "online_shares"):
+        data[name] = "0"
+    refused = client.post(url, data).content.decode()
+    assert "“99” is not a BIN (12 digits)." in refused and 'value="010140000014; 99"' in refused
+    assert client.post(url, {**data, "lecturers": [unlisted.pk], "partners": ""}).status_code == 200  # not a choice
+    saved = client.post(url, {**data, "partners": "010140000014"})
+    assert saved.status_code == 302, saved.context["form"].errors
+    report = ActivityReport.objects.get()
+    assert list(report.partners.all()) == [partner] and list(report.lecturers.all()) == [listed]
+    edit = client.get(reverse("activities:report_edit", args=[report.pk])).content.decode()
+    assert 'value="010140000014"' in edit
 
 
 def test_report_page_hides_names_fields_and_small_cells_from_the_public(client):
