@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from kelisim.core import search
 from kelisim.core.i18n import active_language
@@ -236,3 +236,17 @@ def organisation_history(organisation: Organisation) -> list[dict]:
         )
     records.sort(key=lambda entry: entry["date"], reverse=True)
     return records
+
+
+def join_requests_without_admin():
+    """Requests to join an organisation that has no active admin to answer them: programme officers
+    decide these (a registry import brings in organisations nobody manages yet), oldest first."""
+    admins = Membership.objects.filter(
+        organisation=OuterRef("organisation"), status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN
+    )
+    return (
+        Membership.objects.filter(status=Membership.Status.PENDING)
+        .exclude(Exists(admins))
+        .select_related("user", "organisation", "organisation__region")
+        .order_by("created_at", "pk")
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.csv", views.organisation_export, name="export"),
     path("register/", views.organisation_register, name="register"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
+    path("join-requests/", views.join_requests, name="join_requests"),
     path("<int:pk>/edit/", views.organisation_edit, name="edit"),
     path("<int:pk>/join/", views.membership_request, name="join"),
     path("<int:pk>/leave/", views.membership_leave, name="leave"),

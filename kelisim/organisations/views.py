@@ -232,6 +232,15 @@ def member_list(request, pk):
     )
 
 
+@login_required
+@require_GET
+def join_requests(request):
+    """Officers' queue: requests to join organisations that have no admin to answer them."""
+    _require_officer(request)
+    page = Paginator(selectors.join_requests_without_admin(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "organisations/join_requests.html", {"page_obj": page})
+
+
 def _membership_action(request, pk, membership_pk, action, success_message):
     membership = get_object_or_404(
         Membership.objects.select_related("organisation"), pk=membership_pk, organisation_id=pk

@@ -45,6 +45,7 @@ ACCESS_RULES = [
     # Only the organisation's own members have a membership to leave (the last admin is told why not).
     Rule("organisations:leave", method="POST", kwargs=_organisation, allowed={"ngo_member", "ngo_admin"}),
     Rule("organisations:members", kwargs=_organisation, allowed=MANAGERS),
+    Rule("organisations:join_requests", allowed=OFFICERS),
     Rule(
         "organisations:membership_decide",
         method="POST",

@@ -283,6 +283,30 @@ def test_profile_lists_my_organisations_and_requests_to_decide(client):
 # --- Officers ---------------------------------------------------------------------------------------
 
 
+def test_officers_see_join_requests_that_no_admin_can_answer_and_decide_them(officer_client):
+    from kelisim.accounts.models import User
+
+    unmanaged = OrganisationFactory(name_en="Nobody manages us")
+    managed = OrganisationFactory(name_en="We have an admin")
+    MembershipFactory(organisation=managed, role=Membership.Role.ADMIN)
+    asking = MembershipFactory(organisation=unmanaged, status=Membership.Status.PENDING)
+    MembershipFactory(organisation=managed, status=Membership.Status.PENDING)  # its admin answers it
+    MembershipFactory(organisation=unmanaged, status=Membership.Status.DECLINED)
+    page = officer_client.get(reverse("organisations:join_requests")).content.decode()
+    table = page[page.index('data-testid="join-requests"') :]
+    assert str(asking.user) in table and "Nobody manages us" in table
+    assert "We have an admin" not in table and table.count("<tr>") == 2  # header and the one request
+    assert reverse("organisations:members", args=[unmanaged.pk]) in table
+    officer_client.post(
+        reverse("organisations:membership_decide", args=[unmanaged.pk, asking.pk]), {"decision": "approve"}
+    )
+    officer_client.post(
+        reverse("organisations:membership_role", args=[unmanaged.pk, asking.pk]), {"role": "admin"}
+    )
+    assert "No request is waiting" in officer_client.get(reverse("organisations:join_requests")).content.decode()
+    assert User.objects.get(pk=asking.user_id).memberships.get(organisation=unmanaged).role == "admin"
+
+
 def test_officer_verifies_and_reads_the_history(officer_client):
     organisation = OrganisationFactory()
     url = reverse("organisations:verify", args=[organisation.pk])
