@@ -226,7 +226,11 @@ def load(stdout=None) -> str:
 
     # A fourth organisation started a draft and never submitted it.
     late = (
-        Organisation.objects.filter(verification_status=Organisation.Verification.VERIFIED, focus_strands__code="youth")
+        Organisation.objects.filter(
+            kind=Organisation.Kind.NGO,
+            verification_status=Organisation.Verification.VERIFIED,
+            focus_strands__code="youth",
+        )
         .exclude(pk__in=[o.pk for o in organisations.values()])
         .order_by("pk")
         .first()

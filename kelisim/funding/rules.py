@@ -124,6 +124,8 @@ def eligibility_problems(call: Call, organisation: Organisation, today: date | N
     """Every reason the organisation may not apply to the call, in words an applicant understands."""
     today = today or timezone.localdate()
     problems = []
+    if organisation.kind != Organisation.Kind.NGO:
+        problems.append(_("Calls fund non-governmental organisations: a government body cannot apply."))
     if organisation.verification_status == Organisation.Verification.EXCLUDED:
         problems.append(_("The organisation is excluded from the registry and cannot receive funding."))
     elif call.require_verified and not organisation.is_verified:

@@ -29,6 +29,8 @@ def test_demo_loads_the_2017_call_and_is_idempotent():
     assert all(
         application.budget_lines.exists() for application in call.applications.exclude(status=Application.Status.DRAFT)
     )
+    assert set(call.applications.values_list("organisation__kind", flat=True)) == {"ngo"}  # and one draft among them
+    assert call.applications.filter(status=Application.Status.DRAFT).count() == 1
     counts = (Call.objects.count(), Application.objects.count(), Contract.objects.count())
     call_command("load_demo", "--quiet-signins", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Call.objects.count(), Application.objects.count(), Contract.objects.count()) == counts

@@ -108,6 +108,15 @@ def test_excluded_organisation_is_never_eligible():
     assert "excluded" in rules.eligibility_problems(call, organisation)[0]
 
 
+def test_a_government_body_cannot_apply():
+    call = factories.open_call(require_verified=False)
+    office = factories.verified_organisation(kind=Organisation.Kind.GOVERNMENT)
+    assert rules.eligibility_problems(call, office) == [
+        "Calls fund non-governmental organisations: a government body cannot apply."
+    ]
+    assert rules.eligibility_problems(call, factories.verified_organisation()) == []
+
+
 def test_registration_year_falls_back_to_the_bin():
     organisation = factories.verified_organisation(registration_date=None)
     # Test BINs start with 1501: registered in January 2015.
