@@ -308,6 +308,9 @@ class ProgressUpdate(models.Model):
     evidence_url = models.URLField(_("evidence (link)"), blank=True)
     # "indicators": the progress was computed from the item's indicators, not typed by the author.
     source = models.CharField(max_length=10, choices=ProgressSource.choices, default=ProgressSource.MANUAL)
+    # An update written by the system keeps its facts (year, each indicator's actual against target) rather
+    # than a sentence, so that ``text`` writes it in the language of whoever reads it.
+    record = models.JSONField(default=dict, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -318,3 +321,12 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracked_id}: {self.progress}%"
+
+    @property
+    def text(self) -> str:
+        """What was done: the author's note, or the system's note in the active language."""
+        if self.record:
+            from kelisim.plans.progress import note_of
+
+            return note_of(self.record) or self.note
+        return self.note

@@ -63,6 +63,20 @@ class Computation:
     year: int | None
     parts: tuple[Part, ...] = ()
 
+    def as_record(self) -> dict:
+        """What a computed progress update keeps, so that its note is written in each reader's language."""
+        return {
+            "kind": "indicators",
+            "progress": self.progress,
+            "year": self.year,
+            "parts": [[part.name, part.actual, part.target, part.score] for part in self.parts],
+        }
+
+    @classmethod
+    def from_record(cls, record: dict) -> "Computation":
+        parts = tuple(Part(name, actual, target, score) for name, actual, target, score in record.get("parts", []))
+        return cls(progress=record.get("progress", 0), year=record.get("year"), parts=parts)
+
     def note(self) -> str:
         """What the progress update says: the year, each indicator's actual against its target, the mean."""
         if not self.parts:
@@ -134,3 +148,16 @@ def compute(tracked, *, today: date | None = None) -> Computation | None:
     if _reader is None:
         return None
     return rule(_reader(tracked), today=today)
+
+
+def switched_to_manual_note() -> str:
+    return _("From now on the progress is entered by hand; it stays at the last computed value until then.")
+
+
+def note_of(record: dict) -> str:
+    """The note of a progress update written by the system, in the active language."""
+    if record.get("kind") == "indicators":
+        return Computation.from_record(record).note()
+    if record.get("kind") == "switched_to_manual":
+        return switched_to_manual_note()
+    return ""

@@ -486,7 +486,8 @@ def set_progress_source(*, actor, tracked: TrackedItem, source: str) -> TrackedI
         tracked=tracked,
         status=tracked.status,
         progress=tracked.progress,
-        note=_("From now on the progress is entered by hand; it stays at the last computed value until then."),
+        note="",
+        record={"kind": "switched_to_manual"},
         source=ProgressSource.MANUAL,
         author=actor,
     )
@@ -505,7 +506,8 @@ def _apply_computed_progress(tracked: TrackedItem, *, actor, always: bool = Fals
         tracked=tracked,
         status=tracked.status,
         progress=result.progress,
-        note=result.note(),
+        note="",
+        record=result.as_record(),
         source=ProgressSource.INDICATORS,
         author=actor,
     )

@@ -53,7 +53,7 @@ def test_verifying_and_reopening_a_report_moves_the_progress(item):
     assert _progress(tracked) == 13  # (25 % + 0 %) / 2, half up: 1 of 4 events, no young people entered yet
     latest = tracked.updates.first()
     assert (latest.source, latest.author) == (ProgressSource.INDICATORS, checker)
-    assert "Events held: 1 of 4 (25 %)" in latest.note
+    assert "Events held: 1 of 4 (25 %)" in latest.text
     services.transition(actor=checker, report=report, to_status=ReportStatus.RETURNED, comment="Wrong date.")
     assert _progress(tracked) == 0
 

@@ -160,8 +160,13 @@ class UpdateOut(Schema):
     created_at: datetime
     status: str
     progress: int
-    note: str
+    note: str = Field(description="What was done; for a computed update, how, in the requested language.")
+    source: str = Field(description="manual, or indicators: computed from the item's indicators")
     evidence_url: str
+
+    @staticmethod
+    def resolve_note(update) -> str:
+        return update.text
 
 
 class TrackedItemOut(Schema):

@@ -111,8 +111,26 @@ def test_switching_to_indicators_computes_at_once_and_says_so_in_the_timeline(re
     assert (tracked.progress_source, tracked.progress) == ("indicators", 75)
     update = tracked.updates.first()
     assert (update.source, update.progress, update.author) == ("indicators", 75, officer)
-    assert "Events held: 15 of 20" in update.note
+    assert "Events held: 15 of 20" in update.text
     assert tracked.history.first().history_change_reason == "progress follows its indicators"
+
+
+def test_a_computed_note_is_written_in_the_readers_language(readings, client):
+    from django.utils import translation
+
+    officer = make_staff(Role.OFFICER)
+    tracked = _tracked()
+    readings[tracked.pk] = [_reading(actual=15, target=20)]
+    with translation.override("ru"):  # the officer who switched works in Russian
+        services.set_progress_source(actor=officer, tracked=tracked, source=ProgressSource.INDICATORS)
+        services.set_progress_source(actor=officer, tracked=tracked, source=ProgressSource.MANUAL)
+    english = client.get(f"/en/plan/items/{tracked.code}/").content.decode()
+    assert "Computed from the indicators for" in english and "Рассчитано" not in english
+    assert "From now on the progress is entered by hand" in english
+    with translation.override("ru"):
+        assert "Рассчитано" in tracked.updates.get(source="indicators").text
+    api = client.get(f"/api/v1/plan/items/{tracked.code}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert api["updates"][1]["source"] == "indicators" and api["updates"][1]["note"].startswith("Computed")
 
 
 def test_manual_progress_is_refused_while_the_item_follows_its_indicators(readings):
