@@ -370,6 +370,8 @@ class ReviewAssignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The application may be revised after a request for changes: which text the scores are about.
+    revision_scored = models.PositiveSmallIntegerField(_("revision reviewed"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -403,6 +405,11 @@ class ReviewAssignment(models.Model):
     def status_label(self) -> str:
         """The status as reviewers and officers read it: an open assignment of a decided application is closed."""
         return pgettext("review assignment", "Closed") if self.is_closed else self.get_status_display()
+
+    @property
+    def scored_an_earlier_revision(self) -> bool:
+        """The scores are about a text the applicant has since changed (after a request for changes)."""
+        return bool(self.revision_scored) and self.revision_scored < self.application.revision
 
     @property
     def counts_as_review(self) -> bool:

@@ -589,6 +589,7 @@ def submit_review(
     )
     assignment.comment = comment[:10000]
     assignment.submitted_at = timezone.now()
+    assignment.revision_scored = assignment.application.revision
     _record(assignment, actor, "review submitted")
     assignment.save()
     return assignment

@@ -270,6 +270,32 @@ def test_officer_sees_the_reviews_in_and_why_approving_waits(client):
     assert "1 of 2 reviews in" in ranking and "Not yet ready to approve or reject." in ranking
 
 
+def test_reviews_of_an_earlier_revision_are_marked_after_a_resubmission(client):
+    from kelisim.funding import services
+
+    officer = factories.officer()
+    application = factories.two_reviews(factories.submitted_application(), officer)
+    assert set(application.assignments.values_list("revision_scored", flat=True)) == {1}
+    services.determine_application(
+        actor=officer, application=application, decision=services.Determination.CHANGES, reason="Add a travel plan."
+    )
+    applicant = application.submitted_by
+    services.save_draft(
+        actor=applicant,
+        application=application,
+        title="Peace lectures, with travel plan",
+        summary="Twenty lectures.",
+        answers={str(q.pk): "Schools" for q in application.call.questions.exclude(kind="budget")},
+        budget=[services.BudgetRow("Fees", Decimal(1_200_000))],
+    )
+    services.submit_application(actor=applicant, application=application)
+    sign_in(client, officer)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert page.count("scored revision 1") == 2  # the officer sees the scores are about the earlier text
+    ranking = client.get(reverse("funding:ranking", args=[application.call.reference])).content.decode()
+    assert ranking.count("(scored revision 1)") == 2
+
+
 def test_approval_refused_before_the_reviews_keeps_what_was_typed(client):
     officer = factories.officer()
     application = factories.submitted_application()
