@@ -241,9 +241,15 @@ def _progress_follows_indicators() -> None:
         .first()
     )
     if officer is not None and indicator is not None:
-        plan_services.set_progress_source(
-            actor=officer, tracked=indicator.item.tracked, source=ProgressSource.INDICATORS
-        )
+        tracked = indicator.item.tracked
+        plan_services.set_progress_source(actor=officer, tracked=tracked, source=ProgressSource.INDICATORS)
+        if tracked.status == "not_started":
+            plan_services.record_progress(
+                actor=officer,
+                tracked=tracked,
+                status="completed",
+                note="Training courses for opinion leaders and religious scholars held in 2017 and 2018.",
+            )
 
 
 def _indicators() -> None:
