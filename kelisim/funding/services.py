@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,7 +175,7 @@ def add_question(
     call = Call.objects.select_for_update().get(pk=call.pk)  # two officers adding a budget table at once
     if kind == Question.Kind.BUDGET and call.questions.filter(kind=Question.Kind.BUDGET).exists():
         raise ValidationError({"kind": _("This call already has a budget table; an application has only one.")})
-    position = call.questions.count() + 1
+    position = (call.questions.aggregate(last=Max("position"))["last"] or 0) + 1
     return Question.objects.create(
         call=call,
         kind=kind,
@@ -196,6 +196,33 @@ def remove_question(*, actor, question: Question) -> None:
     if question.call.status != Call.Status.DRAFT:
         raise ValidationError(_("Questions can only change while the call is a draft."))
     question.delete()
+    _renumber_questions(question.call)
+
+
+def _renumber_questions(call: Call, ordered: list[Question] | None = None) -> None:
+    ordered = ordered if ordered is not None else list(call.questions.order_by("position", "pk"))
+    for number, question in enumerate(ordered, start=1):
+        if question.position != number:
+            question.position = number
+            question.save(update_fields=["position"])
+
+
+@transaction.atomic
+def move_question(*, actor, question: Question, direction: str) -> Question:
+    """Move a question one place up or down in a draft call's form (the budget table too)."""
+    _require_officer(actor)
+    call = Call.objects.select_for_update().get(pk=question.call_id)
+    if call.status != Call.Status.DRAFT:
+        raise ValidationError(_("Questions can only change while the call is a draft."))
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Move a question up or down."))
+    ordered = list(call.questions.order_by("position", "pk"))
+    index = next(i for i, item in enumerate(ordered) if item.pk == question.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    _renumber_questions(call, ordered)
+    return ordered[other] if 0 <= other < len(ordered) else ordered[index]
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ urlpatterns = [
     path("manage/calls/<slug:reference>/", views.call_edit, name="call_edit"),
     path("manage/calls/<slug:reference>/questions/", views.question_add, name="question_add"),
     path("manage/questions/<int:pk>/remove/", views.question_remove, name="question_remove"),
+    path("manage/questions/<int:pk>/move/", views.question_move, name="question_move"),
     path("manage/calls/<slug:reference>/criteria/", views.criterion_add, name="criterion_add"),
     path("manage/criteria/<int:pk>/remove/", views.criterion_remove, name="criterion_remove"),
     path("manage/calls/<slug:reference>/status/", views.call_status, name="call_status"),

@@ -254,10 +254,10 @@ def _add_call_part(request, reference, *, form_class, add, form_key: str, added:
     return _render_call_edit(request, call, **{form_key: form})
 
 
-def _remove_call_part(request, part, remove):
+def _change_call_part(request, part, change):
     _require_officer(request)
     try:
-        remove(actor=request.user, part=part)
+        change(actor=request.user, part=part)
     except ValidationError as error:
         _message_errors(request, error)
     return redirect("funding:call_edit", reference=part.call.reference)
@@ -280,8 +280,18 @@ def question_add(request, reference):
 @require_POST
 def question_remove(request, pk):
     question = get_object_or_404(Question.objects.select_related("call"), pk=pk)
-    return _remove_call_part(
+    return _change_call_part(
         request, question, lambda actor, part: services.remove_question(actor=actor, question=part)
+    )
+
+
+@login_required
+@require_POST
+def question_move(request, pk):
+    question = get_object_or_404(Question.objects.select_related("call"), pk=pk)
+    direction = request.POST.get("direction", "")
+    return _change_call_part(
+        request, question, lambda actor, part: services.move_question(actor=actor, question=part, direction=direction)
     )
 
 
@@ -302,7 +312,7 @@ def criterion_add(request, reference):
 @require_POST
 def criterion_remove(request, pk):
     criterion = get_object_or_404(Criterion.objects.select_related("call"), pk=pk)
-    return _remove_call_part(
+    return _change_call_part(
         request, criterion, lambda actor, part: services.remove_criterion(actor=actor, criterion=part)
     )
 

@@ -166,6 +166,7 @@ ACCESS_RULES = [
     Rule("funding:call_edit", kwargs=_call, allowed=OFFICERS),
     Rule("funding:question_add", method="POST", kwargs=_call, allowed=OFFICERS),
     Rule("funding:question_remove", method="POST", kwargs=lambda world: {"pk": world.question.pk}, allowed=OFFICERS),
+    Rule("funding:question_move", method="POST", kwargs=lambda world: {"pk": world.question.pk}, allowed=OFFICERS),
     Rule("funding:criterion_add", method="POST", kwargs=_call, allowed=OFFICERS),
     Rule("funding:criterion_remove", method="POST", kwargs=lambda world: {"pk": world.criterion.pk}, allowed=OFFICERS),
     Rule("funding:call_status", method="POST", kwargs=_call, allowed=OFFICERS),

@@ -447,6 +447,35 @@ def test_an_added_question_returns_to_the_call_page(client):
     assert call.questions.filter(label_en="Who leads the project?").exists()
 
 
+def test_an_officer_moves_questions_and_the_budget_table_in_a_draft_call(client):
+    from kelisim.funding import services
+
+    officer = factories.officer()
+    call = factories.open_call(actor=officer, publish=False)  # a long text, then the budget table
+    services.add_question(actor=officer, call=call, kind="short_text", label_en="Who are your partners?")
+    client.force_login(officer)
+
+    def order():
+        return [question.kind for question in call.questions.order_by("position", "pk")]
+
+    budget = call.questions.get(kind="budget")
+    client.post(reverse("funding:question_move", args=[budget.pk]), {"direction": "up"})
+    assert order() == ["budget", "long_text", "short_text"]
+    client.post(reverse("funding:question_move", args=[budget.pk]), {"direction": "up"})  # already first
+    assert order() == ["budget", "long_text", "short_text"]
+    page = client.get(reverse("funding:call_edit", args=[call.reference])).content.decode()
+    assert "Move “Who are your partners?” up" in page and "Move “Who are your partners?” down" not in page
+    services.remove_question(actor=officer, question=call.questions.get(kind="long_text"))
+    assert list(call.questions.order_by("position").values_list("position", flat=True)) == [1, 2]
+    services.add_question(actor=officer, call=call, kind="date", label_en="When do you start?")
+    assert order() == ["budget", "short_text", "date"]  # a new question comes last, after a removal too
+
+    services.set_call_status(actor=officer, call=call, status="published")
+    response = client.post(reverse("funding:question_move", args=[budget.pk]), {"direction": "down"}, follow=True)
+    assert "Questions can only change while the call is a draft." in response.content.decode()
+    assert order() == ["budget", "short_text", "date"]
+
+
 # --- The budget table: a question of its own, as many lines as needed ------------------------------------
 
 
