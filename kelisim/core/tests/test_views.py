@@ -72,3 +72,25 @@ def test_regions_are_todays_seventeen_regions_and_three_cities():
     }
     for region in Region.objects.all():
         assert region.name_kk and region.name_ru and region.name_en
+
+
+def test_the_error_summary_links_every_problem_to_its_field_and_names_what_failed():
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class TitleForm(forms.Form):
+        title = forms.CharField(label="Title")
+        step = forms.IntegerField(widget=forms.HiddenInput)
+
+        def clean(self):
+            raise forms.ValidationError("Nothing was saved.")
+
+    form = TitleForm(data={"title": "", "step": "x"})
+    html = render_to_string("core/includes/form_fields.html", {"form": form})
+    assert 'class="error-summary"' in html and "Please correct the following:" in html
+    assert "<li>Nothing was saved.</li>" in html
+    assert '<a href="#id_title">Title</a>: This field is required.' in html
+    assert "Enter a whole number." in html  # a hidden field's error is not lost
+    named = render_to_string("core/includes/error_summary.html", {"form": form, "heading": "The article was not saved"})
+    assert "<h2>The article was not saved</h2>" in named
+    assert "error-summary" not in render_to_string("core/includes/error_summary.html", {"form": TitleForm()})
