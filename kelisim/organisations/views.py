@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kelisim.accounts.decorators import officer_required
 from kelisim.core.forms import apply_validation_error
 from kelisim.core.models import Region, Strand
 from kelisim.organisations import importing, selectors, services
@@ -232,11 +233,10 @@ def member_list(request, pk):
     )
 
 
-@login_required
+@officer_required
 @require_GET
 def join_requests(request):
     """Officers' queue: requests to join organisations that have no admin to answer them."""
-    _require_officer(request)
     page = Paginator(selectors.join_requests_without_admin(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "organisations/join_requests.html", {"page_obj": page})
 

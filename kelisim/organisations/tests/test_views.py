@@ -307,6 +307,15 @@ def test_officers_see_join_requests_that_no_admin_can_answer_and_decide_them(off
     assert User.objects.get(pk=asking.user_id).memberships.get(organisation=unmanaged).role == "admin"
 
 
+def test_the_join_request_queue_queries_do_not_grow(officer_client):
+    def more():
+        for _ in range(5):
+            MembershipFactory(organisation=OrganisationFactory(), status=Membership.Status.PENDING)
+
+    more()
+    assert_queries_do_not_grow(officer_client, reverse("organisations:join_requests"), add_data=more, limit=12)
+
+
 def test_officer_verifies_and_reads_the_history(officer_client):
     organisation = OrganisationFactory()
     url = reverse("organisations:verify", args=[organisation.pk])
