@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kelisim.accounts.permissions import require_officer
 from kelisim.activities import progress, summary
 from kelisim.activities.models import (
     OFFICER_TARGETS,
@@ -23,11 +24,6 @@ from kelisim.organisations.models import Organisation
 def _require_reporter(actor, organisation: Organisation) -> None:
     if not can_report_for(actor, organisation):
         raise PermissionDenied(_("Only this organisation's members and programme officers can report its activities."))
-
-
-def _require_officer(actor) -> None:
-    if actor is None or not actor.is_authenticated or not actor.is_officer:
-        raise PermissionDenied(_("Only programme officers can do this."))
 
 
 def _check_milestone(report: ActivityReport) -> None:
@@ -88,7 +84,7 @@ def _transition(*, actor, report: ActivityReport, to_status: str, comment: str) 
     """The move itself; also says whether the report entered or left the counts."""
     report = ActivityReport.objects.select_for_update().get(pk=report.pk)
     if to_status in OFFICER_TARGETS:
-        _require_officer(actor)
+        require_officer(actor)
     else:
         _require_reporter(actor, report.organisation)
     if to_status not in TRANSITIONS.get(report.status, ()):
@@ -123,7 +119,7 @@ def _transition(*, actor, report: ActivityReport, to_status: str, comment: str) 
 @transaction.atomic
 def verify_many(*, actor, reports) -> int:
     """Verify several submitted reports at once (an officer's queue); returns how many were verified."""
-    _require_officer(actor)
+    require_officer(actor)
     count, plan_items = 0, set()
     for report in reports:
         if report.status == ReportStatus.SUBMITTED:
@@ -162,7 +158,7 @@ def start_import(*, actor, organisation: Organisation, uploaded_file) -> ReportI
 
 @transaction.atomic
 def set_indicator_source(*, actor, indicator, rule: str) -> IndicatorSource:
-    _require_officer(actor)
+    require_officer(actor)
     source, _created = IndicatorSource.objects.get_or_create(indicator=indicator, defaults={"rule": rule})
     source.rule, source.updated_by, source.updated_at = rule, actor, timezone.now()
     source._history_user = actor
@@ -176,7 +172,7 @@ def set_indicator_source(*, actor, indicator, rule: str) -> IndicatorSource:
 def add_manual_value(
     *, actor, indicator, year: int, value, region=None, evidence_url: str = "", evidence_file=None, note: str = ""
 ) -> ManualIndicatorValue:
-    _require_officer(actor)
+    require_officer(actor)
     if not evidence_url and not evidence_file:
         raise ValidationError({"evidence_url": _("Give the evidence: a link or a file.")})
     entry = ManualIndicatorValue(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from kelisim.accounts.permissions import require_officer
 from kelisim.activities import charts, importing, selectors, services
 from kelisim.activities.forms import (
     DashboardForm,
@@ -36,11 +37,6 @@ from kelisim.core.forms import apply_validation_error
 from kelisim.organisations.models import Organisation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require_officer(request) -> None:
-    if not request.user.is_authenticated or not request.user.is_officer:
-        raise PermissionDenied(_("Only programme officers can do this."))
 
 
 def _require_reporter(request, organisation) -> None:
@@ -150,7 +146,7 @@ def dashboard(request):
 @login_required
 @require_GET
 def dashboard_internal(request):
-    _require_officer(request)
+    require_officer(request.user)
     return _dashboard(request, public=False)
 
 
@@ -211,7 +207,7 @@ def dashboard_export(request, file_format):
 @login_required
 @require_GET
 def dashboard_internal_export(request, file_format):
-    _require_officer(request)
+    require_officer(request.user)
     return _export(request, file_format, public=False)
 
 
@@ -248,7 +244,7 @@ REPORT_EXPORT_COLUMNS = [
 @require_GET
 def reports_export(request):
     """Every report as CSV for officers, streamed in key order with a bounded cursor (1,000,000 rows)."""
-    _require_officer(request)
+    require_officer(request.user)
     writer = csv.writer(_Echo())
     columns = [
         "pk",
@@ -415,7 +411,7 @@ def report_transition(request, pk):
     if target not in ReportStatus.values:
         raise Http404
     if target in OFFICER_TARGETS:
-        _require_officer(request)
+        require_officer(request.user)
     elif not selectors.can_report_for(request.user, report.organisation):
         raise PermissionDenied
     comment = request.POST.get("comment", "")
@@ -434,7 +430,7 @@ def report_transition(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def queue(request):
-    _require_officer(request)
+    require_officer(request.user)
     if request.method == "POST":
         ids = [int(value) for value in request.POST.getlist("report") if value.isdigit()]
         count = services.verify_many(actor=request.user, reports=ActivityReport.objects.filter(pk__in=ids))
@@ -519,7 +515,7 @@ def indicators(request):
 def indicator_edit(request, pk):
     from kelisim.plans.models import Indicator
 
-    _require_officer(request)
+    require_officer(request.user)
     indicator = get_object_or_404(Indicator.objects.select_related("item__tracked"), pk=pk)
     source = getattr(indicator, "activity_source", None)
     rule_form = IndicatorSourceForm(

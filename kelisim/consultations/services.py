@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kelisim.accounts.permissions import require_officer
 from kelisim.consultations import ratelimit
 from kelisim.consultations.models import (
     ANSWERED_STATUSES,
@@ -32,19 +33,13 @@ from kelisim.consultations.text import detect_language, normalise_text, parse_ma
 from kelisim.core.i18n import LANGUAGE_CODES
 from kelisim.core.services import email_url, queue_templated_email
 
-
-def require_officer(actor) -> None:
-    if actor is not None and not (getattr(actor, "is_authenticated", False) and actor.is_officer):
-        raise PermissionDenied(_("Only a programme officer can do this."))
-
-
 # --- Programme, documents, versions -------------------------------------------------------------
 
 
 @transaction.atomic
 def save_programme(*, actor, slug: str, period_start: int, period_end: int, strands=(), **texts) -> Programme:
     """Create or update a programme; ``texts`` are title_* and responsible_body_* columns."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     programme, _created = Programme.objects.update_or_create(
         slug=slug, defaults={"period_start": period_start, "period_end": period_end, **texts}
     )
@@ -54,7 +49,7 @@ def save_programme(*, actor, slug: str, period_start: int, period_end: int, stra
 
 @transaction.atomic
 def save_document(*, actor, programme: Programme, slug: str, kind: str, sort_order: int = 0, **titles) -> Document:
-    require_officer(actor)
+    require_officer(actor, system=True)
     document, _created = Document.objects.update_or_create(
         slug=slug, defaults={"programme": programme, "kind": kind, "sort_order": sort_order, **titles}
     )
@@ -106,7 +101,7 @@ def create_version(
 ) -> DocumentVersion:
     """Import a new version from Markdown. Sections and paragraphs keep the IDs of the previous version
     where their text is the same or close (an edit), so suggestions stay attached to what they were about."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     if language not in LANGUAGE_CODES:
         raise ValidationError({"language": _("Choose Kazakh, Russian or English.")})
     if closes_at <= opens_at:
@@ -159,7 +154,7 @@ def create_version(
 @transaction.atomic
 def add_translation(*, actor, version: DocumentVersion, markdown: str, language: str) -> DocumentVersion:
     """Fill another language's text into a version; the Markdown must have the same shape."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     if language not in LANGUAGE_CODES:
         raise ValidationError({"language": _("Choose Kazakh, Russian or English.")})
     parsed = parse_markdown(markdown)
@@ -189,7 +184,7 @@ def add_translation(*, actor, version: DocumentVersion, markdown: str, language:
 def set_window(
     *, actor, version: DocumentVersion, opens_at, closes_at, allow_anonymous: bool, is_published: bool
 ) -> DocumentVersion:
-    require_officer(actor)
+    require_officer(actor, system=True)
     if closes_at <= opens_at:
         raise ValidationError({"closes_at": _("The consultation must close after it opens.")})
     version.opens_at, version.closes_at = opens_at, closes_at
@@ -347,7 +342,7 @@ def support_suggestion(*, suggestion: Suggestion, user=None, browser_key: str = 
 
 @transaction.atomic
 def assign_suggestions(*, actor, suggestions, assignee) -> int:
-    require_officer(actor)
+    require_officer(actor, system=True)
     if assignee is not None and not assignee.is_officer:
         raise ValidationError({"assignee": _("Suggestions can only be assigned to programme officers.")})
     changed = 0
@@ -408,7 +403,7 @@ def change_status(*, actor, suggestion: Suggestion, status: str, answer: str = "
 
     A suggestion still 'received' passes through 'under review' first, recorded as its own step.
     """
-    require_officer(actor)
+    require_officer(actor, system=True)
     suggestion = Suggestion.objects.select_for_update(of=("self",)).select_related("author").get(pk=suggestion.pk)
     if status == Status.MERGED:
         raise ValidationError({"status": _("Use “merge” to merge suggestions.")})
@@ -437,7 +432,7 @@ def change_status(*, actor, suggestion: Suggestion, status: str, answer: str = "
 @transaction.atomic
 def answer_suggestions(*, actor, suggestions, status: str, answer: str, reason: str = "") -> list[Suggestion]:
     """One answer for several suggestions (officers answer similar ones together)."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     if status not in ANSWERED_STATUSES:
         raise ValidationError({"status": _("Choose an answering status.")})
     return [
@@ -449,7 +444,7 @@ def answer_suggestions(*, actor, suggestions, status: str, answer: str, reason: 
 @transaction.atomic
 def merge_suggestions(*, actor, primary: Suggestion, duplicates, reason: str = "") -> Suggestion:
     """Merge duplicates into ``primary``: each stays visible, linked to it; their supporters move over."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     primary = Suggestion.objects.select_for_update(of=("self",)).get(pk=primary.pk)
     if primary.status == Status.MERGED:
         raise ValidationError({"primary": _("The suggestion to merge into is itself merged.")})

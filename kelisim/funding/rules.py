@@ -9,15 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kelisim.accounts.models import Role, User
+from kelisim.accounts.permissions import is_officer
 from kelisim.consultations.text import normalise_text
 from kelisim.funding.models import MIN_REVIEWERS, Application, Call, Question, ReviewAssignment
 from kelisim.organisations.models import Membership, Organisation
 
 # --- Who ------------------------------------------------------------------------------------------
-
-
-def is_officer(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_officer)
 
 
 def member_organisation_ids(user) -> set[int]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kelisim.accounts.models import Role, User
+from kelisim.accounts.permissions import require_officer
 from kelisim.core.services import email_url, queue_templated_email
 from kelisim.funding import rules
 from kelisim.funding.files import check_upload
@@ -46,11 +47,6 @@ from kelisim.organisations.models import Membership
 def _record(instance, actor, reason: str) -> None:
     instance._history_user = actor
     instance._change_reason = reason[:100]
-
-
-def _require_officer(actor) -> None:
-    if not rules.is_officer(actor):
-        raise PermissionDenied(_("Only programme officers can do this."))
 
 
 def _move(instance, table: dict, to: str) -> None:
@@ -128,7 +124,7 @@ def _check_call(call: Call) -> None:
 @transaction.atomic
 def save_call(*, actor, call: Call | None = None, **values) -> Call:
     """Create or update a call; a published call keeps its reference and times unless cancelled."""
-    _require_officer(actor)
+    require_officer(actor)
     relations = {name: values.pop(name) for name in CALL_RELATIONS if name in values}
     unknown = set(values) - set(CALL_FIELDS)
     if unknown:
@@ -165,7 +161,7 @@ def add_question(
     max_length: int | None = None,
     choices: str = "",
 ) -> Question:
-    _require_officer(actor)
+    require_officer(actor)
     if call.status != Call.Status.DRAFT:
         raise ValidationError(_("Questions can only change while the call is a draft."))
     if not (label_en or label_ru or label_kk):
@@ -192,7 +188,7 @@ def add_question(
 
 @transaction.atomic
 def remove_question(*, actor, question: Question) -> None:
-    _require_officer(actor)
+    require_officer(actor)
     if question.call.status != Call.Status.DRAFT:
         raise ValidationError(_("Questions can only change while the call is a draft."))
     question.delete()
@@ -210,7 +206,7 @@ def _renumber_questions(call: Call, ordered: list[Question] | None = None) -> No
 @transaction.atomic
 def move_question(*, actor, question: Question, direction: str) -> Question:
     """Move a question one place up or down in a draft call's form (the budget table too)."""
-    _require_officer(actor)
+    require_officer(actor)
     call = Call.objects.select_for_update().get(pk=question.call_id)
     if call.status != Call.Status.DRAFT:
         raise ValidationError(_("Questions can only change while the call is a draft."))
@@ -229,7 +225,7 @@ def move_question(*, actor, question: Question, direction: str) -> Question:
 def add_criterion(
     *, actor, call: Call, weight: int, name_en: str = "", name_ru: str = "", name_kk: str = "", guidance: str = ""
 ) -> Criterion:
-    _require_officer(actor)
+    require_officer(actor)
     if call.status != Call.Status.DRAFT:
         raise ValidationError(_("Criteria can only change while the call is a draft."))
     if not (name_en or name_ru or name_kk):
@@ -250,7 +246,7 @@ def add_criterion(
 
 @transaction.atomic
 def remove_criterion(*, actor, criterion: Criterion) -> None:
-    _require_officer(actor)
+    require_officer(actor)
     if criterion.call.status != Call.Status.DRAFT:
         raise ValidationError(_("Criteria can only change while the call is a draft."))
     criterion.delete()
@@ -258,7 +254,7 @@ def remove_criterion(*, actor, criterion: Criterion) -> None:
 
 @transaction.atomic
 def set_call_status(*, actor, call: Call, status: str, reason: str = "") -> Call:
-    _require_officer(actor)
+    require_officer(actor)
     call = Call.objects.select_for_update().get(pk=call.pk)
     if status == Call.Status.PUBLISHED:
         weights = sum(call.criteria.values_list("weight", flat=True))
@@ -449,7 +445,7 @@ def determine_application(
     a missing document or a budget line over the limits sends it back at once, before reviewers spend time
     on it (the reviews already in stay on the record).
     """
-    _require_officer(actor)
+    require_officer(actor)
     application = Application.objects.select_for_update().select_related("call", "organisation").get(pk=application.pk)
     target = {
         Determination.APPROVE: Application.Status.APPROVED,
@@ -519,7 +515,7 @@ def suggest_reviewers(application: Application, count: int = MIN_REVIEWERS) -> l
 def assign_reviewer(*, actor, application: Application, reviewer: User) -> ReviewAssignment:
     """Assign a reviewer of the call's pool (any active reviewer when the call has none) and email them the
     review page; a member of the applicant organisation is flagged as conflicted at once, and not emailed."""
-    _require_officer(actor)
+    require_officer(actor)
     if not (reviewer.is_active and reviewer.has_role(Role.REVIEWER)):
         raise ValidationError(_("%(name)s is not a reviewer.") % {"name": reviewer})
     if not rules.assignable_reviewers(application.call).filter(pk=reviewer.pk).exists():
@@ -564,7 +560,7 @@ def assign_reviewer(*, actor, application: Application, reviewer: User) -> Revie
 @transaction.atomic
 def assign_balanced(*, actor, application: Application, count: int = MIN_REVIEWERS) -> list[ReviewAssignment]:
     """Bring the application up to ``count`` unconflicted reviewers, least-loaded first."""
-    _require_officer(actor)
+    require_officer(actor)
     active = application.assignments.exclude(status=ReviewAssignment.Status.CONFLICTED).count()
     chosen = suggest_reviewers(application, max(0, count - active))
     return [assign_reviewer(actor=actor, application=application, reviewer=reviewer) for reviewer in chosen]
@@ -640,7 +636,7 @@ def create_contract(
     *, actor, application: Application, period_start: date, period_end: date, number: str = "", plan_items=None
 ) -> Contract:
     """The contract of an approved application, for the approved amount, linked to the call's plan items."""
-    _require_officer(actor)
+    require_officer(actor)
     if application.status != Application.Status.APPROVED:
         raise ValidationError(_("Only an approved application becomes a contract."))
     if Contract.objects.filter(application=application).exists():
@@ -669,7 +665,7 @@ def create_contract(
 def add_milestone(
     *, actor, contract: Contract, title: str, deliverables: str, due_date: date, tranche_kzt: Decimal = Decimal(0)
 ) -> Milestone:
-    _require_officer(actor)
+    require_officer(actor)
     if contract.status in (Contract.Status.COMPLETED, Contract.Status.TERMINATED):
         raise ValidationError(_("A closed contract takes no new milestones."))
     if not title.strip() or not deliverables.strip():
@@ -696,7 +692,7 @@ def add_milestone(
 def transition_contract(
     *, actor, contract: Contract, status: str, reason: str = "", signed_on: date | None = None
 ) -> Contract:
-    _require_officer(actor)
+    require_officer(actor)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if status in (Contract.Status.SUSPENDED, Contract.Status.TERMINATED) and not reason.strip():
         raise ValidationError({"reason": _("Say why.")})
@@ -717,7 +713,7 @@ AMENDABLE_FIELDS = ("amount_kzt", "period_end")
 @transaction.atomic
 def amend_contract(*, actor, contract: Contract, reason: str, **changes) -> ContractAmendment:
     """A new version of the contract with the reason; the amendment keeps the before and after values."""
-    _require_officer(actor)
+    require_officer(actor)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.status in (Contract.Status.DRAFT, Contract.Status.COMPLETED, Contract.Status.TERMINATED):
         raise ValidationError(_("Only a signed, active or suspended contract is amended (edit a draft directly)."))
@@ -775,7 +771,7 @@ def submit_milestone_report(*, actor, milestone: Milestone, narrative: str, file
 
 @transaction.atomic
 def decide_milestone_report(*, actor, report: MilestoneReport, accept: bool, note: str = "") -> MilestoneReport:
-    _require_officer(actor)
+    require_officer(actor)
     report = MilestoneReport.objects.select_for_update().select_related("milestone").get(pk=report.pk)
     if report.decision != MilestoneReport.Decision.WAITING:
         raise ValidationError(_("This report was already decided."))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kelisim.accounts.permissions import require_officer
 from kelisim.core.forms import apply_validation_error
 from kelisim.funding import ocds, rules, selectors, services
 from kelisim.funding.forms import (
@@ -50,11 +51,6 @@ from kelisim.organisations.models import Organisation
 
 PAGE_SIZE = 25
 STASH_SECONDS = 24 * 3600
-
-
-def _require_officer(request) -> None:
-    if not rules.is_officer(request.user):
-        raise PermissionDenied(_("Only programme officers can do this."))
 
 
 def _message_errors(request, error: ValidationError) -> None:
@@ -174,7 +170,7 @@ def ocds_records(request):
 @login_required
 @require_GET
 def dashboard(request):
-    _require_officer(request)
+    require_officer(request.user)
     context = {
         "calls": selectors.calls_for(request.user),
         "overdue": selectors.overdue_milestones(),
@@ -187,7 +183,7 @@ def dashboard(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def call_create(request):
-    _require_officer(request)
+    require_officer(request.user)
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,7 +197,7 @@ def call_create(request):
 
 
 def _officer_call(request, reference) -> Call:
-    _require_officer(request)
+    require_officer(request.user)
     return get_object_or_404(Call, reference=reference)
 
 
@@ -255,7 +251,7 @@ def _add_call_part(request, reference, *, form_class, add, form_key: str, added:
 
 
 def _change_call_part(request, part, change):
-    _require_officer(request)
+    require_officer(request.user)
     try:
         change(actor=request.user, part=part)
     except ValidationError as error:
@@ -582,7 +578,7 @@ def attachment_remove(request, pk):
 @login_required
 @require_POST
 def application_assign(request, pk):
-    _require_officer(request)
+    require_officer(request.user)
     application = get_object_or_404(Application, pk=pk)
     try:
         if request.POST.get("balanced"):
@@ -614,7 +610,7 @@ def application_assign(request, pk):
 @login_required
 @require_POST
 def application_determine(request, pk):
-    _require_officer(request)
+    require_officer(request.user)
     application = get_object_or_404(Application, pk=pk)
     form = DeterminationForm(request.POST, reviews_in=rules.submitted_review_count(application))
     if form.is_valid():
@@ -631,7 +627,7 @@ def application_determine(request, pk):
 @login_required
 @require_POST
 def contract_create(request, pk):
-    _require_officer(request)
+    require_officer(request.user)
     application = get_object_or_404(Application, pk=pk)
     form = ContractForm(request.POST)
     if form.is_valid():
@@ -730,7 +726,7 @@ def review_conflict(request, pk):
 
 
 def _officer_contract(request, number) -> Contract:
-    _require_officer(request)
+    require_officer(request.user)
     return get_object_or_404(Contract, number=number)
 
 
@@ -815,7 +811,7 @@ def milestone_report(request, pk):
 @login_required
 @require_POST
 def report_decide(request, pk):
-    _require_officer(request)
+    require_officer(request.user)
     report = get_object_or_404(MilestoneReport.objects.select_related("milestone__contract"), pk=pk)
     form = ReportDecisionForm(request.POST)
     if form.is_valid():

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kelisim.accounts.permissions import require_officer
 from kelisim.consultations import services as consultation_services
 from kelisim.consultations.models import Status as SuggestionStatus
 from kelisim.consultations.models import Suggestion
@@ -40,11 +41,6 @@ ROUNDTABLE_FIELDS = (
 )
 
 
-def require_officer(actor) -> None:
-    if not (actor is None or (getattr(actor, "is_authenticated", False) and actor.is_officer)):
-        raise PermissionDenied(_("Only a programme officer can do this."))
-
-
 def _require_scheduled(roundtable: Roundtable) -> None:
     if roundtable.status != Roundtable.Status.SCHEDULED:
         raise ValidationError(_("This roundtable is closed: its record can no longer change."))
@@ -67,7 +63,7 @@ def save_roundtable(
     *, actor, roundtable: Roundtable | None = None, invited_organisations=None, reason: str = "", **fields
 ) -> Roundtable:
     """Schedule a roundtable or change a scheduled one. ``fields`` are those of ROUNDTABLE_FIELDS."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     unknown = set(fields) - set(ROUNDTABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
@@ -102,7 +98,7 @@ def save_roundtable(
 
 @transaction.atomic
 def cancel_roundtable(*, actor, roundtable: Roundtable, reason: str) -> Roundtable:
-    require_officer(actor)
+    require_officer(actor, system=True)
     roundtable = Roundtable.objects.select_for_update().get(pk=roundtable.pk)
     _move(roundtable, Roundtable.Status.CANCELLED)
     roundtable._change_reason = reason or _("cancelled")
@@ -256,7 +252,7 @@ def send_reminders(*, now=None) -> int:
 def save_agenda_item(
     *, actor, roundtable: Roundtable, agenda_item: AgendaItem | None = None, suggestions=(), **fields
 ) -> AgendaItem:
-    require_officer(actor)
+    require_officer(actor, system=True)
     _require_scheduled(roundtable)
     agenda_item = agenda_item or AgendaItem(roundtable=roundtable)
     if agenda_item.roundtable_id != roundtable.pk:
@@ -272,7 +268,7 @@ def save_agenda_item(
 
 @transaction.atomic
 def remove_agenda_item(*, actor, agenda_item: AgendaItem) -> None:
-    require_officer(actor)
+    require_officer(actor, system=True)
     _require_scheduled(agenda_item.roundtable)
     if agenda_item.decisions.exists():
         raise ValidationError(_("This agenda item has decisions; remove them first."))
@@ -282,7 +278,7 @@ def remove_agenda_item(*, actor, agenda_item: AgendaItem) -> None:
 @transaction.atomic
 def record_attendance(*, actor, roundtable: Roundtable, counts: dict) -> list[Attendance]:
     """``counts`` maps organisations to the number of people they sent; 0 removes the row."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     _require_scheduled(roundtable)
     rows = []
     for organisation, people in counts.items():
@@ -300,7 +296,7 @@ def record_attendance(*, actor, roundtable: Roundtable, counts: dict) -> list[At
 
 @transaction.atomic
 def save_minutes(*, actor, roundtable: Roundtable, markdown: str) -> Roundtable:
-    require_officer(actor)
+    require_officer(actor, system=True)
     roundtable = Roundtable.objects.select_for_update().get(pk=roundtable.pk)
     _require_scheduled(roundtable)
     roundtable.minutes_markdown = markdown.strip()
@@ -313,7 +309,7 @@ def save_minutes(*, actor, roundtable: Roundtable, markdown: str) -> Roundtable:
 
 @transaction.atomic
 def add_attachment(*, actor, roundtable: Roundtable, title: str, upload) -> Attachment:
-    require_officer(actor)
+    require_officer(actor, system=True)
     _require_scheduled(roundtable)
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
@@ -352,7 +348,7 @@ def record_decision(
 
     An "incorporate" decision is recorded by the plans app (which fills the plan item's code and label).
     """
-    require_officer(actor)
+    require_officer(actor, system=True)
     roundtable = agenda_item.roundtable
     _require_scheduled(roundtable)
     text = " ".join(text.split()) if kind != Decision.Kind.DECLINE else text.strip()
@@ -392,7 +388,7 @@ def record_decision(
 
 @transaction.atomic
 def withdraw_decision(*, actor, decision: Decision) -> None:
-    require_officer(actor)
+    require_officer(actor, system=True)
     _require_scheduled(decision.roundtable)
     decision._change_reason = _("withdrawn before the close")
     decision._history_user = actor
@@ -474,7 +470,7 @@ def _apply(decision: Decision, actor) -> None:
 @transaction.atomic
 def close_roundtable(*, actor, roundtable: Roundtable) -> Roundtable:
     """Publish the minutes and decisions and carry every decision to its suggestion, all or nothing."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     roundtable = Roundtable.objects.select_for_update().get(pk=roundtable.pk)
     if not roundtable.minutes_markdown.strip():
         raise ValidationError({"minutes": _("Write the minutes before closing the roundtable.")})

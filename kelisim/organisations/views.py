@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kelisim.accounts.decorators import officer_required
+from kelisim.accounts.permissions import require_officer
 from kelisim.core.forms import apply_validation_error
 from kelisim.core.models import Region, Strand
 from kelisim.organisations import importing, selectors, services
@@ -44,11 +45,6 @@ EXPORT_COLUMNS = [
     "description_en",
     "verification_status",
 ]
-
-
-def _require_officer(request) -> None:
-    if not request.user.is_authenticated or not request.user.is_officer:
-        raise PermissionDenied(_("Only programme officers can do this."))
 
 
 # --- Public pages ------------------------------------------------------------------------------
@@ -303,7 +299,7 @@ def membership_remove(request, pk, membership_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_verify(request, pk):
-    _require_officer(request)
+    require_officer(request.user)
     organisation = get_object_or_404(Organisation.objects.select_related("region", "verified_by"), pk=pk)
     form = VerificationForm(
         request.POST or None,
@@ -328,7 +324,7 @@ def organisation_verify(request, pk):
 @login_required
 @require_GET
 def organisation_history(request, pk):
-    _require_officer(request)
+    require_officer(request.user)
     organisation = get_object_or_404(Organisation, pk=pk)
     return render(
         request,
@@ -340,7 +336,7 @@ def organisation_history(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    _require_officer(request)
+    require_officer(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -368,7 +364,7 @@ def import_upload(request):
 @login_required
 @require_GET
 def import_detail(request, pk):
-    _require_officer(request)
+    require_officer(request.user)
     job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
     context = {"job": job}
     if request.htmx:
@@ -379,7 +375,7 @@ def import_detail(request, pk):
 @login_required
 @require_GET
 def import_template(request, file_format):
-    _require_officer(request)
+    require_officer(request.user)
     if file_format == "csv":
         response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
     else:

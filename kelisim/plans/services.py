@@ -8,6 +8,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kelisim.accounts.permissions import require_officer
 from kelisim.meetings import services as meeting_services
 from kelisim.meetings.models import AgendaItem, Decision
 from kelisim.plans import progress as indicator_progress
@@ -43,11 +44,6 @@ ITEM_FIELDS = (
 )
 
 
-def require_officer(actor) -> None:
-    if not (actor is None or (getattr(actor, "is_authenticated", False) and actor.is_officer)):
-        raise PermissionDenied(_("Only a programme officer can do this."))
-
-
 def require_administrator(actor) -> None:
     if not (actor is None or (getattr(actor, "is_authenticated", False) and actor.is_administrator)):
         raise PermissionDenied(_("Only an administrator can adopt the plan or a revision of it."))
@@ -64,7 +60,7 @@ def _require_working(version: PlanVersion) -> None:
 
 @transaction.atomic
 def save_plan(*, actor, programme, slug: str, **titles) -> ActionPlan:
-    require_officer(actor)
+    require_officer(actor, system=True)
     plan, _created = ActionPlan.objects.update_or_create(programme=programme, defaults={"slug": slug, **titles})
     return plan
 
@@ -83,7 +79,7 @@ def start_version(*, actor, plan: ActionPlan, kind: str, note: str = "") -> Plan
     if kind in ADMINISTRATOR_KINDS and kind == PlanVersion.Kind.ADOPTED:
         require_administrator(actor)
     else:
-        require_officer(actor)
+        require_officer(actor, system=True)
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if working_version(plan) is not None:
         raise ValidationError(_("A new version is already being edited; publish it first."))
@@ -154,7 +150,7 @@ def publish_version(*, actor, version: PlanVersion, adopted_on=None) -> PlanVers
             raise ValidationError({"adopted_on": _("Give the date of adoption.")})
         version.adopted_on = adopted_on
     else:
-        require_officer(actor)
+        require_officer(actor, system=True)
     if PlanVersion.State.PUBLISHED not in STATE_TRANSITIONS[version.state]:
         raise ValidationError(_("This version is already published."))
     if not version.items.exists():
@@ -210,7 +206,7 @@ def renumber(version: PlanVersion) -> None:
 def save_objective(
     *, actor, version: PlanVersion, strand, objective: Objective | None = None, position=None, **titles
 ) -> Objective:
-    require_officer(actor)
+    require_officer(actor, system=True)
     _require_working(version)
     if objective is None:
         count = version.objectives.filter(strand=strand).count()
@@ -252,7 +248,7 @@ def save_item(
     **fields,
 ) -> PlanItem:
     """Add an item to a working copy (it gets a new public ID) or change one. ``fields`` are ITEM_FIELDS."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     _require_working(version)
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
@@ -293,7 +289,7 @@ def save_item(
 
 @transaction.atomic
 def remove_item(*, actor, item: PlanItem) -> None:
-    require_officer(actor)
+    require_officer(actor, system=True)
     version = item.version
     _require_working(version)
     tracked = item.tracked
@@ -311,7 +307,7 @@ def save_indicator(
     *, actor, item: PlanItem, name: str, unit: str, baseline=None, targets=(), indicator: Indicator | None = None
 ) -> Indicator:
     """``targets`` is a list of (year, region or None, value); it replaces the indicator's targets."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     _require_working(item.version)
     if not name.strip() or not unit.strip():
         raise ValidationError({"name": _("An indicator needs a name and a unit.")})
@@ -377,7 +373,7 @@ def incorporate_suggestion(
     The decision is recorded in the roundtable with the item's code and label; the link itself lives here
     (``Provenance``). The suggestion's status changes when the roundtable is closed.
     """
-    require_officer(actor)
+    require_officer(actor, system=True)
     if (tracked is None) == (new_item is None):
         raise ValidationError({"plan_item": _("Choose an existing item or describe a new one.")})
     version = working_copy_for_changes(actor=actor, plan=plan)
@@ -424,7 +420,7 @@ def record_progress(
 ) -> ProgressUpdate:
     """An officer's update: status, what was done, evidence and — unless the item follows its indicators —
     the progress in per cent."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     tracked = TrackedItem.objects.select_for_update().get(pk=tracked.pk)
     if tracked.first_published_in_id is None:
         raise ValidationError(_("Progress is recorded on published items only."))
@@ -465,7 +461,7 @@ def set_progress_source(*, actor, tracked: TrackedItem, source: str) -> TrackedI
 
     Switching to the indicators computes the progress at once; either switch is a line in the item's
     implementation timeline and its history."""
-    require_officer(actor)
+    require_officer(actor, system=True)
     tracked = TrackedItem.objects.select_for_update().get(pk=tracked.pk)
     if tracked.first_published_in_id is None:
         raise ValidationError(_("Progress is recorded on published items only."))
