@@ -1,10 +1,14 @@
-"""View decorators for platform roles: visitors go to sign-in, signed-in users without the role get 403."""
+"""The one decorator style for views that need a platform role or a signed-in user: visitors go to sign-in,
+signed-in users without the role get 403. Checks about one object stay in the service (and the app's
+``rules.py``); these only guard a whole view."""
 
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+
+from kelisim.accounts import permissions
 
 
 def role_required(has_role: Callable[[object], bool]):
@@ -22,5 +26,7 @@ def role_required(has_role: Callable[[object], bool]):
     return decorator
 
 
-officer_required = role_required(lambda user: user.is_officer)
-moderator_required = role_required(lambda user: user.is_moderator)
+officer_required = role_required(permissions.is_officer)
+moderator_required = role_required(permissions.is_moderator)
+administrator_required = role_required(permissions.is_administrator)
+reviewer_required = role_required(permissions.is_reviewer)

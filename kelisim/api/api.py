@@ -11,6 +11,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from kelisim.api.docs import LocalSwagger, docs_asset
 from kelisim.api.errors import error_payload
 from kelisim.api.routers import core, experts, me, organisations
+from kelisim.core.errors import Refused
+from kelisim.core.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -113,18 +115,39 @@ def on_permission_denied(request, exc):
     return api.create_response(request, error_payload("forbidden", message), status=403)
 
 
-@api.exception_handler(DjangoValidationError)
-def on_django_validation_error(request, exc):
-    details = (
-        [
-            {"loc": [field], "message": str(message)}
+def validation_details(exc: DjangoValidationError) -> list[dict]:
+    """One detail per message; a field's messages are located in the request body."""
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": ["body", field], "message": str(message)}
             for field, messages in exc.message_dict.items()
             for message in messages
         ]
-        if hasattr(exc, "error_dict")
-        else [{"message": str(m)} for m in exc.messages]
+    return [{"loc": [], "message": str(message)} for message in exc.messages]
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request, exc):
+    code = getattr(exc, "api_code", "invalid")
+    message = "The data is not valid." if code == "invalid" else "The request was refused: see the details."
+    return api.create_response(request, error_payload(code, message, validation_details(exc)), status=422)
+
+
+@api.exception_handler(Refused)
+def on_refused(request, exc):
+    response = api.create_response(request, error_payload(exc.code, exc.message), status=exc.status)
+    if exc.status == 429:
+        response["Retry-After"] = str(getattr(exc, "retry_after", 60))
+    return response
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc):
+    response = api.create_response(
+        request, error_payload("rate_limited", "Too many requests; try again later."), status=429
     )
-    return api.create_response(request, error_payload("invalid", "The data is not valid.", details), status=422)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(HttpError)
