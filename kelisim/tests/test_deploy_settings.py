@@ -46,3 +46,23 @@ def test_content_security_policy_allows_only_the_site_itself(client):
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert "http" not in policy  # no other site is ever trusted
+
+
+def test_a_hung_mail_server_cannot_hold_a_worker_for_ever():
+    assert 0 < settings.EMAIL_TIMEOUT <= 60
+
+
+def test_redis_url_works_in_a_virtual_environment_built_the_readme_way(tmp_path):
+    """The `redis` package is a dependency, so setting REDIS_URL is enough (it was missing once)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        if probe.connect_ex(("127.0.0.1", 6379)) != 0 and not os.environ.get("CI"):
+            pytest.skip("no Redis on 127.0.0.1:6379 (CI has one)")
+    script = (
+        "from django.core.cache import cache; cache.set('kelisim:probe', 41, 5); print(cache.get('kelisim:probe') + 1)"
+    )
+    result = run_manage("shell", "-c", script, REDIS_URL="redis://127.0.0.1:6379/15", KELISIM_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("42")
