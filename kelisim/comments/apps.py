@@ -8,11 +8,11 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from kelisim.comments import selectors, services
+        from kelisim.comments import personal_data, selectors
         from kelisim.core import registry
 
-        registry.register_personal_data("comments", services.export_personal_data)
-        registry.register_account_eraser("comments", services.erase_account_comments)
+        registry.register_personal_data("comments", personal_data.export_personal_data)
+        registry.register_account_eraser("comments", personal_data.erase_personal_data)
         registry.register_profile_section(
             registry.ProfileSection(
                 key="comments",

@@ -11,6 +11,7 @@ from kelisim.comments.models import (
     ReasonCode,
     WordRule,
 )
+from kelisim.core.text import normalise_text
 
 
 class CommentForm(forms.Form):
@@ -64,7 +65,7 @@ class CommentForm(forms.Form):
         self.fields["text"].widget.attrs["aria-describedby"] = "id_text_helptext id_text_counter"
 
     def clean_text(self):
-        text = pipeline.normalise(self.cleaned_data["text"])
+        text = normalise_text(self.cleaned_data["text"])
         submission = pipeline.Submission(text=text, author=None)
         try:
             pipeline.check_length(submission)

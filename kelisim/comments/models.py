@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kelisim.core.i18n import ContentLanguage
+from kelisim.core.workflow import Workflow
 
 MAX_COMMENT_LENGTH = 1500
 EDIT_WINDOW_SECONDS = 10 * 60
@@ -74,14 +75,18 @@ class Comment(models.Model):
         REJECTED = "rejected", _("Rejected")
         DELETED = "deleted", _("Deleted by its author")
 
-    # Which status may follow which: services refuse anything else.
-    TRANSITIONS = {
-        Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.DELETED},
-        Status.APPROVED: {Status.HIDDEN, Status.REJECTED, Status.PENDING, Status.DELETED, Status.APPROVED},
-        Status.HIDDEN: {Status.APPROVED, Status.REJECTED, Status.DELETED},
-        Status.REJECTED: {Status.APPROVED},
-        Status.DELETED: set(),
-    }
+    # Which status may follow which: services refuse anything else. Approving a comment published
+    # without review (approved -> approved) records that a moderator has seen it.
+    WORKFLOW = Workflow(
+        {
+            Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.DELETED},
+            Status.APPROVED: {Status.HIDDEN, Status.REJECTED, Status.PENDING, Status.DELETED, Status.APPROVED},
+            Status.HIDDEN: {Status.APPROVED, Status.REJECTED, Status.DELETED},
+            # The author may still delete a rejected comment (a placeholder stays where it has replies).
+            Status.REJECTED: {Status.APPROVED, Status.DELETED},
+            Status.DELETED: set(),
+        }
+    )
     # Shown in threads (a deleted comment shows as a placeholder where it has replies).
     VISIBLE = (Status.APPROVED, Status.DELETED)
 
@@ -163,28 +168,8 @@ class Comment(models.Model):
     def is_visible(self) -> bool:
         return self.status in self.VISIBLE
 
-    def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.status]
-
     def editable_until(self):
         return self.created_at + timezone.timedelta(seconds=EDIT_WINDOW_SECONDS)
-
-    def is_editable_by(self, user) -> bool:
-        return (
-            user is not None
-            and user.is_authenticated
-            and self.author_id == user.pk
-            and self.status in (self.Status.PENDING, self.Status.APPROVED)
-            and timezone.now() <= self.editable_until()
-        )
-
-    def is_deletable_by(self, user) -> bool:
-        return (
-            user is not None
-            and user.is_authenticated
-            and self.author_id == user.pk
-            and self.status != self.Status.DELETED
-        )
 
 
 class CommentReport(models.Model):

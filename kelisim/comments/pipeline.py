@@ -11,7 +11,6 @@ them and writes the result.
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -19,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.comments.models import MAX_COMMENT_LENGTH, AuthorSanction, Comment, ReasonCode, WordRule
-from kelisim.core import ratelimit
+from kelisim.core import errors, ratelimit
+from kelisim.core.text import normalise_text
 
 ACCOUNT_PER_MINUTE = 5
 VISITOR_PER_MINUTE = 2
@@ -32,7 +32,6 @@ ACCEPT, HOLD, REFUSE = "accept", "hold", "refuse"
 
 HTML_TAG = re.compile(r"</?[a-zA-Z!?][^<>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:kz|ru|com|org|net|info|me|io|xyz|top)\b(?:/\S*)?", re.I)
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 MESSAGES = {
     ReasonCode.EMPTY: _("Write a comment first."),
@@ -47,13 +46,16 @@ MESSAGES = {
 }
 
 
-class Refused(Exception):
-    """A comment the pipeline will not store. ``message`` is for the writer, ``reason`` for the log."""
+class Refused(errors.Refused):
+    """A comment the pipeline will not store. ``message`` is for the writer; ``reason`` (the API's error
+    code) for the log. Too many comments in a minute is a rate limit (429, retry after a minute); every
+    other refusal is about the comment itself (422)."""
+
+    retry_after = 60
 
     def __init__(self, reason: str, message: str):
-        super().__init__(message)
+        super().__init__(reason, message, status=429 if reason == ReasonCode.RATE_LIMITED else 422)
         self.reason = reason
-        self.message = message
 
 
 @dataclass
@@ -79,15 +81,6 @@ class Submission:
 def refuse(reason: str, **params) -> Refused:
     message = str(MESSAGES[reason])
     return Refused(reason, message % params if params else message)
-
-
-def normalise(raw: str) -> str:
-    """What is counted and stored: Unicode NFC, invisible characters removed, one kind of line end,
-    trimmed. The browser sends CR LF for a line end; it counts as one character, as on screen."""
-    text = unicodedata.normalize("NFC", raw or "").translate(INVISIBLE)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return text.strip()
 
 
 def text_hash(text: str) -> str:
@@ -236,7 +229,7 @@ EDIT_STAGES = [check_length, check_markup, check_words, check_links]
 
 
 def run(submission: Submission, stages=None) -> Submission:
-    submission.text = normalise(submission.text)
+    submission.text = normalise_text(submission.text)
     for stage in stages or STAGES:
         stage(submission)
     if submission.outcome == ACCEPT:

@@ -15,8 +15,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kelisim.comments import pipeline
+from kelisim.accounts.permissions import is_administrator, is_moderator, is_officer, require_moderator
+from kelisim.comments import pipeline, rules
 from kelisim.comments.models import (
+    APPROVE_REASONS,
     REJECT_REASONS,
     AuthorSanction,
     Comment,
@@ -26,6 +28,7 @@ from kelisim.comments.models import (
 )
 from kelisim.comments.registry import commentable_for, commentable_for_key
 from kelisim.core.services import email_link, queue_templated_email
+from kelisim.core.workflow import record_history, transition
 
 REPORTS_TO_HIDE = 3
 DELETED_PLACEHOLDER_NAME = ""
@@ -33,20 +36,6 @@ DELETED_PLACEHOLDER_NAME = ""
 
 def _signed_in(user):
     return user if user is not None and user.is_authenticated else None
-
-
-def _require_moderator(actor) -> None:
-    if actor is None or not actor.is_authenticated or not actor.is_moderator:
-        raise PermissionDenied(_("Only moderators can do this."))
-
-
-def _save(comment: Comment, *, actor, reason: str, fields: list[str] | None = None) -> None:
-    comment._change_reason = reason
-    comment._history_user = _signed_in(actor)
-    if fields is None:
-        comment.save()
-    else:
-        comment.save(update_fields=fields)
 
 
 # --- counters -----------------------------------------------------------------------------------
@@ -148,6 +137,43 @@ def _send_note(comment: Comment) -> None:
 # --- writing ------------------------------------------------------------------------------------
 
 
+def _author_details(user, *, author_name: str, author_email: str, address_hash: str, policy_accepted: bool):
+    """The name and address a visitor gives (an account gives none), checked with the policy box; every
+    missing answer is reported at once, by its field."""
+    errors = {}
+    if not policy_accepted:
+        errors["accept_policy"] = _("Please read and accept the comment policy.")
+    if user is None:
+        author_name = " ".join((author_name or "").split())
+        author_email = (author_email or "").strip()
+        if not author_name:
+            errors["name"] = _("Please give your name.")
+        try:
+            validate_email(author_email)
+        except ValidationError:
+            errors["email"] = _("Please give a valid email address.")
+        if not address_hash:
+            raise ValueError("A visitor's comment needs the salted address hash for rate limits.")
+    else:
+        author_name, author_email = "", ""
+    if errors:
+        raise ValidationError(errors)
+    return author_name[:80], author_email
+
+
+def _thread_parent(parent: Comment | None, *, content_type, target) -> Comment | None:
+    """The comment a reply joins: on the same page, published, and one level deep at most."""
+    if parent is None:
+        return None
+    if parent.content_type_id != content_type.pk or parent.object_id != target.pk:
+        raise ValidationError(_("You can only reply to a comment on the same page."))
+    if parent.parent_id is not None:
+        parent = parent.parent  # a reply to a reply joins the same thread
+    if parent.status != Comment.Status.APPROVED:
+        raise ValidationError(_("This comment can no longer be replied to."))
+    return parent
+
+
 @transaction.atomic
 def post_comment(
     *,
@@ -167,44 +193,20 @@ def post_comment(
     Raises ``pipeline.Refused`` (nothing stored) or ``ValidationError`` for missing fields.
     """
     user = _signed_in(actor)
-    spec = commentable_for(target)
-    if not spec.comments_open(target):
+    if not commentable_for(target).comments_open(target):
         raise pipeline.refuse(ReasonCode.COMMENTS_CLOSED)
-    errors = {}
-    if not policy_accepted:
-        errors["accept_policy"] = _("Please read and accept the comment policy.")
-    if user is None:
-        author_name = " ".join((author_name or "").split())
-        author_email = (author_email or "").strip()
-        if not author_name:
-            errors["name"] = _("Please give your name.")
-        try:
-            validate_email(author_email)
-        except ValidationError:
-            errors["email"] = _("Please give a valid email address.")
-        if not address_hash:
-            raise ValueError("A visitor's comment needs the salted address hash for rate limits.")
-    else:
-        author_name, author_email = "", ""
-    if errors:
-        raise ValidationError(errors)
-
+    author_name, author_email = _author_details(
+        user,
+        author_name=author_name,
+        author_email=author_email,
+        address_hash=address_hash,
+        policy_accepted=policy_accepted,
+    )
     content_type = ContentType.objects.get_for_model(target)
-    if parent is not None:
-        if parent.content_type_id != content_type.pk or parent.object_id != target.pk:
-            raise ValidationError(_("You can only reply to a comment on the same page."))
-        if parent.parent_id is not None:
-            parent = parent.parent  # one level deep: a reply to a reply joins the same thread
-        if parent.status != Comment.Status.APPROVED:
-            raise ValidationError(_("This comment can no longer be replied to."))
-
+    parent = _thread_parent(parent, content_type=content_type, target=target)
     submission = pipeline.run(
         pipeline.Submission(
-            text=text,
-            author=user,
-            author_email=author_email,
-            address_hash=address_hash,
-            language=language,
+            text=text, author=user, author_email=author_email, address_hash=address_hash, language=language
         )
     )
     comment = Comment(
@@ -212,7 +214,7 @@ def post_comment(
         object_id=target.pk,
         parent=parent,
         author=user,
-        author_name=author_name[:80],
+        author_name=author_name,
         author_email=author_email,
         text=submission.text,
         text_hash=submission.text_hash,
@@ -221,7 +223,8 @@ def post_comment(
         reason_code=submission.reason,
         notify_on_reply=notify_on_reply and bool(user or author_email),
     )
-    _save(comment, actor=user, reason=f"written: {submission.outcome} ({submission.reason})")
+    record_history(comment, actor=user, reason=f"written: {submission.outcome} ({submission.reason})")
+    comment.save()
     pipeline.record_use(submission)
     if comment.status == Comment.Status.APPROVED:
         _recount_for(comment)
@@ -234,7 +237,7 @@ def edit_comment(*, actor, comment: Comment, text: str) -> Comment:
     """The author may change the text within ten minutes; the text goes through the pipeline again,
     and a published comment that now needs review is held again."""
     comment = Comment.objects.select_for_update(of=("self",)).select_related("author").get(pk=comment.pk)
-    if not comment.is_editable_by(actor):
+    if not rules.can_edit_comment(actor, comment):
         raise PermissionDenied(_("You can edit your comment only within ten minutes of writing it."))
     submission = pipeline.run(
         pipeline.Submission(text=text, author=actor, language=comment.language),
@@ -251,10 +254,12 @@ def edit_comment(*, actor, comment: Comment, text: str) -> Comment:
     comment.text_hash = submission.text_hash
     comment.edited_at = timezone.now()
     if submission.outcome == pipeline.HOLD:
-        comment.status = Comment.Status.PENDING
+        if was_published:
+            transition(comment, to=Comment.Status.PENDING, actor=actor)
         comment.reason_code = submission.reason if not was_published else ReasonCode.EDITED
         comment.moderated_by, comment.moderated_at = None, None
-    _save(comment, actor=actor, reason=f"edited by author: {submission.outcome} ({submission.reason})")
+    record_history(comment, actor=actor, reason=f"edited by author: {submission.outcome} ({submission.reason})")
+    comment.save()
     if was_published and comment.status != Comment.Status.APPROVED:
         _recount_for(comment)
     return comment
@@ -265,18 +270,19 @@ def delete_comment(*, actor, comment: Comment) -> bool:
     """The author deletes their comment. Where replies hang on it, a placeholder stays so that the
     conversation still reads; otherwise the row goes. Returns True when a placeholder stayed."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if not comment.is_deletable_by(actor):
+    if not rules.can_delete_comment(actor, comment):
         raise PermissionDenied(_("You can delete only your own comments."))
     if comment.parent_id is None and comment.replies.exists():
-        comment.status = Comment.Status.DELETED
+        transition(
+            comment, to=Comment.Status.DELETED, actor=actor, reason="deleted by author (placeholder kept for replies)"
+        )
         comment.text = ""
         comment.text_hash = ""
         comment.notify_on_reply = False
-        _save(comment, actor=actor, reason="deleted by author (placeholder kept for replies)")
+        comment.save()
         placeholder = True
     else:
-        comment._change_reason = "deleted by author"
-        comment._history_user = actor
+        record_history(comment, actor=actor, reason="deleted by author")
         comment.delete()
         placeholder = False
     _recount_for(comment)
@@ -309,9 +315,9 @@ def report_comment(*, reporter, browser_hash: str, comment: Comment, reason: str
     Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
     comment.refresh_from_db(fields=["report_count"])
     if comment.report_count >= REPORTS_TO_HIDE:
-        comment.status = Comment.Status.HIDDEN
+        transition(comment, to=Comment.Status.HIDDEN, actor=None, reason=f"hidden after {comment.report_count} reports")
         comment.reason_code = ReasonCode.REPORTED
-        _save(comment, actor=None, reason=f"hidden after {comment.report_count} reports")
+        comment.save()
         _recount_for(comment)
     return True
 
@@ -323,8 +329,8 @@ def report_comment(*, reporter, browser_hash: str, comment: Comment, reason: str
 def moderate_comments(*, actor, comment_ids: list[int], approve: bool, reason: str, note: str = "") -> int:
     """Approve or reject several comments at once with one reason code (and optionally a note to
     each author). Returns how many changed; comments already deleted are skipped."""
-    _require_moderator(actor)
-    allowed = [ReasonCode.FITS_POLICY] if approve else REJECT_REASONS
+    require_moderator(actor)
+    allowed = APPROVE_REASONS if approve else REJECT_REASONS
     if reason not in allowed:
         raise ValidationError(_("Choose a reason that fits the decision."))
     target_status = Comment.Status.APPROVED if approve else Comment.Status.REJECTED
@@ -337,15 +343,15 @@ def moderate_comments(*, actor, comment_ids: list[int], approve: bool, reason: s
     changed = 0
     now = timezone.now()
     for comment in comments:
-        if not comment.can_move_to(target_status):
+        if not Comment.WORKFLOW.can_move(comment, target_status):
             continue
-        comment.status = target_status
+        transition(comment, to=target_status, actor=actor, reason=f"{'approved' if approve else 'rejected'}: {reason}")
         comment.reason_code = reason
         comment.moderated_by = actor
         comment.moderated_at = now
         if note.strip():
             comment.moderator_note = note.strip()
-        _save(comment, actor=actor, reason=f"{'approved' if approve else 'rejected'}: {reason}")
+        comment.save()
         comment.reports.filter(resolved=False).update(resolved=True)
         _recount_for(comment)
         if approve:
@@ -359,13 +365,14 @@ def moderate_comments(*, actor, comment_ids: list[int], approve: bool, reason: s
 @transaction.atomic
 def write_moderator_note(*, actor, comment: Comment, note: str) -> Comment:
     """A note from the moderators to the comment's author: kept on the comment, sent by email."""
-    _require_moderator(actor)
+    require_moderator(actor)
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Write the note first.")})
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     comment.moderator_note = note
-    _save(comment, actor=actor, reason="moderator's note to the author")
+    record_history(comment, actor=actor, reason="moderator's note to the author")
+    comment.save()
     _send_note(comment)
     return comment
 
@@ -373,10 +380,10 @@ def write_moderator_note(*, actor, comment: Comment, note: str) -> Comment:
 @transaction.atomic
 def sanction_author(*, actor, user, kind: str, reason: str, note: str = "", days: int | None = None) -> AuthorSanction:
     """Suspend (for ``days``) or ban (for ``days`` or without end) an account from commenting."""
-    _require_moderator(actor)
+    require_moderator(actor)
     if user.pk == actor.pk:
         raise PermissionDenied(_("You cannot sanction yourself."))
-    if (user.is_moderator or user.is_officer) and not actor.is_administrator:
+    if (is_moderator(user) or is_officer(user)) and not is_administrator(actor):
         raise PermissionDenied(_("Only an administrator can sanction staff."))
     if kind not in AuthorSanction.Kind.values:
         raise ValidationError({"kind": _("Choose a suspension or a ban.")})
@@ -396,8 +403,7 @@ def sanction_author(*, actor, user, kind: str, reason: str, note: str = "", days
         ends_at=now + timedelta(days=days) if days else None,
         created_by=actor,
     )
-    sanction._change_reason = f"{kind}: {reason}"
-    sanction._history_user = actor
+    record_history(sanction, actor=actor, reason=f"{kind}: {reason}")
     sanction.save()
     queue_templated_email(
         to=user.email,
@@ -411,27 +417,25 @@ def sanction_author(*, actor, user, kind: str, reason: str, note: str = "", days
 
 @transaction.atomic
 def lift_sanction(*, actor, sanction: AuthorSanction, reason: str = "") -> AuthorSanction:
-    _require_moderator(actor)
+    require_moderator(actor)
     sanction = AuthorSanction.objects.select_for_update().get(pk=sanction.pk)
     if sanction.lifted_at is None:
         sanction.lifted_at = timezone.now()
-        sanction._change_reason = f"lifted: {reason}" if reason else "lifted"
-        sanction._history_user = actor
+        record_history(sanction, actor=actor, reason=f"lifted: {reason}" if reason else "lifted")
         sanction.save()
     return sanction
 
 
 @transaction.atomic
 def add_word_rule(*, actor, phrase: str, kind: str, language: str = "") -> WordRule:
-    _require_moderator(actor)
+    require_moderator(actor)
     phrase = " ".join(phrase.split()).casefold()
     if not phrase:
         raise ValidationError({"phrase": _("Write a word or phrase.")})
     if WordRule.objects.filter(phrase=phrase, kind=kind, language=language).exists():
         raise ValidationError({"phrase": _("This word is already on the list.")})
     rule = WordRule(phrase=phrase, kind=kind, language=language, created_by=actor)
-    rule._change_reason = "added"
-    rule._history_user = actor
+    record_history(rule, actor=actor, reason="added")
     rule.full_clean()
     rule.save()
     return rule
@@ -439,37 +443,6 @@ def add_word_rule(*, actor, phrase: str, kind: str, language: str = "") -> WordR
 
 @transaction.atomic
 def remove_word_rule(*, actor, rule: WordRule) -> None:
-    _require_moderator(actor)
-    rule._change_reason = "removed"
-    rule._history_user = actor
+    require_moderator(actor)
+    record_history(rule, actor=actor, reason="removed")
     rule.delete()
-
-
-# --- personal data ------------------------------------------------------------------------------
-
-
-def export_personal_data(user) -> list[dict]:
-    return [
-        {
-            "id": comment.pk,
-            "on": f"{comment.content_type.app_label}.{comment.content_type.model}:{comment.object_id}",
-            "text": comment.text,
-            "status": comment.status,
-            "written_at": comment.created_at.isoformat(),
-            "moderator_note": comment.moderator_note,
-        }
-        for comment in Comment.objects.filter(author=user).select_related("content_type").order_by("created_at")
-    ]
-
-
-@transaction.atomic
-def erase_account_comments(user) -> None:
-    """Before an account is deleted: its comments stay (conversations keep reading) but lose the
-    link to the person; the name shown becomes neutral."""
-    for comment in Comment.objects.filter(author=user):
-        comment.author = None
-        comment.author_name = _("Former member")
-        comment.author_email = ""
-        comment.notify_on_reply = False
-        _save(comment, actor=None, reason="account erased")
-    CommentReport.objects.filter(reporter=user).update(reporter=None)

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kelisim.accounts.decorators import moderator_required
-from kelisim.comments import pipeline, selectors, services
+from kelisim.accounts.permissions import is_moderator
+from kelisim.comments import pipeline, rules, selectors, services
 from kelisim.comments.forms import (
     BulkModerationForm,
     CommentForm,
@@ -23,13 +26,10 @@ from kelisim.comments.models import AuthorSanction, Comment, WordRule
 from kelisim.comments.registry import _commentables, resolve_target
 from kelisim.comments.visitors import address_hash, browser_hash, remember_browser
 from kelisim.core import ratelimit
+from kelisim.core.forms import apply_validation_error
 from kelisim.core.i18n import active_language
 
 REPORTS_LIMIT = ratelimit.Limit("comment-reports", 5, 60)
-
-
-def _can_moderate(request) -> bool:
-    return request.user.is_authenticated and request.user.is_moderator
 
 
 def _target_or_404(target: str, object_id: int):
@@ -39,16 +39,6 @@ def _target_or_404(target: str, object_id: int):
     return resolved
 
 
-def _visible_comment_or_404(pk: int) -> Comment:
-    comment = get_object_or_404(Comment.objects.select_related("author", "content_type", "parent"), pk=pk)
-    spec_and_target = resolve_target(
-        f"{comment.content_type.app_label}.{comment.content_type.model}", comment.object_id
-    )
-    if spec_and_target is None or not spec_and_target[0].is_public(spec_and_target[1]):
-        raise Http404
-    return comment
-
-
 def _target_of(comment: Comment):
     spec_and_target = resolve_target(
         f"{comment.content_type.app_label}.{comment.content_type.model}", comment.object_id
@@ -56,6 +46,25 @@ def _target_of(comment: Comment):
     if spec_and_target is None:
         raise Http404
     return spec_and_target
+
+
+def _visible_comment_or_404(pk: int) -> Comment:
+    comment = get_object_or_404(Comment.objects.select_related("author", "content_type", "parent"), pk=pk)
+    spec, target = _target_of(comment)
+    if not spec.is_public(target):
+        raise Http404
+    return comment
+
+
+def _thread_context(request, spec, target) -> dict:
+    return {
+        "target": target,
+        "target_key": spec.key,
+        "target_title": spec.title(target),
+        "target_url": spec.url(target),
+        "comments_open": spec.comments_open(target),
+        "can_moderate": is_moderator(request.user),
+    }
 
 
 def _form_page(request, *, spec, target, form, parent=None, status=200):
@@ -108,11 +117,7 @@ def post_comment(request, target: str, object_id: int):
                 "text" if refusal.reason not in ("rate_limited", "comments_closed") else None, refusal.message
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, field_errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, field_errors)
-            else:
-                form.add_error(None, error.messages)
+            apply_validation_error(form, error)
         else:
             if comment.status == Comment.Status.APPROVED:
                 messages.success(request, _("Your comment is published."))
@@ -126,15 +131,7 @@ def thread(request, target: str, object_id: int):
     """Older pages of a thread: a whole page without JavaScript, only the items for htmx."""
     spec, obj = _target_or_404(target, object_id)
     page = selectors.thread_page(obj, page_number=request.GET.get("page") or 1)
-    context = {
-        "page": page,
-        "target": obj,
-        "target_key": spec.key,
-        "target_title": spec.title(obj),
-        "target_url": spec.url(obj),
-        "comments_open": spec.comments_open(obj),
-        "can_moderate": _can_moderate(request),
-    }
+    context = {"page": page, **_thread_context(request, spec, obj)}
     if request.htmx:
         return render(request, "comments/includes/thread_items.html", context)
     return render(request, "comments/thread_page.html", context)
@@ -146,16 +143,7 @@ def replies(request, pk: int):
         raise Http404
     spec, obj = _target_of(parent)
     page = selectors.replies_page(parent, page_number=request.GET.get("page") or 1)
-    context = {
-        "parent": parent,
-        "page": page,
-        "target": obj,
-        "target_key": spec.key,
-        "target_title": spec.title(obj),
-        "target_url": spec.url(obj),
-        "comments_open": spec.comments_open(obj),
-        "can_moderate": _can_moderate(request),
-    }
+    context = {"parent": parent, "page": page, **_thread_context(request, spec, obj)}
     if request.htmx:
         return render(request, "comments/includes/replies_items.html", context)
     return render(request, "comments/replies_page.html", context)
@@ -164,7 +152,7 @@ def replies(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def edit_comment(request, pk: int):
     comment = _visible_comment_or_404(pk)
-    if not comment.is_editable_by(request.user):
+    if not rules.can_edit_comment(request.user, comment):
         raise PermissionDenied
     spec, obj = _target_of(comment)
     form = EditCommentForm(request.POST or None, initial={"text": comment.text})
@@ -192,7 +180,7 @@ def edit_comment(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def delete_comment(request, pk: int):
     comment = _visible_comment_or_404(pk)
-    if not comment.is_deletable_by(request.user):
+    if not rules.can_delete_comment(request.user, comment):
         raise PermissionDenied
     spec, obj = _target_of(comment)
     if request.method == "POST":
@@ -247,6 +235,17 @@ def policy(request):
 
 
 # --- moderators ----------------------------------------------------------------------------------
+
+
+def _written(request, form, write, success_message) -> bool:
+    """Pass the form's data to a moderator's service; its refusal shows on the form, its success as a message."""
+    try:
+        write(**form.cleaned_data)
+    except ValidationError as error:
+        apply_validation_error(form, error)
+        return False
+    messages.success(request, success_message)
+    return True
 
 
 def _target_choices():
@@ -350,20 +349,8 @@ def sanction(request, user_id: int):
     author = get_object_or_404(get_user_model(), pk=user_id)
     form = SanctionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.sanction_author(
-                actor=request.user,
-                user=author,
-                kind=form.cleaned_data["kind"],
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                days=form.cleaned_data["days"],
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Sanction recorded; the author was told by email."))
+        write = partial(services.sanction_author, actor=request.user, user=author)
+        if _written(request, form, write, _("Sanction recorded; the author was told by email.")):
             return redirect("comments:sanctions")
     return render(
         request,
@@ -405,20 +392,9 @@ def lift_sanction(request, pk: int):
 @moderator_required
 def words(request):
     form = WordRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_word_rule(
-                actor=request.user,
-                phrase=form.cleaned_data["phrase"],
-                kind=form.cleaned_data["kind"],
-                language=form.cleaned_data["language"],
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Word added."))
-            return redirect("comments:words")
+    write = partial(services.add_word_rule, actor=request.user)
+    if request.method == "POST" and form.is_valid() and _written(request, form, write, _("Word added.")):
+        return redirect("comments:words")
     return render(
         request,
         "comments/words.html",

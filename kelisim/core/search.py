@@ -27,7 +27,7 @@ This module hides the difference behind three steps.
    ...)``: the 'simple' configuration lowercases and splits words without a stemmer, which suits
    mixed Kazakh, Russian and English text where no single language's stemmer would be right.
 
-   Also call ``register(ORGANISATION_SEARCH)`` from the app's ``AppConfig.ready()``: after every
+   Also call ``register_search_index(ORGANISATION_SEARCH)`` from the app's ``AppConfig.ready()``: after every
    ``migrate`` the index is checked and repaired. That matters on SQLite, where Django rebuilds
    a table to alter a column and the triggers go with the old table.
 
@@ -209,12 +209,16 @@ class SearchIndex:
 _registered: dict[str, SearchIndex] = {}
 
 
-def register(index: SearchIndex) -> None:
+def register_search_index(index: SearchIndex) -> None:
     """Keep ``index`` checked after every ``migrate`` (call from ``AppConfig.ready()``)."""
     from django.db.models.signals import post_migrate
 
     _registered[index.name] = index
     post_migrate.connect(_repair_registered, dispatch_uid="kelisim.core.search.repair")
+
+
+# Transitional: the old name, until every app's ready() calls register_search_index (removed in this change).
+register = register_search_index
 
 
 def registered_indexes() -> list[SearchIndex]:

@@ -13,11 +13,11 @@ class PublicationsConfig(AppConfig):
         from kelisim.publications.models import Article
         from kelisim.publications.search import ARTICLE_SEARCH
 
-        search.register(ARTICLE_SEARCH)
-        from kelisim.publications import services
+        search.register_search_index(ARTICLE_SEARCH)
+        from kelisim.publications import personal_data
 
-        registry.register_personal_data("reactions", services.export_reactions)
-        registry.register_account_eraser("reactions", services.erase_reactions)
+        registry.register_personal_data("reactions", personal_data.export_personal_data)
+        registry.register_account_eraser("reactions", personal_data.erase_personal_data)
         from kelisim.publications.tasks import publish_scheduled_articles
 
         registry.register_navigation(registry.NavigationEntry("publications:list", _("News"), order=20))

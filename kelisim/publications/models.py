@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from kelisim.core.i18n import ContentLanguage, Localized
 from kelisim.core.models import Strand
+from kelisim.core.workflow import Workflow
 from kelisim.publications.validators import validate_cover_image
 
 
@@ -59,13 +60,15 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
-    # The only moves the workflow allows; services.change_status refuses anything else.
-    TRANSITIONS = {
-        Status.DRAFT: {Status.SCHEDULED, Status.PUBLISHED},
-        Status.SCHEDULED: {Status.DRAFT, Status.PUBLISHED},
-        Status.PUBLISHED: {Status.ARCHIVED},
-        Status.ARCHIVED: {Status.PUBLISHED},
-    }
+    # The only moves the workflow allows; services.transition_article refuses anything else.
+    WORKFLOW = Workflow(
+        {
+            Status.DRAFT: {Status.SCHEDULED, Status.PUBLISHED},
+            Status.SCHEDULED: {Status.DRAFT, Status.PUBLISHED},
+            Status.PUBLISHED: {Status.ARCHIVED},
+            Status.ARCHIVED: {Status.PUBLISHED},
+        }
+    )
 
     language = models.CharField(_("language"), max_length=2, choices=ContentLanguage.choices)
     translation_group = models.UUIDField(_("translation group"), default=uuid.uuid4, db_index=True, editable=False)
@@ -147,9 +150,6 @@ class Article(models.Model):
     @property
     def comments_open(self) -> bool:
         return self.is_public and self.comments_enabled and self.status != self.Status.ARCHIVED
-
-    def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.status]
 
 
 class Reaction(models.Model):

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kelisim.accounts.permissions import require_officer
+from kelisim.core.workflow import record_history, transition
 from kelisim.publications.markup import render_markdown
 from kelisim.publications.models import Article, Reaction
 
@@ -15,11 +17,6 @@ ARTICLE_FIELDS = {
     "language", "slug", "title", "lead", "body", "cover_image", "cover_alt", "cover_caption", "byline",
     "strand", "comments_enabled",
 }  # fmt: skip
-
-
-def _require_editor(actor) -> None:
-    if actor is None or not actor.is_authenticated or not actor.is_officer:
-        raise PermissionDenied(_("Only programme officers can edit news."))
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -44,7 +41,7 @@ def create_article(
     plan_items=(), translation_of: Article | None = None, reason: str = "", **fields,
 ) -> Article:  # fmt: skip
     """A new draft; ``translation_of`` links it to the same story in another language."""
-    _require_editor(actor)
+    require_officer(actor)
     unknown = set(fields) - ARTICLE_FIELDS
     if unknown:
         raise TypeError(f"Unknown article fields: {sorted(unknown)}")
@@ -57,8 +54,7 @@ def create_article(
         article.slug = unique_slug(title)
     article.body_html = render_markdown(body)
     _check(article)
-    article._change_reason = reason or "created"
-    article._history_user = actor
+    record_history(article, actor=actor, reason=reason or "created")
     article.save()
     article.tags.set(tags)
     article.organisations.set(organisations)
@@ -79,7 +75,7 @@ def update_article(
     reason: str = "",
     **fields,
 ) -> Article:
-    _require_editor(actor)
+    require_officer(actor)
     unknown = set(fields) - ARTICLE_FIELDS
     if unknown:
         raise TypeError(f"Unknown article fields: {sorted(unknown)}")
@@ -94,8 +90,7 @@ def update_article(
         raise ValidationError({"language": _("This story already has a version in this language.")})
     article.body_html = render_markdown(article.body)
     _check(article)
-    article._change_reason = reason or "edited"
-    article._history_user = actor
+    record_history(article, actor=actor, reason=reason or "edited")
     article.save()
     if tags is not None:
         article.tags.set(tags)
@@ -109,32 +104,25 @@ def update_article(
 
 
 @transaction.atomic
-def change_status(*, actor, article: Article, status: str, publish_at=None, reason: str = "") -> Article:
-    """Move an article along the workflow (see ``Article.TRANSITIONS``)."""
-    _require_editor(actor)
+def transition_article(*, actor, article: Article, to: str, publish_at=None, reason: str = "") -> Article:
+    """Move an article along its workflow (``Article.WORKFLOW``); scheduling needs ``publish_at``."""
+    require_officer(actor)
     article = Article.objects.select_for_update().get(pk=article.pk)
-    if not article.can_move_to(status):
-        raise ValidationError(
-            _("An article cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": article.get_status_display(), "to": Article.Status(status).label}
-        )
     now = timezone.now()
-    if status == Article.Status.SCHEDULED:
+    if to == Article.Status.SCHEDULED and Article.WORKFLOW.can_move(article, to):
         if publish_at is None or publish_at <= now:
             raise ValidationError({"publish_at": _("Choose a publication time in the future.")})
         article.published_at = publish_at
-    elif status == Article.Status.PUBLISHED:
+    previous = transition(article, to=to, actor=actor, reason=reason)
+    if to == Article.Status.PUBLISHED:
         # Publishing now; an archived article comes back with its original date.
-        if article.status != Article.Status.ARCHIVED or article.published_at is None or article.published_at > now:
+        if previous != Article.Status.ARCHIVED or article.published_at is None or article.published_at > now:
             article.published_at = now
         article.archived_at = None
-    elif status == Article.Status.ARCHIVED:
+    elif to == Article.Status.ARCHIVED:
         article.archived_at = now
-    elif status == Article.Status.DRAFT:
+    elif to == Article.Status.DRAFT:
         article.published_at = None
-    article.status = status
-    article._change_reason = reason or f"status: {status}"
-    article._history_user = actor
     article.save()
     return article
 
@@ -146,8 +134,7 @@ def publish_due_articles() -> int:
         Article.objects.select_for_update().filter(status=Article.Status.SCHEDULED, published_at__lte=timezone.now())
     )
     for article in due:
-        article.status = Article.Status.PUBLISHED
-        article._change_reason = "published at the scheduled time"
+        transition(article, to=Article.Status.PUBLISHED, actor=None, reason="published at the scheduled time")
         article.save()
     return len(due)
 
@@ -175,15 +162,3 @@ def react(*, article: Article, value: str, user=None, browser: str = "") -> Reac
         except IntegrityError:
             continue  # another request created it first: go round once more and update it
     raise IntegrityError("reaction could not be recorded")
-
-
-def export_reactions(user) -> list[dict]:
-    return [
-        {"article": reaction.article.slug, "answer": reaction.value, "at": reaction.updated_at.isoformat()}
-        for reaction in Reaction.objects.filter(user=user).select_related("article").order_by("created_at")
-    ]
-
-
-def erase_reactions(user) -> None:
-    """An answer is about the article, not the person: the rows go with the account."""
-    Reaction.objects.filter(user=user).delete()

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kelisim.accounts.decorators import officer_required
 from kelisim.comments.visitors import address_hash, browser_hash, remember_browser
 from kelisim.core import ratelimit
+from kelisim.core.forms import apply_validation_error
 from kelisim.core.i18n import active_language
-from kelisim.publications import selectors, services
+from kelisim.publications import rules, selectors, services
 from kelisim.publications.forms import ArticleFilterForm, ArticleForm, ReactionForm, StatusForm
 from kelisim.publications.models import Article
 from kelisim.publications.sitemaps import SITEMAPS
@@ -43,8 +44,7 @@ def _reaction_context(request, article) -> dict:
 
 
 def article_detail(request, slug: str):
-    preview = request.user.is_authenticated and request.user.is_officer
-    article = selectors.article_for_page(slug, include_unpublished=preview)
+    article = selectors.article_for_page(slug, include_unpublished=rules.can_preview_articles(request.user))
     if article is None:
         raise Http404
     context = {
@@ -116,8 +116,7 @@ def _save_article(request, form, *, article=None, translation_of=None):
             return services.create_article(actor=request.user, translation_of=translation_of, **relations, **data)
         return services.update_article(actor=request.user, article=article, **relations, **data)
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        apply_validation_error(form, error)
         return None
 
 
@@ -141,6 +140,12 @@ def create(request):
     )
 
 
+def _allowed_statuses(article: Article) -> list[tuple[str, str]]:
+    """The statuses the article may move to next, in the workflow's order."""
+    targets = Article.WORKFLOW.targets(article.status)
+    return [(status, label) for status, label in Article.Status.choices if status in targets]
+
+
 @require_http_methods(["GET", "POST"])
 @officer_required
 def edit(request, pk: int):
@@ -159,7 +164,7 @@ def edit(request, pk: int):
             "form": form,
             "article": article,
             "status_form": StatusForm(),
-            "allowed_statuses": [(s, Article.Status(s).label) for s in Article.TRANSITIONS[article.status]],
+            "allowed_statuses": _allowed_statuses(article),
             "history": article.history.select_related("history_user").order_by("-history_date")[:20],
             "translations": Article.objects.filter(translation_group=article.translation_group).exclude(pk=article.pk),
         },
@@ -174,10 +179,10 @@ def change_status(request, pk: int):
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.change_status(
+            services.transition_article(
                 actor=request.user,
                 article=article,
-                status=form.cleaned_data["status"],
+                to=form.cleaned_data["status"],
                 publish_at=form.cleaned_data["publish_at"],
             )
         except ValidationError as error:

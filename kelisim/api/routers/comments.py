@@ -8,16 +8,16 @@ a moderator (``status: pending``), or refused with the pipeline's reason as the 
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kelisim.api.auth import token_auth
-from kelisim.api.errors import Error, error_payload
+from kelisim.api.errors import Error
 from kelisim.api.pagination import Page
 from kelisim.api.types import Text
-from kelisim.comments import pipeline, selectors, services
-from kelisim.comments.models import Comment, ReasonCode
+from kelisim.comments import selectors, services
+from kelisim.comments.models import Comment
 from kelisim.comments.registry import resolve_target
 from kelisim.core.i18n import ContentLanguage
 
@@ -88,33 +88,14 @@ def post_comment(request, target: str, object_id: int, payload: CommentIn):
     if payload.parent_id is not None:
         parent = Comment.objects.filter(pk=payload.parent_id, status=Comment.Status.APPROVED).first()
         if parent is None:
-            return JsonResponse(
-                error_payload(
-                    "invalid", "The data is not valid.", [{"loc": ["body", "parent_id"], "message": "No such comment."}]
-                ),
-                status=422,
-            )
-    try:
-        comment = services.post_comment(
-            actor=request.auth,
-            target=obj,
-            text=payload.text,
-            language=payload.language.value if hasattr(payload.language, "value") else payload.language,
-            policy_accepted=payload.accept_policy,
-            parent=parent,
-            notify_on_reply=payload.notify_on_reply,
-        )
-    except pipeline.Refused as refusal:
-        status = 429 if refusal.reason == ReasonCode.RATE_LIMITED else 422
-        response = JsonResponse(error_payload(refusal.reason, refusal.message), status=status)
-        if status == 429:
-            response["Retry-After"] = "60"
-        return response
-    except ValidationError as error:
-        details = (
-            [{"loc": ["body", field], "message": str(m)} for field, ms in error.message_dict.items() for m in ms]
-            if hasattr(error, "error_dict")
-            else [{"message": str(m)} for m in error.messages]
-        )
-        return JsonResponse(error_payload("invalid", "The data is not valid.", details), status=422)
+            raise ValidationError({"parent_id": "No such comment."})
+    comment = services.post_comment(
+        actor=request.auth,
+        target=obj,
+        text=payload.text,
+        language=payload.language.value if hasattr(payload.language, "value") else payload.language,
+        policy_accepted=payload.accept_policy,
+        parent=parent,
+        notify_on_reply=payload.notify_on_reply,
+    )
     return Status(201, {"id": comment.pk, "status": comment.status, "reason": comment.reason_code})

@@ -1,6 +1,7 @@
 from django import template
 
-from kelisim.comments import selectors
+from kelisim.accounts.permissions import is_moderator
+from kelisim.comments import rules, selectors
 from kelisim.comments.forms import CommentForm
 from kelisim.comments.models import MAX_COMMENT_LENGTH
 from kelisim.comments.registry import commentable_for
@@ -27,15 +28,15 @@ def comment_section(context, target):
         "count": count,
         "form": CommentForm(user=request.user),
         "max_length": MAX_COMMENT_LENGTH,
-        "can_moderate": request.user.is_authenticated and request.user.is_moderator,
+        "can_moderate": is_moderator(request.user),
     }
 
 
 @register.filter
 def editable_by(comment, user) -> bool:
-    return comment.is_editable_by(user)
+    return rules.can_edit_comment(user, comment)
 
 
 @register.filter
 def deletable_by(comment, user) -> bool:
-    return comment.is_deletable_by(user)
+    return rules.can_delete_comment(user, comment)

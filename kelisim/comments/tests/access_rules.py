@@ -1,5 +1,5 @@
 from kelisim.comments.tests.hosts import register_test_host
-from kelisim.core.tests.access import EVERYONE, MODERATORS, NOBODY, Rule
+from kelisim.core.tests.access import EVERYONE, MODERATORS, NOBODY, Rule, page_and_form
 
 HOST = register_test_host()
 
@@ -36,37 +36,40 @@ def _comment_data(world):
     }
 
 
+def _own_comment(world):
+    return {"pk": world.citizen_comment.pk}
+
+
+def _published_comment(world):
+    return {"pk": world.comment.pk}
+
+
+def _held_comment(world):
+    return {"pk": world.held_comment.pk}
+
+
+def _citizen(world):
+    return {"user_id": world.users["citizen"].pk}
+
+
 ACCESS_RULES = [
     Rule("comments:policy", allowed=EVERYONE),
     Rule("comments:thread", kwargs=_target, allowed=EVERYONE),
     Rule("comments:post", kwargs=_target, allowed=EVERYONE, note="form page"),
     Rule("comments:post", kwargs=_target, method="POST", data=_comment_data, allowed=EVERYONE),
-    Rule("comments:replies", kwargs=lambda world: {"pk": world.comment.pk}, allowed=EVERYONE),
-    Rule("comments:edit", kwargs=lambda world: {"pk": world.citizen_comment.pk}, allowed={"citizen"}, note="author"),
-    Rule(
+    Rule("comments:replies", kwargs=_published_comment, allowed=EVERYONE),
+    *page_and_form(
         "comments:edit",
-        kwargs=lambda world: {"pk": world.citizen_comment.pk},
-        method="POST",
+        kwargs=_own_comment,
         data=lambda world: {"text": "The citizen's comment, corrected."},
         allowed={"citizen"},
         note="author",
     ),
-    Rule("comments:delete", kwargs=lambda world: {"pk": world.citizen_comment.pk}, allowed={"citizen"}, note="author"),
-    Rule(
-        "comments:delete",
-        kwargs=lambda world: {"pk": world.citizen_comment.pk},
-        method="POST",
-        data=lambda world: {"confirm": "1"},
-        allowed={"citizen"},
-        note="author",
+    *page_and_form(
+        "comments:delete", kwargs=_own_comment, data=lambda world: {"confirm": "1"}, allowed={"citizen"}, note="author"
     ),
-    Rule("comments:report", kwargs=lambda world: {"pk": world.comment.pk}, allowed=EVERYONE),
-    Rule(
-        "comments:report",
-        kwargs=lambda world: {"pk": world.comment.pk},
-        method="POST",
-        data=lambda world: {"reason": "spam"},
-        allowed=EVERYONE,
+    *page_and_form(
+        "comments:report", kwargs=_published_comment, data=lambda world: {"reason": "spam"}, allowed=EVERYONE
     ),
     Rule("comments:queue", allowed=MODERATORS),
     Rule("comments:queue", query="status=unreviewed&language=en", allowed=MODERATORS, note="filtered"),
@@ -76,42 +79,29 @@ ACCESS_RULES = [
         data=lambda world: {"comments": [world.held_comment.pk], "decision": "approve", "reason": "fits_policy"},
         allowed=MODERATORS,
     ),
-    Rule("comments:moderate", kwargs=lambda world: {"pk": world.held_comment.pk}, allowed=MODERATORS),
-    Rule(
+    *page_and_form(
         "comments:moderate",
-        kwargs=lambda world: {"pk": world.held_comment.pk},
-        method="POST",
+        kwargs=_held_comment,
         data=lambda world: {"decision": "reject", "reason": "spam", "note": ""},
         allowed=MODERATORS,
     ),
-    Rule("comments:sanction", kwargs=lambda world: {"user_id": world.users["citizen"].pk}, allowed=MODERATORS),
-    Rule(
+    *page_and_form(
         "comments:sanction",
-        kwargs=lambda world: {"user_id": world.users["citizen"].pk},
-        method="POST",
+        kwargs=_citizen,
         data=lambda world: {"kind": "suspension", "reason": "abuse", "days": "7", "note": "Please keep it civil."},
         allowed=MODERATORS,
     ),
     Rule("comments:sanctions", allowed=MODERATORS),
-    Rule(
-        "comments:lift_sanction",
-        kwargs=lambda world: {"pk": world.sanction.pk},
-        method="POST",
-        data=lambda world: {"reason": "appeal"},
-        allowed=MODERATORS,
-    ),
-    Rule("comments:words", allowed=MODERATORS),
-    Rule(
+    *[
+        Rule(url_name, kwargs=kwargs, method="POST", data=data, allowed=MODERATORS)
+        for url_name, kwargs, data in [
+            ("comments:lift_sanction", lambda world: {"pk": world.sanction.pk}, lambda world: {"reason": "appeal"}),
+            ("comments:delete_word", lambda world: {"pk": world.word_rule.pk}, lambda world: {"confirm": "1"}),
+        ]
+    ],
+    *page_and_form(
         "comments:words",
-        method="POST",
         data=lambda world: {"phrase": "lottery", "kind": "suspect", "language": ""},
-        allowed=MODERATORS,
-    ),
-    Rule(
-        "comments:delete_word",
-        kwargs=lambda world: {"pk": world.word_rule.pk},
-        method="POST",
-        data=lambda world: {"confirm": "1"},
         allowed=MODERATORS,
     ),
     Rule("api:list_comments", kwargs=_target, allowed=EVERYONE),

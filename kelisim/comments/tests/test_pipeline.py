@@ -7,13 +7,14 @@ from kelisim.accounts.tests.factories import UserFactory, make_staff
 from kelisim.comments import pipeline
 from kelisim.comments.models import AuthorSanction, Comment, ReasonCode, WordRule
 from kelisim.comments.tests.factories import CommentFactory
+from kelisim.core.text import normalise_text
 
 pytestmark = pytest.mark.django_db
 
 
 def submission(text, author=None, **fields):
     fields.setdefault("address_hash", "addr")
-    return pipeline.Submission(text=pipeline.normalise(text), author=author, **fields)
+    return pipeline.Submission(text=normalise_text(text), author=author, **fields)
 
 
 # --- length -------------------------------------------------------------------------------------
@@ -32,7 +33,7 @@ def test_length_refuses_1501_characters():
 
 def test_a_browser_line_end_counts_as_one_character():
     text = ("x" * 99 + "\r\n") * 15  # 1500 characters as shown, 1515 as sent by a browser
-    assert len(pipeline.normalise(text)) == 1499
+    assert len(normalise_text(text)) == 1499
     pipeline.check_length(submission(text))
 
 

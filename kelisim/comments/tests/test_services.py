@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kelisim.accounts.models import Role
 from kelisim.accounts.tests.factories import UserFactory, make_staff
-from kelisim.comments import pipeline, services
+from kelisim.comments import personal_data, pipeline, services
 from kelisim.comments.models import AuthorSanction, Comment, CommentReport, ReasonCode, WordRule
 from kelisim.comments.tests.factories import CommentFactory
 from kelisim.core.models import OutboxEmail
@@ -243,7 +243,7 @@ def test_a_moderators_note_is_kept_and_emailed(host, moderator):
 def test_erasing_an_account_keeps_the_conversation_without_the_person(host):
     author = UserFactory()
     comment = post(host, actor=author)
-    assert services.export_personal_data(author)[0]["text"] == comment.text
-    services.erase_account_comments(author)
+    assert personal_data.export_personal_data(author)[0]["text"] == comment.text
+    personal_data.erase_personal_data(author)
     comment.refresh_from_db()
     assert comment.author is None and comment.author_email == ""

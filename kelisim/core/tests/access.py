@@ -44,3 +44,8 @@ class Rule:
         unknown = set(self.allowed) - set(ACTORS)
         if unknown:
             raise ValueError(f"{self.url_name}: unknown actors {sorted(unknown)}")
+
+
+def page_and_form(url_name: str, *, data: Callable[[object], dict], **fields) -> list[Rule]:
+    """The two rules of a page with a form, for the same actors: showing it (GET) and sending it (POST)."""
+    return [Rule(url_name, **fields), Rule(url_name, method="POST", data=data, **fields)]

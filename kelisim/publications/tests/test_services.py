@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kelisim.accounts.models import Role
 from kelisim.accounts.tests.factories import UserFactory, make_staff
-from kelisim.publications import services
+from kelisim.publications import personal_data, services
 from kelisim.publications.models import Article, Reaction
 from kelisim.publications.tests.factories import ArticleFactory, draft
 
@@ -88,36 +88,36 @@ def test_the_workflow_follows_its_transition_table(officer):
     article = new_article(officer)
     assert not article.is_public
     with pytest.raises(ValidationError):
-        services.change_status(actor=officer, article=article, status=Article.Status.ARCHIVED)
+        services.transition_article(actor=officer, article=article, to=Article.Status.ARCHIVED)
     later = timezone.now() + timedelta(days=1)
-    article = services.change_status(actor=officer, article=article, status="scheduled", publish_at=later)
+    article = services.transition_article(actor=officer, article=article, to="scheduled", publish_at=later)
     assert article.published_at == later and not article.is_public
-    article = services.change_status(actor=officer, article=article, status="published")
+    article = services.transition_article(actor=officer, article=article, to="published")
     assert article.is_public and article.published_at <= timezone.now()
-    article = services.change_status(actor=officer, article=article, status="archived")
+    article = services.transition_article(actor=officer, article=article, to="archived")
     assert not article.comments_open
     assert article.is_public is False
     published_at = article.published_at
-    article = services.change_status(actor=officer, article=article, status="published")
+    article = services.transition_article(actor=officer, article=article, to="published")
     assert article.published_at == published_at
     assert [h.history_change_reason for h in article.history.order_by("history_date")][-2:] == [
-        "status: archived",
-        "status: published",
+        "status: published -> archived",
+        "status: archived -> published",
     ]
 
 
 def test_scheduling_needs_a_future_time(officer):
     article = new_article(officer)
     with pytest.raises(ValidationError):
-        services.change_status(
-            actor=officer, article=article, status="scheduled", publish_at=timezone.now() - timedelta(minutes=1)
+        services.transition_article(
+            actor=officer, article=article, to="scheduled", publish_at=timezone.now() - timedelta(minutes=1)
         )
 
 
 def test_a_scheduled_article_becomes_public_at_its_time(officer):
     article = new_article(officer)
-    services.change_status(
-        actor=officer, article=article, status="scheduled", publish_at=timezone.now() + timedelta(hours=1)
+    services.transition_article(
+        actor=officer, article=article, to="scheduled", publish_at=timezone.now() + timedelta(hours=1)
     )
     Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(seconds=1))
     assert Article.objects.public().filter(pk=article.pk).exists()
@@ -165,8 +165,8 @@ def test_reactions_are_in_the_personal_data_export_and_go_with_the_account():
     article = ArticleFactory()
     reader = UserFactory()
     services.react(article=article, value="yes", user=reader)
-    assert services.export_reactions(reader) == [
+    assert personal_data.export_personal_data(reader) == [
         {"article": article.slug, "answer": "yes", "at": Reaction.objects.get().updated_at.isoformat()}
     ]
-    services.erase_reactions(reader)
+    personal_data.erase_personal_data(reader)
     assert not Reaction.objects.exists()
