@@ -10,8 +10,7 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from kelisim.activities import progress, selectors
         from kelisim.core import registry
-        from kelisim.plans import trace
-        from kelisim.plans.progress import register_indicator_reader
+        from kelisim.plans import registry as plan_registry
 
         registry.register_navigation(registry.NavigationEntry("activities:dashboard", _("Results"), order=60))
         registry.register_home_figure(
@@ -24,33 +23,29 @@ class ActivitiesConfig(AppConfig):
             )
         )
         # Plan items whose progress follows their indicators read the values computed here.
-        register_indicator_reader(progress.indicator_readings)
-        trace.register_trace_step(
-            trace.TraceStep(
+        plan_registry.register_indicator_reader(progress.indicator_readings)
+        plan_registry.register_trace_step(
+            plan_registry.TraceStep(
                 key="activities",
                 template_name="activities/includes/trace_step.html",
                 context=selectors.trace_step_context,
                 order=40,
             )
         )
-        registry.register_object_panel(
-            "organisations.organisation",
-            registry.ObjectPanel(
-                key="activities",
-                template_name="activities/includes/organisation_panel.html",
-                context=selectors.organisation_panel_context,
-                order=40,
-            ),
-        )
-        registry.register_object_panel(
-            "funding.contract",
-            registry.ObjectPanel(
-                key="activities",
-                template_name="activities/includes/contract_panel.html",
-                context=selectors.contract_panel_context,
-                order=40,
-            ),
-        )
+        # The organisation's public page and a contract's page show the verified activities behind them.
+        for model, template_name, context in (
+            ("organisations.organisation", "organisation_panel", selectors.organisation_panel_context),
+            ("funding.contract", "contract_panel", selectors.contract_panel_context),
+        ):
+            registry.register_object_panel(
+                model,
+                registry.ObjectPanel(
+                    key="activities",
+                    template_name=f"activities/includes/{template_name}.html",
+                    context=context,
+                    order=40,
+                ),
+            )
         from kelisim.activities.sitemaps import ActivitySitemap
 
         registry.register_sitemap(registry.SitemapSection("results", ActivitySitemap, order=60))

@@ -2,7 +2,6 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kelisim.activities.importing import RowError, milestone_code, partner_ids
 from kelisim.activities.models import (
     ATTENDANCE_FIELDS,
     ActivityReport,
@@ -12,6 +11,7 @@ from kelisim.activities.models import (
     audience_codes,
 )
 from kelisim.activities.selectors import PERIODS, DashboardFilters
+from kelisim.activities.validation import Problem, cross_field_problems, milestone_code, partner_ids
 from kelisim.core.i18n import ContentLanguage
 from kelisim.core.models import Region, Strand
 from kelisim.organisations.models import Expert, Organisation
@@ -99,19 +99,13 @@ class ReportForm(forms.ModelForm):
     def clean_partners(self) -> list[int]:
         try:
             return partner_ids(self.cleaned_data["partners"])
-        except RowError as error:
-            raise forms.ValidationError(error.message) from None
+        except Problem as problem:
+            raise forms.ValidationError(problem.message) from None
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date cannot be before the start date."))
-        if cleaned.get("activity_type") == ActivityType.ONLINE_CAMPAIGN and cleaned.get("venue_type") not in (
-            None,
-            "online",
-        ):
-            self.add_error("venue_type", _("An online campaign takes place online."))
+        for problem in cross_field_problems(cleaned):
+            self.add_error(problem.column, problem.message)
         return cleaned
 
     def report_data(self) -> dict:

@@ -5,7 +5,6 @@ for a participant's name, identity number or beliefs, and the free-text fields s
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kelisim.core.models import Region, Strand
+from kelisim.core.workflow import Workflow
 from kelisim.organisations.models import Expert, LanguageSet, Organisation
 
 PERSONAL_DATA_WARNING = _(
@@ -89,16 +89,6 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("Returned for correction")
 
 
-# The whole workflow. Who may take each step is checked in services.transition:
-# the organisation's members submit; officers verify or return (a verified report may be reopened
-# by returning it, with a comment, which takes it out of every count).
-TRANSITIONS: dict[str, frozenset[str]] = {
-    ReportStatus.DRAFT: frozenset({ReportStatus.SUBMITTED}),
-    ReportStatus.SUBMITTED: frozenset({ReportStatus.VERIFIED, ReportStatus.RETURNED}),
-    ReportStatus.RETURNED: frozenset({ReportStatus.SUBMITTED}),
-    ReportStatus.VERIFIED: frozenset({ReportStatus.RETURNED}),
-}
-OFFICER_TARGETS = frozenset({ReportStatus.VERIFIED, ReportStatus.RETURNED})
 EDITABLE_STATES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
 
 
@@ -182,6 +172,18 @@ class ActivityReport(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    # The whole workflow. Who may take each step is ``rules.can_move_report``: the organisation's members
+    # submit; officers verify or return (a verified report may be reopened by returning it, with a comment,
+    # which takes it out of every count).
+    WORKFLOW = Workflow(
+        {
+            ReportStatus.DRAFT: {ReportStatus.SUBMITTED},
+            ReportStatus.SUBMITTED: {ReportStatus.VERIFIED, ReportStatus.RETURNED},
+            ReportStatus.RETURNED: {ReportStatus.SUBMITTED},
+            ReportStatus.VERIFIED: {ReportStatus.RETURNED},
+        }
+    )
+
     class Meta:
         ordering = ["-start_date", "-pk"]
         indexes = [
@@ -213,17 +215,11 @@ class ActivityReport(models.Model):
         )
 
     def clean(self):
-        errors = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("The end date cannot be before the start date.")
-        if (
-            self.activity_type == ActivityType.ONLINE_CAMPAIGN
-            and self.venue_type
-            and self.venue_type != VenueType.ONLINE
-        ):
-            errors["venue_type"] = _("An online campaign takes place online.")
-        if errors:
-            raise ValidationError(errors)
+        from kelisim.activities.validation import as_validation_error, cross_field_problems
+
+        fields = {name: getattr(self, name) for name in ("start_date", "end_date", "activity_type", "venue_type")}
+        if problems := cross_field_problems(fields):
+            raise as_validation_error(problems)
 
     @property
     def audience_list(self) -> list[str]:
@@ -323,7 +319,7 @@ class ReportImport(models.Model):
         return min(99, round(100 * self.processed_rows / self.total_rows))
 
 
-# --- Summary tables: what dashboards read. Kept current by services.transition (same transaction) and
+# --- Summary tables: what dashboards read. Kept current by services.transition_report (same transaction) and
 # rebuilt from scratch by `manage.py rebuild_activity_summaries`. Measures are sums over verified reports.
 MEASURES = (
     "events",

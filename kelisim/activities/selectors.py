@@ -1,4 +1,4 @@
-"""Reads: permissions, report lists, and dashboard tables computed from the summary tables only."""
+"""Reads: report lists, and dashboard tables computed from the summary tables only."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,25 +25,12 @@ from kelisim.core.models import Region, Strand
 from kelisim.organisations.models import Membership, Organisation
 
 
-def can_report_for(user, organisation: Organisation) -> bool:
-    """Active members of the organisation (any NGO role) and programme officers."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_officer:
-        return True
-    return Membership.objects.filter(user=user, organisation=organisation, status=Membership.Status.ACTIVE).exists()
-
-
 def reporting_organisations(user) -> QuerySet[Organisation]:
     if user is None or not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__user=user, memberships__status=Membership.Status.ACTIVE).order_by(
         "name_ru", "pk"
     )
-
-
-def can_see_report(user, report: ActivityReport) -> bool:
-    return report.status == ReportStatus.VERIFIED or can_report_for(user, report.organisation)
 
 
 def report_queryset() -> QuerySet[ActivityReport]:
@@ -312,6 +299,18 @@ def item_indicators(tracked_item) -> list[dict]:
             }
         )
     return result
+
+
+def public_plan_indicators() -> list[tuple[object, list[dict]]]:
+    """The items of the plan in force that have indicators, each with ``item_indicators`` (in the plan's order)."""
+    from kelisim.plans import selectors as plan_selectors
+
+    plan = plan_selectors.current_plan()
+    version = plan_selectors.public_version(plan) if plan else None
+    if version is None:
+        return []
+    items = version.items.select_related("tracked").order_by("objective__position", "position")
+    return [(item, rows) for item in items if (rows := item_indicators(item.tracked))]
 
 
 def trace_step_context(tracked_items: list) -> dict | None:

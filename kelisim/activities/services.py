@@ -1,6 +1,6 @@
 """Every write of the activities app: one function per use case, permission checked, history recorded."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,8 +8,6 @@ from django.utils.translation import gettext as _
 from kelisim.accounts.permissions import require_officer
 from kelisim.activities import progress, summary
 from kelisim.activities.models import (
-    OFFICER_TARGETS,
-    TRANSITIONS,
     ActivityReport,
     IndicatorSource,
     ManualIndicatorValue,
@@ -17,24 +15,16 @@ from kelisim.activities.models import (
     ReportStatus,
     StatusChange,
 )
-from kelisim.activities.selectors import can_report_for
+from kelisim.activities.rules import require_mover, require_reporter
+from kelisim.activities.validation import as_validation_error, milestone_problems
+from kelisim.core.workflow import record_history, transition
 from kelisim.organisations.models import Organisation
 
 
-def _require_reporter(actor, organisation: Organisation) -> None:
-    if not can_report_for(actor, organisation):
-        raise PermissionDenied(_("Only this organisation's members and programme officers can report its activities."))
-
-
-def _check_milestone(report: ActivityReport) -> None:
-    if report.milestone_id and report.milestone.contract.application.organisation_id != report.organisation_id:
-        raise ValidationError({"milestone": _("This milestone belongs to another organisation's contract.")})
-
-
 def _save(report: ActivityReport, *, actor, reason: str) -> None:
-    _check_milestone(report)
-    report._history_user = actor
-    report._change_reason = reason[:100]
+    if problems := milestone_problems(milestone=report.milestone, organisation_id=report.organisation_id):
+        raise as_validation_error(problems)
+    record_history(report, actor=actor, reason=reason)
     report.full_clean(exclude=["organisation", "created_by", "plan_item", "milestone", "import_job"])
     report.save()
 
@@ -43,20 +33,20 @@ def _save(report: ActivityReport, *, actor, reason: str) -> None:
 def create_report(
     *, actor, organisation: Organisation, data: dict, lecturers=(), partners=(), submit: bool = False
 ) -> ActivityReport:
-    _require_reporter(actor, organisation)
+    require_reporter(actor, organisation)
     report = ActivityReport(organisation=organisation, created_by=actor, **data)
     _save(report, actor=actor, reason="created")
     report.lecturers.set(lecturers)
     report.partners.set(partners)
     if submit:
-        transition(actor=actor, report=report, to_status=ReportStatus.SUBMITTED)
+        transition_report(actor=actor, report=report, to=ReportStatus.SUBMITTED)
     return report
 
 
 @transaction.atomic
 def update_report(*, actor, report: ActivityReport, data: dict, lecturers=None, partners=None) -> ActivityReport:
     report = ActivityReport.objects.select_for_update().get(pk=report.pk)
-    _require_reporter(actor, report.organisation)
+    require_reporter(actor, report.organisation)
     if not report.is_editable:
         raise ValidationError(_("Only a draft or a returned report can be changed."))
     for name, value in data.items():
@@ -70,50 +60,40 @@ def update_report(*, actor, report: ActivityReport, data: dict, lecturers=None, 
 
 
 @transaction.atomic
-def transition(*, actor, report: ActivityReport, to_status: str, comment: str = "") -> ActivityReport:
-    """Move a report along ``models.TRANSITIONS``; verification and un-verification update the summaries
-    in this same transaction, so a dashboard never counts a report that is not verified, and so does the
-    progress of its plan item when that follows the item's indicators."""
-    report, counts_changed = _transition(actor=actor, report=report, to_status=to_status, comment=comment)
+def transition_report(*, actor, report: ActivityReport, to: str, reason: str = "") -> ActivityReport:
+    """Move a report along ``ActivityReport.WORKFLOW``; ``reason`` is the comment to the organisation (required
+    to return a report). Verification and un-verification update the summaries in this same transaction, so a
+    dashboard never counts a report that is not verified, and so does the progress of its plan item when that
+    follows the item's indicators."""
+    report, counts_changed = _move_without_progress(actor=actor, report=report, to=to, reason=reason)
     if counts_changed:
         progress.refresh([report.plan_item_id], actor=actor)
     return report
 
 
-def _transition(*, actor, report: ActivityReport, to_status: str, comment: str) -> tuple[ActivityReport, bool]:
-    """The move itself; also says whether the report entered or left the counts."""
+def _move_without_progress(*, actor, report: ActivityReport, to: str, reason: str) -> tuple[ActivityReport, bool]:
+    """The move itself, leaving the plan items' progress to the caller; also says whether the report entered
+    or left the counts."""
     report = ActivityReport.objects.select_for_update().get(pk=report.pk)
-    if to_status in OFFICER_TARGETS:
-        require_officer(actor)
-    else:
-        _require_reporter(actor, report.organisation)
-    if to_status not in TRANSITIONS.get(report.status, ()):
-        raise ValidationError(
-            _("A report that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": report.get_status_display(), "target": ReportStatus(to_status).label}
-        )
-    comment = (comment or "").strip()
-    if to_status == ReportStatus.RETURNED and not comment:
+    require_mover(actor, report, to)
+    previous = transition(report, to=to, actor=actor, reason=f"{report.status} -> {to}")
+    reason = (reason or "").strip()
+    if to == ReportStatus.RETURNED and not reason:
         raise ValidationError({"comment": _("Say what the organisation should correct.")})
-
-    previous = report.status
     if previous == ReportStatus.VERIFIED:
         summary.apply(report, -1)
     now = timezone.now()
-    report.status = to_status
-    if to_status == ReportStatus.SUBMITTED:
+    if to == ReportStatus.SUBMITTED:
         report.submitted_at = now
-    elif to_status == ReportStatus.VERIFIED:
+    elif to == ReportStatus.VERIFIED:
         report.verified_at, report.verified_by = now, actor
         summary.apply(report, +1)
-    elif to_status == ReportStatus.RETURNED:
-        report.return_comment = comment
+    elif to == ReportStatus.RETURNED:
+        report.return_comment = reason
         report.verified_at = report.verified_by = None
-    report._history_user = actor
-    report._change_reason = f"{previous} -> {to_status}"
     report.save()
-    StatusChange.objects.create(report=report, from_status=previous, to_status=to_status, actor=actor, comment=comment)
-    return report, ReportStatus.VERIFIED in (previous, to_status)
+    StatusChange.objects.create(report=report, from_status=previous, to_status=to, actor=actor, comment=reason)
+    return report, ReportStatus.VERIFIED in (previous, to)
 
 
 @transaction.atomic
@@ -123,7 +103,7 @@ def verify_many(*, actor, reports) -> int:
     count, plan_items = 0, set()
     for report in reports:
         if report.status == ReportStatus.SUBMITTED:
-            report, _counted = _transition(actor=actor, report=report, to_status=ReportStatus.VERIFIED, comment="")
+            report, _counted = _move_without_progress(actor=actor, report=report, to=ReportStatus.VERIFIED, reason="")
             plan_items.add(report.plan_item_id)
             count += 1
     progress.refresh(plan_items, actor=actor)  # once per plan item, not once per report
@@ -132,7 +112,7 @@ def verify_many(*, actor, reports) -> int:
 
 @transaction.atomic
 def delete_draft(*, actor, report: ActivityReport) -> None:
-    _require_reporter(actor, report.organisation)
+    require_reporter(actor, report.organisation)
     if report.status != ReportStatus.DRAFT:
         raise ValidationError(_("Only a draft can be deleted."))
     report.delete()
@@ -144,7 +124,7 @@ def start_import(*, actor, organisation: Organisation, uploaded_file) -> ReportI
 
     from kelisim.activities.tasks import run_import
 
-    _require_reporter(actor, organisation)
+    require_reporter(actor, organisation)
     name = getattr(uploaded_file, "name", "") or "reports.xlsx"
     if not name.lower().endswith(".xlsx"):
         raise ValidationError({"source": _("Upload the XLSX template filled in (a .xlsx file).")})
@@ -161,8 +141,7 @@ def set_indicator_source(*, actor, indicator, rule: str) -> IndicatorSource:
     require_officer(actor)
     source, _created = IndicatorSource.objects.get_or_create(indicator=indicator, defaults={"rule": rule})
     source.rule, source.updated_by, source.updated_at = rule, actor, timezone.now()
-    source._history_user = actor
-    source._change_reason = f"rule: {rule}"
+    record_history(source, actor=actor, reason=f"rule: {rule}")
     source.save()
     progress.refresh([indicator.item.tracked_id], actor=actor)
     return source
@@ -185,8 +164,7 @@ def add_manual_value(
         note=note,
         entered_by=actor,
     )
-    entry._history_user = actor
-    entry._change_reason = "value entered"
+    record_history(entry, actor=actor, reason="value entered")
     entry.full_clean(exclude=["indicator", "entered_by"])
     entry.save()
     progress.refresh([indicator.item.tracked_id], actor=actor)

@@ -2,7 +2,7 @@
 
 plans owns the indicators' baselines and targets but not their values: those come from verified activity
 reports or manual values with evidence, which a later app (activities) knows about. That app registers a
-reader with ``register_indicator_reader``; plans never imports it. The reader gives, for one tracked item,
+reader with ``registry.register_indicator_reader``; plans never imports it. The reader gives, for one tracked item,
 the indicators of its latest published text with their yearly actual values and targets (the same figures
 the public indicator table shows). ``compute`` applies the rule below; ``services.refresh_indicator_progress``
 stores the result with a ``ProgressUpdate`` marked as computed.
@@ -24,13 +24,15 @@ The rule
 """
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from kelisim.plans import registry
 
 # Said when someone types a progress figure for an item whose progress follows its indicators.
 REFUSAL = gettext_lazy(
@@ -129,25 +131,16 @@ def rule(readings: list[IndicatorReading], *, today: date | None = None) -> Comp
     return Computation(progress=min(100, math.floor(mean + 0.5)), year=year, parts=tuple(parts))
 
 
-Reader = Callable[[object], list[IndicatorReading]]
-_reader: Reader | None = None
-
-
-def register_indicator_reader(reader: Reader) -> None:
-    """Called once by the app that knows indicator values (activities), from its ``AppConfig.ready()``."""
-    global _reader
-    _reader = reader
-
-
 def can_compute() -> bool:
-    return _reader is not None
+    return registry.indicator_reader() is not None
 
 
 def compute(tracked, *, today: date | None = None) -> Computation | None:
     """The item's progress by the rule, or None when no app provides indicator values."""
-    if _reader is None:
+    reader = registry.indicator_reader()
+    if reader is None:
         return None
-    return rule(_reader(tracked), today=today)
+    return rule(reader(tracked), today=today)
 
 
 def switched_to_manual_note() -> str:

@@ -119,7 +119,7 @@ def test_a_returned_report_is_corrected_and_submitted_again_through_the_api(clie
     token = make_token(member_of(organisation))
     body = _post(client, token, _payload(organisation)).json()
     report = ActivityReport.objects.get(pk=body["id"])
-    services.transition(actor=officer(), report=report, to_status=ReportStatus.RETURNED, comment="Views look too high")
+    services.transition_report(actor=officer(), report=report, to=ReportStatus.RETURNED, reason="Views look too high")
     corrected = _put(client, token, report.pk, _payload(organisation, online_views=12000))
     assert corrected.status_code == 200, corrected.content
     assert (corrected.json()["status"], corrected.json()["online_views"]) == ("submitted", 12000)
@@ -144,7 +144,7 @@ def test_public_summary_withholds_small_counts(client):
             male_14_18=0,
             female_30plus=0,
         )
-        services.transition(actor=checker, report=report, to_status=ReportStatus.VERIFIED)
+        services.transition_report(actor=checker, report=report, to=ReportStatus.VERIFIED)
     body = client.get("/api/v1/activities/summary", {"by": "region"}).json()
     shown = {row["key"]: row["participants"] for row in body["rows"]}
     assert shown == {"KZ-31": "30", "KZ-62": "<5", "KZ-10": "…"}

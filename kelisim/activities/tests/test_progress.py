@@ -49,12 +49,12 @@ def test_verifying_and_reopening_a_report_moves_the_progress(item):
     tracked, checker = item["tracked"], item["officer"]
     assert _progress(tracked) == 0
     report = _report(item)
-    services.transition(actor=checker, report=report, to_status=ReportStatus.VERIFIED)
+    services.transition_report(actor=checker, report=report, to=ReportStatus.VERIFIED)
     assert _progress(tracked) == 13  # (25 % + 0 %) / 2, half up: 1 of 4 events, no young people entered yet
     latest = tracked.updates.first()
     assert (latest.source, latest.author) == (ProgressSource.INDICATORS, checker)
     assert "Events held: 1 of 4 (25 %)" in latest.text
-    services.transition(actor=checker, report=report, to_status=ReportStatus.RETURNED, comment="Wrong date.")
+    services.transition_report(actor=checker, report=report, to=ReportStatus.RETURNED, reason="Wrong date.")
     assert _progress(tracked) == 0
 
 
@@ -83,14 +83,14 @@ def test_an_item_with_manual_progress_is_left_alone(item):
     tracked, checker = item["tracked"], item["officer"]
     plan_services.set_progress_source(actor=checker, tracked=tracked, source=ProgressSource.MANUAL)
     plan_services.record_progress(actor=checker, tracked=tracked, status="in_progress", progress=35, note="Typed.")
-    services.transition(actor=checker, report=_report(item), to_status=ReportStatus.VERIFIED)
+    services.transition_report(actor=checker, report=_report(item), to=ReportStatus.VERIFIED)
     assert _progress(tracked) == 35
 
 
 def test_the_summary_rebuild_agrees_with_the_incremental_progress(item):
     tracked, checker = item["tracked"], item["officer"]
     for _ in range(2):
-        services.transition(actor=checker, report=_report(item), to_status=ReportStatus.VERIFIED)
+        services.transition_report(actor=checker, report=_report(item), to=ReportStatus.VERIFIED)
     services.add_manual_value(
         actor=checker, indicator=item["youth"], year=item["year"], value=40, evidence_url="https://e.kz/a"
     )

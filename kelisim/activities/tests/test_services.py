@@ -58,16 +58,16 @@ def test_end_before_start_is_refused():
 def test_workflow_follows_the_transition_table_and_keeps_history():
     report = ReportFactory()
     member, checker = member_of(report.organisation), officer()
-    services.transition(actor=member, report=report, to_status=ReportStatus.SUBMITTED)
+    services.transition_report(actor=member, report=report, to=ReportStatus.SUBMITTED)
     with pytest.raises(PermissionDenied):
-        services.transition(actor=member, report=report, to_status=ReportStatus.VERIFIED)
+        services.transition_report(actor=member, report=report, to=ReportStatus.VERIFIED)
     with pytest.raises(ValidationError):
-        services.transition(actor=checker, report=report, to_status=ReportStatus.RETURNED, comment="")
-    services.transition(actor=checker, report=report, to_status=ReportStatus.RETURNED, comment="Add the dates")
+        services.transition_report(actor=checker, report=report, to=ReportStatus.RETURNED, reason="")
+    services.transition_report(actor=checker, report=report, to=ReportStatus.RETURNED, reason="Add the dates")
     with pytest.raises(ValidationError):
-        services.transition(actor=checker, report=report, to_status=ReportStatus.VERIFIED)
-    services.transition(actor=member, report=report, to_status=ReportStatus.SUBMITTED)
-    services.transition(actor=checker, report=report, to_status=ReportStatus.VERIFIED)
+        services.transition_report(actor=checker, report=report, to=ReportStatus.VERIFIED)
+    services.transition_report(actor=member, report=report, to=ReportStatus.SUBMITTED)
+    services.transition_report(actor=checker, report=report, to=ReportStatus.VERIFIED)
     steps = list(StatusChange.objects.filter(report=report).values_list("from_status", "to_status", "comment"))
     assert steps == [
         ("draft", "submitted", ""),
@@ -87,12 +87,12 @@ def test_only_drafts_and_returned_reports_are_editable():
 def test_verification_updates_summaries_and_returning_takes_the_report_out():
     report = ReportFactory(status=ReportStatus.SUBMITTED, audiences="school_students,inmates")
     checker = officer()
-    services.transition(actor=checker, report=report, to_status=ReportStatus.VERIFIED)
+    services.transition_report(actor=checker, report=report, to=ReportStatus.VERIFIED)
     row = ActivitySummary.objects.get()
     assert (row.events, row.participants, row.youth_14_29, row.inmates) == (1, 24, 22, 24)
     assert AudienceSummary.objects.count() == 2
     assert selectors.verified_event_count() == 1
-    services.transition(actor=checker, report=report, to_status=ReportStatus.RETURNED, comment="Wrong region")
+    services.transition_report(actor=checker, report=report, to=ReportStatus.RETURNED, reason="Wrong region")
     assert not ActivitySummary.objects.exists()
     assert not AudienceSummary.objects.exists()
 
@@ -115,8 +115,8 @@ def test_rebuild_equals_incremental():
             )
         )
     for report in reports[:10]:
-        services.transition(actor=checker, report=report, to_status=ReportStatus.VERIFIED)
-    services.transition(actor=checker, report=reports[3], to_status=ReportStatus.RETURNED, comment="Check")
+        services.transition_report(actor=checker, report=report, to=ReportStatus.VERIFIED)
+    services.transition_report(actor=checker, report=reports[3], to=ReportStatus.RETURNED, reason="Check")
     incremental = summary.snapshot()
     summary.rebuild()
     assert summary.snapshot() == incremental
@@ -158,6 +158,6 @@ def test_computed_indicator_counts_verified_reports_of_its_plan_item():
     counted = ReportFactory(status=ReportStatus.SUBMITTED, plan_item=tracked)
     ReportFactory(status=ReportStatus.SUBMITTED, plan_item=tracked)  # submitted, never verified
     ReportFactory(status=ReportStatus.SUBMITTED)  # another item
-    services.transition(actor=checker, report=counted, to_status=ReportStatus.VERIFIED)
+    services.transition_report(actor=checker, report=counted, to=ReportStatus.VERIFIED)
     [value] = selectors.indicator_values(indicator)
     assert value.actual == counted.youth_14_29 == 22

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _verified(**kwargs):
     report = ReportFactory(status=ReportStatus.SUBMITTED, **kwargs)
-    return services.transition(actor=officer(), report=report, to_status=ReportStatus.VERIFIED)
+    return services.transition_report(actor=officer(), report=report, to=ReportStatus.VERIFIED)
 
 
 def test_public_dashboard_hides_small_counts_and_protects_them_with_a_complement(client):
@@ -68,7 +68,7 @@ def test_public_dashboard_is_cached_until_the_summaries_change(client, django_ca
     assert client.get(reverse("activities:dashboard")).context["table"].total_events == 1
     report = ReportFactory(status=ReportStatus.SUBMITTED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.transition(actor=officer(), report=report, to_status=ReportStatus.VERIFIED)
+        services.transition_report(actor=officer(), report=report, to=ReportStatus.VERIFIED)
     assert client.get(reverse("activities:dashboard")).context["table"].total_events == 2
 
 

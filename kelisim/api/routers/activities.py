@@ -6,13 +6,13 @@ complementary suppression; reports carry counts only, never participants' names.
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from kelisim.activities import importing, selectors, services
+from kelisim.activities import rules, selectors, services, validation
 from kelisim.activities.models import (
     ATTENDANCE_FIELDS,
     MAX_COUNT,
@@ -24,7 +24,7 @@ from kelisim.activities.models import (
     audience_codes,
 )
 from kelisim.api.auth import token_auth
-from kelisim.api.errors import Error, error_payload
+from kelisim.api.errors import Error
 from kelisim.api.pagination import Page
 from kelisim.api.types import Text
 from kelisim.organisations.models import Organisation
@@ -117,7 +117,7 @@ class ReportOut(Schema):
     def resolve_milestone(report) -> str | None:
         if not report.milestone_id:
             return None
-        return importing.milestone_code(report.milestone.contract.number, report.milestone.position)
+        return validation.milestone_code(report.milestone.contract.number, report.milestone.position)
 
     @staticmethod
     def resolve_lecturers(report) -> list[int]:
@@ -167,7 +167,7 @@ class IndicatorValueOut(Schema):
     actual: float | None
 
 
-class IndicatorOut(Schema):
+class ActivityIndicatorOut(Schema):
     id: int
     plan_item: str
     name: str
@@ -180,19 +180,10 @@ def _reports():
     return selectors.report_queryset().select_related("milestone__contract").prefetch_related("lecturers", "partners")
 
 
-def _invalid(error: ValidationError) -> JsonResponse:
-    details = (
-        [{"loc": ["body", field], "message": str(m)} for field, ms in error.message_dict.items() for m in ms]
-        if hasattr(error, "error_dict")
-        else [{"message": str(m)} for m in error.messages]
-    )
-    return JsonResponse(error_payload("invalid", "The report is not valid.", details), status=422)
-
-
 @router.get(
     "/activities/reports",
     auth=token_auth,
-    response={200: list[ReportOut], 401: Error},
+    response={200: list[ReportOut], 401: Error, 422: Error},
     summary="The activity reports of the token account's organisations, newest first",
 )
 @paginate(Page)
@@ -204,12 +195,12 @@ def activity_reports(request):
 @router.get(
     "/activities/reports/{report_id}",
     auth=token_auth,
-    response={200: ReportOut, 401: Error, 404: Error},
+    response={200: ReportOut, 401: Error, 404: Error, 422: Error},
     summary="One of your organisations' reports",
 )
 def activity_report(request, report_id: int):
     report = _reports().filter(pk=report_id).first()
-    if report is None or not selectors.can_report_for(request.auth, report.organisation):
+    if report is None or not rules.can_report_for(request.auth, report.organisation):
         raise Http404
     return report
 
@@ -240,28 +231,13 @@ def _as_row(payload: ReportIn) -> dict:
     }
 
 
-def _checked(payload: ReportIn, organisation: Organisation):
-    """(fields, lecturers, partners) or a 422 response naming each field that is wrong."""
-    data, errors = importing.check_report(_as_row(payload), organisation_id=organisation.pk)
-    if errors:
-        details = [
-            {
-                "loc": ["body", "attendance", error.column]
-                if error.column in ATTENDANCE_FIELDS
-                else ["body", error.column],
-                "message": str(error.message),
-            }
-            for error in errors
-        ]
-        return JsonResponse(error_payload("invalid", "The report is not valid.", details), status=422)
+def _checked(payload: ReportIn, organisation: Organisation) -> tuple[dict, list[int], list[int]]:
+    """(fields, lecturers, partners), checked by the rules the form and the import apply."""
+    data, problems = validation.check_report(_as_row(payload), organisation_id=organisation.pk)
+    if problems:
+        raise validation.as_validation_error(problems)
     lecturers, partners = data.pop("lecturers"), data.pop("partners")
     return data, lecturers, partners
-
-
-def _forbidden() -> JsonResponse:
-    return JsonResponse(
-        error_payload("forbidden", "Only the organisation's members can report its activities."), status=403
-    )
 
 
 @router.post(
@@ -274,25 +250,16 @@ def create_activity_report(request, payload: ReportIn):
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
         raise Http404
-    if not selectors.can_report_for(request.auth, organisation):
-        return _forbidden()
-    checked = _checked(payload, organisation)
-    if isinstance(checked, JsonResponse):
-        return checked
-    data, lecturers, partners = checked
-    try:
-        report = services.create_report(
-            actor=request.auth,
-            organisation=organisation,
-            data=data,
-            lecturers=lecturers,
-            partners=partners,
-            submit=payload.submit,
-        )
-    except PermissionDenied:
-        return _forbidden()
-    except ValidationError as error:
-        return _invalid(error)
+    rules.require_reporter(request.auth, organisation)
+    data, lecturers, partners = _checked(payload, organisation)
+    report = services.create_report(
+        actor=request.auth,
+        organisation=organisation,
+        data=data,
+        lecturers=lecturers,
+        partners=partners,
+        submit=payload.submit,
+    )
     return Status(201, _reports().get(pk=report.pk))
 
 
@@ -304,26 +271,17 @@ def create_activity_report(request, payload: ReportIn):
 )
 def update_activity_report(request, report_id: int, payload: ReportIn):
     report = selectors.report_queryset().filter(pk=report_id).first()
-    if report is None or not selectors.can_report_for(request.auth, report.organisation):
+    if report is None or not rules.can_report_for(request.auth, report.organisation):
         raise Http404
     if payload.organisation_id != report.organisation_id:
-        problem = {"loc": ["body", "organisation_id"], "message": "A report stays with its organisation."}
-        return JsonResponse(error_payload("invalid", "The report is not valid.", [problem]), status=422)
-    checked = _checked(payload, report.organisation)
-    if isinstance(checked, JsonResponse):
-        return checked
-    data, lecturers, partners = checked
-    try:
-        with transaction.atomic():
-            report = services.update_report(
-                actor=request.auth, report=report, data=data, lecturers=lecturers, partners=partners
-            )
-            if payload.submit:
-                services.transition(actor=request.auth, report=report, to_status=ReportStatus.SUBMITTED)
-    except PermissionDenied:
-        return _forbidden()
-    except ValidationError as error:
-        return _invalid(error)
+        raise ValidationError({"organisation_id": "A report stays with its organisation."})
+    data, lecturers, partners = _checked(payload, report.organisation)
+    with transaction.atomic():
+        report = services.update_report(
+            actor=request.auth, report=report, data=data, lecturers=lecturers, partners=partners
+        )
+        if payload.submit:
+            services.transition_report(actor=request.auth, report=report, to=ReportStatus.SUBMITTED)
     return _reports().get(pk=report.pk)
 
 
@@ -333,7 +291,7 @@ def _key(key) -> str:
 
 @router.get(
     "/activities/summary",
-    response=SummaryOut,
+    response={200: SummaryOut, 422: Error},
     summary="Verified activity by region, strand, period, organisation, type or audience (small counts withheld)",
 )
 def activity_summary(request, query: Query[SummaryQuery]):
@@ -357,30 +315,27 @@ def activity_summary(request, query: Query[SummaryQuery]):
     }
 
 
-@router.get("/activities/indicators", response=list[IndicatorOut], summary="Indicators with targets and values")
+def _indicator_row(tracked_code: str, entry: dict) -> dict:
+    indicator = entry["indicator"]
+    return {
+        "id": indicator.pk,
+        "plan_item": tracked_code,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "rule": indicator.activity_source.rule if hasattr(indicator, "activity_source") else "",
+        "values": [{"year": value.year, "target": value.target, "actual": value.actual} for value in entry["values"]],
+    }
+
+
+@router.get(
+    "/activities/indicators",
+    response={200: list[ActivityIndicatorOut], 422: Error},
+    summary="Indicators with targets and values",
+)
 @paginate(Page)
 def activity_indicators(request):
-    from kelisim.plans import selectors as plan_selectors
-
-    plan = plan_selectors.current_plan()
-    version = plan_selectors.public_version(plan) if plan else None
-    if version is None:
-        return []
-    rows = []
-    for item in version.items.select_related("tracked").order_by("objective__position", "position"):
-        for entry in selectors.item_indicators(item.tracked):
-            indicator = entry["indicator"]
-            rows.append(
-                {
-                    "id": indicator.pk,
-                    "plan_item": item.tracked.code,
-                    "name": indicator.name,
-                    "unit": indicator.unit,
-                    "rule": indicator.activity_source.rule if hasattr(indicator, "activity_source") else "",
-                    "values": [
-                        {"year": value.year, "target": value.target, "actual": value.actual}
-                        for value in entry["values"]
-                    ],
-                }
-            )
-    return rows
+    return [
+        _indicator_row(item.tracked.code, entry)
+        for item, entries in selectors.public_plan_indicators()
+        for entry in entries
+    ]

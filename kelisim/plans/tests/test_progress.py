@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kelisim.accounts.models import Role
 from kelisim.accounts.tests.factories import UserFactory, make_staff
-from kelisim.plans import progress, selectors, services
+from kelisim.plans import progress, registry, selectors, services
 from kelisim.plans.models import ProgressSource, ProgressUpdate, TrackedItem
 from kelisim.plans.progress import IndicatorReading, rule
 from kelisim.plans.tests.factories import add_items, draft_with_items
@@ -89,7 +89,7 @@ def test_rounding_is_half_up_and_a_zero_target_is_ignored():
 def readings(monkeypatch):
     """A stand-in for the reader a later app registers: the values tests put in ``values[tracked.pk]``."""
     values: dict[int, list[IndicatorReading]] = {}
-    monkeypatch.setattr(progress, "_reader", lambda tracked: values.get(tracked.pk, []))
+    monkeypatch.setattr(registry, "_reader", lambda tracked: values.get(tracked.pk, []))
     monkeypatch.setattr(progress.timezone, "localdate", lambda: JUNE_2026)
     return values
 
