@@ -7,8 +7,9 @@ from kelisim.core.i18n import ContentLanguage
 from kelisim.core.models import Region
 from kelisim.organisations import expert_selectors
 from kelisim.organisations.expert_services import ExpertProfile
+from kelisim.organisations.forms import optional_code_choice
 from kelisim.organisations.models import Expert, ExpertiseField, Organisation
-from kelisim.organisations.validators import validate_bin
+from kelisim.organisations.validators import normalise_bin, validate_bin
 
 MESSAGE_MIN_LENGTH = 10
 MESSAGE_MAX_LENGTH = 2000
@@ -33,22 +34,14 @@ class ExpertFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, title, field…")}),
     )
-    field = LocalizedChoiceField(
-        label=_("Field of expertise"),
-        queryset=ExpertiseField.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Any field"),
+    field = optional_code_choice(
+        _("Field of expertise"), ExpertiseField.objects.none(), _("Any field"), field_class=LocalizedChoiceField
     )
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[("", _("Any language")), *ContentLanguage.choices]
     )
-    region = LocalizedChoiceField(
-        label=_("Travels to"),
-        queryset=Region.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Any region"),
+    region = optional_code_choice(
+        _("Travels to"), Region.objects.none(), _("Any region"), field_class=LocalizedChoiceField
     )
     organisation = LocalizedChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("Any organisation")
@@ -176,7 +169,7 @@ class ExpertProfileForm(forms.Form):
         value = self.cleaned_data.get("organisation")
         if not self.officer_links_by_bin:
             return value
-        value = (value or "").strip()
+        value = normalise_bin(value)
         if not value:
             return None
         validate_bin(value)

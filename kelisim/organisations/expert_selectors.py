@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from kelisim.core.i18n import LANGUAGE_CODES
 from kelisim.core.models import Region
+from kelisim.organisations import rules
 from kelisim.organisations.models import Expert, ExpertiseField, Membership, Organisation
 
 SEARCHED_EXPERT_COLUMNS = ("full_name", *(f"{base}_{code}" for base in ("title", "bio") for code in LANGUAGE_CODES))
@@ -106,15 +107,9 @@ def visible_expert(*, pk: int, user) -> Expert | None:
     expert = with_roster_relations(Expert.objects.filter(pk=pk)).first()
     if expert is None or expert.is_listed:
         return expert
-    if can_manage_expert(user=user, expert=expert):
+    if rules.can_manage_expert(user, expert):
         return expert
     return None
-
-
-def can_manage_expert(*, user, expert: Expert) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_officer or (expert.user_id is not None and expert.user_id == user.pk)
 
 
 def organisations_user_may_link(user) -> QuerySet[Organisation]:

@@ -10,22 +10,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kelisim.accounts.permissions import is_signed_in, require_officer, require_signed_in
 from kelisim.core import ratelimit
 from kelisim.core.i18n import LANGUAGE_CODES
 from kelisim.core.models import OutboxEmail, Region
 from kelisim.core.services import queue_templated_email
-from kelisim.organisations.expert_selectors import can_manage_expert, organisations_user_may_link
+from kelisim.core.workflow import record_history
+from kelisim.organisations.expert_selectors import organisations_user_may_link
 from kelisim.organisations.models import Expert, ExpertiseField, Organisation
+from kelisim.organisations.rules import can_manage_expert
 
 # Messages to experts: a visitor is counted by (a hash of) their network address, an account by itself.
 VISITOR_MESSAGE_LIMIT = 5
 VISITOR_MESSAGE_WINDOW_SECONDS = 60 * 60
 ACCOUNT_MESSAGE_LIMIT = 20
 ACCOUNT_MESSAGE_WINDOW_SECONDS = 24 * 60 * 60
-
-
-class MessageLimitReached(Exception):
-    """The sender has used up the messages they may send for now."""
 
 
 @dataclass(frozen=True)
@@ -44,11 +43,6 @@ class ExpertProfile:
     bio_kk: str = ""
     bio_ru: str = ""
     bio_en: str = ""
-
-
-def _require_signed_in(actor) -> None:
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("Please sign in first."))
 
 
 def _require_manager(actor, expert: Expert) -> None:
@@ -93,43 +87,38 @@ def _apply_profile(expert: Expert, profile: ExpertProfile) -> Expert:
     return expert
 
 
-def _with_reason(expert: Expert, reason: str) -> Expert:
-    # Picked up by django-simple-history when the model records history.
-    expert._change_reason = reason
-    return expert
-
-
 @transaction.atomic
 def create_own_expert_profile(*, actor, profile: ExpertProfile, consent: bool) -> Expert:
     """A signed-in person lists themselves. Listing needs their explicit consent."""
-    _require_signed_in(actor)
+    require_signed_in(actor)
     if Expert.objects.filter(user=actor).exists():
         raise ValidationError(_("You already have an expert profile; edit it instead."))
     if not consent:
         raise ValidationError({"consent": _("You can be listed only if you agree to be listed publicly.")})
     _validate_profile(actor=actor, profile=profile)
     expert = Expert(user=actor, consent_given_at=timezone.now(), is_listed=True)
-    return _apply_profile(_with_reason(expert, "listed themselves"), profile)
+    record_history(expert, actor=actor, reason="listed themselves")
+    return _apply_profile(expert, profile)
 
 
 @transaction.atomic
 def add_expert(*, actor, profile: ExpertProfile, consent: bool) -> Expert:
     """An officer lists an expert who agreed to it (outside the platform, e.g. in writing)."""
-    _require_signed_in(actor)
-    if not actor.is_officer:
-        raise PermissionDenied(_("Only a programme officer can add experts."))
+    require_officer(actor)
     if not consent:
         raise ValidationError({"consent": _("Confirm that the expert agreed to be listed publicly.")})
     _validate_profile(actor=actor, profile=profile)
     expert = Expert(consent_given_at=timezone.now(), is_listed=True)
-    return _apply_profile(_with_reason(expert, f"added by officer {actor.pk}"), profile)
+    record_history(expert, actor=actor, reason=f"added by officer {actor.pk}")
+    return _apply_profile(expert, profile)
 
 
 @transaction.atomic
 def update_expert(*, actor, expert: Expert, profile: ExpertProfile) -> Expert:
     _require_manager(actor, expert)
     _validate_profile(actor=actor, profile=profile, current=expert)
-    return _apply_profile(_with_reason(expert, "profile edited"), profile)
+    record_history(expert, actor=actor, reason="profile edited")
+    return _apply_profile(expert, profile)
 
 
 @transaction.atomic
@@ -144,7 +133,7 @@ def set_expert_listed(*, actor, expert: Expert, listed: bool) -> Expert:
     expert.is_listed = listed
     if listed and expert.user_id == actor.pk:
         expert.consent_given_at = timezone.now()
-    _with_reason(expert, "relisted" if listed else "unlisted")
+    record_history(expert, actor=actor, reason="relisted" if listed else "unlisted")
     expert.save(update_fields=["is_listed", "consent_given_at"])
     return expert
 
@@ -154,12 +143,11 @@ VISITOR_MESSAGES = ratelimit.Limit("expert-message-visitor", VISITOR_MESSAGE_LIM
 
 
 def _take_from_limit(*, sender, client_address: str) -> None:
-    if sender is not None and sender.is_authenticated:
-        over = ratelimit.count(ACCOUNT_MESSAGES, f"account:{sender.pk}")
+    """Count one message; raise ``ratelimit.RateLimited`` when the sender has used up what they may send."""
+    if is_signed_in(sender):
+        ratelimit.hit(ACCOUNT_MESSAGES, f"account:{sender.pk}")
     else:
-        over = ratelimit.count(VISITOR_MESSAGES, client_address)
-    if over:
-        raise MessageLimitReached
+        ratelimit.hit(VISITOR_MESSAGES, client_address)
 
 
 def message_language(expert: Expert) -> str:
@@ -197,57 +185,9 @@ def send_expert_message(
             "sender_email": sender_email.strip(),
             "sender_organisation": sender_organisation.strip(),
             "message": message.strip(),
-            "signed_in": sender is not None and sender.is_authenticated,
+            "signed_in": is_signed_in(sender),
             "site_url": settings.SITE_URL,
         },
         language=message_language(expert),
         topic="expert-message",
-    )
-
-
-# --- Personal data -------------------------------------------------------------------------------
-
-
-def export_expert_profile(user) -> dict | None:
-    expert = (
-        Expert.objects.filter(user=user).prefetch_related("fields", "regions").select_related("organisation").first()
-    )
-    if expert is None:
-        return None
-    return {
-        "id": expert.pk,
-        "full_name": expert.full_name,
-        "title": {"kk": expert.title_kk, "ru": expert.title_ru, "en": expert.title_en},
-        "bio": {"kk": expert.bio_kk, "ru": expert.bio_ru, "en": expert.bio_en},
-        "fields": [expertise.code for expertise in expert.fields.all()],
-        "languages": [code for code in expert.languages.split(",") if code],
-        "regions": [region.code for region in expert.regions.all()],
-        "organisation": expert.organisation.bin if expert.organisation else None,
-        "contact_email": expert.contact_email,
-        "listed": expert.is_listed,
-        "consent_given_at": expert.consent_given_at.isoformat(),
-        "created_at": expert.created_at.isoformat(),
-    }
-
-
-@transaction.atomic
-def erase_expert_profile(user) -> None:
-    """A deleted account takes its expert profile with it: the listing exists only by its owner's consent."""
-    for expert in Expert.objects.filter(user=user):
-        _with_reason(expert, "account deleted")
-        expert.delete()
-
-
-def register_expert_extensions() -> None:
-    from kelisim.core import registry
-
-    registry.register_personal_data("expert_profile", export_expert_profile)
-    registry.register_account_eraser("expert_profile", erase_expert_profile)
-    registry.register_profile_section(
-        registry.ProfileSection(
-            key="expert_profile",
-            template_name="organisations/experts/profile_section.html",
-            context=lambda request: {"own_expert": Expert.objects.filter(user=request.user).first()},
-            order=60,
-        )
     )

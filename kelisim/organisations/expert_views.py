@@ -9,19 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kelisim.accounts.decorators import officer_required
 from kelisim.core import ratelimit
-from kelisim.organisations import expert_selectors, expert_services
+from kelisim.core.forms import apply_validation_error
+from kelisim.organisations import expert_selectors, expert_services, rules
 from kelisim.organisations.expert_forms import ExpertFilterForm, ExpertMessageForm, ExpertProfileForm
 
 EXPERTS_PER_PAGE = 20
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, field_errors in error.error_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _expert_or_404(request, pk: int):
@@ -53,7 +47,7 @@ def expert_detail(request, pk):
     return render(
         request,
         "organisations/experts/detail.html",
-        {"expert": expert, "can_manage": expert_selectors.can_manage_expert(user=request.user, expert=expert)},
+        {"expert": expert, "can_manage": rules.can_manage_expert(request.user, expert)},
     )
 
 
@@ -77,7 +71,7 @@ def expert_message(request, pk):
                 message=form.cleaned_data["message"],
                 client_address=ratelimit.client_address(request),
             )
-        except expert_services.MessageLimitReached:
+        except ratelimit.RateLimited:
             form.add_error(
                 None,
                 _("You have sent as many messages as the roster allows for now. Please try again later."),
@@ -88,13 +82,33 @@ def expert_message(request, pk):
     return render(request, "organisations/experts/message.html", {"expert": expert, "form": form}, status=status)
 
 
-def _profile_form_page(request, *, form, expert=None, heading: str, status: int = 200):
+def _profile_form_page(request, *, form, expert=None, heading: str):
     return render(
         request,
         "organisations/experts/form.html",
         {"form": form, "expert": expert, "heading": heading},
-        status=status,
+        status=400 if form.errors else 200,
     )
+
+
+def _save_profile(request, form, save, success_message: str):
+    """Run ``save(form)`` on a valid POST: the redirect to the saved profile, or None (the errors are on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        expert = save(form)
+    except ValidationError as error:
+        apply_validation_error(form, error)
+        return None
+    messages.success(request, success_message)
+    return redirect(expert)
+
+
+def _create_profile(request, form, service, success_message: str):
+    def save(form):
+        return service(actor=request.user, profile=form.profile(), consent=form.cleaned_data["consent"])
+
+    return _save_profile(request, form, save, success_message)
 
 
 @login_required
@@ -104,61 +118,38 @@ def expert_join(request):
     own = expert_selectors.expert_for_user(request.user)
     if own is not None:
         return redirect("organisations:expert_edit", pk=own.pk)
-    heading = _("List yourself as an expert")
     initial = {"full_name": request.user.display_name, "contact_email": request.user.email}
     form = ExpertProfileForm(request.POST or None, actor=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            expert = expert_services.create_own_expert_profile(
-                actor=request.user, profile=form.profile(), consent=form.cleaned_data["consent"]
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, _("You are now listed in the expert roster."))
-            return redirect(expert)
-    return _profile_form_page(request, form=form, heading=heading, status=400 if form.errors else 200)
+    saved = _create_profile(
+        request, form, expert_services.create_own_expert_profile, _("You are now listed in the expert roster.")
+    )
+    return saved or _profile_form_page(request, form=form, heading=_("List yourself as an expert"))
 
 
-@login_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def expert_add(request):
-    if not request.user.is_officer:
-        raise PermissionDenied
-    heading = _("Add an expert")
     form = ExpertProfileForm(request.POST or None, actor=request.user, for_self=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            expert = expert_services.add_expert(
-                actor=request.user, profile=form.profile(), consent=form.cleaned_data["consent"]
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, _("The expert was added to the roster."))
-            return redirect(expert)
-    return _profile_form_page(request, form=form, heading=heading, status=400 if form.errors else 200)
+    saved = _create_profile(request, form, expert_services.add_expert, _("The expert was added to the roster."))
+    return saved or _profile_form_page(request, form=form, heading=_("Add an expert"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def expert_edit(request, pk):
     expert = _expert_or_404(request, pk)
-    if not expert_selectors.can_manage_expert(user=request.user, expert=expert):
+    if not rules.can_manage_expert(request.user, expert):
         raise PermissionDenied
     form = ExpertProfileForm(
         request.POST or None, actor=request.user, expert=expert, initial=ExpertProfileForm.initial_for(expert)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            expert_services.update_expert(actor=request.user, expert=expert, profile=form.profile())
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, _("The profile was saved."))
-            return redirect(expert)
+
+    def save(form):
+        return expert_services.update_expert(actor=request.user, expert=expert, profile=form.profile())
+
+    saved = _save_profile(request, form, save, _("The profile was saved."))
     heading = _("Edit the expert profile of %(name)s") % {"name": expert.full_name}
-    return _profile_form_page(request, form=form, expert=expert, heading=heading, status=400 if form.errors else 200)
+    return saved or _profile_form_page(request, form=form, expert=expert, heading=heading)
 
 
 @login_required

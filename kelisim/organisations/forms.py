@@ -3,11 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from kelisim.core.i18n import ContentLanguage
 from kelisim.core.models import Region, Strand
-from kelisim.organisations.models import ImportJob, Membership, Organisation, language_codes
+from kelisim.organisations.models import PROFILE_FIELDS, ImportJob, Membership, Organisation, language_codes
 from kelisim.organisations.selectors import OrganisationFilters
-from kelisim.organisations.validators import validate_bin
+from kelisim.organisations.services import clean_new_bin
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def optional_code_choice(label, queryset, empty_label, *, field_class=forms.ModelChoiceField):
+    """An optional choice of a region, strand or field, given in the address by its code."""
+    return field_class(label=label, queryset=queryset, required=False, empty_label=empty_label, to_field_name="code")
 
 
 class OrganisationSearchForm(forms.Form):
@@ -28,20 +33,8 @@ class OrganisationSearchForm(forms.Form):
         help_text=_("Name in Kazakh, Russian or English, BIN, or words from the description."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    region = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.all(),
-        required=False,
-        empty_label=_("All regions"),
-        to_field_name="code",
-    )
-    strand = forms.ModelChoiceField(
-        label=_("Strand"),
-        queryset=Strand.objects.all(),
-        required=False,
-        empty_label=_("All strands"),
-        to_field_name="code",
-    )
+    region = optional_code_choice(_("Region"), Region.objects.all(), _("All regions"))
+    strand = optional_code_choice(_("Strand"), Strand.objects.all(), _("All strands"))
     verified = forms.BooleanField(label=_("Verified organisations only"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
@@ -87,25 +80,9 @@ class OrganisationProfileForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name_kk",
-            "name_ru",
-            "name_en",
-            "legal_form",
-            "registration_date",
-            "region",
-            "address",
-            "focus_strands",
-            "working_languages",
-            "public_email",
-            "public_phone",
-            "private_email",
-            "private_phone",
-            "website",
-            "description_kk",
-            "description_ru",
-            "description_en",
-        ]
+        # The profile, with the strands beside the address.
+        fields = [*PROFILE_FIELDS[: PROFILE_FIELDS.index("address") + 1], "focus_strands"]
+        fields += PROFILE_FIELDS[PROFILE_FIELDS.index("address") + 1 :]
         widgets = {
             "registration_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description_kk": forms.Textarea(attrs={"rows": 4}),
@@ -149,13 +126,7 @@ class OrganisationRegistrationForm(OrganisationProfileForm):
         fields = ["bin", *OrganisationProfileForm.Meta.fields]
 
     def clean_bin(self):
-        value = self.cleaned_data["bin"].replace(" ", "")
-        validate_bin(value)
-        if Organisation.objects.filter(bin=value).exists():
-            raise forms.ValidationError(
-                _("An organisation with this BIN is already registered. Ask to join it instead."), code="bin_registered"
-            )
-        return value
+        return clean_new_bin(self.cleaned_data["bin"])
 
     def profile_data(self) -> dict:
         return {**super().profile_data(), "bin": self.cleaned_data["bin"]}

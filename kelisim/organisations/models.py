@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from kelisim.core.i18n import ContentLanguage, Localized
 from kelisim.core.models import Region, Strand
 from kelisim.core.search import SearchIndex
+from kelisim.core.workflow import Workflow
 from kelisim.organisations.validators import validate_bin
 
 # Names in three languages and the BIN weigh most; descriptions count too. Created by migration
@@ -54,6 +55,11 @@ class BlankAsNull(models.Func):
     output_field = models.CharField()
 
 
+def any_to_any(states) -> dict[str, set[str]]:
+    """A transition table in which every state may follow every other one."""
+    return {state: {other for other in states if other != state} for state in states}
+
+
 def sort_name(language: str):
     """The name in ``language``, falling back to the other languages, then the BIN, lowercased.
 
@@ -87,6 +93,10 @@ class Organisation(models.Model):
         VERIFIED = "verified", _("Verified")
         REJECTED = "rejected", _("Verification refused")
         EXCLUDED = "excluded", _("Excluded")
+
+    # An officer may move an organisation between any two verification states, always with a reason;
+    # the table is explicit so that a later rule (say, "excluded is final") is a one-line change.
+    VERIFICATION_WORKFLOW = Workflow(any_to_any(Verification.values), field="verification_status")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NGO)
     name_kk = models.CharField(_("name (Kazakh)"), max_length=300, blank=True)
@@ -176,12 +186,26 @@ class Organisation(models.Model):
         return language_labels(self.working_languages)
 
 
-# An officer may move an organisation between any two verification states, always with a reason;
-# the table is explicit so that a later rule (say, "excluded is final") is a one-line change.
-VERIFICATION_TRANSITIONS = {
-    state: {other for other in Organisation.Verification.values if other != state}
-    for state in Organisation.Verification.values
-}
+# The fields an NGO admin keeps up to date (and an import file describes). The BIN is the organisation's
+# identity and the verification fields are the officers': neither is among them.
+PROFILE_FIELDS = (
+    "name_kk",
+    "name_ru",
+    "name_en",
+    "legal_form",
+    "registration_date",
+    "region",
+    "address",
+    "working_languages",
+    "public_email",
+    "public_phone",
+    "private_email",
+    "private_phone",
+    "website",
+    "description_kk",
+    "description_ru",
+    "description_en",
+)
 
 
 class Membership(models.Model):
@@ -195,6 +219,16 @@ class Membership(models.Model):
         PENDING = "pending", _("Waiting for approval")
         ACTIVE = "active", _("Active")
         DECLINED = "declined", _("Declined")
+
+    # Asked -> approved or declined; a declined person may ask again. Leaving or being removed deletes
+    # the membership (its history keeps who removed it and why).
+    WORKFLOW = Workflow(
+        {
+            Status.PENDING: {Status.ACTIVE, Status.DECLINED},
+            Status.DECLINED: {Status.PENDING},
+            Status.ACTIVE: set(),
+        }
+    )
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
@@ -219,21 +253,9 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
 
-    def can_become(self, status: str) -> bool:
-        return status in MEMBERSHIP_TRANSITIONS[self.status]
-
     @property
     def is_active_admin(self) -> bool:
         return self.status == self.Status.ACTIVE and self.role == self.Role.ADMIN
-
-
-# Asked -> approved or declined; a declined person may ask again. Leaving or being removed deletes
-# the membership (its history keeps who removed it and why).
-MEMBERSHIP_TRANSITIONS = {
-    Membership.Status.PENDING: {Membership.Status.ACTIVE, Membership.Status.DECLINED},
-    Membership.Status.DECLINED: {Membership.Status.PENDING},
-    Membership.Status.ACTIVE: set(),
-}
 
 
 class ExpertiseField(models.Model):

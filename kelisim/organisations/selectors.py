@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from kelisim.core import search
 from kelisim.core.i18n import active_language
 from kelisim.core.models import Region, Strand
+from kelisim.organisations.importing.columns import COLUMN_NAMES, PRIVATE_COLUMNS
 from kelisim.organisations.models import ORGANISATION_SEARCH, Membership, Organisation, sort_name
 
 
@@ -57,46 +58,31 @@ def organisation_list(filters: OrganisationFilters) -> QuerySet[Organisation]:
     return organisations.order_by("registration_date", "pk")
 
 
-EXPORT_FIELDS = (
-    "pk",
-    "bin",
-    "name_kk",
-    "name_ru",
-    "name_en",
-    "legal_form",
-    "region__code",
-    "registration_date",
-    "address",
-    "working_languages",
-    "public_email",
-    "public_phone",
-    "website",
-    "description_kk",
-    "description_ru",
-    "description_en",
-    "verification_status",
-)
+# The public columns, named and ordered as in an import file (so that an export can be imported again),
+# and the verification status.
+EXPORT_COLUMNS = (*(name for name in COLUMN_NAMES if name not in PRIVATE_COLUMNS), "verification_status")
 EXPORT_CHUNK = 2000
 
 
 def export_rows(filters: OrganisationFilters):
-    """The public columns of the filtered list as dicts (plus ``strands``), read in chunks.
+    """The filtered list as CSV rows in ``EXPORT_COLUMNS`` order, read in chunks.
 
     Plain values, not model instances: the whole registry streams in a few seconds, and one
     strands query per chunk keeps the query count at two per 2,000 rows.
     """
-    rows = organisation_list(filters).prefetch_related(None).values(*EXPORT_FIELDS)
+    fields = ["pk", *("region__code" if name == "region" else name for name in EXPORT_COLUMNS if name != "strands")]
+    rows = organisation_list(filters).prefetch_related(None).values(*fields)
     chunk = []
     for row in rows.iterator(chunk_size=EXPORT_CHUNK):
         chunk.append(row)
         if len(chunk) == EXPORT_CHUNK:
-            yield from _with_strands(chunk)
+            yield from _export_cells(chunk)
             chunk = []
     if chunk:
-        yield from _with_strands(chunk)
+        yield from _export_cells(chunk)
 
 
-def _with_strands(rows: list[dict]):
+def _export_cells(rows: list[dict]):
     through = Organisation.focus_strands.through
     codes: dict[int, list[str]] = {}
     links = through.objects.filter(organisation_id__in=[row["pk"] for row in rows]).order_by(
@@ -105,8 +91,14 @@ def _with_strands(rows: list[dict]):
     for organisation_id, code in links.values_list("organisation_id", "strand__code"):
         codes.setdefault(organisation_id, []).append(code)
     for row in rows:
-        row["strands"] = codes.get(row["pk"], [])
-        yield row
+        cells = {
+            **row,
+            "region": row["region__code"],
+            "registration_date": row["registration_date"].isoformat() if row["registration_date"] else "",
+            "strands": ";".join(codes.get(row["pk"], [])),
+            "working_languages": row["working_languages"].replace(",", ";"),
+        }
+        yield [cells[name] for name in EXPORT_COLUMNS]
 
 
 def organisation_detail(pk: int) -> Organisation:
@@ -123,25 +115,6 @@ def membership_of(user, organisation: Organisation) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, organisation=organisation).first()
-
-
-def is_organisation_admin(user, organisation: Organisation) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=user, organisation=organisation, status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN
-    ).exists()
-
-
-def can_manage(user, organisation: Organisation) -> bool:
-    """NGO admins of this organisation and programme officers keep its profile and members."""
-    if user is None or not user.is_authenticated:
-        return False
-    return user.is_officer or is_organisation_admin(user, organisation)
-
-
-def can_see_private_contacts(user, organisation: Organisation) -> bool:
-    return can_manage(user, organisation)
 
 
 def members(organisation: Organisation) -> QuerySet[Membership]:
@@ -179,20 +152,6 @@ def profile_section_context(request) -> dict:
         "my_memberships": list(memberships_of_user(request.user)),
         "requests_to_decide": list(pending_requests_for_admin(request.user)),
     }
-
-
-def export_memberships(user) -> list[dict]:
-    return [
-        {
-            "organisation": str(membership.organisation),
-            "organisation_bin": membership.organisation.bin,
-            "role": membership.role,
-            "status": membership.status,
-            "asked_on": membership.created_at.isoformat(),
-            "decided_on": membership.decided_at.isoformat() if membership.decided_at else None,
-        }
-        for membership in memberships_of_user(user)
-    ]
 
 
 def organisation_history(organisation: Organisation) -> list[dict]:

@@ -12,62 +12,53 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kelisim.accounts.permissions import is_signed_in, require_officer, require_signed_in
 from kelisim.core.models import Strand
 from kelisim.core.services import email_url, queue_templated_email
-from kelisim.organisations import selectors
-from kelisim.organisations.models import VERIFICATION_TRANSITIONS, ImportJob, Membership, Organisation
-
-# The fields an NGO admin keeps up to date. The BIN is the organisation's identity and the
-# verification fields are the officers': neither is editable here.
-PROFILE_FIELDS = (
-    "name_kk",
-    "name_ru",
-    "name_en",
-    "legal_form",
-    "registration_date",
-    "region",
-    "address",
-    "working_languages",
-    "public_email",
-    "public_phone",
-    "private_email",
-    "private_phone",
-    "website",
-    "description_kk",
-    "description_ru",
-    "description_en",
-)
-
-
-def _require_signed_in(actor) -> None:
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("Please sign in first."))
+from kelisim.core.workflow import record_history, transition
+from kelisim.organisations import rules
+from kelisim.organisations.models import PROFILE_FIELDS, ImportJob, Membership, Organisation
+from kelisim.organisations.validators import normalise_bin, validate_bin
 
 
 def _require_manager(actor, organisation: Organisation) -> None:
-    if not selectors.can_manage(actor, organisation):
+    if not rules.can_manage(actor, organisation):
         raise PermissionDenied(_("Only this organisation's admins and programme officers can do this."))
 
 
-def _save_with_history(instance, *, actor, reason: str, **save_kwargs) -> None:
-    instance._history_user = actor
-    instance._change_reason = reason[:100]
-    instance.save(**save_kwargs)
+def _set_profile(organisation: Organisation, data: dict) -> None:
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(organisation, field, data[field])
+    organisation.full_clean()
+
+
+def clean_new_bin(value: str | None) -> str:
+    """The BIN of a new registration, normalised: well formed, with the right check digit, not registered yet.
+
+    The registration form and ``register_organisation`` both ask this, so that they refuse alike.
+    """
+    bin_number = normalise_bin(value)
+    validate_bin(bin_number)
+    if Organisation.objects.filter(bin=bin_number).exists():
+        raise ValidationError(
+            _("An organisation with this BIN is already registered. Ask to join it instead."), code="bin_registered"
+        )
+    return bin_number
 
 
 @transaction.atomic
 def register_organisation(*, actor, data: dict, strands: list[Strand] | None = None) -> Organisation:
     """A signed-in user registers an organisation; they become its NGO admin; it awaits verification."""
-    _require_signed_in(actor)
-    bin_number = (data.get("bin") or "").strip()
-    if Organisation.objects.filter(bin=bin_number).exists():
-        raise ValidationError({"bin": _("An organisation with this BIN is already registered.")}, code="bin_registered")
+    require_signed_in(actor)
+    try:
+        bin_number = clean_new_bin(data.get("bin"))
+    except ValidationError as error:
+        raise ValidationError({"bin": error.error_list}) from error
     organisation = Organisation(bin=bin_number, verification_status=Organisation.Verification.UNVERIFIED)
-    for field in PROFILE_FIELDS:
-        if field in data:
-            setattr(organisation, field, data[field])
-    organisation.full_clean()
-    _save_with_history(organisation, actor=actor, reason="registered")
+    _set_profile(organisation, data)
+    record_history(organisation, actor=actor, reason="registered")
+    organisation.save()
     organisation.focus_strands.set(strands or [])
     membership = Membership(
         user=actor,
@@ -77,64 +68,70 @@ def register_organisation(*, actor, data: dict, strands: list[Strand] | None = N
         decided_by=actor,
         decided_at=timezone.now(),
     )
-    _save_with_history(membership, actor=actor, reason="registered the organisation")
+    record_history(membership, actor=actor, reason="registered the organisation")
+    membership.save()
     return organisation
 
 
 @transaction.atomic
 def update_organisation(*, actor, organisation: Organisation, data: dict, strands: list[Strand] | None = None):
     _require_manager(actor, organisation)
-    for field in PROFILE_FIELDS:
-        if field in data:
-            setattr(organisation, field, data[field])
-    organisation.full_clean()
-    _save_with_history(organisation, actor=actor, reason="profile edited")
+    _set_profile(organisation, data)
+    record_history(organisation, actor=actor, reason="profile edited")
+    organisation.save()
     if strands is not None:
         organisation.focus_strands.set(strands)
     return organisation
 
 
 @transaction.atomic
-def set_verification(*, actor, organisation: Organisation, status: str, note: str) -> Organisation:
-    """An officer verifies, refuses, excludes or resets an organisation, always saying why."""
-    if actor is None or not actor.is_authenticated or not actor.is_officer:
-        raise PermissionDenied(_("Only programme officers can verify organisations."))
+def transition_verification(*, actor, organisation: Organisation, to: str, reason: str) -> Organisation:
+    """An officer verifies, refuses, excludes or resets an organisation, always saying why: the reason is
+    kept as the organisation's verification note and in its history."""
+    require_officer(actor)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if status not in VERIFICATION_TRANSITIONS.get(organisation.verification_status, set()):
+    if not Organisation.VERIFICATION_WORKFLOW.can_move(organisation, to):
         raise ValidationError({"status": _("The organisation already has this status.")}, code="same_status")
-    note = (note or "").strip()
+    note = (reason or "").strip()
     if not note:
         raise ValidationError({"note": _("Please say why.")}, code="note_required")
-    organisation.verification_status = status
+    transition(
+        organisation,
+        to=to,
+        actor=actor,
+        reason=f"verification: {to}: {note}",
+        workflow=Organisation.VERIFICATION_WORKFLOW,
+    )
     organisation.verification_note = note[:500]
     organisation.verified_by = actor
     organisation.verified_at = timezone.now()
-    _save_with_history(organisation, actor=actor, reason=f"verification: {status}: {note}")
+    organisation.save()
     return organisation
 
 
 @transaction.atomic
 def request_membership(*, actor, organisation: Organisation) -> Membership:
     """A signed-in user asks to join; an NGO admin of the organisation decides."""
-    _require_signed_in(actor)
+    require_signed_in(actor)
     if organisation.verification_status == Organisation.Verification.EXCLUDED:
         raise PermissionDenied(_("This organisation is excluded from the registry."))
     membership = Membership.objects.select_for_update().filter(user=actor, organisation=organisation).first()
     if membership is None:
         membership = Membership(user=actor, organisation=organisation, status=Membership.Status.PENDING)
-        _save_with_history(membership, actor=actor, reason="asked to join")
+        record_history(membership, actor=actor, reason="asked to join")
+        membership.save()
         _tell_admins_of_request(membership)
         return membership
     if membership.status == Membership.Status.ACTIVE:
         raise ValidationError(_("You are already a member of this organisation."), code="already_member")
     if membership.status == Membership.Status.PENDING:
         raise ValidationError(_("Your request is already waiting for an admin's decision."), code="already_pending")
-    membership.status = Membership.Status.PENDING
+    transition(membership, to=Membership.Status.PENDING, actor=actor, reason="asked to join again")
     membership.role = Membership.Role.MEMBER
     membership.created_at = timezone.now()
     membership.decided_by = None
     membership.decided_at = None
-    _save_with_history(membership, actor=actor, reason="asked to join again")
+    membership.save()
     _tell_admins_of_request(membership)
     return membership
 
@@ -144,12 +141,12 @@ def decide_membership(*, actor, membership: Membership, approve: bool, reason: s
     membership = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
     _require_manager(actor, membership.organisation)
     target = Membership.Status.ACTIVE if approve else Membership.Status.DECLINED
-    if not membership.can_become(target):
+    if not Membership.WORKFLOW.can_move(membership, target):
         raise ValidationError(_("This request has already been decided."), code="already_decided")
-    membership.status = target
+    transition(membership, to=target, actor=actor, reason=reason or ("approved" if approve else "declined"))
     membership.decided_by = actor
     membership.decided_at = timezone.now()
-    _save_with_history(membership, actor=actor, reason=reason or ("approved" if approve else "declined"))
+    membership.save()
     _email_person(
         membership.user,
         "organisations/email/join_approved" if approve else "organisations/email/join_declined",
@@ -217,7 +214,8 @@ def change_member_role(*, actor, membership: Membership, role: str, reason: str 
             _("An organisation needs at least one admin: make someone else admin first."), code="last_admin"
         )
     membership.role = role
-    _save_with_history(membership, actor=actor, reason=reason or f"role: {role}")
+    record_history(membership, actor=actor, reason=reason or f"role: {role}")
+    membership.save()
     return membership
 
 
@@ -225,24 +223,15 @@ def change_member_role(*, actor, membership: Membership, role: str, reason: str 
 def remove_member(*, actor, membership: Membership, reason: str = "") -> None:
     """An admin removes a member, or a member leaves. The last admin can do neither."""
     membership = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
-    leaving = actor is not None and actor.is_authenticated and membership.user_id == actor.pk
+    leaving = is_signed_in(actor) and membership.user_id == actor.pk
     if not leaving:
         _require_manager(actor, membership.organisation)
     if membership.is_active_admin and _lock_admins(membership.organisation) <= 1:
         raise ValidationError(
             _("An organisation needs at least one admin: make someone else admin first."), code="last_admin"
         )
-    membership._history_user = actor
-    membership._change_reason = (reason or ("left" if leaving else "removed"))[:100]
+    record_history(membership, actor=actor, reason=reason or ("left" if leaving else "removed"))
     membership.delete()
-
-
-def erase_memberships(user) -> None:
-    """Account deletion: the person's memberships go; their history keeps only the account number."""
-    with transaction.atomic():
-        for membership in Membership.objects.filter(user=user):
-            membership._change_reason = "account erased"
-            membership.delete()
 
 
 @transaction.atomic
@@ -250,8 +239,7 @@ def start_import(*, actor, uploaded_file, mode: str) -> ImportJob:
     """An officer uploads a CSV or XLSX file; a background task checks and imports it."""
     from kelisim.organisations.tasks import run_import
 
-    if actor is None or not actor.is_authenticated or not actor.is_officer:
-        raise PermissionDenied(_("Only programme officers can import organisations."))
+    require_officer(actor)
     if mode not in ImportJob.Mode.values:
         raise ValidationError({"mode": _("Unknown import mode.")}, code="unknown_mode")
     job = ImportJob(created_by=actor, mode=mode, original_name=uploaded_file.name[:255])

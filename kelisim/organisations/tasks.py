@@ -10,7 +10,7 @@ def run_import(job_id: int, language: str = "") -> str:
     from django.conf import settings
     from django.utils import translation
 
-    from kelisim.organisations.importing import process_job
+    from kelisim.organisations.importing.jobs import process_job
 
     with translation.override(language or settings.LANGUAGE_CODE):
         return process_job(job_id).status

@@ -1,4 +1,8 @@
-"""The Business Identification Number (BIN) of a Kazakh legal entity: 12 digits, the last a check digit."""
+"""The Business Identification Number (BIN) of a Kazakh legal entity: 12 digits, the last a check digit.
+
+The one place that reads and checks a BIN: the registration form, the services, the import and the API
+normalise with ``normalise_bin`` and check with ``validate_bin``, so that they agree and say the same.
+"""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +26,15 @@ def is_valid_bin(value: str) -> bool:
     if len(value) != 12 or not value.isdigit():
         return False
     return bin_check_digit(value[:11]) == int(value[11])
+
+
+def normalise_bin(text: str | None, *, from_spreadsheet: bool = False) -> str:
+    """A BIN as typed (with spaces) or as a spreadsheet stored it: spreadsheets keep BINs as numbers and
+    drop a leading zero, so an 11-digit number from a file has its "0" put back."""
+    text = "".join((text or "").split())
+    if from_spreadsheet and text.isdigit() and len(text) == 11:
+        text = "0" + text
+    return text
 
 
 def validate_bin(value: str) -> None:

@@ -1,20 +1,18 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kelisim.accounts.decorators import officer_required
-from kelisim.accounts.permissions import require_officer
+from kelisim.core.exports import csv_response
 from kelisim.core.forms import apply_validation_error
 from kelisim.core.models import Region, Strand
-from kelisim.organisations import importing, selectors, services
+from kelisim.organisations import rules, selectors, services
 from kelisim.organisations.forms import (
     ImportForm,
     MemberRoleForm,
@@ -23,28 +21,10 @@ from kelisim.organisations.forms import (
     OrganisationSearchForm,
     VerificationForm,
 )
+from kelisim.organisations.importing import columns as import_columns
 from kelisim.organisations.models import ImportJob, Membership, Organisation
 
 PAGE_SIZE = 25
-EXPORT_COLUMNS = [
-    "bin",
-    "name_kk",
-    "name_ru",
-    "name_en",
-    "legal_form",
-    "region",
-    "registration_date",
-    "address",
-    "strands",
-    "working_languages",
-    "public_email",
-    "public_phone",
-    "website",
-    "description_kk",
-    "description_ru",
-    "description_en",
-    "verification_status",
-]
 
 
 # --- Public pages ------------------------------------------------------------------------------
@@ -68,47 +48,12 @@ def organisation_list(request):
     return render(request, "organisations/list.html", context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _export_row(row: dict) -> list:
-    return [
-        row["bin"],
-        row["name_kk"],
-        row["name_ru"],
-        row["name_en"],
-        row["legal_form"],
-        row["region__code"],
-        row["registration_date"].isoformat() if row["registration_date"] else "",
-        row["address"],
-        ";".join(row["strands"]),
-        row["working_languages"].replace(",", ";"),
-        row["public_email"],
-        row["public_phone"],
-        row["website"],
-        row["description_kk"],
-        row["description_ru"],
-        row["description_en"],
-        row["verification_status"],
-    ]
-
-
 @require_GET
 def organisation_export(request):
     """The filtered list as CSV, public columns only, streamed so 23,000 rows never sit in memory."""
     filters = OrganisationSearchForm(request.GET or None).filters()
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
-        for row in selectors.export_rows(filters):
-            yield writer.writerow(_export_row(row))
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="organisations-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    filename = f"organisations-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_response(filename, selectors.EXPORT_COLUMNS, selectors.export_rows(filters))
 
 
 @require_GET
@@ -118,9 +63,7 @@ def organisation_detail(request, pk):
     except Organisation.DoesNotExist as error:
         raise Http404 from error
     membership = selectors.membership_of(request.user, organisation)
-    can_manage = request.user.is_authenticated and (
-        request.user.is_officer or (membership is not None and membership.is_active_admin)
-    )
+    can_manage = rules.can_manage_as_member(request.user, membership)
     if organisation.verification_status == Organisation.Verification.EXCLUDED and not can_manage:
         raise Http404
     return render(
@@ -162,7 +105,7 @@ def organisation_register(request):
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
-    if not selectors.can_manage(request.user, organisation):
+    if not rules.can_manage(request.user, organisation):
         raise PermissionDenied
     form = OrganisationProfileForm(
         request.POST or None, instance=organisation, initial={"focus_strands": organisation.focus_strands.all()}
@@ -216,7 +159,7 @@ def membership_leave(request, pk):
 @require_GET
 def member_list(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
-    if not selectors.can_manage(request.user, organisation):
+    if not rules.can_manage(request.user, organisation):
         raise PermissionDenied
     return render(
         request,
@@ -296,10 +239,9 @@ def membership_remove(request, pk, membership_pk):
 # --- Officers ----------------------------------------------------------------------------------
 
 
-@login_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def organisation_verify(request, pk):
-    require_officer(request.user)
     organisation = get_object_or_404(Organisation.objects.select_related("region", "verified_by"), pk=pk)
     form = VerificationForm(
         request.POST or None,
@@ -307,11 +249,11 @@ def organisation_verify(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_verification(
+            services.transition_verification(
                 actor=request.user,
                 organisation=organisation,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
+                to=form.cleaned_data["status"],
+                reason=form.cleaned_data["note"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -321,10 +263,9 @@ def organisation_verify(request, pk):
     return render(request, "organisations/verify.html", {"form": form, "organisation": organisation})
 
 
-@login_required
+@officer_required
 @require_GET
 def organisation_history(request, pk):
-    require_officer(request.user)
     organisation = get_object_or_404(Organisation, pk=pk)
     return render(
         request,
@@ -333,10 +274,9 @@ def organisation_history(request, pk):
     )
 
 
-@login_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    require_officer(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -352,7 +292,7 @@ def import_upload(request):
         "organisations/import_upload.html",
         {
             "form": form,
-            "columns": importing.COLUMNS,
+            "columns": import_columns.COLUMNS,
             "legal_forms": Organisation.LegalForm.choices,
             "regions": Region.objects.all(),
             "strands": Strand.objects.all(),
@@ -361,10 +301,9 @@ def import_upload(request):
     )
 
 
-@login_required
+@officer_required
 @require_GET
 def import_detail(request, pk):
-    require_officer(request.user)
     job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
     context = {"job": job}
     if request.htmx:
@@ -372,15 +311,14 @@ def import_detail(request, pk):
     return render(request, "organisations/import_detail.html", context)
 
 
-@login_required
+@officer_required
 @require_GET
 def import_template(request, file_format):
-    require_officer(request.user)
     if file_format == "csv":
-        response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(import_columns.template_csv(), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            importing.template_xlsx(),
+            import_columns.template_xlsx(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="organisations-template.{file_format}"'

@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from kelisim.accounts.models import Role
 from kelisim.accounts.services import grant_role
-from kelisim.core import registry
+from kelisim.core import ratelimit, registry
 from kelisim.core.models import OutboxEmail, Region
 from kelisim.organisations import expert_services
-from kelisim.organisations.expert_services import ExpertProfile, MessageLimitReached
+from kelisim.organisations.expert_services import ExpertProfile
 from kelisim.organisations.models import Expert
 from kelisim.organisations.tests.expert_factories import (
     ExpertFactory,
@@ -183,7 +183,7 @@ def test_a_visitor_sends_at_most_five_messages_an_hour_per_address():
     expert = ExpertFactory()
     for _ in range(expert_services.VISITOR_MESSAGE_LIMIT):
         send(expert, sender=Anonymous(), address="10.0.0.7")
-    with pytest.raises(MessageLimitReached):
+    with pytest.raises(ratelimit.RateLimited):
         send(expert, sender=Anonymous(), address="10.0.0.7")
     send(expert, sender=Anonymous(), address="10.0.0.8")  # another address has its own allowance
     assert OutboxEmail.objects.count() == expert_services.VISITOR_MESSAGE_LIMIT + 1
@@ -194,7 +194,7 @@ def test_an_account_sends_at_most_twenty_messages_a_day_from_any_address():
     user = UserFactory()
     for number in range(expert_services.ACCOUNT_MESSAGE_LIMIT):
         send(expert, sender=user, address=f"10.0.1.{number}")
-    with pytest.raises(MessageLimitReached):
+    with pytest.raises(ratelimit.RateLimited):
         send(expert, sender=user, address="10.0.2.1")
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kelisim.core.tests.factories import StrandFactory
-from kelisim.organisations import importing, services
+from kelisim.organisations import services
+from kelisim.organisations.importing import checks, columns, jobs
 from kelisim.organisations.models import ImportJob, Organisation
 from kelisim.organisations.tests.factories import OrganisationFactory, officer, valid_bin
 
@@ -163,14 +164,14 @@ def test_reimporting_updates_by_bin_instead_of_duplicating(django_capture_on_com
 
 
 def test_all_or_nothing_leaves_nothing_when_saving_fails_half_way(django_capture_on_commit_callbacks):
-    real_write = importing.write_rows
+    real_write = jobs.write_rows
     calls = []
 
     def write_then_fail(rows, **kwargs):
         calls.append(real_write(rows, **kwargs))
         raise RuntimeError("disk full")
 
-    with mock.patch.object(importing, "write_rows", write_then_fail):
+    with mock.patch.object(jobs, "write_rows", write_then_fail):
         job = run(csv_file([row(1), row(2)]), "all_or_nothing", django_capture_on_commit_callbacks)
     assert calls == [(2, 0)]
     assert job.status == ImportJob.Status.FAILED
@@ -208,25 +209,25 @@ def test_a_file_that_is_not_a_spreadsheet_is_rejected(django_capture_on_commit_c
 
 def test_the_templates_import_cleanly(django_capture_on_commit_callbacks):
     StrandFactory(code="youth")
-    upload = SimpleUploadedFile("template.csv", importing.template_csv().encode("utf-8"))
+    upload = SimpleUploadedFile("template.csv", columns.template_csv().encode("utf-8"))
     job = run(upload, "all_or_nothing", django_capture_on_commit_callbacks)
     assert job.status == "done", job.errors
-    upload = SimpleUploadedFile("template.xlsx", importing.template_xlsx())
+    upload = SimpleUploadedFile("template.xlsx", columns.template_xlsx())
     job = run(upload, "all_or_nothing", django_capture_on_commit_callbacks)
     assert (job.status, job.updated_count) == ("done", 1), job.errors
 
 
 def test_a_job_is_processed_only_once(django_capture_on_commit_callbacks):
     job = run(csv_file([row(1)]), "all_or_nothing", django_capture_on_commit_callbacks)
-    assert importing.process_job(job.pk).status == "done"
+    assert jobs.process_job(job.pk).status == "done"
     assert Organisation.history.count() == 1
 
 
 def test_progress_is_reported_while_checking():
     seen = []
-    rows = [(number, row(number)) for number in range(2, 2 + 2 * importing.PROGRESS_EVERY)]
-    importing.check_rows(HEADER, rows, on_progress=seen.append)
-    assert seen == [importing.PROGRESS_EVERY, 2 * importing.PROGRESS_EVERY]
+    rows = [(number, row(number)) for number in range(2, 2 + 2 * checks.PROGRESS_EVERY)]
+    checks.check_rows(HEADER, rows, on_progress=seen.append)
+    assert seen == [checks.PROGRESS_EVERY, 2 * checks.PROGRESS_EVERY]
 
 
 def test_progress_percent_counts_checking_then_saving():

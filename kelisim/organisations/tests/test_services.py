@@ -79,8 +79,8 @@ def test_only_admins_and_officers_edit_the_profile():
 def test_an_officer_verifies_with_a_note_kept_in_history():
     organisation = OrganisationFactory()
     actor = officer()
-    services.set_verification(
-        actor=actor, organisation=organisation, status="verified", note="Registry extract checked"
+    services.transition_verification(
+        actor=actor, organisation=organisation, to="verified", reason="Registry extract checked"
     )
     organisation.refresh_from_db()
     assert organisation.is_verified and organisation.verified_by == actor
@@ -93,11 +93,13 @@ def test_an_officer_verifies_with_a_note_kept_in_history():
 def test_verification_needs_an_officer_and_a_reason():
     organisation = OrganisationFactory()
     with pytest.raises(PermissionDenied):
-        services.set_verification(actor=admin_of(organisation), organisation=organisation, status="verified", note="x")
+        services.transition_verification(
+            actor=admin_of(organisation), organisation=organisation, to="verified", reason="x"
+        )
     with pytest.raises(ValidationError):
-        services.set_verification(actor=officer(), organisation=organisation, status="rejected", note="  ")
+        services.transition_verification(actor=officer(), organisation=organisation, to="rejected", reason="  ")
     with pytest.raises(ValidationError):
-        services.set_verification(actor=officer(), organisation=organisation, status="unverified", note="same")
+        services.transition_verification(actor=officer(), organisation=organisation, to="unverified", reason="same")
 
 
 # --- Membership ----------------------------------------------------------------------------------

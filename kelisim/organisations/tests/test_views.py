@@ -8,7 +8,7 @@ from django.urls import reverse
 from kelisim.core.models import Region
 from kelisim.core.tests.factories import StrandFactory
 from kelisim.core.tests.queries import assert_queries_do_not_grow
-from kelisim.organisations import importing
+from kelisim.organisations.importing import columns as import_columns
 from kelisim.organisations.models import ImportJob, Membership, Organisation
 from kelisim.organisations.tests.factories import (
     MembershipFactory,
@@ -300,9 +300,7 @@ def test_officers_see_join_requests_that_no_admin_can_answer_and_decide_them(off
     officer_client.post(
         reverse("organisations:membership_decide", args=[unmanaged.pk, asking.pk]), {"decision": "approve"}
     )
-    officer_client.post(
-        reverse("organisations:membership_role", args=[unmanaged.pk, asking.pk]), {"role": "admin"}
-    )
+    officer_client.post(reverse("organisations:membership_role", args=[unmanaged.pk, asking.pk]), {"role": "admin"})
     assert "No request is waiting" in officer_client.get(reverse("organisations:join_requests")).content.decode()
     assert User.objects.get(pk=asking.user_id).memberships.get(organisation=unmanaged).role == "admin"
 
@@ -331,7 +329,7 @@ def test_officer_verifies_and_reads_the_history(officer_client):
 
 def test_upload_page_documents_columns_and_offers_templates(officer_client):
     response = officer_client.get(reverse("organisations:import_upload"))
-    for column in importing.COLUMN_NAMES:
+    for column in import_columns.COLUMN_NAMES:
         assert f"<code>{column}</code>".encode() in response.content
     csv_template = officer_client.get(reverse("organisations:import_template", args=["csv"]))
     assert csv_template.content.decode("utf-8-sig").startswith("bin,")
@@ -341,7 +339,7 @@ def test_upload_page_documents_columns_and_offers_templates(officer_client):
 
 def test_upload_runs_the_import_and_the_job_page_reports(officer_client, django_capture_on_commit_callbacks):
     StrandFactory(code="youth")
-    content = importing.template_csv() + f"{valid_bin(3)},,,,nonsense,KZ-71\n"
+    content = import_columns.template_csv() + f"{valid_bin(3)},,,,nonsense,KZ-71\n"
     upload = SimpleUploadedFile("registry.csv", content.encode("utf-8"))
     with django_capture_on_commit_callbacks(execute=True):
         response = officer_client.post(reverse("organisations:import_upload"), {"source": upload, "mode": "valid_rows"})
