@@ -1,4 +1,4 @@
-"""Addresses. UI pages live under a language prefix (/kk/, /ru/, /en/); /healthz, /api/v1/ and
+"""Addresses. UI pages live under a language prefix (/kk/, /ru/, /en/); /healthz, /readyz, /api/v1/ and
 static files do not, because other tools rely on them staying put."""
 
 from django.conf import settings
@@ -8,8 +8,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from kelisim.api.api import api
-from kelisim.core import sitemaps
-from kelisim.core import views as core_views
+from kelisim.core import health, sitemaps
 
 handler400 = "kelisim.core.views.bad_request"
 handler403 = "kelisim.core.views.permission_denied"
@@ -17,7 +16,8 @@ handler404 = "kelisim.core.views.page_not_found"
 handler500 = "kelisim.core.views.server_error"
 
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemaps.index, name="sitemap"),

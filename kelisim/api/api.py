@@ -12,6 +12,7 @@ from kelisim.api.docs import LocalSwagger, docs_asset
 from kelisim.api.errors import error_payload
 from kelisim.api.routers import core, experts, me, organisations
 from kelisim.core.errors import Refused
+from kelisim.core.middleware import is_database_outage, outage_response
 from kelisim.core.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -167,6 +168,8 @@ def on_http_error(request, exc):
 
 @api.exception_handler(Exception)
 def on_unexpected_error(request, exc):
+    if is_database_outage(exc):
+        return outage_response(request)
     logger.exception("Unexpected API error on %s %s", request.method, request.path)
     return api.create_response(request, error_payload("server_error", "Something went wrong on our side."), status=500)
 

@@ -5,6 +5,10 @@
 
 from ninja import Schema
 
+from kelisim.core.errors import error_payload
+
+__all__ = ["Error", "ErrorBody", "ErrorDetail", "error_payload"]
+
 
 class ErrorDetail(Schema):
     loc: list[str | int] = []
@@ -22,5 +26,3 @@ class Error(Schema):
     error: ErrorBody
 
 
-def error_payload(code: str, message: str, details: list[dict] | None = None) -> dict:
-    return {"error": {"code": code, "message": str(message), "details": details or []}}

@@ -39,3 +39,8 @@ def invalid(errors, *, code: str = "invalid") -> ValidationError:
     error = ValidationError(errors)
     error.api_code = code
     return error
+
+
+def error_payload(code: str, message: str, details: list[dict] | None = None) -> dict:
+    """The API's one error body: ``{"error": {"code", "message", "details"}}``."""
+    return {"error": {"code": code, "message": str(message), "details": details or []}}

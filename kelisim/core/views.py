@@ -1,27 +1,13 @@
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+import sys
 
+from django.shortcuts import render
+
+from kelisim.core.middleware import is_database_outage, outage_response
 from kelisim.core.selectors import home_figures
 
 
 def home(request):
     return render(request, "core/home.html", {"figures": home_figures()})
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    """200 with JSON while the database answers, 503 when it does not (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError as error:
-        return JsonResponse({"status": "error", "database": "unavailable", "detail": type(error).__name__}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def _error(request, status: int, template: str):
@@ -41,6 +27,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if is_database_outage(sys.exc_info()[1]):
+        return outage_response(request)
     return _error(request, 500, "500.html")
 
 

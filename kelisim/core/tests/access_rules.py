@@ -2,6 +2,7 @@ from kelisim.core.tests.access import EVERYONE, NOBODY, Rule
 
 ACCESS_RULES = [
     Rule("healthz", allowed=EVERYONE),
+    Rule("readyz", allowed=EVERYONE),
     Rule("core:home", allowed=EVERYONE),
     Rule("core:about_data", allowed=EVERYONE),
     Rule("sitemap", allowed=EVERYONE),

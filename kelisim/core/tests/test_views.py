@@ -1,25 +1,10 @@
-from unittest import mock
 
 import pytest
-from django.db import DatabaseError
 from django.urls import reverse
 
 from kelisim.core.models import Region
 
 pytestmark = pytest.mark.django_db
-
-
-def test_healthz_reports_ok_when_the_database_answers(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
-def test_healthz_reports_503_when_the_database_does_not_answer(client):
-    with mock.patch("kelisim.core.views.connection.cursor", side_effect=DatabaseError("down")):
-        response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["database"] == "unavailable"
 
 
 @pytest.mark.parametrize(
