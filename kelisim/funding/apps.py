@@ -9,8 +9,8 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         from kelisim.core import registry
-        from kelisim.funding import selectors, services
-        from kelisim.plans import trace
+        from kelisim.funding import personal_data, selectors
+        from kelisim.plans import registry as trace
 
         registry.register_navigation(registry.NavigationEntry("funding:index", _("Funding"), order=50))
         registry.register_home_figure(
@@ -22,8 +22,8 @@ class FundingConfig(AppConfig):
                 order=50,
             )
         )
-        registry.register_personal_data("funding", selectors.export_personal_data)
-        registry.register_account_eraser("funding", services.erase_account_funding)
+        registry.register_personal_data("funding", personal_data.export_personal_data)
+        registry.register_account_eraser("funding", personal_data.erase_personal_data)
         trace.register_trace_step(
             trace.TraceStep(
                 key="funding_contracts",

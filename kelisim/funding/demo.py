@@ -180,7 +180,7 @@ def load(stdout=None) -> str:
         name_ru="Охват и экономичность",
         name_kk="Қамту және үнемділік",
     )
-    call = services.set_call_status(actor=officer, call=call, status=Call.Status.PUBLISHED)
+    call = services.transition_call(actor=officer, call=call, to=Call.Status.PUBLISHED)
     Call.objects.filter(pk=call.pk).update(published_at=_at(date(2017, 3, 20), 9), created_at=_at(date(2017, 3, 15)))
     criteria = list(call.criteria.all())
 
@@ -302,9 +302,9 @@ def load(stdout=None) -> str:
                 tranche_kzt=Decimal(tranche),
             )
         services.transition_contract(
-            actor=officer, contract=contract, status=Contract.Status.SIGNED, signed_on=date(2017, 5, 29)
+            actor=officer, contract=contract, to=Contract.Status.SIGNED, signed_on=date(2017, 5, 29)
         )
-        services.transition_contract(actor=officer, contract=contract, status=Contract.Status.ACTIVE)
+        services.transition_contract(actor=officer, contract=contract, to=Contract.Status.ACTIVE)
 
     kfp_admin = applicants["KazakhStan for Peace youth movement"]
     for milestone in kfp_contract.milestones.order_by("due_date")[:2]:

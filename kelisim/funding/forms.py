@@ -8,7 +8,7 @@ from kelisim.accounts.models import Role, User
 from kelisim.core.models import Region, Strand
 from kelisim.funding import rules
 from kelisim.funding.models import Call, Contract, Criterion, Question
-from kelisim.funding.services import BudgetRow, Determination
+from kelisim.funding.services.applications import BudgetRow, Determination
 from kelisim.plans.models import TrackedItem
 
 # A budget table has as many lines as the applicant adds, up to this many.

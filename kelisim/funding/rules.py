@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from kelisim.accounts.models import Role, User
 from kelisim.accounts.permissions import is_officer
-from kelisim.consultations.text import normalise_text
+from kelisim.core.text import normalise_text
 from kelisim.funding.models import MIN_REVIEWERS, Application, Call, Question, ReviewAssignment
 from kelisim.organisations.models import Membership, Organisation
 

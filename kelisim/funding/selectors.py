@@ -25,22 +25,22 @@ from kelisim.funding.models import (
 DIVERGENCE_POINTS = 20
 
 
-def public_calls() -> QuerySet[Call]:
+def _calls_with_counts(queryset: QuerySet[Call]) -> QuerySet[Call]:
+    """Calls with their strands and the number of applications submitted (drafts are the applicants' own)."""
     return (
-        Call.objects.exclude(status=Call.Status.DRAFT)
-        .prefetch_related("strands")
+        queryset.prefetch_related("strands")
         .annotate(application_count=Count("applications", filter=~Q(applications__status=Application.Status.DRAFT)))
         .order_by("-opens_at", "pk")
     )
 
 
+def public_calls() -> QuerySet[Call]:
+    return _calls_with_counts(Call.objects.exclude(status=Call.Status.DRAFT))
+
+
 def calls_for(user) -> QuerySet[Call]:
     if rules.is_officer(user):
-        return (
-            Call.objects.prefetch_related("strands")
-            .annotate(application_count=Count("applications", filter=~Q(applications__status=Application.Status.DRAFT)))
-            .order_by("-opens_at", "pk")
-        )
+        return _calls_with_counts(Call.objects.all())
     return public_calls()
 
 
@@ -184,39 +184,25 @@ def scores_visible_to(assignment: ReviewAssignment) -> list[ReviewerTotal]:
     ]
 
 
+def _contracts_with_counts(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
+    """Contracts with their organisation and call, and how many milestones they have and have met."""
+    return queryset.select_related("application__organisation", "application__call").annotate(
+        milestone_count=Count("milestones", distinct=True),
+        accepted_count=Count("milestones", filter=Q(milestones__status=Milestone.Status.ACCEPTED), distinct=True),
+    )
+
+
 def public_contracts() -> QuerySet[Contract]:
-    return (
-        Contract.objects.filter(status__in=PUBLIC_CONTRACT_STATUSES)
-        .select_related("application__organisation", "application__call")
-        .annotate(
-            milestone_count=Count("milestones", distinct=True),
-            accepted_count=Count("milestones", filter=Q(milestones__status=Milestone.Status.ACCEPTED), distinct=True),
-        )
-        .order_by("-signed_on", "-pk")
+    return _contracts_with_counts(Contract.objects.filter(status__in=PUBLIC_CONTRACT_STATUSES)).order_by(
+        "-signed_on", "-pk"
     )
 
 
 def contracts_for(user) -> QuerySet[Contract]:
     if rules.is_officer(user):
-        return (
-            Contract.objects.select_related("application__organisation", "application__call")
-            .annotate(
-                milestone_count=Count("milestones", distinct=True),
-                accepted_count=Count(
-                    "milestones", filter=Q(milestones__status=Milestone.Status.ACCEPTED), distinct=True
-                ),
-            )
-            .order_by("-created_at", "-pk")
-        )
+        return _contracts_with_counts(Contract.objects.all()).order_by("-created_at", "-pk")
     own = Q(application__organisation_id__in=rules.member_organisation_ids(user))
-    return (
-        Contract.objects.filter(Q(status__in=PUBLIC_CONTRACT_STATUSES) | own)
-        .select_related("application__organisation", "application__call")
-        .annotate(
-            milestone_count=Count("milestones", distinct=True),
-            accepted_count=Count("milestones", filter=Q(milestones__status=Milestone.Status.ACCEPTED), distinct=True),
-        )
-    )
+    return _contracts_with_counts(Contract.objects.filter(Q(status__in=PUBLIC_CONTRACT_STATUSES) | own))
 
 
 def contract_page(number: str, user) -> Contract | None:
@@ -264,70 +250,3 @@ def contracts_for_plan_items(tracked_items: list) -> dict | None:
 
 def home_contract_count() -> int:
     return Contract.objects.filter(status__in=PUBLIC_CONTRACT_STATUSES).count()
-
-
-def export_personal_data(user) -> dict:
-    """What funding keeps about a person ("Download my data"): the applications they started or submitted,
-    the milestone reports they sent, and the reviews they were assigned, with their scores and comments."""
-    revised = ApplicationRevision.objects.filter(submitted_by=user).values("application_id")
-    written = (
-        Application.objects.filter(Q(created_by=user) | Q(submitted_by=user) | Q(pk__in=revised))
-        .select_related("call", "organisation")
-        .prefetch_related(Prefetch("revisions", queryset=ApplicationRevision.objects.filter(submitted_by=user)))
-        .order_by("created_at", "pk")
-    )
-    reports = (
-        MilestoneReport.objects.filter(submitted_by=user)
-        .select_related("milestone__contract")
-        .order_by("submitted_at", "pk")
-    )
-    reviews = (
-        ReviewAssignment.objects.filter(reviewer=user)
-        .select_related("application__call")
-        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
-        .order_by("assigned_at", "pk")
-    )
-    return {
-        "applications": [
-            {
-                "call": application.call.reference,
-                "organisation": str(application.organisation),
-                "title": application.title,
-                "status": application.status,
-                "started_by_you": application.created_by_id == user.pk,
-                "revisions_you_submitted": [revision.number for revision in application.revisions.all()],
-                "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
-            }
-            for application in written
-        ],
-        "milestone_reports": [
-            {
-                "contract": report.milestone.contract.number,
-                "milestone": report.milestone.title,
-                "narrative": report.narrative,
-                "decision": report.decision,
-                "submitted_at": report.submitted_at.isoformat(),
-            }
-            for report in reports
-        ],
-        "reviews": [
-            {
-                "call": assignment.application.call.reference,
-                "application": assignment.application_id,
-                "name_on_the_record": assignment.reviewer_name,
-                "status": assignment.status,
-                "conflict_note": assignment.conflict_note,
-                "comment": assignment.comment,
-                "scores": [
-                    {
-                        "criterion": score.criterion.name_en or str(score.criterion),
-                        "score": score.value,
-                        "comment": score.comment,
-                    }
-                    for score in assignment.scores.all()
-                ],
-                "submitted_at": assignment.submitted_at.isoformat() if assignment.submitted_at else None,
-            }
-            for assignment in reviews
-        ],
-    }

@@ -8,15 +8,16 @@ complete; refusals (deadline, eligibility, missing answers) answer 422 with the 
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, StreamingHttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kelisim.api.auth import token_auth
-from kelisim.api.errors import Error, error_payload
+from kelisim.api.errors import Error
 from kelisim.api.pagination import Page
 from kelisim.api.types import Text
+from kelisim.core.errors import Conflict
 from kelisim.funding import ocds, rules, selectors, services
 from kelisim.funding.models import Application, Call, Contract, Question
 from kelisim.organisations.models import Organisation
@@ -203,14 +204,20 @@ def _stream(chunks) -> StreamingHttpResponse:
     return StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
 
 
-@router.get("/funding/calls", response=list[CallOut], summary="Published calls for proposals, newest first")
+@router.get(
+    "/funding/calls",
+    response={200: list[CallOut], 422: Error},
+    summary="Published calls for proposals, newest first",
+)
 @paginate(Page)
 def list_calls(request):
     return selectors.public_calls()
 
 
 @router.get(
-    "/funding/calls/{reference}", response={200: CallDetailOut, 404: Error}, summary="One call with its questions"
+    "/funding/calls/{reference}",
+    response={200: CallDetailOut, 404: Error, 422: Error},
+    summary="One call with its questions",
 )
 def get_call(request, reference: Text):
     call = selectors.call_detail(reference, None)
@@ -219,13 +226,21 @@ def get_call(request, reference: Text):
     return call
 
 
-@router.get("/funding/contracts", response=list[ContractOut], summary="Public contracts (signed or later)")
+@router.get(
+    "/funding/contracts",
+    response={200: list[ContractOut], 422: Error},
+    summary="Public contracts (signed or later)",
+)
 @paginate(Page)
 def list_contracts(request):
     return selectors.public_contracts()
 
 
-@router.get("/funding/contracts/{number}", response={200: ContractOut, 404: Error}, summary="One public contract")
+@router.get(
+    "/funding/contracts/{number}",
+    response={200: ContractOut, 404: Error, 422: Error},
+    summary="One public contract",
+)
 def get_contract(request, number: Text):
     contract = selectors.public_contracts().filter(number=number).first()
     if contract is None:
@@ -254,7 +269,7 @@ def ocds_records(request):
 
 @router.get(
     "/funding/contracts/{number}/ocds/release",
-    response={200: None, 404: Error},
+    response={200: None, 404: Error, 422: Error},
     summary="OCDS 1.1 release package of one contract",
 )
 def ocds_contract_release(request, number: Text):
@@ -266,7 +281,7 @@ def ocds_contract_release(request, number: Text):
 
 @router.get(
     "/funding/contracts/{number}/ocds/record",
-    response={200: None, 404: Error},
+    response={200: None, 404: Error, 422: Error},
     summary="OCDS 1.1 record package of one contract",
 )
 def ocds_contract_record(request, number: Text):
@@ -279,22 +294,12 @@ def ocds_contract_record(request, number: Text):
 @router.get(
     "/funding/applications",
     auth=token_auth,
-    response={200: list[ApplicationOut], 401: Error},
+    response={200: list[ApplicationOut], 401: Error, 422: Error},
     summary="The applications of the token account's organisations",
 )
 @paginate(Page)
 def list_applications(request):
     return selectors.applications_for(request.auth).prefetch_related("budget_lines", "attachments", "call__questions")
-
-
-def _invalid(error: ValidationError, code: str = "invalid") -> JsonResponse:
-    details = (
-        [{"loc": ["body", field], "message": str(m)} for field, ms in error.message_dict.items() for m in ms]
-        if hasattr(error, "error_dict")
-        else [{"message": str(m)} for m in error.messages]
-    )
-    message = "The application was saved but not submitted." if code != "invalid" else "The data is not valid."
-    return JsonResponse(error_payload(code, message, details), status=422)
 
 
 @router.post(
@@ -312,19 +317,13 @@ def save_application(request, reference: Text, payload: ApplicationIn):
     if call is None or organisation is None:
         raise Http404
     if payload.budget and not call.questions.filter(kind=Question.Kind.BUDGET).exists():
-        problem = {"loc": ["body", "budget"], "message": "This call asks for no budget table: send no budget lines."}
-        return JsonResponse(error_payload("invalid", "The data is not valid.", [problem]), status=422)
+        raise ValidationError({"budget": "This call asks for no budget table: send no budget lines."})
     existing = Application.objects.filter(call=call, organisation=organisation).first()
-    try:
-        application = existing or services.start_application(actor=request.auth, call=call, organisation=organisation)
-    except ValidationError as error:
-        return JsonResponse(error_payload("not_open", error.messages[0]), status=422)
+    application = existing or services.start_application(actor=request.auth, call=call, organisation=organisation)
     if not rules.is_applicant(request.auth, application):
-        return JsonResponse(
-            error_payload("forbidden", "Only members of the organisation can apply on its behalf."), status=403
-        )
+        raise PermissionDenied("Only members of the organisation can apply on its behalf.")
     if not application.is_editable:
-        return JsonResponse(error_payload("conflict", "This application was submitted and is read-only."), status=409)
+        raise Conflict("This application was submitted and is read-only.")
     services.save_draft(
         actor=request.auth,
         application=application,
@@ -334,9 +333,7 @@ def save_application(request, reference: Text, payload: ApplicationIn):
         budget=[services.BudgetRow(item=line.item, amount_kzt=line.amount_kzt) for line in payload.budget],
     )
     if payload.submit:
-        try:
-            application = services.submit_application(actor=request.auth, application=application)
-        except ValidationError as error:
-            return _invalid(error, getattr(error, "code", None) or "incomplete")
+        # Refusals carry their code (deadline, not_open, ineligible, incomplete) for the API's handler.
+        application = services.submit_application(actor=request.auth, application=application)
     application = Application.objects.select_related("call").prefetch_related("budget_lines").get(pk=application.pk)
     return Status(200 if existing else 201, application)

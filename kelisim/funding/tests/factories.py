@@ -80,7 +80,7 @@ def open_call(
     services.add_criterion(actor=actor, call=call, name_en="Relevance", weight=60)
     services.add_criterion(actor=actor, call=call, name_en="Value for money", weight=40)
     if publish:
-        call = services.set_call_status(actor=actor, call=call, status=Call.Status.PUBLISHED)
+        call = services.transition_call(actor=actor, call=call, to=Call.Status.PUBLISHED)
     return call
 
 
@@ -105,7 +105,7 @@ def draft_with_file_question(officer_user) -> tuple[Application, object, Questio
     """A complete draft to a call that also asks for a work plan file: (application, applicant, file question)."""
     call = open_call(actor=officer_user, publish=False)
     services.add_question(actor=officer_user, call=call, kind=Question.Kind.FILE, label_en="Work plan")
-    call = services.set_call_status(actor=officer_user, call=call, status=Call.Status.PUBLISHED)
+    call = services.transition_call(actor=officer_user, call=call, to=Call.Status.PUBLISHED)
     organisation = verified_organisation()
     applicant = member(organisation)
     application = complete_draft(call, organisation, applicant)
@@ -172,7 +172,7 @@ def signed_contract(actor=None, milestones: int = 2, status: str = Contract.Stat
         Contract.Status.ACTIVE: [Contract.Status.SIGNED, Contract.Status.ACTIVE],
     }[status]
     for step in path:
-        contract = services.transition_contract(actor=actor, contract=contract, status=step)
+        contract = services.transition_contract(actor=actor, contract=contract, to=step)
     return contract
 
 

@@ -15,7 +15,7 @@ from kelisim.accounts import services as account_services
 from kelisim.accounts.models import User
 from kelisim.accounts.tests.factories import sign_in
 from kelisim.core.registry import account_erasers, personal_data_exporters
-from kelisim.funding import ocds, selectors, services
+from kelisim.funding import ocds, personal_data, selectors, services
 from kelisim.funding.models import (
     Application,
     ApplicationRevision,
@@ -38,7 +38,7 @@ def _delete(user) -> None:
 
 def test_funding_registers_an_exporter_and_an_eraser():
     assert "funding" in personal_data_exporters()
-    assert account_erasers()["funding"] is services.erase_account_funding
+    assert account_erasers()["funding"] is personal_data.erase_personal_data
 
 
 def test_export_lists_the_applications_written_and_the_reviews():

@@ -56,9 +56,9 @@ def test_call_publishes_only_when_weights_reach_100():
     call = factories.open_call(actor=officer, publish=False)
     services.remove_criterion(actor=officer, criterion=call.criteria.last())
     with pytest.raises(ValidationError, match="100"):
-        services.set_call_status(actor=officer, call=call, status=Call.Status.PUBLISHED)
+        services.transition_call(actor=officer, call=call, to=Call.Status.PUBLISHED)
     services.add_criterion(actor=officer, call=call, name_en="Reach", weight=40)
-    assert services.set_call_status(actor=officer, call=call, status=Call.Status.PUBLISHED).status == "published"
+    assert services.transition_call(actor=officer, call=call, to=Call.Status.PUBLISHED).status == "published"
 
 
 def test_weights_cannot_exceed_100():
@@ -171,7 +171,7 @@ def test_an_optional_budget_table_may_stay_empty_but_a_filled_one_is_checked():
     officer = factories.officer()
     call = factories.open_call(actor=officer, publish=False, budget=False)
     services.add_question(actor=officer, call=call, kind=Question.Kind.BUDGET, label_en="Costs", required=False)
-    call = services.set_call_status(actor=officer, call=call, status=Call.Status.PUBLISHED)
+    call = services.transition_call(actor=officer, call=call, to=Call.Status.PUBLISHED)
     organisation = factories.verified_organisation()
     applicant = factories.member(organisation)
     application = factories.complete_draft(call, organisation, applicant)
@@ -664,4 +664,4 @@ def test_signing_needs_a_milestone():
     officer = factories.officer()
     contract = factories.signed_contract(actor=officer, milestones=0, status=Contract.Status.DRAFT)
     with pytest.raises(ValidationError, match="milestone"):
-        services.transition_contract(actor=officer, contract=contract, status=Contract.Status.SIGNED)
+        services.transition_contract(actor=officer, contract=contract, to=Contract.Status.SIGNED)

@@ -137,7 +137,7 @@ def test_upload_with_wrong_content_is_refused_but_the_rest_is_saved(client):
     from kelisim.funding import services
 
     services.add_question(actor=officer, call=call, kind="file", label_en="Work plan")
-    services.set_call_status(actor=officer, call=call, status="published")
+    services.transition_call(actor=officer, call=call, to="published")
     organisation = factories.verified_organisation()
     sign_in(client, factories.member(organisation))
     client.post(reverse("funding:application_start", args=[call.reference]), {"organisation": organisation.pk})
@@ -470,7 +470,7 @@ def test_an_officer_moves_questions_and_the_budget_table_in_a_draft_call(client)
     services.add_question(actor=officer, call=call, kind="date", label_en="When do you start?")
     assert order() == ["budget", "short_text", "date"]  # a new question comes last, after a removal too
 
-    services.set_call_status(actor=officer, call=call, status="published")
+    services.transition_call(actor=officer, call=call, to="published")
     response = client.post(reverse("funding:question_move", args=[budget.pk]), {"direction": "down"}, follow=True)
     assert "Questions can only change while the call is a draft." in response.content.decode()
     assert order() == ["budget", "short_text", "date"]
@@ -489,7 +489,7 @@ def test_the_budget_table_sits_where_the_officer_put_it(client):
     officer = factories.officer()
     call = factories.open_call(actor=officer, publish=False)  # a long text, then the budget table
     services.add_question(actor=officer, call=call, kind="short_text", label_en="Who are your partners?")
-    call = services.set_call_status(actor=officer, call=call, status="published")
+    call = services.transition_call(actor=officer, call=call, to="published")
     organisation = factories.verified_organisation()
     applicant = factories.member(organisation)
     application = factories.complete_draft(call, organisation, applicant)

@@ -8,11 +8,6 @@ from django.core.exceptions import ValidationError
 
 from kelisim.funding import services
 from kelisim.funding.models import (
-    APPLICATION_TRANSITIONS,
-    ASSIGNMENT_TRANSITIONS,
-    CALL_TRANSITIONS,
-    CONTRACT_TRANSITIONS,
-    MILESTONE_TRANSITIONS,
     Application,
     Call,
     Contract,
@@ -51,11 +46,11 @@ EXPECTED = {
     },
 }
 TABLES = {
-    "contract": (CONTRACT_TRANSITIONS, Contract.Status.values),
-    "application": (APPLICATION_TRANSITIONS, Application.Status.values),
-    "call": (CALL_TRANSITIONS, Call.Status.values),
-    "assignment": (ASSIGNMENT_TRANSITIONS, ReviewAssignment.Status.values),
-    "milestone": (MILESTONE_TRANSITIONS, Milestone.Status.values),
+    "contract": (Contract.WORKFLOW.table, Contract.Status.values),
+    "application": (Application.WORKFLOW.table, Application.Status.values),
+    "call": (Call.WORKFLOW.table, Call.Status.values),
+    "assignment": (ReviewAssignment.WORKFLOW.table, ReviewAssignment.Status.values),
+    "milestone": (Milestone.WORKFLOW.table, Milestone.Status.values),
 }
 
 
@@ -77,12 +72,12 @@ def test_every_contract_move_through_the_service(source, target):
     Contract.objects.filter(pk=contract.pk).update(status=source)
     allowed = (source, target) in EXPECTED["contract"]
     if allowed:
-        moved = services.transition_contract(actor=officer, contract=contract, status=target, reason="test")
+        moved = services.transition_contract(actor=officer, contract=contract, to=target, reason="test")
         assert moved.status == target
         assert moved.history.first().history_change_reason == "test"
     else:
         with pytest.raises(ValidationError):
-            services.transition_contract(actor=officer, contract=contract, status=target, reason="test")
+            services.transition_contract(actor=officer, contract=contract, to=target, reason="test")
         contract.refresh_from_db()
         assert contract.status == source
 
@@ -155,7 +150,7 @@ def test_an_accepted_milestone_takes_no_more_reports():
 def test_a_cancelled_call_stays_cancelled():
     officer = factories.officer()
     call = factories.open_call(actor=officer)
-    services.set_call_status(actor=officer, call=call, status=Call.Status.CANCELLED, reason="Budget cut")
+    services.transition_call(actor=officer, call=call, to=Call.Status.CANCELLED, reason="Budget cut")
     for target in (Call.Status.PUBLISHED, Call.Status.DRAFT):
         with pytest.raises(ValidationError):
-            services.set_call_status(actor=officer, call=call, status=target)
+            services.transition_call(actor=officer, call=call, to=target)

@@ -1,0 +1,205 @@
+"""Contracts: the public register and pages, OCDS data, and the officer's milestones, status, amendments and
+report decisions; the organisation's milestone reports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kelisim.accounts.decorators import officer_required
+from kelisim.core.forms import apply_validation_error
+from kelisim.funding import ocds, rules, selectors, services
+from kelisim.funding.forms import (
+    AmendmentForm,
+    ContractStatusForm,
+    MilestoneForm,
+    MilestoneReportForm,
+    ReportDecisionForm,
+)
+from kelisim.funding.models import Contract, Milestone, MilestoneReport, ReportEvidence
+from kelisim.funding.views.common import download, message_errors
+
+PAGE_SIZE = 25
+
+
+@require_GET
+def contract_register(request):
+    paginator = Paginator(selectors.public_contracts(), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "funding/contract_register.html", {"page_obj": page, "contracts": page.object_list})
+
+
+@require_GET
+def contract_detail(request, number):
+    contract = selectors.contract_page(number, request.user)
+    if contract is None:
+        raise Http404
+    is_officer = rules.is_officer(request.user)
+    context = {
+        "contract": contract,
+        "application": contract.application,
+        "is_officer": is_officer,
+        "is_holder": rules.is_applicant(request.user, contract.application),
+        "ocid": ocds.ocid_for(contract),
+    }
+    if is_officer:
+        context |= {
+            "milestone_form": MilestoneForm(),
+            "status_form": ContractStatusForm(),
+            "amendment_form": AmendmentForm(),
+            "decision_form": ReportDecisionForm(),
+        }
+    return render(request, "funding/contract_detail.html", context)
+
+
+def _json_stream(chunks, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _public_contract_package(request, number: str, stream, kind: str) -> StreamingHttpResponse:
+    """One public contract's OCDS release or record package."""
+    queryset = ocds.contract_queryset().filter(number=number)
+    if not queryset.exists():
+        raise Http404
+    return _json_stream(stream(queryset, uri=request.build_absolute_uri()), f"{number}-{kind}-package.json")
+
+
+@require_GET
+def ocds_contract_release(request, number):
+    return _public_contract_package(request, number, ocds.release_package_stream, "release")
+
+
+@require_GET
+def ocds_contract_record(request, number):
+    return _public_contract_package(request, number, ocds.record_package_stream, "record")
+
+
+@require_GET
+def ocds_releases(request):
+    return _json_stream(ocds.release_package_stream(uri=request.build_absolute_uri()), "kelisim-releases.json")
+
+
+@require_GET
+def ocds_records(request):
+    return _json_stream(ocds.record_package_stream(uri=request.build_absolute_uri()), "kelisim-records.json")
+
+
+def _officer_change(request, contract, form, change, *, done: str, form_refused: list[str] | None = None):
+    """Run an officer's change to a contract from a small form on its page; say what happened as a message.
+    A form that does not validate says ``form_refused`` (by default, the form's own errors)."""
+    if not form.is_valid():
+        refusals = [m for errors in form.errors.values() for m in errors] if form_refused is None else form_refused
+        for message in refusals:
+            messages.error(request, message)
+        return redirect(contract)
+    try:
+        change(form.cleaned_data)
+    except ValidationError as error:
+        message_errors(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(contract)
+
+
+@officer_required
+@require_POST
+def milestone_add(request, number):
+    contract = get_object_or_404(Contract, number=number)
+    return _officer_change(
+        request,
+        contract,
+        MilestoneForm(request.POST),
+        lambda data: services.add_milestone(actor=request.user, contract=contract, **data),
+        done=_("The milestone was added."),
+    )
+
+
+@officer_required
+@require_POST
+def contract_status(request, number):
+    contract = get_object_or_404(Contract, number=number)
+    return _officer_change(
+        request,
+        contract,
+        ContractStatusForm(request.POST),
+        lambda data: services.transition_contract(
+            actor=request.user, contract=contract, to=data["status"], reason=data["reason"]
+        ),
+        done=_("The contract's status was changed."),
+        form_refused=[],
+    )
+
+
+@officer_required
+@require_POST
+def contract_amend(request, number):
+    contract = get_object_or_404(Contract, number=number)
+    return _officer_change(
+        request,
+        contract,
+        AmendmentForm(request.POST),
+        lambda data: services.amend_contract(
+            actor=request.user,
+            contract=contract,
+            reason=data["reason"],
+            amount_kzt=data["amount_kzt"],
+            period_end=data["period_end"],
+        ),
+        done=_("The amendment was recorded as a new version."),
+        form_refused=[_("Give the reason for the amendment.")],
+    )
+
+
+@officer_required
+@require_POST
+def report_decide(request, pk):
+    report = get_object_or_404(MilestoneReport.objects.select_related("milestone__contract"), pk=pk)
+    return _officer_change(
+        request,
+        report.milestone.contract,
+        ReportDecisionForm(request.POST),
+        lambda data: services.decide_milestone_report(actor=request.user, report=report, **data),
+        done=_("The decision on the report was recorded."),
+        form_refused=[_("Choose whether to accept or return the report.")],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_report(request, pk):
+    milestone = get_object_or_404(Milestone.objects.select_related("contract__application__organisation"), pk=pk)
+    if not rules.is_applicant(request.user, milestone.contract.application):
+        raise Http404
+    form = MilestoneReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_milestone_report(
+                actor=request.user,
+                milestone=milestone,
+                narrative=form.cleaned_data["narrative"],
+                files=request.FILES.getlist("evidence"),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Your report was sent to the programme officer."))
+            return redirect(milestone.contract)
+    return render(request, "funding/milestone_report.html", {"milestone": milestone, "form": form})
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk):
+    evidence = get_object_or_404(
+        ReportEvidence.objects.select_related("report__milestone__contract__application"), pk=pk
+    )
+    application = evidence.report.milestone.contract.application
+    if not (rules.is_officer(request.user) or rules.is_applicant(request.user, application)):
+        raise Http404
+    return download(evidence.file, evidence.content_type, f"evidence-{evidence.pk}")
