@@ -8,12 +8,12 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
-        from kelisim.consultations import services
+        from kelisim.consultations import personal_data
         from kelisim.consultations.models import Suggestion
         from kelisim.consultations.search import SUGGESTION_SEARCH
         from kelisim.core import registry, search
 
-        search.register(SUGGESTION_SEARCH)
+        search.register_search_index(SUGGESTION_SEARCH)
 
         registry.register_navigation(registry.NavigationEntry("consultations:index", _("Consultation"), order=20))
         registry.register_home_figure(
@@ -25,8 +25,8 @@ class ConsultationsConfig(AppConfig):
                 order=20,
             )
         )
-        registry.register_personal_data("suggestions", services.export_personal_data)
-        registry.register_account_eraser("suggestions", services.anonymise_author)
+        registry.register_personal_data("suggestions", personal_data.export_personal_data)
+        registry.register_account_eraser("suggestions", personal_data.erase_personal_data)
         from kelisim.consultations.sitemaps import ConsultationSitemap
 
         registry.register_sitemap(registry.SitemapSection("consultation", ConsultationSitemap, order=20))

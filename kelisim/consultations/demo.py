@@ -407,11 +407,11 @@ def load(stdout=None) -> str:
             if roll < 0.35:
                 continue
             if roll < 0.5:
-                services.change_status(actor=officer, suggestion=suggestion, status=Status.UNDER_REVIEW)
+                services.transition_suggestion(actor=officer, suggestion=suggestion, to=Status.UNDER_REVIEW)
                 continue
             status = rng.choice(list(ANSWERS))
-            services.change_status(
-                actor=officer, suggestion=suggestion, status=status, answer=ANSWERS[status][suggestion.language]
+            services.transition_suggestion(
+                actor=officer, suggestion=suggestion, to=status, answer=ANSWERS[status][suggestion.language]
             )
         services.assign_suggestions(
             actor=officer, suggestions=[s for s in created if s.pk % 4 == 0][:40], assignee=officer

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.accounts.models import Role, User
+from kelisim.consultations import validation
 from kelisim.consultations.models import (
     ANSWERED_STATUSES,
     TEXT_MAX_LENGTH,
@@ -13,7 +14,6 @@ from kelisim.consultations.models import (
     Status,
 )
 from kelisim.consultations.selectors import SORTS
-from kelisim.consultations.text import normalise_text
 from kelisim.core.i18n import ContentLanguage
 from kelisim.core.models import Region, Strand
 
@@ -58,18 +58,10 @@ class SuggestionForm(forms.Form):
             del self.fields["anonymous"]
 
     def clean_text(self):
-        text = normalise_text(self.cleaned_data.get("text", ""))
-        if len(text) < TEXT_MIN_LENGTH:
-            raise ValidationError(
-                _("Please write at least %(min)d characters (you wrote %(count)d).")
-                % {"min": TEXT_MIN_LENGTH, "count": len(text)}
-            )
-        if len(text) > TEXT_MAX_LENGTH:
-            raise ValidationError(
-                _("Please shorten your suggestion to %(max)d characters (it has %(count)d).")
-                % {"max": TEXT_MAX_LENGTH, "count": len(text)}
-            )
-        return text
+        return validation.clean_text(self.cleaned_data.get("text", ""))
+
+    def clean_contact_email(self):
+        return validation.clean_contact_email(self.cleaned_data.get("contact_email", ""))
 
     def clean_website(self):
         if self.cleaned_data.get("website"):

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from kelisim.core.i18n import ContentLanguage, Localized
 from kelisim.core.models import Region, Strand
+from kelisim.core.workflow import Workflow
 
 TEXT_MIN_LENGTH = 10
 TEXT_MAX_LENGTH = 1500
@@ -189,28 +190,31 @@ class Status(models.TextChoices):
     MERGED = "merged", _("Merged")
 
 
-# The workflow, and nothing else: a status may only move to the ones listed here.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.RECEIVED: frozenset({Status.UNDER_REVIEW, Status.OUT_OF_SCOPE, Status.MERGED}),
-    Status.UNDER_REVIEW: frozenset(
-        {Status.ACCEPTED, Status.PARTLY_ACCEPTED, Status.DECLINED, Status.OUT_OF_SCOPE, Status.MERGED}
-    ),
-    # An answer can be reopened when it was given in error; the reopening is in the history too.
-    Status.ACCEPTED: frozenset({Status.UNDER_REVIEW}),
-    Status.PARTLY_ACCEPTED: frozenset({Status.UNDER_REVIEW}),
-    Status.DECLINED: frozenset({Status.UNDER_REVIEW}),
-    Status.OUT_OF_SCOPE: frozenset({Status.UNDER_REVIEW}),
-    Status.MERGED: frozenset({Status.UNDER_REVIEW}),
-}
 ANSWERED_STATUSES = frozenset({Status.ACCEPTED, Status.PARTLY_ACCEPTED, Status.DECLINED, Status.OUT_OF_SCOPE})
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.UNDER_REVIEW})
 
 
-def can_transition(current: str, target: str) -> bool:
-    return target in TRANSITIONS.get(current, frozenset())
-
-
 class Suggestion(models.Model):
+    # The workflow, and nothing else: a status may only move to the ones listed here.
+    WORKFLOW = Workflow(
+        {
+            Status.RECEIVED: {Status.UNDER_REVIEW, Status.OUT_OF_SCOPE, Status.MERGED},
+            Status.UNDER_REVIEW: {
+                Status.ACCEPTED,
+                Status.PARTLY_ACCEPTED,
+                Status.DECLINED,
+                Status.OUT_OF_SCOPE,
+                Status.MERGED,
+            },
+            # An answer can be reopened when it was given in error; the reopening is in the history too.
+            Status.ACCEPTED: {Status.UNDER_REVIEW},
+            Status.PARTLY_ACCEPTED: {Status.UNDER_REVIEW},
+            Status.DECLINED: {Status.UNDER_REVIEW},
+            Status.OUT_OF_SCOPE: {Status.UNDER_REVIEW},
+            Status.MERGED: {Status.UNDER_REVIEW},
+        }
+    )
+
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     version = models.ForeignKey(
         DocumentVersion, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("document version")

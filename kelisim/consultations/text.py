@@ -7,6 +7,8 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from kelisim.core.text import normalise_text
+
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
@@ -25,11 +27,6 @@ def detect_language(text: str) -> str:
         # One stray letter may be a typo; two or more, or a high share, is Kazakh text.
         return "kk" if kazakh >= 2 or (kazakh and kazakh * 40 >= cyrillic) else "ru"
     return "en"
-
-
-def normalise_text(text: str) -> str:
-    """Line breaks as browsers count them (\\n), trailing space trimmed."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 # --- Markdown: headings become sections, blocks become paragraphs ---------------------------------

@@ -1,25 +1,25 @@
 from django.urls import path
 
-from kelisim.consultations import views
+from kelisim.consultations.views import documents, open_data, suggestions, triage
 
 app_name = "consultations"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("suggestions/", views.suggestion_list, name="list"),
-    path("suggestions.csv", views.export_csv, name="export_csv"),
-    path("suggestions.json", views.export_json, name="export_json"),
-    path("statistics/", views.statistics, name="statistics"),
-    path("s/<str:reference>/", views.suggestion_detail, name="suggestion"),
-    path("s/<str:reference>/support/", views.support, name="support"),
-    path("follow/<str:token>/", views.follow, name="follow"),
-    path("confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
-    path("triage/", views.triage, name="triage"),
-    path("triage/<str:reference>/", views.triage_detail, name="triage_detail"),
-    path("d/<slug:slug>/", views.document, name="document"),
-    path("d/<slug:slug>/import/", views.import_document, name="import"),
-    path("d/<slug:slug>/v<int:number>/", views.version, name="version"),
-    path("d/<slug:slug>/v<int:number>/window/", views.edit_window, name="window"),
-    path("d/<slug:slug>/v<int:number>/suggest/", views.suggest, name="suggest"),
-    path("d/<slug:slug>/v<int:number>/p/<str:key>/", views.paragraph, name="paragraph"),
+    path("", documents.index, name="index"),
+    path("suggestions/", suggestions.suggestion_list, name="list"),
+    path("suggestions.csv", open_data.export_csv, name="export_csv"),
+    path("suggestions.json", open_data.export_json, name="export_json"),
+    path("statistics/", open_data.statistics, name="statistics"),
+    path("s/<str:reference>/", suggestions.suggestion_detail, name="suggestion"),
+    path("s/<str:reference>/support/", suggestions.support, name="support"),
+    path("follow/<str:token>/", suggestions.follow, name="follow"),
+    path("confirm-email/<str:token>/", suggestions.confirm_email, name="confirm_email"),
+    path("triage/", triage.triage, name="triage"),
+    path("triage/<str:reference>/", triage.triage_detail, name="triage_detail"),
+    path("d/<slug:slug>/", documents.document, name="document"),
+    path("d/<slug:slug>/import/", documents.import_document, name="import"),
+    path("d/<slug:slug>/v<int:number>/", documents.version, name="version"),
+    path("d/<slug:slug>/v<int:number>/window/", documents.edit_window, name="window"),
+    path("d/<slug:slug>/v<int:number>/suggest/", suggestions.suggest, name="suggest"),
+    path("d/<slug:slug>/v<int:number>/p/<str:key>/", documents.paragraph, name="paragraph"),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kelisim.consultations.models import Programme, Suggestion
+from kelisim.core.workflow import Workflow
 from kelisim.organisations.models import Organisation
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -29,6 +30,15 @@ class Roundtable(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         CLOSED = "closed", _("Closed, minutes published")
         CANCELLED = "cancelled", _("Cancelled")
+
+    # The meeting's life, and nothing else: closed and cancelled are final (minutes, once published, stay).
+    WORKFLOW = Workflow(
+        {
+            Status.SCHEDULED: {Status.CLOSED, Status.CANCELLED},
+            Status.CLOSED: set(),
+            Status.CANCELLED: set(),
+        }
+    )
 
     programme = models.ForeignKey(
         Programme,
@@ -97,14 +107,6 @@ class Roundtable(models.Model):
     @property
     def seats_left(self) -> int:
         return max(0, self.capacity - self.seats_taken)
-
-
-# The meeting's life, and nothing else: closed and cancelled are final (minutes, once published, stay).
-ROUNDTABLE_TRANSITIONS: dict[str, frozenset[str]] = {
-    Roundtable.Status.SCHEDULED: frozenset({Roundtable.Status.CLOSED, Roundtable.Status.CANCELLED}),
-    Roundtable.Status.CLOSED: frozenset(),
-    Roundtable.Status.CANCELLED: frozenset(),
-}
 
 
 class Registration(models.Model):

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q
 
 from kelisim.consultations.models import Suggestion
-from kelisim.meetings import hooks
+from kelisim.meetings import registry
 from kelisim.meetings.models import AgendaItem, Attendance, Decision, Registration, Roundtable
 
 
@@ -41,10 +41,10 @@ def roundtable_detail(pk: int, *, with_decisions: bool) -> Roundtable:
         )
     roundtable = Roundtable.objects.prefetch_related(*prefetches).get(pk=pk)
     codes = sorted({code for item in roundtable.agenda_items.all() for code in item.plan_item_code_list})
-    described = hooks.describe_codes(codes)
+    described = registry.describe_codes(codes)
     for item in roundtable.agenda_items.all():
         item.plan_refs = [
-            described.get(code) or hooks.ItemRef(code=code, label=code, url="") for code in item.plan_item_code_list
+            described.get(code) or registry.ItemRef(code=code, label=code, url="") for code in item.plan_item_code_list
         ]
         item.decision_list = (
             [decision for decision in roundtable.decisions.all() if decision.agenda_item_id == item.pk]

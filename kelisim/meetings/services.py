@@ -9,14 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import require_officer
-from kelisim.consultations import services as consultation_services
+from kelisim.consultations.models import OPEN_STATUSES, Suggestion
 from kelisim.consultations.models import Status as SuggestionStatus
-from kelisim.consultations.models import Suggestion
+from kelisim.consultations.services.triage import merge_suggestions, transition_suggestion
 from kelisim.core.files import DOCUMENT_TYPES, JPEG, PNG, sniff_content_type
 from kelisim.core.services import email_url, queue_templated_email
+from kelisim.core.workflow import record_history, transition
 from kelisim.meetings.models import (
     MAX_ATTACHMENT_BYTES,
-    ROUNDTABLE_TRANSITIONS,
     AgendaItem,
     Attachment,
     Attendance,
@@ -24,6 +24,7 @@ from kelisim.meetings.models import (
     Registration,
     Roundtable,
 )
+from kelisim.meetings.rules import can_cancel_registration
 from kelisim.meetings.text import render_minutes
 from kelisim.organisations.models import Membership, Organisation
 
@@ -44,15 +45,6 @@ ROUNDTABLE_FIELDS = (
 def _require_scheduled(roundtable: Roundtable) -> None:
     if roundtable.status != Roundtable.Status.SCHEDULED:
         raise ValidationError(_("This roundtable is closed: its record can no longer change."))
-
-
-def _move(roundtable: Roundtable, status: str) -> None:
-    if status not in ROUNDTABLE_TRANSITIONS[roundtable.status]:
-        raise ValidationError(
-            _("A roundtable cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": roundtable.get_status_display(), "to": Roundtable.Status(status).label}
-        )
-    roundtable.status = status
 
 
 # --- Scheduling ---------------------------------------------------------------------------------
@@ -86,8 +78,7 @@ def save_roundtable(
                 % {"count": roundtable.seats_taken}
             }
         )
-    roundtable._change_reason = reason or (_("scheduled") if creating else _("changed"))
-    roundtable._history_user = actor
+    record_history(roundtable, actor=actor, reason=reason or ("scheduled" if creating else "changed"))
     roundtable.save()
     if invited_organisations is not None:
         roundtable.invited_organisations.set(invited_organisations)
@@ -100,9 +91,7 @@ def save_roundtable(
 def cancel_roundtable(*, actor, roundtable: Roundtable, reason: str) -> Roundtable:
     require_officer(actor, system=True)
     roundtable = Roundtable.objects.select_for_update().get(pk=roundtable.pk)
-    _move(roundtable, Roundtable.Status.CANCELLED)
-    roundtable._change_reason = reason or _("cancelled")
-    roundtable._history_user = actor
+    transition(roundtable, to=Roundtable.Status.CANCELLED, actor=actor, reason=reason or "cancelled")
     roundtable.save()
     for registration in roundtable.registrations.exclude(status=Registration.Status.CANCELLED).select_related("user"):
         _email(registration, "meetings/email/cancelled", "meetings.cancelled")
@@ -163,7 +152,7 @@ def register(*, user, roundtable: Roundtable, organisation: Organisation) -> Reg
 @transaction.atomic
 def cancel_registration(*, user, registration: Registration) -> Registration:
     registration = Registration.objects.select_for_update().select_related("roundtable").get(pk=registration.pk)
-    if not (user and user.is_authenticated and (user.pk == registration.user_id or user.is_officer)):
+    if not can_cancel_registration(user, registration):
         raise PermissionDenied(_("You can only cancel your own registration."))
     if registration.status == Registration.Status.CANCELLED:
         return registration
@@ -301,8 +290,7 @@ def save_minutes(*, actor, roundtable: Roundtable, markdown: str) -> Roundtable:
     _require_scheduled(roundtable)
     roundtable.minutes_markdown = markdown.strip()
     roundtable.minutes_html = render_minutes(roundtable.minutes_markdown)
-    roundtable._change_reason = _("minutes edited")
-    roundtable._history_user = actor
+    record_history(roundtable, actor=actor, reason="minutes edited")
     roundtable.save()
     return roundtable
 
@@ -380,8 +368,7 @@ def record_decision(
         plan_item_label=plan_item_label,
         created_by=actor,
     )
-    decision._change_reason = _("recorded")
-    decision._history_user = actor
+    record_history(decision, actor=actor, reason="recorded")
     decision.save()
     return decision
 
@@ -390,8 +377,7 @@ def record_decision(
 def withdraw_decision(*, actor, decision: Decision) -> None:
     require_officer(actor, system=True)
     _require_scheduled(decision.roundtable)
-    decision._change_reason = _("withdrawn before the close")
-    decision._history_user = actor
+    record_history(decision, actor=actor, reason="withdrawn before the close")
     decision.delete()
 
 
@@ -414,56 +400,33 @@ def _answer_for(decision: Decision) -> str:
     }
 
 
+def _answer(decision: Decision, suggestion: Suggestion, actor, to: str) -> None:
+    """Give the roundtable's answer; an answered suggestion is reopened first (its workflow says so)."""
+    if suggestion.status == to:
+        return
+    if suggestion.status not in OPEN_STATUSES:
+        transition_suggestion(
+            actor=actor, suggestion=suggestion, to=SuggestionStatus.UNDER_REVIEW, reason="reopened by a roundtable"
+        )
+    transition_suggestion(
+        actor=actor, suggestion=suggestion, to=to, answer=_answer_for(decision), reason="roundtable decision"
+    )
+
+
 def _apply(decision: Decision, actor) -> None:
     """Carry a decision to its suggestion through the consultation's own services (status, answer, email)."""
     suggestion = Suggestion.objects.get(pk=decision.suggestion_id)
     if decision.kind == Decision.Kind.INCORPORATE:
-        target = decision.acceptance or SuggestionStatus.ACCEPTED
-        if suggestion.status == target:
-            return
-        if suggestion.status not in (SuggestionStatus.RECEIVED, SuggestionStatus.UNDER_REVIEW):
-            consultation_services.change_status(
-                actor=actor,
-                suggestion=suggestion,
-                status=SuggestionStatus.UNDER_REVIEW,
-                reason=_("reopened by a roundtable"),
-            )
-        consultation_services.change_status(
-            actor=actor,
-            suggestion=suggestion,
-            status=target,
-            answer=_answer_for(decision),
-            reason=_("roundtable decision"),
-        )
+        _answer(decision, suggestion, actor, decision.acceptance or SuggestionStatus.ACCEPTED)
     elif decision.kind == Decision.Kind.DECLINE:
-        if suggestion.status == SuggestionStatus.DECLINED:
-            return
-        if suggestion.status not in (SuggestionStatus.RECEIVED, SuggestionStatus.UNDER_REVIEW):
-            consultation_services.change_status(
-                actor=actor,
-                suggestion=suggestion,
-                status=SuggestionStatus.UNDER_REVIEW,
-                reason=_("reopened by a roundtable"),
-            )
-        consultation_services.change_status(
-            actor=actor,
-            suggestion=suggestion,
-            status=SuggestionStatus.DECLINED,
-            answer=_answer_for(decision),
-            reason=_("roundtable decision"),
-        )
+        _answer(decision, suggestion, actor, SuggestionStatus.DECLINED)
     elif decision.kind == Decision.Kind.MERGE:
         if suggestion.status != SuggestionStatus.MERGED:
-            consultation_services.merge_suggestions(
-                actor=actor, primary=decision.merge_into, duplicates=[suggestion], reason=decision.text
-            )
+            merge_suggestions(actor=actor, primary=decision.merge_into, duplicates=[suggestion], reason=decision.text)
     elif decision.kind == Decision.Kind.DEFER and suggestion.status == SuggestionStatus.RECEIVED:
         # Deferred: still open, but no longer untouched. A suggestion under review stays as it is.
-        consultation_services.change_status(
-            actor=actor,
-            suggestion=suggestion,
-            status=SuggestionStatus.UNDER_REVIEW,
-            reason=_("deferred by a roundtable"),
+        transition_suggestion(
+            actor=actor, suggestion=suggestion, to=SuggestionStatus.UNDER_REVIEW, reason="deferred by a roundtable"
         )
 
 
@@ -474,10 +437,8 @@ def close_roundtable(*, actor, roundtable: Roundtable) -> Roundtable:
     roundtable = Roundtable.objects.select_for_update().get(pk=roundtable.pk)
     if not roundtable.minutes_markdown.strip():
         raise ValidationError({"minutes": _("Write the minutes before closing the roundtable.")})
-    _move(roundtable, Roundtable.Status.CLOSED)
+    transition(roundtable, to=Roundtable.Status.CLOSED, actor=actor, reason="closed; minutes and decisions published")
     roundtable.closed_at = timezone.now()
-    roundtable._change_reason = _("closed; minutes and decisions published")
-    roundtable._history_user = actor
     roundtable.save()
     decisions = roundtable.decisions.select_related("roundtable", "merge_into").filter(suggestion__isnull=False)
     for decision in decisions:

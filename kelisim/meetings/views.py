@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kelisim.accounts import permissions
 from kelisim.accounts.decorators import officer_required
-from kelisim.core.forms import apply_validation_error
-from kelisim.meetings import hooks, ical, selectors, services
+from kelisim.consultations.views.saving import saved
+from kelisim.meetings import ical, registry, rules, selectors, services
 from kelisim.meetings.forms import (
     AgendaItemForm,
     AttachmentForm,
@@ -34,9 +35,9 @@ def roundtable_list(request):
 
 
 def detail(request, pk: int):
-    is_officer = request.user.is_authenticated and request.user.is_officer
+    is_officer = permissions.is_officer(request.user)
     roundtable = get_object_or_404(Roundtable, pk=pk)
-    published = roundtable.is_closed or is_officer
+    published = rules.can_see_record(request.user, roundtable)
     roundtable = selectors.roundtable_detail(pk, with_decisions=published)
     registration = selectors.own_registration(roundtable, request.user)
     organisations = services.organisations_for_registration(request.user, roundtable)
@@ -54,7 +55,7 @@ def detail(request, pk: int):
         "attendance_total": sum(row.people for row in roundtable.attendance.all()),
     }
     if is_officer:
-        links = hooks.plan_links()
+        links = registry.plan_links()
         context["incorporate_url_name"] = links.incorporate_url_name if links else ""
         context["registrations"] = selectors.registrations(roundtable)
     return render(request, "meetings/detail.html", context)
@@ -64,20 +65,17 @@ def detail(request, pk: int):
 def edit(request, pk: int | None = None):
     roundtable = get_object_or_404(Roundtable, pk=pk) if pk else None
     form = RoundtableForm(request.POST or None, instance=roundtable)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in services.ROUNDTABLE_FIELDS if name in form.cleaned_data}
-        try:
-            roundtable = services.save_roundtable(
-                actor=request.user,
-                roundtable=roundtable,
-                invited_organisations=form.cleaned_data["invited_organisations"],
-                **fields,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The roundtable is saved."))
-            return redirect(roundtable)
+
+    def save(data) -> str:
+        nonlocal roundtable
+        fields = {name: data[name] for name in services.ROUNDTABLE_FIELDS if name in data}
+        roundtable = services.save_roundtable(
+            actor=request.user, roundtable=roundtable, invited_organisations=data["invited_organisations"], **fields
+        )
+        return _("The roundtable is saved.")
+
+    if request.method == "POST" and saved(request, form, save):
+        return redirect(roundtable)
     return render(request, "meetings/edit.html", {"form": form, "roundtable": roundtable})
 
 
@@ -127,29 +125,28 @@ def cancel_registration(request, pk: int):
 def agenda(request, pk: int):
     roundtable = get_object_or_404(Roundtable, pk=pk)
     form = AgendaItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_agenda_item(
-                actor=request.user,
-                roundtable=roundtable,
-                suggestions=form.cleaned_data["suggestion_references"],
-                starts_at=form.cleaned_data["starts_at"],
-                duration_minutes=form.cleaned_data["duration_minutes"],
-                title=form.cleaned_data["title"],
-                plan_item_codes=form.cleaned_data["plan_item_codes"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The agenda item is added."))
-            return redirect("meetings:agenda", pk=pk)
+
+    def save(data) -> str:
+        services.save_agenda_item(
+            actor=request.user,
+            roundtable=roundtable,
+            suggestions=data["suggestion_references"],
+            starts_at=data["starts_at"],
+            duration_minutes=data["duration_minutes"],
+            title=data["title"],
+            plan_item_codes=data["plan_item_codes"],
+        )
+        return _("The agenda item is added.")
+
+    if request.method == "POST" and saved(request, form, save):
+        return redirect("meetings:agenda", pk=pk)
     return render(
         request,
         "meetings/agenda.html",
         {
             "roundtable": selectors.roundtable_detail(pk, with_decisions=True),
             "form": form,
-            "incorporate_url_name": links.incorporate_url_name if (links := hooks.plan_links()) else "",
+            "incorporate_url_name": links.incorporate_url_name if (links := registry.plan_links()) else "",
         },
     )
 
@@ -167,14 +164,13 @@ def attendance(request, pk: int):
 
     organisations = Organisation.objects.filter(pk__in=organisation_ids).order_by("name_ru")
     form = AttendanceForm(request.POST or None, organisations=organisations, counts=counts)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_attendance(actor=request.user, roundtable=roundtable, counts=form.counts())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Attendance is saved."))
-            return redirect(roundtable)
+
+    def save(data) -> str:
+        services.record_attendance(actor=request.user, roundtable=roundtable, counts=form.counts())
+        return _("Attendance is saved.")
+
+    if request.method == "POST" and saved(request, form, save):
+        return redirect(roundtable)
     return render(request, "meetings/attendance.html", {"roundtable": roundtable, "form": form})
 
 
@@ -183,14 +179,13 @@ def minutes(request, pk: int):
     roundtable = get_object_or_404(Roundtable, pk=pk)
     form = MinutesForm(request.POST or None, initial={"minutes": roundtable.minutes_markdown})
     attachment_form = AttachmentForm()
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_minutes(actor=request.user, roundtable=roundtable, markdown=form.cleaned_data["minutes"])
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The minutes are saved."))
-            return redirect(roundtable)
+
+    def save(data) -> str:
+        services.save_minutes(actor=request.user, roundtable=roundtable, markdown=data["minutes"])
+        return _("The minutes are saved.")
+
+    if request.method == "POST" and saved(request, form, save):
+        return redirect(roundtable)
     return render(
         request, "meetings/minutes.html", {"roundtable": roundtable, "form": form, "attachment_form": attachment_form}
     )
@@ -201,19 +196,13 @@ def minutes(request, pk: int):
 def upload_attachment(request, pk: int):
     roundtable = get_object_or_404(Roundtable, pk=pk)
     attachment_form = AttachmentForm(request.POST, request.FILES)
-    if attachment_form.is_valid():
-        try:
-            services.add_attachment(
-                actor=request.user,
-                roundtable=roundtable,
-                title=attachment_form.cleaned_data["title"],
-                upload=attachment_form.cleaned_data["file"],
-            )
-        except ValidationError as error:
-            apply_validation_error(attachment_form, error)
-        else:
-            messages.success(request, _("The file is attached."))
-            return redirect("meetings:minutes", pk=pk)
+
+    def save(data) -> str:
+        services.add_attachment(actor=request.user, roundtable=roundtable, title=data["title"], upload=data["file"])
+        return _("The file is attached.")
+
+    if saved(request, attachment_form, save):
+        return redirect("meetings:minutes", pk=pk)
     form = MinutesForm(initial={"minutes": roundtable.minutes_markdown})
     return render(
         request,
@@ -225,8 +214,7 @@ def upload_attachment(request, pk: int):
 
 def attachment(request, pk: int, attachment_id: int):
     item = get_object_or_404(Attachment.objects.select_related("roundtable"), pk=attachment_id, roundtable_id=pk)
-    is_officer = request.user.is_authenticated and request.user.is_officer
-    if not (item.roundtable.is_closed or is_officer):
+    if not rules.can_see_record(request.user, item.roundtable):
         raise Http404
     response = FileResponse(item.file.open("rb"), content_type=item.content_type, as_attachment=True)
     response["X-Content-Type-Options"] = "nosniff"
@@ -239,21 +227,20 @@ def decide(request, pk: int, item_id: int):
     form = DecisionForm(
         request.POST or None, agenda_item=agenda_item, initial={"suggestion": request.GET.get("suggestion")}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_decision(
-                actor=request.user,
-                agenda_item=agenda_item,
-                kind=form.cleaned_data["kind"],
-                text=form.cleaned_data["text"],
-                suggestion=form.cleaned_data["suggestion"],
-                merge_into=form.cleaned_data["merge_into_reference"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The decision is recorded. It is published when the roundtable is closed."))
-            return redirect("meetings:agenda", pk=pk)
+
+    def save(data) -> str:
+        services.record_decision(
+            actor=request.user,
+            agenda_item=agenda_item,
+            kind=data["kind"],
+            text=data["text"],
+            suggestion=data["suggestion"],
+            merge_into=data["merge_into_reference"],
+        )
+        return _("The decision is recorded. It is published when the roundtable is closed.")
+
+    if request.method == "POST" and saved(request, form, save):
+        return redirect("meetings:agenda", pk=pk)
     return render(
         request,
         "meetings/decide.html",

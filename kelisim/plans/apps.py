@@ -9,7 +9,7 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from kelisim.core import registry
-        from kelisim.meetings import hooks
+        from kelisim.meetings import registry as meeting_registry
         from kelisim.plans import selectors
         from kelisim.plans.models import TrackedItem
         from kelisim.plans.tasks import refresh_indicator_progress
@@ -28,8 +28,8 @@ class PlansConfig(AppConfig):
         registry.register_periodic(
             registry.PeriodicTask("plans.indicator_progress", refresh_indicator_progress, every_seconds=86_400)
         )
-        hooks.register_plan_links(
-            hooks.PlanLinks(describe=selectors.describe_item_codes, incorporate_url_name="plans:incorporate")
+        meeting_registry.register_plan_links(
+            meeting_registry.PlanLinks(describe=selectors.describe_item_codes, incorporate_url_name="plans:incorporate")
         )
         registry.register_object_panel(
             "consultations.suggestion",

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from kelisim.meetings.hooks import ItemRef
 from kelisim.meetings.models import Decision, Roundtable
+from kelisim.meetings.registry import ItemRef
 from kelisim.plans.models import (
     ActionPlan,
     Indicator,

@@ -5,8 +5,7 @@ No personal data leaves through here: suggestions carry no author, email or toke
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -16,11 +15,11 @@ from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
 from kelisim.api.auth import token_auth
-from kelisim.api.errors import Error, error_payload
+from kelisim.api.errors import Error
 from kelisim.api.pagination import Page
-from kelisim.consultations import selectors, services
+from kelisim.consultations import selectors, services, validation
 from kelisim.consultations.models import TEXT_MAX_LENGTH, Status, Suggestion
-from kelisim.consultations.ratelimit import RateLimited, client_address
+from kelisim.consultations.ratelimit import client_address
 from kelisim.core.models import Region, Strand
 
 router = Router(tags=["consultation"])
@@ -31,7 +30,7 @@ def _clean(value: str) -> str:
     return value.replace("\x00", "")
 
 
-class VersionOut(Schema):
+class DocumentVersionOut(Schema):
     number: int
     opens_at: datetime
     closes_at: datetime
@@ -50,7 +49,7 @@ class DocumentOut(Schema):
     title_ru: str
     title_en: str
     programme: str
-    versions: list[VersionOut]
+    versions: list[DocumentVersionOut]
 
     @staticmethod
     def resolve_programme(document) -> str:
@@ -83,7 +82,7 @@ class SectionOut(Schema):
 
 class DocumentTextOut(Schema):
     slug: str
-    version: VersionOut
+    version: DocumentVersionOut
     sections: list[SectionOut]
 
 
@@ -167,7 +166,11 @@ class SuggestionCreated(Schema):
     follow_url: str = Field(description="The author's private link. Keep it secret.")
 
 
-@router.get("/consultations/documents", response=list[DocumentOut], summary="Documents under consultation")
+@router.get(
+    "/consultations/documents",
+    response={200: list[DocumentOut], 422: Error},
+    summary="Documents under consultation",
+)
 @paginate(Page)
 def list_documents(request):
     return selectors.documents_for_index()
@@ -184,7 +187,11 @@ def get_document(request, slug: str):
     return {"slug": slug, "version": version, "sections": outline.sections}
 
 
-@router.get("/consultations/suggestions", response=list[SuggestionOut], summary="Suggestions, newest first")
+@router.get(
+    "/consultations/suggestions",
+    response={200: list[SuggestionOut], 422: Error},
+    summary="Suggestions, newest first",
+)
 @paginate(Page)
 def list_suggestions(request, filters: Query[SuggestionFilters]):
     for name in ("q", "document", "status", "language", "strand", "region", "sort"):
@@ -221,13 +228,6 @@ def get_suggestion(request, reference: str):
     return get_object_or_404(selectors.public_suggestions().select_related("merged_into"), reference=_clean(reference))
 
 
-def _invalid(field: str, message: str, status: int = 422) -> JsonResponse:
-    return JsonResponse(
-        error_payload("invalid", "The data is not valid.", [{"loc": ["body", field], "message": str(message)}]),
-        status=status,
-    )
-
-
 @router.post(
     "/consultations/suggestions",
     response={201: SuggestionCreated, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error},
@@ -239,59 +239,26 @@ def _invalid(field: str, message: str, status: int = 422) -> JsonResponse:
 def submit_suggestion(request, payload: SuggestionIn):
     for name in ("document", "text", "title", "section", "paragraph", "language", "strand", "region", "contact_email"):
         setattr(payload, name, _clean(getattr(payload, name)))
-    user = None
-    if request.headers.get("Authorization"):
-        user = token_auth(request)
-        if user is None:
-            raise AuthenticationError
-    version = selectors.latest_published_version(payload.document) if payload.document else None
-    if version is None:
+    user = _token_user(request)
+    if not payload.document:
         raise Http404
-    related = {}
-    for name, model in (("strand", Strand), ("region", Region)):
-        code = getattr(payload, name)
-        if code:
-            related[name] = model.objects.filter(code=code).first()
-            if related[name] is None:
-                return _invalid(name, f"Unknown {name} code.")
-    paragraph = section = None
-    if payload.paragraph:
-        paragraph = version.paragraphs.select_related("section").filter(key=payload.paragraph).first()
-        if paragraph is None:
-            return _invalid("paragraph", "No paragraph with this ID in the latest version.")
-    elif payload.section:
-        section = version.sections.filter(key=payload.section).first()
-        if section is None:
-            return _invalid("section", "No section with this ID in the latest version.")
-    if payload.contact_email and user is None:
-        from django.core.validators import validate_email
-
-        try:
-            validate_email(payload.contact_email)
-        except ValidationError:
-            return _invalid("contact_email", "Enter a valid email address.")
-    try:
-        suggestion = services.submit_suggestion(
-            version=version,
-            author=user,
-            address=client_address(request),
-            text=payload.text,
-            title=payload.title,
-            language=payload.language,
-            section=section,
-            paragraph=paragraph,
-            contact_email=payload.contact_email if user is None else "",
-            **related,
-        )
-    except RateLimited as limited:
-        response = JsonResponse(error_payload("rate_limited", "Too many suggestions; try again later."), status=429)
-        response["Retry-After"] = str(limited.retry_after)
-        return response
-    except PermissionDenied as denied:
-        return JsonResponse(error_payload("forbidden", str(denied)), status=403)
-    except ValidationError as invalid:
-        field, messages = next(iter(invalid.message_dict.items()))
-        return _invalid(field, messages[0])
+    version = selectors.latest_published_version(payload.document)
+    related = validation.reference_data(strand=payload.strand, region=payload.region)
+    section, paragraph = validation.target_by_keys(
+        version, section_key=payload.section, paragraph_key=payload.paragraph
+    )
+    suggestion = services.submit_suggestion(
+        version=version,
+        author=user,
+        address=client_address(request),
+        text=payload.text,
+        title=payload.title,
+        language=payload.language,
+        section=section,
+        paragraph=paragraph,
+        contact_email=payload.contact_email if user is None else "",
+        **related,
+    )
     with translation.override(suggestion.language):
         follow_path = reverse("consultations:follow", args=[suggestion.follow_token])
     return Answer(
@@ -302,3 +269,13 @@ def submit_suggestion(request, payload: SuggestionIn):
             "follow_url": request.build_absolute_uri(follow_path),
         },
     )
+
+
+def _token_user(request):
+    """The token's owner, or None without one; a token that is not valid is refused (401)."""
+    if not request.headers.get("Authorization"):
+        return None
+    user = token_auth(request)
+    if user is None:
+        raise AuthenticationError
+    return user

@@ -106,7 +106,7 @@ class RoundtableDetailOut(RoundtableOut):
         return roundtable.minutes_html if roundtable.is_closed else ""
 
 
-@router.get("/roundtables", response=list[RoundtableOut], summary="Roundtables, latest first")
+@router.get("/roundtables", response={200: list[RoundtableOut], 422: Error}, summary="Roundtables, latest first")
 @paginate(Page)
 def list_roundtables(request):
     return selectors.visible_roundtables().order_by("-starts_at", "-pk")
@@ -120,5 +120,4 @@ def list_roundtables(request):
 def get_roundtable(request, roundtable_id: int):
     if not Roundtable.objects.filter(pk=roundtable_id).exists():
         raise Http404
-    roundtable = selectors.roundtable_detail(roundtable_id, with_decisions=True)
-    return roundtable
+    return selectors.roundtable_detail(roundtable_id, with_decisions=True)

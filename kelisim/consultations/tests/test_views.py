@@ -127,7 +127,7 @@ def test_list_filters_search_and_sorts_with_a_fixed_number_of_queries(client, ve
 def test_suggestion_page_shows_history_and_answer_and_support_once_per_browser(client, version):
     officer = make_staff()
     suggestion = factories.suggestion(version)
-    services.change_status(actor=officer, suggestion=suggestion, status=Status.PARTLY_ACCEPTED, answer="In part.")
+    services.transition_suggestion(actor=officer, suggestion=suggestion, to=Status.PARTLY_ACCEPTED, answer="In part.")
     page = client.get(suggestion.get_absolute_url()).content.decode()
     assert "In part." in page and "Under review" in page and 'id="comments"' in page
     assert officer.email not in page
@@ -150,7 +150,7 @@ def test_suggestion_and_paragraph_pages_have_a_fixed_number_of_queries(client, v
             services.merge_suggestions(actor=officer, primary=suggestion, duplicates=[other])
             services.support_suggestion(suggestion=suggestion, browser_key=f"b{index}", address="z")
 
-    services.change_status(actor=officer, suggestion=suggestion, status=Status.UNDER_REVIEW)
+    services.transition_suggestion(actor=officer, suggestion=suggestion, to=Status.UNDER_REVIEW)
     assert_queries_do_not_grow(client, suggestion.get_absolute_url(), add_data=more, limit=8)
     paragraph_url = reverse("consultations:paragraph", args=[version.document.slug, version.number, paragraph.key])
     assert_queries_do_not_grow(

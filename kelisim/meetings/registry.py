@@ -1,4 +1,4 @@
-"""The one place where the plans app (which comes later) plugs into roundtables.
+"""The registry through which the plans app (which comes later) plugs into roundtables.
 
 Roundtables name plan items only by their stable codes; the plans app registers how to turn codes into
 labels and links, and which page records an "incorporate into the plan" decision. Without it, codes are

@@ -1,0 +1,162 @@
+"""The officers' triage: the queue with its bulk actions, and one suggestion's status, assignment and merge."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from kelisim.accounts.decorators import officer_required
+from kelisim.consultations import selectors, services
+from kelisim.consultations.duplicates import clusters
+from kelisim.consultations.forms import AssignForm, BulkActionForm, MergeForm, StatusForm, TriageFilterForm
+from kelisim.consultations.models import Suggestion
+from kelisim.consultations.views.saving import saved
+
+
+@officer_required
+def triage(request):
+    if request.method == "POST":
+        return _bulk_action(request)
+    form = TriageFilterForm(request.GET)
+    filters = form.filters(user=request.user)
+    queryset = selectors.filter_suggestions(selectors.triage_queue(), filters)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    cluster_of = clusters([item.pk for item in items])
+    for item in items:
+        item.cluster = cluster_of.get(item.pk)
+    if request.GET.get("group") == "clusters":
+        items.sort(key=lambda item: (item.cluster is None, item.cluster or 0, item.created_at))
+    return render(
+        request,
+        "consultations/triage.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "items": items,
+            "bulk_form": BulkActionForm(),
+            "cluster_count": len(set(cluster_of.values())),
+        },
+    )
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+def _bulk_action(request):
+    form = BulkActionForm(request.POST)
+    references = request.POST.getlist("selected")
+    suggestions = list(Suggestion.objects.filter(reference__in=references).order_by("created_at", "pk"))
+    back = _safe_next(request, reverse("consultations:triage"))
+    if not suggestions:
+        messages.error(request, _("Select at least one suggestion."))
+        return redirect(back)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        _bulk(request, form.cleaned_data, suggestions, references)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(back)
+
+
+def _bulk(request, data: dict, suggestions: list[Suggestion], references: list[str]) -> None:
+    if data["action"] == "answer":
+        services.answer_suggestions(
+            actor=request.user, suggestions=suggestions, to=data["status"], answer=data["answer"], reason=data["reason"]
+        )
+        messages.success(request, _("%(count)d suggestions answered.") % {"count": len(suggestions)})
+    elif data["action"] == "assign":
+        services.assign_suggestions(actor=request.user, suggestions=suggestions, assignee=data["assignee"])
+        messages.success(request, _("%(count)d suggestions assigned.") % {"count": len(suggestions)})
+    else:
+        primary, *duplicates = sorted(suggestions, key=lambda s: references.index(s.reference))
+        if not duplicates:
+            messages.error(request, _("Select the suggestion to keep and at least one duplicate."))
+            return
+        services.merge_suggestions(actor=request.user, primary=primary, duplicates=duplicates, reason=data["reason"])
+        messages.success(
+            request,
+            _("%(count)d suggestions merged into %(reference)s.")
+            % {"count": len(duplicates), "reference": primary.reference},
+        )
+
+
+# --- One suggestion: each action is a form and the service it calls -------------------------------
+
+
+def _change_status(actor, suggestion: Suggestion, data: dict) -> str:
+    services.transition_suggestion(
+        actor=actor, suggestion=suggestion, to=data["status"], answer=data["answer"], reason=data["reason"]
+    )
+    return _("Status changed.")
+
+
+def _assign(actor, suggestion: Suggestion, data: dict) -> str:
+    services.assign_suggestions(actor=actor, suggestions=[suggestion], assignee=data["assignee"])
+    return _("Assignment saved.")
+
+
+def _merge(actor, suggestion: Suggestion, data: dict) -> str:
+    references = data["duplicates"]
+    duplicates = list(Suggestion.objects.filter(reference__in=references))
+    missing = set(references) - {duplicate.reference for duplicate in duplicates}
+    if missing:
+        raise ValidationError(
+            {"duplicates": _("Not found: %(references)s") % {"references": ", ".join(sorted(missing))}}
+        )
+    services.merge_suggestions(actor=actor, primary=suggestion, duplicates=duplicates, reason=data["reason"])
+    return _("Suggestions merged.")
+
+
+DETAIL_ACTIONS = {"status": (StatusForm, _change_status), "assign": (AssignForm, _assign), "merge": (MergeForm, _merge)}
+
+
+def _posted(request, action: str):
+    """The POST data for ``action``'s form; the ticked possible duplicates fill the merge form's field."""
+    data = request.POST.copy()
+    if action == "merge" and data.getlist("merge-pick"):
+        data["merge-duplicates"] = " ".join(data.getlist("merge-pick"))
+    return data
+
+
+@officer_required
+def triage_detail(request, reference):
+    suggestion = get_object_or_404(
+        selectors.triage_queue().prefetch_related("status_changes__actor", "merged_suggestions"), reference=reference
+    )
+    forms = {
+        "status": StatusForm(prefix="status"),
+        "assign": AssignForm(prefix="assign", initial={"assignee": suggestion.assigned_to_id}),
+        "merge": MergeForm(prefix="merge"),
+    }
+    action = request.POST.get("action")
+    if request.method == "POST" and action in DETAIL_ACTIONS:
+        form_class, act = DETAIL_ACTIONS[action]
+        forms[action] = form_class(_posted(request, action), prefix=action)
+        if saved(request, forms[action], lambda data: act(request.user, suggestion, data)):
+            return redirect("consultations:triage_detail", reference=reference)
+    return render(
+        request,
+        "consultations/triage_detail.html",
+        {
+            "suggestion": suggestion,
+            "duplicates": selectors.possible_duplicates(suggestion),
+            "status_form": forms["status"],
+            "assign_form": forms["assign"],
+            "merge_form": forms["merge"],
+            "history": suggestion.status_changes.all(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
