@@ -1,6 +1,8 @@
 import csv
+from email.utils import make_msgid
 from pathlib import Path
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +64,10 @@ class Strand(models.Model):
         return self.name
 
 
+def new_message_id() -> str:
+    return make_msgid(domain=getattr(settings, "EMAIL_MESSAGE_ID_DOMAIN", "kelisim.local"))
+
+
 class OutboxEmail(models.Model):
     """An email waiting to be sent, written in the same transaction as the change that caused it.
 
@@ -77,6 +83,9 @@ class OutboxEmail(models.Model):
         FAILED = "failed", _("Failed")
 
     to = models.EmailField(_("to"))
+    # Fixed when the message is written, so that a retry after an unknown outcome (the connection dropped
+    # after DATA) carries the same Message-ID and the receiving side can recognise the duplicate.
+    message_id = models.CharField(_("Message-ID"), max_length=200, default=new_message_id, editable=False)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
@@ -85,6 +94,8 @@ class OutboxEmail(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When a worker claimed it for sending; a claim older than the lease belongs to a worker that died.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     topic = models.CharField(_("topic"), max_length=60, blank=True, help_text=_("What caused the message."))
 
     class Meta:
@@ -95,6 +106,37 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life. A task that is running under a worker whose heartbeat is older than the
+    lease is taken up again (``core.worker``): the worker was killed or its machine was lost."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    queues = models.CharField(max_length=255)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"
+
+
+class PeriodicSlot(models.Model):
+    """The last due time a periodic task was enqueued for. Schedulers claim a due time with a conditional
+    update, so however many run (one per node), each due time is enqueued once."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    slot = models.BigIntegerField(default=-1)
+    enqueued_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.slot}"
 
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"

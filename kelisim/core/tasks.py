@@ -1,8 +1,9 @@
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -10,14 +11,31 @@ from kelisim.core.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+# A claim older than this belongs to a worker that died mid-send (the SMTP timeout is far shorter).
+CLAIM_LEASE = timedelta(seconds=max(120, 4 * getattr(settings, "EMAIL_TIMEOUT", 15)))
+EMAIL_QUEUE = "email"
 
 
-@task()
+def _claimable(now):
+    waiting = Q(status__in=[OutboxEmail.Status.PENDING, OutboxEmail.Status.FAILED])
+    abandoned = Q(status=OutboxEmail.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    return OutboxEmail.objects.filter(waiting | abandoned, attempts__lt=MAX_ATTEMPTS)
+
+
+@task(queue_name=EMAIL_QUEUE)
 def deliver_email(outbox_id: int) -> str:
-    """Send one outbox message. Claiming it is a conditional update, so it is sent at most once."""
-    claimed = OutboxEmail.objects.filter(
-        pk=outbox_id, status__in=[OutboxEmail.Status.PENDING, OutboxEmail.Status.FAILED]
-    ).update(status=OutboxEmail.Status.SENDING, attempts=F("attempts") + 1)
+    """Send one outbox message at most once at a time: the claim is a conditional update with a lease.
+
+    If the worker dies after claiming, the lease runs out and ``flush_outbox`` hands the message to another
+    worker; it goes out with the same Message-ID, so a receiving server that did get the first copy can
+    recognise the second. Running this twice for a message already sent does nothing.
+    """
+    now = timezone.now()
+    claimed = (
+        _claimable(now)
+        .filter(pk=outbox_id)
+        .update(status=OutboxEmail.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    )
     if not claimed:
         return "skipped"
     message = OutboxEmail.objects.get(pk=outbox_id)
@@ -26,14 +44,17 @@ def deliver_email(outbox_id: int) -> str:
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
+        headers={"Message-ID": message.message_id},
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     try:
         email.send()
     except Exception as error:
-        logger.warning("Email %s failed: %s", outbox_id, error)
-        OutboxEmail.objects.filter(pk=outbox_id).update(status=OutboxEmail.Status.FAILED, last_error=str(error))
+        logger.warning("Email %s failed (attempt %s): %s", outbox_id, message.attempts, error)
+        OutboxEmail.objects.filter(pk=outbox_id, status=OutboxEmail.Status.SENDING).update(
+            status=OutboxEmail.Status.FAILED, last_error=str(error)[:2000]
+        )
         return "failed"
     OutboxEmail.objects.filter(pk=outbox_id).update(status=OutboxEmail.Status.SENT, sent_at=timezone.now())
     return "sent"
@@ -41,12 +62,8 @@ def deliver_email(outbox_id: int) -> str:
 
 @task()
 def flush_outbox() -> int:
-    """Re-queue messages that are still pending or failed (a worker was down, SMTP refused)."""
-    ids = list(
-        OutboxEmail.objects.filter(
-            status__in=[OutboxEmail.Status.PENDING, OutboxEmail.Status.FAILED], attempts__lt=MAX_ATTEMPTS
-        ).values_list("pk", flat=True)
-    )
+    """Re-queue messages still pending, failed (a worker was down, SMTP refused) or abandoned mid-send."""
+    ids = list(_claimable(timezone.now()).values_list("pk", flat=True))
     for outbox_id in ids:
         deliver_email.enqueue(outbox_id)
     return len(ids)
