@@ -66,3 +66,26 @@ def test_redis_url_works_in_a_virtual_environment_built_the_readme_way(tmp_path)
     result = run_manage("shell", "-c", script, REDIS_URL="redis://127.0.0.1:6379/15", KELISIM_VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("42")
+
+
+def test_the_systemd_units_restart_every_long_running_process_and_run_commands_that_exist():
+    from configparser import ConfigParser
+
+    from django.core.management import get_commands
+
+    units = sorted((Path(settings.BASE_DIR) / "deploy" / "systemd").glob("*.service"))
+    assert {unit.name for unit in units} >= {
+        "kelisim-web.service",
+        "kelisim-worker@.service",
+        "kelisim-email-worker.service",
+        "kelisim-scheduler.service",
+    }
+    for unit in units:
+        parser = ConfigParser(interpolation=None, strict=False)
+        parser.read(unit)
+        service = parser["Service"]
+        command = service["ExecStart"].split()
+        if "manage.py" in command:
+            assert command[command.index("manage.py") + 1] in get_commands(), unit.name
+        if service.get("Type") != "oneshot":
+            assert service["Restart"] == "always", unit.name

@@ -2,12 +2,47 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 from django.core.management.base import BaseCommand
 
+RESTART_PAUSE_SECONDS = 2.0
+
+
+class Supervised:
+    """A helper process that is started again whenever it ends, until the server stops."""
+
+    def __init__(self, arguments: list[str], stdout):
+        self.arguments, self.stdout = arguments, stdout
+        self.process = self._start()
+        self.restarts = 0
+
+    def _start(self) -> subprocess.Popen:
+        return subprocess.Popen(self.arguments)  # noqa: S603 - our interpreter and manage.py
+
+    def keep_alive(self) -> None:
+        code = self.process.poll()
+        if code is None:
+            return
+        self.restarts += 1
+        self.stdout.write(f"{' '.join(self.arguments[2:])} ended with {code}; starting it again")
+        time.sleep(RESTART_PAUSE_SECONDS)
+        self.process = self._start()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
 
 class Command(BaseCommand):
-    help = "Serve Kelisim on 127.0.0.1 with a task worker and the periodic scheduler beside it (`make run`)."
+    help = (
+        "Serve Kelisim on 127.0.0.1 with a task worker and the periodic scheduler beside it (`make run`); "
+        "the worker and the scheduler are started again if they end."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -15,21 +50,23 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         manage = [sys.executable, "manage.py"]
         helpers = [
-            subprocess.Popen([*manage, "db_worker", "--interval", "0.5"]),  # noqa: S603
-            subprocess.Popen([*manage, "run_periodic"]),  # noqa: S603
+            Supervised([*manage, "db_worker", "--interval", "0.5"], self.stdout),
+            Supervised([*manage, "run_periodic"], self.stdout),
         ]
+        server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{options['port']}"])  # noqa: S603
+        return_code = 0
         try:
-            server = subprocess.run([*manage, "runserver", f"127.0.0.1:{options['port']}"])  # noqa: S603
-            return_code = server.returncode
+            while (return_code := server.poll()) is None:
+                for helper in helpers:
+                    helper.keep_alive()
+                time.sleep(1)
         except KeyboardInterrupt:
             return_code = 0
         finally:
+            if server.poll() is None:
+                server.send_signal(signal.SIGINT)
+                server.wait(timeout=10)
             for helper in helpers:
-                helper.send_signal(signal.SIGTERM)
-            for helper in helpers:
-                try:
-                    helper.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    helper.kill()
+                helper.stop()
         if return_code:
             sys.exit(return_code)
