@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kelisim.accounts import selectors, services
+from kelisim.accounts import rules, selectors, services
+from kelisim.accounts.decorators import administrator_required, officer_required
 from kelisim.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm, RoleChangeForm, UserSearchForm
 from kelisim.accounts.models import ApiToken, Role, User
 from kelisim.core import registry
@@ -117,7 +118,7 @@ def data_export(request):
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
     user = request.user
-    blocked = services.is_last_administrator(user)
+    blocked = rules.is_last_administrator(user)
     form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and not ratelimit.consume(request, action="reauthenticate", user=user):
         # The same budget as allauth's password re-entry, so a borrowed session cannot guess the password.
@@ -134,15 +135,9 @@ def account_delete(request):
     return render(request, "accounts/account_delete.html", {"form": form, "blocked": blocked})
 
 
-def _require_administrator(request) -> None:
-    if not request.user.is_administrator:
-        raise PermissionDenied(_("Only an administrator can manage users and roles."))
-
-
-@login_required
+@administrator_required
 @require_GET
 def user_list(request):
-    _require_administrator(request)
     form = UserSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(selectors.search_users(query), USERS_PER_PAGE).get_page(request.GET.get("page"))
@@ -153,10 +148,9 @@ def user_list(request):
     )
 
 
-@login_required
+@administrator_required
 @require_GET
 def user_roles(request, pk):
-    _require_administrator(request)
     return _render_user_roles(request, pk, RoleChangeForm(), RoleChangeForm(prefix="revoke"))
 
 
@@ -177,10 +171,9 @@ def _render_user_roles(request, pk, grant_form, revoke_form, status=200):
     )
 
 
-@login_required
+@administrator_required
 @require_POST
 def role_grant(request, pk):
-    _require_administrator(request)
     person = get_object_or_404(User, pk=pk)
     form = RoleChangeForm(request.POST)
     if form.is_valid():
@@ -195,10 +188,9 @@ def role_grant(request, pk):
     return _render_user_roles(request, pk, form, RoleChangeForm(prefix="revoke"), status=400)
 
 
-@login_required
+@administrator_required
 @require_POST
 def role_revoke(request, pk):
-    _require_administrator(request)
     person = get_object_or_404(User, pk=pk)
     form = RoleChangeForm(request.POST, prefix="revoke")
     if form.is_valid():
@@ -218,10 +210,8 @@ def role_revoke(request, pk):
     return _render_user_roles(request, pk, RoleChangeForm(), form, status=400)
 
 
-@login_required
+@officer_required
 @require_GET
 def role_history(request):
-    if not request.user.is_officer:
-        raise PermissionDenied(_("Only programme officers and administrators can see the role history."))
     page = Paginator(selectors.role_history(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/role_history.html", {"page_obj": page})
