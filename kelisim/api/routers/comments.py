@@ -64,7 +64,7 @@ def _public_target(target: str, object_id: int):
 
 @router.get(
     "/comments/{target}/{object_id}",
-    response={200: list[CommentOut], 404: Error},
+    response={200: list[CommentOut], 404: Error, 422: Error},
     summary="Published comments on an object, oldest first",
     description=TARGET_DESCRIPTION,
 )

@@ -28,23 +28,34 @@ class StrandOut(Schema):
     description_en: str
 
 
-@router.get("/regions", response=list[RegionOut], summary="Kazakhstan's regions and cities of national significance")
-@paginate(Page)
-def list_regions(request):
-    return Region.objects.order_by("sort_order", "code")
+def reference_data(model, schema, *, path: str, one: str, list_summary: str, one_summary: str) -> None:
+    """Two operations for one kind of reference data: the list (``list_<path>``) and one by its code
+    (``get_<one>``), in the order officers gave them."""
+
+    def list_all(request):
+        return model.objects.order_by("sort_order", "code")
+
+    def get_by_code(request, code: Text):
+        return get_object_or_404(model, code=code)
+
+    list_all.__name__, get_by_code.__name__ = f"list_{path}", f"get_{one}"
+    router.get(f"/{path}", response={200: list[schema], 422: Error}, summary=list_summary)(paginate(Page)(list_all))
+    router.get(f"/{path}/{{code}}", response={200: schema, 404: Error, 422: Error}, summary=one_summary)(get_by_code)
 
 
-@router.get("/regions/{code}", response={200: RegionOut, 404: Error}, summary="One region by its ISO 3166-2 code")
-def get_region(request, code: Text):
-    return get_object_or_404(Region, code=code)
-
-
-@router.get("/strands", response=list[StrandOut], summary="Programme strands")
-@paginate(Page)
-def list_strands(request):
-    return Strand.objects.order_by("sort_order", "code")
-
-
-@router.get("/strands/{code}", response={200: StrandOut, 404: Error}, summary="One programme strand by its code")
-def get_strand(request, code: Text):
-    return get_object_or_404(Strand, code=code)
+reference_data(
+    Region,
+    RegionOut,
+    path="regions",
+    one="region",
+    list_summary="Kazakhstan's regions and cities of national significance",
+    one_summary="One region by its ISO 3166-2 code",
+)
+reference_data(
+    Strand,
+    StrandOut,
+    path="strands",
+    one="strand",
+    list_summary="Programme strands",
+    one_summary="One programme strand by its code",
+)

@@ -16,6 +16,11 @@ from kelisim.publications.models import Article
 router = Router(tags=["news"])
 
 
+def _related(relation: str, key: str):
+    """The identifying ``key`` of each object an article links to through ``relation``."""
+    return lambda article: [getattr(linked, key) for linked in getattr(article, relation).all()]
+
+
 class ArticleOut(Schema):
     id: int
     slug: str
@@ -50,24 +55,13 @@ class ArticleOut(Schema):
         return settings.SITE_URL + article.cover_image.url if article.cover_image else ""
 
     @staticmethod
-    def resolve_tags(article: Article) -> list[str]:
-        return [tag.slug for tag in article.tags.all()]
-
-    @staticmethod
     def resolve_strand(article: Article) -> str:
         return article.strand.code if article.strand else ""
 
-    @staticmethod
-    def resolve_organisations(article: Article) -> list[int]:
-        return [organisation.pk for organisation in article.organisations.all()]
-
-    @staticmethod
-    def resolve_meetings(article: Article) -> list[int]:
-        return [meeting.pk for meeting in article.meetings.all()]
-
-    @staticmethod
-    def resolve_plan_items(article: Article) -> list[str]:
-        return [item.code for item in article.plan_items.all()]
+    resolve_tags = staticmethod(_related("tags", "slug"))
+    resolve_organisations = staticmethod(_related("organisations", "pk"))
+    resolve_meetings = staticmethod(_related("meetings", "pk"))
+    resolve_plan_items = staticmethod(_related("plan_items", "code"))
 
 
 class ArticleFilters(Schema):
@@ -77,7 +71,7 @@ class ArticleFilters(Schema):
     strand: Text = Field("", max_length=40, description="A strand code.")
 
 
-@router.get("/articles", response=list[ArticleOut], summary="Published news articles, newest first")
+@router.get("/articles", response={200: list[ArticleOut], 422: Error}, summary="Published news articles, newest first")
 @paginate(Page)
 def list_articles(request, filters: Query[ArticleFilters]):
     return selectors.public_articles(
