@@ -53,8 +53,7 @@ def test_interface_pages_are_listed_in_every_language_with_hreflang_alternates(c
     assert f'hreflang="ru" href="{HOST}/ru/activities/"' in response.text
 
 
-def test_sections_list_public_published_objects_only(client):
-    # Consultation: a document with a published version, and one with a draft version only.
+def test_consultation_lists_documents_with_a_published_version_only(client):
     consultation_factories.open_version(slug="public-draft")
     hidden_document = consultation_services.save_document(
         actor=None,
@@ -68,7 +67,8 @@ def test_sections_list_public_published_objects_only(client):
     assert f"{HOST}/en/consultation/suggestions/" in consultation
     assert not any(hidden_document.slug in location for location in consultation)
 
-    # Roundtables: scheduled ones, not cancelled ones.
+
+def test_roundtables_lists_scheduled_roundtables_not_cancelled_ones(client):
     held = roundtable()
     cancelled = roundtable(title="Called off")
     meeting_services.cancel_roundtable(actor=None, roundtable=cancelled, reason="Postponed.")
@@ -76,7 +76,8 @@ def test_sections_list_public_published_objects_only(client):
     assert f"{HOST}/ru/roundtables/{held.pk}/" in roundtables
     assert f"{HOST}/ru/roundtables/{cancelled.pk}/" not in roundtables
 
-    # Plan: the published version and its items; never the working copy or an item only in it.
+
+def test_plan_lists_the_published_version_and_its_items_never_the_working_copy(client):
     published = draft_with_items(items_per_strand=1)
     working = plan_services.start_version(actor=None, plan=published.plan, kind=PlanVersion.Kind.DRAFT)
     add_items(working, 1)
@@ -87,7 +88,8 @@ def test_sections_list_public_published_objects_only(client):
     assert f"{HOST}/kk/plan/items/{published.items.first().tracked.code}/" in plan
     assert f"{HOST}/kk/plan/items/{unpublished_code}/" not in plan
 
-    # Funding: published calls and signed contracts; not draft calls or draft contracts.
+
+def test_funding_lists_published_calls_and_signed_contracts_only(client):
     contract = funding_factories.signed_contract()
     draft_call = funding_factories.open_call(reference="draft-call", publish=False)
     draft_contract = funding_factories.signed_contract(
@@ -99,14 +101,16 @@ def test_sections_list_public_published_objects_only(client):
     assert f"{HOST}/en/funding/calls/{draft_call.reference}/" not in funding
     assert f"{HOST}/en/funding/contracts/{draft_contract.number}/" not in funding
 
-    # Organisations: every organisation the public may see, not excluded ones.
+
+def test_organisations_lists_every_organisation_the_public_may_see(client):
     listed = OrganisationFactory()
     excluded = OrganisationFactory(verification_status=Organisation.Verification.EXCLUDED)
     organisations = locations(client, "/sitemap-organisations.xml")
     assert f"{HOST}/en/organisations/{listed.pk}/" in organisations
     assert f"{HOST}/en/organisations/{excluded.pk}/" not in organisations
 
-    # News: public articles under their own language only, no drafts, no future ones.
+
+def test_news_lists_public_articles_under_their_own_language_only(client):
     story = ArticleFactory(language="kk", slug="kk-story")
     hidden = draft(slug="secret-draft")
     future = ArticleFactory(slug="tomorrow", published_at=timezone.now() + timezone.timedelta(days=1))
