@@ -20,19 +20,12 @@ def signed_in_context(browser, live_server, user):
     return context
 
 
-def test_visitor_comment_is_held_approved_and_shown_and_the_reaction_counts_once(
-    page, screenshot, chromium_browser, live_server
-):
-    article = ArticleFactory(title="NGOs join the prevention programme")
-    page.goto(article.get_absolute_url())
-
-    # 1501 characters: the live counter warns, the server refuses, nothing typed is lost.
+def send_over_the_limit_and_keep_the_text(page, screenshot) -> None:
+    """1501 characters: the live counter warns, the server refuses, nothing typed is lost."""
     page.get_by_label("Your name").fill("Fatima")
     page.get_by_label("Your email").fill("fatima@example.kz")
-    field = page.get_by_label("Your comment")
-    field.fill("а" * 1501)
-    counter = page.locator("#id_text_counter")
-    assert "Too long: 1501 of at most 1500" in counter.inner_text()
+    page.get_by_label("Your comment").fill("а" * 1501)
+    assert "Too long: 1501 of at most 1500" in page.locator("#id_text_counter").inner_text()
     page.get_by_label("I have read and accept the comment policy").check()
     screenshot("over-the-limit")
     page.get_by_role("button", name="Send comment").click()
@@ -42,7 +35,9 @@ def test_visitor_comment_is_held_approved_and_shown_and_the_reaction_counts_once
     assert page.get_by_label("Your name").input_value() == "Fatima"
     screenshot("refused-text-kept")
 
-    # Trimmed to 1500: accepted and held for a moderator.
+
+def trim_to_the_limit_and_send(page, screenshot, article) -> Comment:
+    """Trimmed to 1500: accepted and held for a moderator."""
     page.get_by_label("Your comment").press("End")
     page.get_by_label("Your comment").press("Backspace")
     assert "1500 / 1500" in page.locator("#id_text_counter").inner_text()
@@ -54,8 +49,10 @@ def test_visitor_comment_is_held_approved_and_shown_and_the_reaction_counts_once
     assert (comment.status, len(comment.text)) == (Comment.Status.PENDING, 1500)
     assert page.locator(f"#comment-{comment.pk}").count() == 0
     screenshot("held")
+    return comment
 
-    # A moderator approves it from the queue.
+
+def approve_from_the_queue(chromium_browser, live_server, comment: Comment) -> None:
     moderator_context = signed_in_context(chromium_browser, live_server, make_staff(Role.MODERATOR))
     moderator = moderator_context.new_page()
     moderator.goto("/en/comments/moderation/")
@@ -67,13 +64,9 @@ def test_visitor_comment_is_held_approved_and_shown_and_the_reaction_counts_once
     assert "1 comments moderated" in moderator.locator(".messages").inner_text()
     moderator_context.close()
 
-    # The visitor sees it, and the count.
-    page.goto(article.get_absolute_url())
-    assert page.locator(f"#comment-{comment.pk}").count() == 1
-    assert "1 comment" in page.locator("#comments-heading").inner_text()
-    screenshot("published")
 
-    # "Do you like this article?": counted once however often the visitor clicks.
+def answer_yes_twice(page, screenshot) -> None:
+    """The answer to “Do you like this article?” counts once however often the visitor clicks."""
     reactions = page.locator("#reactions")
     assert "The results show after you answer" in reactions.inner_text()
     reactions.get_by_role("button", name="Yes").click()
@@ -84,3 +77,20 @@ def test_visitor_comment_is_held_approved_and_shown_and_the_reaction_counts_once
     page.reload()
     assert "Yes: 1 · No: 0" in page.locator("#reactions").inner_text()
     screenshot("reacted")
+
+
+def test_visitor_comment_is_held_approved_and_shown_and_the_reaction_counts_once(
+    page, screenshot, chromium_browser, live_server
+):
+    article = ArticleFactory(title="NGOs join the prevention programme")
+    page.goto(article.get_absolute_url())
+    send_over_the_limit_and_keep_the_text(page, screenshot)
+    comment = trim_to_the_limit_and_send(page, screenshot, article)
+    approve_from_the_queue(chromium_browser, live_server, comment)
+
+    # The visitor sees it, and the count.
+    page.goto(article.get_absolute_url())
+    assert page.locator(f"#comment-{comment.pk}").count() == 1
+    assert "1 comment" in page.locator("#comments-heading").inner_text()
+    screenshot("published")
+    answer_yes_twice(page, screenshot)
