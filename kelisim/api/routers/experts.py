@@ -67,7 +67,7 @@ class ExpertFilters(Schema):
 
 @router.get(
     "/experts",
-    response=list[ExpertOut],
+    response={200: list[ExpertOut], 422: Error},
     summary="Listed experts and lecturers",
     description="Contact addresses are never given; write to an expert through the website.",
 )
@@ -93,13 +93,13 @@ def list_experts(request, filters: Query[ExpertFilters]):
     )
 
 
-@router.get("/experts/fields", response=list[ExpertiseFieldOut], summary="Fields of expertise")
+@router.get("/experts/fields", response={200: list[ExpertiseFieldOut], 422: Error}, summary="Fields of expertise")
 @paginate(Page)
 def list_expertise_fields(request):
     return expert_selectors.roster_fields()
 
 
-@router.get("/experts/{int:expert_id}", response={200: ExpertOut, 404: Error}, summary="One listed expert")
+@router.get("/experts/{int:expert_id}", response={200: ExpertOut, 404: Error, 422: Error}, summary="One listed expert")
 def get_expert(request, expert_id: int):
     expert = expert_selectors.listed_experts().filter(pk=expert_id).first()
     if expert is None:

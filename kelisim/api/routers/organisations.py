@@ -12,6 +12,7 @@ from kelisim.api.types import Text
 from kelisim.core.models import Region, Strand
 from kelisim.organisations import selectors
 from kelisim.organisations.models import Organisation, language_codes
+from kelisim.organisations.validators import normalise_bin
 
 router = Router(tags=["organisations"])
 
@@ -59,7 +60,7 @@ class OrganisationFilters(Schema):
 
 @router.get(
     "/organisations",
-    response=list[OrganisationOut],
+    response={200: list[OrganisationOut], 422: Error},
     summary="Organisations in the registry",
     description="Excluded organisations are not listed. Unknown region or strand codes give an empty page.",
 )
@@ -94,7 +95,7 @@ def _public_organisation(**lookup) -> Organisation:
 
 @router.get(
     "/organisations/{int:organisation_id}",
-    response={200: OrganisationOut, 404: Error},
+    response={200: OrganisationOut, 404: Error, 422: Error},
     summary="One organisation by its id",
 )
 def get_organisation(request, organisation_id: int):
@@ -103,8 +104,9 @@ def get_organisation(request, organisation_id: int):
 
 @router.get(
     "/organisations/by-bin/{bin}",
-    response={200: OrganisationOut, 404: Error},
+    response={200: OrganisationOut, 404: Error, 422: Error},
     summary="One organisation by its Business Identification Number",
+    description="Spaces in the BIN are ignored.",
 )
 def get_organisation_by_bin(request, bin: Text):
-    return _public_organisation(bin=bin)
+    return _public_organisation(bin=normalise_bin(bin))
