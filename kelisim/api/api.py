@@ -8,6 +8,7 @@ from django.urls import URLPattern, path, re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from kelisim.api import idempotency
 from kelisim.api.docs import LocalSwagger, docs_asset
 from kelisim.api.errors import error_payload
 from kelisim.api.routers import core, experts, me, organisations
@@ -31,6 +32,29 @@ def _method_not_allowed_in_error_format(view):
         return response
 
     return wrapped
+
+
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": idempotency.HEADER,
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": "Any unique value (e.g. a UUID). A repeat of this request with the same key within 24 hours "
+    "returns the first answer (with `Idempotent-Replayed: true`) and writes nothing; a repeat while the first "
+    "is still being processed gets 409; the same key for a different request gets 422.",
+}
+
+
+def document_idempotency(operation: dict) -> None:
+    operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+    responses = operation.setdefault("responses", {})
+    error = {"$ref": "#/components/schemas/Error"}
+    responses.setdefault(
+        "409",
+        {"description": "A request with this Idempotency-Key is still being processed",
+         "content": {"application/json": {"schema": error}}},
+    )  # fmt: skip
+    responses.setdefault("422", {"description": "Invalid input", "content": {"application/json": {"schema": error}}})
 
 
 def unknown_address(request, unmatched: str = ""):
@@ -62,6 +86,14 @@ api_root.csrf_exempt = True
 
 
 class KelisimAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for methods in schema["paths"].values():
+            for method, operation in methods.items():
+                if method.upper() in idempotency.WRITE_METHODS:
+                    document_idempotency(operation)
+        return schema
+
     def _get_urls(self):
         patterns = super()._get_urls()
         for pattern in patterns:
