@@ -217,10 +217,6 @@ def register_search_index(index: SearchIndex) -> None:
     post_migrate.connect(_repair_registered, dispatch_uid="kelisim.core.search.repair")
 
 
-# Transitional: the old name, until every app's ready() calls register_search_index (removed in this change).
-register = register_search_index
-
-
 def registered_indexes() -> list[SearchIndex]:
     return list(_registered.values())
 
