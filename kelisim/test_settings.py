@@ -5,3 +5,11 @@ import os
 os.environ["KELISIM_TESTING"] = "1"
 
 from kelisim.settings import *  # noqa: F403
+
+if os.environ.get("REDIS_URL"):
+    # Each parallel test process gets its own Redis database, because every test empties the cache.
+    from urllib.parse import urlsplit, urlunsplit
+
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    _index = 1 + int(_worker.removeprefix("gw") or 0)
+    CACHES["default"]["LOCATION"] = urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path=f"/{_index}"))  # noqa: F405
