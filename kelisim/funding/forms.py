@@ -9,6 +9,7 @@ from kelisim.core.models import Region, Strand
 from kelisim.funding import rules
 from kelisim.funding.models import Call, Contract, Criterion, Question
 from kelisim.funding.services.applications import BudgetRow, Determination
+from kelisim.funding.services.calls import CALL_FIELDS
 from kelisim.plans.models import TrackedItem
 
 # A budget table has as many lines as the applicant adds, up to this many.
@@ -28,27 +29,7 @@ class CallForm(forms.ModelForm):
 
     class Meta:
         model = Call
-        fields = [
-            "reference",
-            "title_kk",
-            "title_ru",
-            "title_en",
-            "description_kk",
-            "description_ru",
-            "description_en",
-            "strands",
-            "plan_items",
-            "budget_kzt",
-            "min_award_kzt",
-            "max_award_kzt",
-            "opens_at",
-            "closes_at",
-            "require_verified",
-            "eligible_regions",
-            "min_years_registered",
-            "scale_max",
-            "reviewer_pool",
-        ]
+        fields = list(CALL_FIELDS)
         widgets = {
             "opens_at": LocalDateTimeInput(),
             "closes_at": LocalDateTimeInput(),

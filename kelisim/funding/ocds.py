@@ -88,23 +88,18 @@ def contract_queryset() -> QuerySet[Contract]:
     )
 
 
-def release(contract: Contract) -> dict:
-    """The current state of the contract's process as one release (tag contract, amendment or implementation)."""
-    application = contract.application
-    organisation = application.organisation
-    call = application.call
-    ocid = ocid_for(contract)
-    supplier_id = f"KZ-BIN-{organisation.bin}"
-    award_id = f"{contract.number}-award"
+def _tag(contract: Contract) -> list[str]:
     if contract.status in (Contract.Status.ACTIVE, Contract.Status.SUSPENDED, Contract.Status.COMPLETED):
-        tag = ["implementation"]
-    elif contract.version > 1:
-        tag = ["contractAmendment"]
-    elif contract.status == Contract.Status.TERMINATED:
-        tag = ["contractTermination"]
-    else:
-        tag = ["contract"]
-    milestones = [
+        return ["implementation"]
+    if contract.version > 1:
+        return ["contractAmendment"]
+    if contract.status == Contract.Status.TERMINATED:
+        return ["contractTermination"]
+    return ["contract"]
+
+
+def _milestones(contract: Contract) -> list[dict]:
+    return [
         {
             "id": f"{contract.number}-m{milestone.pk}",
             "title": milestone.title,
@@ -117,7 +112,10 @@ def release(contract: Contract) -> dict:
         }
         for milestone in contract.milestones.all()
     ]
-    amendments = [
+
+
+def _amendments(contract: Contract) -> list[dict]:
+    return [
         {
             "id": f"{contract.number}-v{amendment.version}",
             "date": _datetime(amendment.created_at),
@@ -128,9 +126,14 @@ def release(contract: Contract) -> dict:
         }
         for amendment in contract.amendments.all()
     ]
+
+
+def _contract(contract: Contract) -> dict:
+    application = contract.application
+    milestones = _milestones(contract)
     ocds_contract = {
         "id": contract.number,
-        "awardID": award_id,
+        "awardID": f"{contract.number}-award",
         "title": application.title,
         "description": application.summary,
         "status": CONTRACT_STATUS[contract.status],
@@ -141,57 +144,74 @@ def release(contract: Contract) -> dict:
         "milestones": milestones,
         "implementation": {"milestones": [m for m in milestones if m["status"] == "met"]},
     }
+    amendments = _amendments(contract)
     if amendments:
         ocds_contract["amendments"] = amendments
+    return ocds_contract
+
+
+def _supplier(organisation) -> dict:
+    return {
+        "id": f"KZ-BIN-{organisation.bin}",
+        "name": organisation.name_ru or organisation.name,
+        "identifier": {
+            "scheme": "KZ-BIN",
+            "id": organisation.bin,
+            "legalName": organisation.name_ru or organisation.name,
+        },
+        "address": {"region": organisation.region.name_en, "countryName": "Kazakhstan"},
+        "roles": ["supplier", "tenderer"],
+    }
+
+
+def _tender(call) -> dict:
+    return {
+        "id": call.reference,
+        "title": call.title_ru or call.title,
+        "description": call.description_ru or call.description,
+        "status": "complete" if timezone.now() >= call.closes_at else "active",
+        "procurementMethod": "open",
+        "procurementMethodDetails": "Call for proposals",
+        "mainProcurementCategory": "services",
+        "value": _money(call.budget_kzt),
+        "minValue": _money(call.min_award_kzt),
+        "tenderPeriod": {"startDate": _datetime(call.opens_at), "endDate": _datetime(call.closes_at)},
+    }
+
+
+def _award(contract: Contract) -> dict:
+    application = contract.application
+    organisation = application.organisation
+    return {
+        "id": f"{contract.number}-award",
+        "title": application.title,
+        "status": "active",
+        "date": _datetime(application.determined_at),
+        "value": _money(application.approved_amount_kzt),
+        "suppliers": [{"id": f"KZ-BIN-{organisation.bin}", "name": organisation.name_ru or organisation.name}],
+    }
+
+
+def release(contract: Contract) -> dict:
+    """The current state of the contract's process as one release (tag contract, amendment or implementation)."""
+    call = contract.application.call
+    ocid = ocid_for(contract)
     return {
         "ocid": ocid,
         "id": f"{ocid}-v{contract.version}-{contract.status}",
         "date": _datetime(contract.updated_at),
-        "tag": tag,
+        "tag": _tag(contract),
         "initiationType": "tender",
         "language": "ru",
-        "parties": [
-            {**_buyer(), "roles": ["buyer", "procuringEntity"]},
-            {
-                "id": supplier_id,
-                "name": organisation.name_ru or organisation.name,
-                "identifier": {
-                    "scheme": "KZ-BIN",
-                    "id": organisation.bin,
-                    "legalName": organisation.name_ru or organisation.name,
-                },
-                "address": {"region": organisation.region.name_en, "countryName": "Kazakhstan"},
-                "roles": ["supplier", "tenderer"],
-            },
-        ],
+        "parties": [{**_buyer(), "roles": ["buyer", "procuringEntity"]}, _supplier(contract.application.organisation)],
         "buyer": _buyer(),
         "planning": {
             "rationale": ", ".join(item.code for item in contract.plan_items.all()) or None,
             "budget": {"description": call.title_ru or call.title, "amount": _money(call.budget_kzt)},
         },
-        "tender": {
-            "id": call.reference,
-            "title": call.title_ru or call.title,
-            "description": call.description_ru or call.description,
-            "status": "complete" if timezone.now() >= call.closes_at else "active",
-            "procurementMethod": "open",
-            "procurementMethodDetails": "Call for proposals",
-            "mainProcurementCategory": "services",
-            "value": _money(call.budget_kzt),
-            "minValue": _money(call.min_award_kzt),
-            "tenderPeriod": {"startDate": _datetime(call.opens_at), "endDate": _datetime(call.closes_at)},
-        },
-        "awards": [
-            {
-                "id": award_id,
-                "title": application.title,
-                "status": "active",
-                "date": _datetime(application.determined_at),
-                "value": _money(application.approved_amount_kzt),
-                "suppliers": [{"id": supplier_id, "name": organisation.name_ru or organisation.name}],
-            }
-        ],
-        "contracts": [ocds_contract],
+        "tender": _tender(call),
+        "awards": [_award(contract)],
+        "contracts": [_contract(contract)],
     }
 
 

@@ -13,6 +13,9 @@ from kelisim.core.models import Region, Strand
 from kelisim.core.workflow import Workflow
 from kelisim.plans.models import TrackedItem
 
+PHASE_LABELS = {"open": _("Open"), "upcoming": _("Opens soon"), "closed": _("Closed"), "cancelled": _("Cancelled")}
+PHASE_BADGES = {"open": "badge-ok", "closed": "badge-danger", "cancelled": "badge-danger"}
+
 
 class Call(models.Model):
     class Status(models.TextChoices):
@@ -98,6 +101,16 @@ class Call(models.Model):
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.status == self.Status.PUBLISHED and self.opens_at <= now < self.closes_at
+
+    @property
+    def phase_label(self) -> str:
+        """The phase as the public reads it (the badge on every call)."""
+        return str(PHASE_LABELS.get(self.phase, _("Draft")))
+
+    @property
+    def phase_badge(self) -> str:
+        """The badge style of the phase: open is good news, closed and cancelled are over, the rest wait."""
+        return PHASE_BADGES.get(self.phase, "badge-warn")
 
     @property
     def phase(self) -> str:

@@ -10,6 +10,7 @@ from kelisim.accounts.permissions import require_officer
 from kelisim.core.workflow import record_history, transition
 from kelisim.funding.models import Call, Criterion, Question
 
+# A call's fields in the order the officer's form shows them; the relations are set after the call is saved.
 CALL_FIELDS = (
     "reference",
     "title_kk",
@@ -18,14 +19,18 @@ CALL_FIELDS = (
     "description_kk",
     "description_ru",
     "description_en",
+    "strands",
+    "plan_items",
     "budget_kzt",
     "min_award_kzt",
     "max_award_kzt",
     "opens_at",
     "closes_at",
     "require_verified",
+    "eligible_regions",
     "min_years_registered",
     "scale_max",
+    "reviewer_pool",
 )
 CALL_RELATIONS = ("strands", "plan_items", "eligible_regions", "reviewer_pool")
 
@@ -103,12 +108,11 @@ def add_question(
     if kind == Question.Kind.BUDGET and call.questions.filter(kind=Question.Kind.BUDGET).exists():
         raise ValidationError({"kind": _("This call already has a budget table; an application has only one.")})
     position = (call.questions.aggregate(last=Max("position"))["last"] or 0) + 1
+    labels = {"label_en": label_en, "label_ru": label_ru, "label_kk": label_kk}
     return Question.objects.create(
         call=call,
         kind=kind,
-        label_en=label_en,
-        label_ru=label_ru,
-        label_kk=label_kk,
+        **labels,
         help_text=help_text,
         required=required,
         max_length=max_length if kind == Question.Kind.LONG_TEXT else None,
@@ -161,14 +165,9 @@ def add_criterion(
     used = sum(call.criteria.values_list("weight", flat=True))
     if used + weight > 100:
         raise ValidationError({"weight": _("Weights add up to more than 100%% (%(used)d%% used).") % {"used": used}})
+    names = {"name_en": name_en, "name_ru": name_ru, "name_kk": name_kk}
     return Criterion.objects.create(
-        call=call,
-        weight=weight,
-        name_en=name_en,
-        name_ru=name_ru,
-        name_kk=name_kk,
-        guidance=guidance,
-        position=call.criteria.count() + 1,
+        call=call, weight=weight, guidance=guidance, position=call.criteria.count() + 1, **names
     )
 
 

@@ -10,27 +10,21 @@ APPLICANTS = frozenset({"ngo_member", "ngo_admin"})
 READERS = APPLICANTS | OFFICERS | {"reviewer"}
 
 
-def extend_world(world):
+def _stored_pdf(name: str, body: bytes) -> dict:
+    """The fields of an uploaded PDF (an attachment, a piece of evidence)."""
     from django.core.files.base import ContentFile
-    from django.utils import timezone
 
-    from kelisim.funding.models import (
-        Application,
-        ApplicationRevision,
-        Attachment,
-        Call,
-        Contract,
-        Criterion,
-        Milestone,
-        MilestoneReport,
-        Question,
-        ReportEvidence,
-        ReviewAssignment,
-        RevisionFile,
-    )
+    return {
+        "file": ContentFile(body, name=name),
+        "original_name": name,
+        "content_type": "application/pdf",
+        "size": len(body),
+    }
 
-    now = timezone.now()
-    officer = world.users["officer"]
+
+def _add_call(world, now) -> None:
+    from kelisim.funding.models import Call, Criterion, Question
+
     world.call = Call.objects.create(
         reference="world-call",
         title_en="World call",
@@ -41,10 +35,17 @@ def extend_world(world):
         closes_at=now + timedelta(days=10),
         status=Call.Status.PUBLISHED,
         published_at=now,
-        created_by=officer,
+        created_by=world.users["officer"],
     )
     world.question = Question.objects.create(call=world.call, kind=Question.Kind.SHORT_TEXT, label_en="Where?")
     world.criterion = Criterion.objects.create(call=world.call, name_en="Relevance", weight=100)
+
+
+def _add_application(world, now) -> None:
+    """The organisation's approved application, with an attachment, a submitted revision and a reviewer."""
+    from kelisim.funding.models import Application, ApplicationRevision, Attachment, ReviewAssignment, RevisionFile
+
+    applicant = world.users["ngo_admin"]
     world.application = Application.objects.create(
         call=world.call,
         organisation=world.organisation,
@@ -53,14 +54,10 @@ def extend_world(world):
         status=Application.Status.APPROVED,
         approved_amount_kzt=Decimal(1_000_000),
         submitted_at=now,
-        submitted_by=world.users["ngo_admin"],
+        submitted_by=applicant,
     )
     world.attachment = Attachment.objects.create(
-        application=world.application,
-        file=ContentFile(b"%PDF-1.4 world", name="world.pdf"),
-        original_name="world.pdf",
-        content_type="application/pdf",
-        size=14,
+        application=world.application, **_stored_pdf("world.pdf", b"%PDF-1.4 world")
     )
     revision = ApplicationRevision.objects.create(
         application=world.application,
@@ -68,7 +65,7 @@ def extend_world(world):
         title="World project",
         budget_total_kzt=Decimal(1_000_000),
         submitted_at=now,
-        submitted_by=world.users["ngo_admin"],
+        submitted_by=applicant,
     )
     world.revision_file = RevisionFile.objects.create(
         revision=revision,
@@ -78,8 +75,14 @@ def extend_world(world):
         size=14,
     )
     world.assignment = ReviewAssignment.objects.create(
-        application=world.application, reviewer=world.users["reviewer"], assigned_by=officer
+        application=world.application, reviewer=world.users["reviewer"], assigned_by=world.users["officer"]
     )
+
+
+def _add_contract(world) -> None:
+    """The application's active contract, with a milestone, its report and a piece of evidence."""
+    from kelisim.funding.models import Contract, Milestone, MilestoneReport, ReportEvidence
+
     world.contract = Contract.objects.create(
         application=world.application,
         number="KLS-WORLD-001",
@@ -94,12 +97,17 @@ def extend_world(world):
     )
     world.report = MilestoneReport.objects.create(milestone=world.milestone, narrative="Done")
     world.evidence = ReportEvidence.objects.create(
-        report=world.report,
-        file=ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf"),
-        original_name="evidence.pdf",
-        content_type="application/pdf",
-        size=17,
+        report=world.report, **_stored_pdf("evidence.pdf", b"%PDF-1.4 evidence")
     )
+
+
+def extend_world(world):
+    from django.utils import timezone
+
+    now = timezone.now()
+    _add_call(world, now)
+    _add_application(world, now)
+    _add_contract(world)
 
 
 def _call(world):

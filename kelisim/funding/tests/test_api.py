@@ -49,12 +49,15 @@ def test_ocds_endpoints_validate(client):
     assert ocds.validation_errors(json.loads(b"".join(record.streaming_content)), "record-package") == []
 
 
+def _applying(call) -> tuple:
+    """A verified organisation, the call's application address and a member's token headers."""
+    organisation = factories.verified_organisation()
+    return organisation, f"/api/v1/funding/calls/{call.reference}/applications", _auth(factories.member(organisation))
+
+
 def test_ngo_system_saves_then_submits_with_a_token(client):
     call = factories.open_call()
-    organisation = factories.verified_organisation()
-    applicant = factories.member(organisation)
-    headers = _auth(applicant)
-    url = f"/api/v1/funding/calls/{call.reference}/applications"
+    organisation, url, headers = _applying(call)
     created = client.post(url, _payload(call, organisation, summary=""), content_type="application/json", **headers)
     assert created.status_code == 201
     assert [p["field"] for p in created.json()["problems"]] == ["summary"]
@@ -74,10 +77,7 @@ def test_ngo_system_saves_then_submits_with_a_token(client):
 
 def test_deadline_refusal_over_the_api(client):
     call = factories.open_call()
-    organisation = factories.verified_organisation()
-    applicant = factories.member(organisation)
-    headers = _auth(applicant)
-    url = f"/api/v1/funding/calls/{call.reference}/applications"
+    organisation, url, headers = _applying(call)
     client.post(url, _payload(call, organisation), content_type="application/json", **headers)
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
     response = client.post(url, _payload(call, organisation, submit=True), content_type="application/json", **headers)
@@ -87,9 +87,7 @@ def test_deadline_refusal_over_the_api(client):
 
 def test_budget_lines_for_a_call_without_a_budget_table_are_refused_not_dropped(client):
     call = factories.open_call(budget=False)
-    organisation = factories.verified_organisation()
-    url = f"/api/v1/funding/calls/{call.reference}/applications"
-    headers = _auth(factories.member(organisation))
+    organisation, url, headers = _applying(call)
     response = client.post(url, _payload(call, organisation), content_type="application/json", **headers)
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["loc"] == ["body", "budget"]

@@ -44,19 +44,8 @@ def _review(page, base, reviewer, application, scores):
     assert "Your review was submitted" in page.content()
 
 
-def test_apply_review_award_publish(page, screenshot, live_server):
-    officer = factories.officer()
-    call = factories.open_call(actor=officer)
-    organisation = factories.verified_organisation(name_en="Accord")
-    applicant = factories.member(organisation, email="accord@example.kz")
-    first = factories.reviewer(display_name="Rustem Reviewer")
-    second = factories.reviewer(display_name="Saule Reviewer")
-    insider = factories.reviewer(display_name="Bolat Reviewer")
-    Membership.objects.create(user=insider, organisation=organisation, status=Membership.Status.ACTIVE)
-    base = live_server.url + "/en"
-
-    # --- The NGO applies; a first attempt is refused and nothing typed is lost ---------------------------
-    _sign_in_browser(page, live_server, applicant)
+def _apply(page, base, call, organisation, screenshot) -> Application:
+    """The NGO applies; a first attempt is refused and nothing typed is lost."""
     page.goto(f"{base}/funding/calls/{call.reference}/")
     page.get_by_role("button", name="Start an application").click()
     page.get_by_label("Project title").fill("Dialogue evenings in Taraz")
@@ -88,10 +77,12 @@ def test_apply_review_award_publish(page, screenshot, live_server):
         ("Experts' fees", 700_000),
         ("Venue", 200_000),
     ]
+    return application
 
-    # --- The officer assigns three reviewers; the insider is caught --------------------------------------
-    _sign_in_browser(page, live_server, officer)
-    for person in (first, second, insider):
+
+def _assign_reviewers(page, base, application, reviewers, screenshot) -> None:
+    """The officer assigns three reviewers; the insider is caught."""
+    for person in reviewers:
         page.goto(f"{base}/funding/applications/{application.pk}/")
         page.locator("#id_reviewer").select_option(str(person.pk))
         page.get_by_role("button", name="Assign", exact=True).click()
@@ -102,7 +93,10 @@ def test_apply_review_award_publish(page, screenshot, live_server):
     assert page.get_by_label("Ask for changes").is_enabled()
     screenshot("reviewers-assigned")
 
-    # --- Two reviewers score; the conflicted one cannot open it ------------------------------------------
+
+def _score_and_block_the_insider(page, base, live_server, application, reviewers, screenshot) -> None:
+    """Two reviewers score; the conflicted one cannot open it."""
+    first, second, insider = reviewers
     _sign_in_browser(page, live_server, first)
     _review(page, base, first, application, {"Relevance (weight 60%)": "8", "Value for money (weight 40%)": "7"})
     _sign_in_browser(page, live_server, second)
@@ -117,8 +111,9 @@ def test_apply_review_award_publish(page, screenshot, live_server):
     assert response.status == 404
     screenshot("conflicted-reviewer-blocked")
 
-    # --- The officer awards, contracts, adds a milestone and signs ---------------------------------------
-    _sign_in_browser(page, live_server, officer)
+
+def _award_and_sign(page, base, call, application, screenshot) -> Contract:
+    """The officer awards, contracts, adds a milestone and signs."""
     page.goto(f"{base}/funding/manage/calls/{call.reference}/ranking/")
     assert "Dialogue evenings in Taraz" in page.content() and "2 of 2 reviews in" in page.content()
     assert "Rustem Reviewer" in page.content() and "Saule Reviewer" in page.content()
@@ -142,8 +137,11 @@ def test_apply_review_award_publish(page, screenshot, live_server):
     contract.refresh_from_db()
     assert contract.status == Contract.Status.SIGNED
     screenshot("contract-signed")
+    return contract
 
-    # --- The public sees it in the register, and its OCDS export validates -------------------------------
+
+def _published(page, base, contract, screenshot) -> None:
+    """The public sees it in the register, and its OCDS export validates."""
     page.context.clear_cookies()
     page.goto(f"{base}/funding/contracts/")
     assert contract.number in page.content() and "Accord" in page.content()
@@ -153,3 +151,25 @@ def test_apply_review_award_publish(page, screenshot, live_server):
     package = json.loads(export.body())
     assert ocds.validation_errors(package, "release-package") == []
     assert package["releases"][0]["awards"][0]["value"]["amount"] == 850000
+
+
+def test_apply_review_award_publish(page, screenshot, live_server):
+    officer = factories.officer()
+    call = factories.open_call(actor=officer)
+    organisation = factories.verified_organisation(name_en="Accord")
+    applicant = factories.member(organisation, email="accord@example.kz")
+    reviewers = (
+        factories.reviewer(display_name="Rustem Reviewer"),
+        factories.reviewer(display_name="Saule Reviewer"),
+        factories.reviewer(display_name="Bolat Reviewer"),
+    )
+    Membership.objects.create(user=reviewers[2], organisation=organisation, status=Membership.Status.ACTIVE)
+    base = live_server.url + "/en"
+    _sign_in_browser(page, live_server, applicant)
+    application = _apply(page, base, call, organisation, screenshot)
+    _sign_in_browser(page, live_server, officer)
+    _assign_reviewers(page, base, application, reviewers, screenshot)
+    _score_and_block_the_insider(page, base, live_server, application, reviewers, screenshot)
+    _sign_in_browser(page, live_server, officer)
+    contract = _award_and_sign(page, base, call, application, screenshot)
+    _published(page, base, contract, screenshot)

@@ -7,13 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kelisim.funding import services
-from kelisim.funding.models import (
-    Application,
-    Call,
-    Contract,
-    Milestone,
-    ReviewAssignment,
-)
+from kelisim.funding.models import Application, Call, Contract, Milestone, ReviewAssignment
 from kelisim.funding.tests import factories
 
 # The tables as the issue describes them; a change to a table must change this file too.

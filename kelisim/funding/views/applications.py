@@ -272,33 +272,43 @@ def attachment_remove(request, pk):
     return redirect("funding:application_edit", pk=application.pk)
 
 
-@officer_required
-@require_POST
-def application_determine(request, pk):
+def _officer_decision(request, pk, form, act, *, done: str, form_key: str):
+    """Record an officer's determination or contract from the application page; a refused one comes back on the
+    page with what was typed. ``act(application, data)`` returns where to go next."""
     application = get_object_or_404(Application, pk=pk)
-    form = DeterminationForm(request.POST, reviews_in=rules.submitted_review_count(application))
     if form.is_valid():
         try:
-            services.determine_application(actor=request.user, application=application, **form.cleaned_data)
+            target = act(application, form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("The decision was recorded and sent to the applicant."))
-            return redirect(application)
-    return render_application(request, selectors.application_page(pk), determination_form=form)
+            messages.success(request, done)
+            return redirect(target)
+    return render_application(request, selectors.application_page(pk), **{form_key: form})
+
+
+@officer_required
+@require_POST
+def application_determine(request, pk):
+    reviews_in = rules.submitted_review_count(get_object_or_404(Application, pk=pk))
+    return _officer_decision(
+        request,
+        pk,
+        DeterminationForm(request.POST, reviews_in=reviews_in),
+        lambda application, data: services.determine_application(actor=request.user, application=application, **data),
+        done=_("The decision was recorded and sent to the applicant."),
+        form_key="determination_form",
+    )
 
 
 @officer_required
 @require_POST
 def contract_create(request, pk):
-    application = get_object_or_404(Application, pk=pk)
-    form = ContractForm(request.POST)
-    if form.is_valid():
-        try:
-            contract = services.create_contract(actor=request.user, application=application, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The contract was drafted. Add its milestones, then sign it."))
-            return redirect(contract)
-    return render_application(request, selectors.application_page(pk), contract_form=form)
+    return _officer_decision(
+        request,
+        pk,
+        ContractForm(request.POST),
+        lambda application, data: services.create_contract(actor=request.user, application=application, **data),
+        done=_("The contract was drafted. Add its milestones, then sign it."),
+        form_key="contract_form",
+    )

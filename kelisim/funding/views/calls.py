@@ -151,13 +151,20 @@ def _back_to_call_edit(request, call: Call, change) -> object:
     return redirect("funding:call_edit", reference=call.reference)
 
 
-@officer_required
-@require_POST
-def question_remove(request, pk):
-    question = get_object_or_404(Question.objects.select_related("call"), pk=pk)
-    return _back_to_call_edit(
-        request, question.call, lambda: services.remove_question(actor=request.user, question=question)
-    )
+def _call_part_remover(model, remove, name: str):
+    """The view that removes a question or a criterion from a draft call."""
+
+    @officer_required
+    @require_POST
+    def view(request, pk):
+        part = get_object_or_404(model.objects.select_related("call"), pk=pk)
+        return _back_to_call_edit(request, part.call, lambda: remove(actor=request.user, **{name: part}))
+
+    return view
+
+
+question_remove = _call_part_remover(Question, services.remove_question, "question")
+criterion_remove = _call_part_remover(Criterion, services.remove_criterion, "criterion")
 
 
 @officer_required
@@ -169,15 +176,6 @@ def question_move(request, pk):
         request,
         question.call,
         lambda: services.move_question(actor=request.user, question=question, direction=direction),
-    )
-
-
-@officer_required
-@require_POST
-def criterion_remove(request, pk):
-    criterion = get_object_or_404(Criterion.objects.select_related("call"), pk=pk)
-    return _back_to_call_edit(
-        request, criterion.call, lambda: services.remove_criterion(actor=request.user, criterion=criterion)
     )
 
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kelisim.accounts.decorators import officer_required
@@ -107,53 +108,50 @@ def _officer_change(request, contract, form, change, *, done: str, form_refused:
     return redirect(contract)
 
 
-@officer_required
-@require_POST
-def milestone_add(request, number):
-    contract = get_object_or_404(Contract, number=number)
-    return _officer_change(
-        request,
-        contract,
-        MilestoneForm(request.POST),
-        lambda data: services.add_milestone(actor=request.user, contract=contract, **data),
-        done=_("The milestone was added."),
-    )
+def _contract_change(form_class, change, *, done, form_refused=None):
+    """An officer's view that changes a contract from a small form on its page: ``change(actor, contract, data)``."""
+
+    @officer_required
+    @require_POST
+    def view(request, number):
+        contract = get_object_or_404(Contract, number=number)
+        return _officer_change(
+            request,
+            contract,
+            form_class(request.POST),
+            lambda data: change(request.user, contract, data),
+            done=done,
+            form_refused=form_refused,
+        )
+
+    return view
 
 
-@officer_required
-@require_POST
-def contract_status(request, number):
-    contract = get_object_or_404(Contract, number=number)
-    return _officer_change(
-        request,
-        contract,
-        ContractStatusForm(request.POST),
-        lambda data: services.transition_contract(
-            actor=request.user, contract=contract, to=data["status"], reason=data["reason"]
-        ),
-        done=_("The contract's status was changed."),
-        form_refused=[],
-    )
-
-
-@officer_required
-@require_POST
-def contract_amend(request, number):
-    contract = get_object_or_404(Contract, number=number)
-    return _officer_change(
-        request,
-        contract,
-        AmendmentForm(request.POST),
-        lambda data: services.amend_contract(
-            actor=request.user,
-            contract=contract,
-            reason=data["reason"],
-            amount_kzt=data["amount_kzt"],
-            period_end=data["period_end"],
-        ),
-        done=_("The amendment was recorded as a new version."),
-        form_refused=[_("Give the reason for the amendment.")],
-    )
+milestone_add = _contract_change(
+    MilestoneForm,
+    lambda actor, contract, data: services.add_milestone(actor=actor, contract=contract, **data),
+    done=gettext_lazy("The milestone was added."),
+)
+contract_status = _contract_change(
+    ContractStatusForm,
+    lambda actor, contract, data: services.transition_contract(
+        actor=actor, contract=contract, to=data["status"], reason=data["reason"]
+    ),
+    done=gettext_lazy("The contract's status was changed."),
+    form_refused=[],
+)
+contract_amend = _contract_change(
+    AmendmentForm,
+    lambda actor, contract, data: services.amend_contract(
+        actor=actor,
+        contract=contract,
+        reason=data["reason"],
+        amount_kzt=data["amount_kzt"],
+        period_end=data["period_end"],
+    ),
+    done=gettext_lazy("The amendment was recorded as a new version."),
+    form_refused=[gettext_lazy("Give the reason for the amendment.")],
+)
 
 
 @officer_required

@@ -1,17 +1,17 @@
+"""The applicant's draft editor, the application page with the officer's decisions (funding/views/applications.py)."""
+
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from kelisim.accounts.tests.factories import UserFactory, sign_in
 from kelisim.core.models import OutboxEmail
-from kelisim.core.tests.queries import assert_queries_do_not_grow
-from kelisim.funding.models import Application, Call, Contract, ReviewAssignment
+from kelisim.funding.models import Application, Call, Contract
 from kelisim.funding.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -44,32 +44,6 @@ def _draft(client):
     application = Application.objects.get(organisation=organisation)
     assert response.url == reverse("funding:application_edit", args=[application.pk])
     return call, application, applicant
-
-
-def test_public_register_lists_published_calls_and_contracts(client):
-    contract = factories.signed_contract()
-    factories.open_call(reference="hidden-draft", publish=False)
-    page = client.get(reverse("funding:index")).content.decode()
-    assert contract.application.call.title_ru in page or contract.application.call.title_en in page
-    assert "hidden-draft" not in page
-    register = client.get(reverse("funding:contracts")).content.decode()
-    assert contract.number in register and contract.application.organisation.name in register
-    assert client.get(reverse("funding:call_detail", args=["hidden-draft"])).status_code == 404
-
-
-def test_draft_contract_is_not_public(client):
-    contract = factories.signed_contract(status=Contract.Status.DRAFT)
-    assert client.get(reverse("funding:contract_detail", args=[contract.number])).status_code == 404
-    assert contract.number not in client.get(reverse("funding:contracts")).content.decode()
-
-
-def test_call_page_explains_why_an_organisation_cannot_apply(client):
-    call = factories.open_call(min_years_registered=30)
-    organisation = factories.verified_organisation()
-    sign_in(client, factories.member(organisation))
-    page = client.get(call.get_absolute_url()).content.decode()
-    assert "at least 30 years" in page
-    assert "Start an application" not in page
 
 
 def test_invalid_post_keeps_everything_typed_and_saves_it(client):
@@ -180,57 +154,6 @@ def test_applicants_see_only_their_own_organisations_applications(client):
     page = client.get(reverse("funding:applications")).content.decode()
     assert mine.organisation.name in page and other.organisation.name not in page
     assert client.get(other.get_absolute_url()).status_code == 404
-
-
-def test_reviewer_scores_and_then_sees_the_other_scores_but_not_who_gave_them(client):
-    officer = factories.officer()
-    application = factories.submitted_application()
-    first, second = factories.reviewer(display_name="First Reviewer"), factories.reviewer()
-    factories.reviewed_application(application, officer, [first], scores=((9, 3),))
-    assignment = factories.assignment_for(application, second, actor=officer)
-    sign_in(client, second)
-    page = client.get(reverse("funding:review", args=[assignment.pk])).content.decode()
-    assert "Other reviewer 1" not in page and "9/10" not in page
-    criteria = list(application.call.criteria.all())
-    data = {f"score_{c.pk}": "7" for c in criteria}
-    response = client.post(reverse("funding:review", args=[assignment.pk]), data)
-    assert response.status_code == 302
-    page = client.get(reverse("funding:review", args=[assignment.pk])).content.decode()
-    assert "Other reviewer 1: 66.0" in page and "Relevance: 9/10" in page
-    assert "First Reviewer" not in page  # reviewers' names are for the programme officers only
-
-
-def test_a_decided_application_closes_its_open_reviews(client):
-    officer = factories.officer()
-    application = factories.submitted_application()
-    late = factories.reviewer()
-    leftover = factories.assignment_for(application, late, actor=officer)
-    factories.two_reviews(application, officer)
-    from kelisim.funding import services
-
-    services.determine_application(actor=officer, application=application, decision="reject", reason="Thin plan.")
-    sign_in(client, late)
-    page = client.get(reverse("funding:review", args=[leftover.pk])).content.decode()
-    assert "already decided; its review is closed" in page and "Submit review" not in page
-    data = {f"score_{c.pk}": "9" for c in application.call.criteria.all()}
-    assert client.post(reverse("funding:review", args=[leftover.pk]), data).status_code == 200
-    leftover.refresh_from_db()
-    assert leftover.status == ReviewAssignment.Status.ASSIGNED and not leftover.scores.exists()
-
-
-def test_conflicted_reviewer_is_blocked(client):
-    officer = factories.officer()
-    application = factories.submitted_application()
-    insider = factories.reviewer()
-    factories.member(application.organisation).delete()  # another member, just to be sure memberships vary
-    from kelisim.organisations.models import Membership
-
-    Membership.objects.create(user=insider, organisation=application.organisation, status="active")
-    assignment = factories.assignment_for(application, insider, actor=officer)
-    assert assignment.status == ReviewAssignment.Status.CONFLICTED
-    sign_in(client, insider)
-    assert client.get(reverse("funding:review", args=[assignment.pk])).status_code == 404
-    assert client.post(reverse("funding:review", args=[assignment.pk]), {}).status_code == 404
 
 
 def test_officer_awards_and_contracts(client):
@@ -347,55 +270,6 @@ def test_long_answers_get_the_shared_live_counter(client):
     assert "At most 500 characters." in page  # the limit, for readers without JavaScript
 
 
-def test_officer_dashboard_flags_overdue_milestones(client):
-    officer = factories.officer()
-    contract = factories.signed_contract(actor=officer)
-    contract.milestones.filter(pk=contract.milestones.first().pk).update(
-        due_date=timezone.localdate() - timedelta(days=3)
-    )
-    sign_in(client, officer)
-    page = client.get(reverse("funding:dashboard")).content.decode()
-    assert "Overdue" in page and contract.number in page
-
-
-def test_register_queries_do_not_grow(client):
-    officer = factories.officer()
-    call = factories.signed_contract(actor=officer).application.call
-    assert_queries_do_not_grow(
-        client,
-        reverse("funding:contracts"),
-        add_data=lambda: [factories.signed_contract(actor=officer, call=call) for _ in range(3)],
-        limit=10,
-    )
-
-
-def test_call_list_queries_do_not_grow(client):
-    officer = factories.officer()
-    factories.open_call(actor=officer)
-    assert_queries_do_not_grow(
-        client,
-        reverse("funding:index"),
-        add_data=lambda: [factories.open_call(actor=officer, reference=f"more-{n}") for n in range(3)],
-        limit=10,
-    )
-
-
-def test_ranking_queries_do_not_grow(client):
-    officer = factories.officer()
-    first = factories.submitted_application()
-    reviewers = [factories.reviewer(), factories.reviewer()]
-    factories.reviewed_application(first, officer, reviewers)
-
-    def more():
-        for _ in range(3):
-            application = factories.submitted_application(call=first.call)
-            factories.reviewed_application(application, officer, [factories.reviewer(), factories.reviewer()])
-
-    sign_in(client, officer)
-    cache.clear()
-    assert_queries_do_not_grow(client, reverse("funding:ranking", args=[first.call.reference]), add_data=more, limit=20)
-
-
 def test_signed_out_visitor_is_sent_to_sign_in_for_applications(client):
     response = client.get(reverse("funding:applications"))
     assert "/accounts/login/" in response.url
@@ -409,71 +283,6 @@ def test_other_people_cannot_start_for_an_organisation(client):
         reverse("funding:application_start", args=[call.reference]), {"organisation": organisation.pk}
     )
     assert response.status_code == 403
-
-
-@pytest.mark.parametrize(("language", "heading"), [("ru", "Конкурсы заявок"), ("kk", "Өтінімдер конкурстары")])
-def test_pages_are_translated(client, language, heading):
-    """Needs compiled catalogues (`make test` compiles them first)."""
-    with translation.override(language):
-        url = reverse("funding:index")
-    assert url.startswith(f"/{language}/")
-    assert heading in client.get(url).content.decode()
-
-
-def test_a_refused_criterion_comes_back_with_what_was_typed(client):
-    officer = factories.officer()
-    call = factories.open_call(actor=officer, publish=False)  # a draft whose weights already total 100
-    client.force_login(officer)
-    response = client.post(
-        reverse("funding:criterion_add", args=[call.reference]),
-        {"name_en": "Reach in rural districts", "guidance": "Count villages, not events.", "weight": "30"},
-    )
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Reach in rural districts" in page and "Count villages, not events." in page
-    assert "more than 100%" in page
-    assert not call.criteria.filter(name_en="Reach in rural districts").exists()
-
-
-def test_an_added_question_returns_to_the_call_page(client):
-    officer = factories.officer()
-    call = factories.open_call(actor=officer, publish=False, questions=False)
-    client.force_login(officer)
-    response = client.post(
-        reverse("funding:question_add", args=[call.reference]),
-        {"kind": "short_text", "label_en": "Who leads the project?", "required": "on"},
-    )
-    assert response.status_code == 302
-    assert call.questions.filter(label_en="Who leads the project?").exists()
-
-
-def test_an_officer_moves_questions_and_the_budget_table_in_a_draft_call(client):
-    from kelisim.funding import services
-
-    officer = factories.officer()
-    call = factories.open_call(actor=officer, publish=False)  # a long text, then the budget table
-    services.add_question(actor=officer, call=call, kind="short_text", label_en="Who are your partners?")
-    client.force_login(officer)
-
-    def order():
-        return [question.kind for question in call.questions.order_by("position", "pk")]
-
-    budget = call.questions.get(kind="budget")
-    client.post(reverse("funding:question_move", args=[budget.pk]), {"direction": "up"})
-    assert order() == ["budget", "long_text", "short_text"]
-    client.post(reverse("funding:question_move", args=[budget.pk]), {"direction": "up"})  # already first
-    assert order() == ["budget", "long_text", "short_text"]
-    page = client.get(reverse("funding:call_edit", args=[call.reference])).content.decode()
-    assert "Move “Who are your partners?” up" in page and "Move “Who are your partners?” down" not in page
-    services.remove_question(actor=officer, question=call.questions.get(kind="long_text"))
-    assert list(call.questions.order_by("position").values_list("position", flat=True)) == [1, 2]
-    services.add_question(actor=officer, call=call, kind="date", label_en="When do you start?")
-    assert order() == ["budget", "short_text", "date"]  # a new question comes last, after a removal too
-
-    services.transition_call(actor=officer, call=call, to="published")
-    response = client.post(reverse("funding:question_move", args=[budget.pk]), {"direction": "down"}, follow=True)
-    assert "Questions can only change while the call is a draft." in response.content.decode()
-    assert order() == ["budget", "short_text", "date"]
 
 
 # --- The budget table: a question of its own, as many lines as needed ------------------------------------
@@ -549,45 +358,3 @@ def test_a_call_without_a_budget_table_shows_no_budget(client):
     assert response.status_code == 302
     page = client.get(application.get_absolute_url()).content.decode()
     assert "Amount, KZT" not in page and "Revision 1" not in page  # no budget, no total in the revision either
-
-
-# --- Review: who may be assigned, and what a closed review reads ------------------------------------------
-
-
-def test_the_assign_form_offers_only_the_calls_pool(client):
-    officer = factories.officer()
-    application = factories.submitted_application()
-    in_pool = factories.reviewer(display_name="Pool Reviewer")
-    outsider = factories.reviewer(display_name="Outside Reviewer")
-    UserFactory(display_name="Not A Reviewer")
-    application.call.reviewer_pool.set([in_pool])
-    sign_in(client, officer)
-    page = client.get(application.get_absolute_url()).content.decode()
-    select = re.search(r'<select name="reviewer".*?</select>', page, re.S).group(0)
-    assert "Pool Reviewer" in select and "Outside Reviewer" not in select and "Not A Reviewer" not in select
-    response = client.post(reverse("funding:application_assign", args=[application.pk]), {"reviewer": outsider.pk})
-    assert response.status_code == 302 and not application.assignments.exists()
-    assert "Choose a reviewer." in client.get(application.get_absolute_url()).content.decode()
-    client.post(reverse("funding:application_assign", args=[application.pk]), {"reviewer": in_pool.pk})
-    assert application.assignments.get().reviewer == in_pool
-
-
-def test_an_open_review_of_a_decided_application_reads_closed(client):
-    from kelisim.funding import services
-
-    officer = factories.officer()
-    application = factories.submitted_application()
-    late = factories.reviewer()
-    leftover = factories.assignment_for(application, late, actor=officer)
-    sign_in(client, late)
-    assert '<span class="badge">Assigned</span>' in client.get(reverse("funding:reviews")).content.decode()
-    factories.two_reviews(application, officer)
-    services.determine_application(actor=officer, application=application, decision="reject", reason="Thin plan.")
-    listing = client.get(reverse("funding:reviews")).content.decode()
-    assert '<span class="badge">Closed</span>' in listing and "Assigned" not in listing
-    page = client.get(reverse("funding:review", args=[leftover.pk])).content.decode()
-    assert '<span class="badge">Closed</span>' in page and "Assigned" not in page
-    sign_in(client, officer)
-    page = client.get(application.get_absolute_url()).content.decode()
-    assert f"{leftover.reviewer_label} — Closed" in page
-    assert late.pk not in services.reviewer_load()
