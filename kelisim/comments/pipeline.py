@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kelisim.accounts.permissions import is_moderator, is_officer
 from kelisim.comments.models import MAX_COMMENT_LENGTH, AuthorSanction, Comment, ReasonCode, WordRule
 from kelisim.core import errors, ratelimit
 from kelisim.core.text import normalise_text
@@ -159,7 +160,7 @@ def check_author(submission: Submission) -> None:
         return
     if active_sanction(user):
         raise refuse(ReasonCode.AUTHOR_SANCTIONED)
-    if user.is_moderator or user.is_officer:
+    if is_moderator(user) or is_officer(user):
         submission.notes.append(ReasonCode.STAFF_AUTHOR)
     elif is_trusted(user):
         submission.notes.append(ReasonCode.TRUSTED_AUTHOR)
