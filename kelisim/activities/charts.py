@@ -102,79 +102,125 @@ def _breaks(values: list[int]) -> list[int]:
     return [ordered[min(len(ordered) - 1, (len(ordered) * step) // 5)] for step in (1, 2, 3, 4)]
 
 
-def region_map(rows, *, measure: str, title: str, link_for=None) -> str:
-    """The choropleth of ``rows`` (DashboardRow with ``code`` = region code). Regions without data are white."""
-    data = _map_data()["regions"]
-    by_code = {row.code: row for row in rows if row.code}
+_MAP_OPENING = (
+    '<svg class="region-map" viewBox="{}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
+    '<defs><pattern id="hidden-hatch" width="0.4" height="0.4" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="0.4" height="0.4" fill="#e5e5e5"/>'
+    '<line x1="0" y1="0" x2="0" y2="0.4" stroke="#999" stroke-width="0.12"/></pattern></defs>'
+)
+
+
+def _map_view_box(margin: float = 0.5) -> str:
     min_x, min_y, max_x, max_y = _bounds_of_map()
-    margin = 0.5
-    view = (
+    return (
         f"{min_x - margin:.2f} {min_y - margin:.2f} {max_x - min_x + 2 * margin:.2f} {max_y - min_y + 2 * margin:.2f}"
     )
-    values = [row.measures[measure].value or 0 for row in by_code.values() if not row.measures[measure].hidden]
-    breaks = _breaks(values)
-    parts = [
-        format_html(
-            '<svg class="region-map" viewBox="{}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
-            '<defs><pattern id="hidden-hatch" width="0.4" height="0.4" patternUnits="userSpaceOnUse" '
-            'patternTransform="rotate(45)"><rect width="0.4" height="0.4" fill="#e5e5e5"/>'
-            '<line x1="0" y1="0" x2="0" y2="0.4" stroke="#999" stroke-width="0.12"/></pattern></defs>',
-            view,
-            title,
+
+
+def _region_look(region: dict, row, measure: str, breaks: list[int]) -> tuple[str, str, str]:
+    """(fill, name, figure shown) of one region: white without data or with zero, hatched when withheld."""
+    if row is None:
+        return "#ffffff", region["name"], _("no verified activity")
+    cell = row.measures[measure]
+    fill = "url(#hidden-hatch)" if cell.hidden else PALETTE[_class_of(cell.value, breaks)]
+    if cell.value == 0:
+        fill = "#ffffff"
+    return fill, row.label, cell.label
+
+
+def _region_shape(code: str, region: dict, fill: str, name: str, shown: str):
+    """A city as a circle at its centre, a region as its outline, each titled with its figure."""
+    if code in CITY_CODES:
+        x, y = region["centre"]
+        return format_html(
+            '<circle cx="{}" cy="{}" r="0.45" fill="{}" class="region city" data-code="{}">'
+            "<title>{}: {}</title></circle>",
+            x,
+            y,
+            mark_safe(escape(fill)),
+            code,
+            name,
+            shown,
         )
-    ]
-    shapes, markers = [], []
-    for code, region in sorted(data.items()):
-        row = by_code.get(code)
-        if row is None:
-            fill, shown = "#ffffff", _("no verified activity")
-            name = region["name"]
-        else:
-            cell = row.measures[measure]
-            name = row.label
-            fill = "url(#hidden-hatch)" if cell.hidden else PALETTE[_class_of(cell.value, breaks)]
-            if cell.value == 0:
-                fill = "#ffffff"
-            shown = cell.label
-        href = link_for(row) if (row is not None and link_for) else ""
-        if code in CITY_CODES:
-            x, y = region["centre"]
-            shape = format_html(
-                '<circle cx="{}" cy="{}" r="0.45" fill="{}" class="region city" data-code="{}">'
-                "<title>{}: {}</title></circle>",
-                x,
-                y,
-                mark_safe(escape(fill)),
-                code,
-                name,
-                shown,
-            )
-            target = markers
-        else:
-            path = _paths()[code]
-            shape = format_html(
-                '<path d="{}" fill="{}" class="region" data-code="{}"><title>{}: {}</title></path>',
-                path,
-                mark_safe(escape(fill)),
-                code,
-                name,
-                shown,
-            )
-            target = shapes
-        if href:
-            shape = format_html('<a href="{}">{}</a>', href, shape)
-        target.append(shape)
-    parts += shapes + markers
-    parts.append(mark_safe("</svg>"))
+    return format_html(
+        '<path d="{}" fill="{}" class="region" data-code="{}"><title>{}: {}</title></path>',
+        _paths()[code],
+        mark_safe(escape(fill)),
+        code,
+        name,
+        shown,
+    )
+
+
+def _map_legend(breaks: list[int]) -> list[dict]:
     legend = [{"colour": PALETTE[0], "label": f"≤ {breaks[0]}"}]
     for index in range(1, 4):
         legend.append({"colour": PALETTE[index], "label": f"{breaks[index - 1] + 1}–{breaks[index]}"})
     legend.append({"colour": PALETTE[4], "label": f"> {breaks[3]}"})
-    return mark_safe("".join(str(part) for part in parts)), legend
+    return legend
+
+
+def region_map(rows, *, measure: str, title: str, link_for=None) -> str:
+    """The choropleth of ``rows`` (DashboardRow with ``code`` = region code). Regions without data are white;
+    cities are drawn after (above) the regions around them."""
+    by_code = {row.code: row for row in rows if row.code}
+    values = [row.measures[measure].value or 0 for row in by_code.values() if not row.measures[measure].hidden]
+    breaks = _breaks(values)
+    shapes, markers = [], []
+    for code, region in sorted(_map_data()["regions"].items()):
+        row = by_code.get(code)
+        shape = _region_shape(code, region, *_region_look(region, row, measure, breaks))
+        if row is not None and link_for:
+            shape = format_html('<a href="{}">{}</a>', link_for(row), shape)
+        (markers if code in CITY_CODES else shapes).append(shape)
+    parts = [format_html(_MAP_OPENING, _map_view_box(), title), *shapes, *markers, mark_safe("</svg>")]
+    return mark_safe("".join(str(part) for part in parts)), _map_legend(breaks)
 
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _target_summary(value) -> str:
+    """What is written after a year's bars: reached of target (share), or whichever of the two there is."""
+    if value.target and value.actual is not None:
+        return _("%(reached)s of %(target)s (%(share)s%%)") % {
+            "reached": _number(value.actual),
+            "target": _number(value.target),
+            "share": round(100 * value.actual / value.target),
+        }
+    if value.actual is not None:
+        return _number(value.actual)
+    return _("target %(target)s") % {"target": _number(value.target)}
+
+
+def _target_bars(value, *, y: int, left: int, span: float, largest: float) -> list:
+    """The outlined target bar and the filled reached bar of one year (each only when there is a figure)."""
+    bars = []
+    if value.target is not None:
+        bars.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="12" fill="#ffffff" stroke="#08519c" stroke-width="1.5">'
+                "<title>{}: {}</title></rect>",
+                left,
+                y + 2,
+                round(span * value.target / largest, 1),
+                _("Target"),
+                _number(value.target),
+            )
+        )
+    if value.actual is not None:
+        bars.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="12" fill="#3182bd"><title>{}: {}</title></rect>',
+                left,
+                y + 16,
+                round(span * value.actual / largest, 1),
+                _("Reached"),
+                _number(value.actual),
+            )
+        )
+    return bars
 
 
 def target_chart(values, *, title: str) -> str:
@@ -202,42 +248,12 @@ def target_chart(values, *, title: str) -> str:
                 '<text x="{}" y="{}" text-anchor="end" fill="currentColor">{}</text>', bar_left - 8, y + 20, value.year
             )
         )
-        if value.target is not None:
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="12" fill="#ffffff" stroke="#08519c" stroke-width="1.5">'
-                    "<title>{}: {}</title></rect>",
-                    bar_left,
-                    y + 2,
-                    round(span * value.target / largest, 1),
-                    _("Target"),
-                    _number(value.target),
-                )
-            )
-        if value.actual is not None:
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="12" fill="#3182bd"><title>{}: {}</title></rect>',
-                    bar_left,
-                    y + 16,
-                    round(span * value.actual / largest, 1),
-                    _("Reached"),
-                    _number(value.actual),
-                )
-            )
-        if value.target and value.actual is not None:
-            summary = _("%(reached)s of %(target)s (%(share)s%%)") % {
-                "reached": _number(value.actual),
-                "target": _number(value.target),
-                "share": round(100 * value.actual / value.target),
-            }
-        elif value.actual is not None:
-            summary = _number(value.actual)
-        else:
-            summary = _("target %(target)s") % {"target": _number(value.target)}
+        parts.extend(_target_bars(value, y=y, left=bar_left, span=span, largest=largest))
         end = bar_left + span * max(value.target or 0, value.actual or 0) / largest
         parts.append(
-            format_html('<text x="{}" y="{}" fill="currentColor">{}</text>', round(end + 6, 1), y + 20, summary)
+            format_html(
+                '<text x="{}" y="{}" fill="currentColor">{}</text>', round(end + 6, 1), y + 20, _target_summary(value)
+            )
         )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(str(part) for part in parts))

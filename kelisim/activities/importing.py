@@ -53,18 +53,22 @@ class Column:
 
 
 COLUMNS = [
+    # What and when
     Column("activity_type", gettext_lazy("Type code (see the Codes sheet)."), "lecture"),
     Column("title", gettext_lazy("Short title, up to 300 characters."), "Lecture on media literacy"),
     Column("description", gettext_lazy("What happened. No names of participants."), ""),
     Column("start_date", gettext_lazy("Date: YYYY-MM-DD or DD.MM.YYYY."), "2026-03-12"),
     Column("end_date", gettext_lazy("Last day, if not the same day."), ""),
+    # Where
     Column("region", gettext_lazy("Region code, ISO 3166-2:KZ (see the Codes sheet)."), "KZ-31"),
     Column("settlement", gettext_lazy("Town or village."), "Taraz"),
     Column("venue_type", gettext_lazy("Venue code (see the Codes sheet)."), "school"),
+    # For whom, and what it serves
     Column("languages", gettext_lazy("Language codes kk, ru, en separated by semicolons."), "kk;ru"),
     Column("audiences", gettext_lazy("Audience codes separated by semicolons."), "school_students"),
     Column("strand", gettext_lazy("Strand code (see the Codes sheet)."), "youth"),
     Column("plan_item", gettext_lazy("Plan item ID, if the event serves one."), ""),
+    # How many people came, and the reach online
     *[Column(name, gettext_lazy("Number of people (0 if none)."), 0) for name in ATTENDANCE_FIELDS],
     Column("online_posts", gettext_lazy("Online campaigns: number of posts."), 0),
     Column("online_views", gettext_lazy("Online campaigns: views."), 0),

@@ -1,7 +1,7 @@
 """The comparison page's data: two versions compared (``selectors.compare_versions``) as plain values,
 kept in the Django cache when both versions are published.
 
-A published version never changes (``models.STATE_TRANSITIONS``; services re-read the state before every
+A published version never changes (``PlanVersion.WORKFLOW``; services re-read the state before every
 write), so the word-level diff of two published versions is computed once per language and then read
 from the cache. A working copy is compared afresh on every request, so an officer sees an edit at once.
 

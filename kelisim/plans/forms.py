@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kelisim.core.models import Region, Strand
 from kelisim.meetings.models import Decision
 from kelisim.organisations.models import Organisation
-from kelisim.plans.models import ItemStatus, Objective, PlanVersion, ProgressSource
+from kelisim.plans.models import ITEM_FACTS, ItemStatus, Objective, PlanVersion, ProgressSource
 from kelisim.plans.progress import REFUSAL
 
 
@@ -89,21 +89,7 @@ class ItemForm(forms.Form):
         return data
 
     def item_fields(self) -> dict:
-        data = self.cleaned_data
-        return {
-            name: data[name]
-            for name in (
-                "text_kk",
-                "text_ru",
-                "text_en",
-                "responsible_body",
-                "deadline",
-                "completion_form",
-                "budget_kzt",
-                "budget_source",
-                "weight",
-            )
-        }
+        return {name: self.cleaned_data[name] for name in ("text_kk", "text_ru", "text_en", *ITEM_FACTS)}
 
 
 TARGET_LINE = re.compile(r"^\s*(?:(KZ-\w+)\s+)?(\d{4})\s*[:=]\s*([\d\s.,]+)\s*$")

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from kelisim.consultations.models import Programme, Suggestion
 from kelisim.core.i18n import Localized
 from kelisim.core.models import Region, Strand
+from kelisim.core.workflow import Workflow
 from kelisim.meetings.models import Decision
 from kelisim.organisations.models import Organisation
 
@@ -71,6 +72,9 @@ class PlanVersion(models.Model):
 
     history = HistoricalRecords()
 
+    # Published is final: the version never changes again.
+    WORKFLOW = Workflow({State.WORKING: {State.PUBLISHED}, State.PUBLISHED: set()}, field="state")
+
     class Meta:
         ordering = ["plan", "-number"]
         verbose_name = _("plan version")
@@ -112,10 +116,6 @@ NEXT_KINDS: dict[str | None, frozenset[str]] = {
     PlanVersion.Kind.ADOPTED: frozenset({PlanVersion.Kind.REVISION}),
     PlanVersion.Kind.REVISION: frozenset({PlanVersion.Kind.REVISION}),
 }
-STATE_TRANSITIONS: dict[str, frozenset[str]] = {
-    PlanVersion.State.WORKING: frozenset({PlanVersion.State.PUBLISHED}),
-    PlanVersion.State.PUBLISHED: frozenset(),  # published is final: the version never changes again
-}
 ADMINISTRATOR_KINDS = frozenset({PlanVersion.Kind.ADOPTED, PlanVersion.Kind.REVISION})
 
 
@@ -127,19 +127,7 @@ class ItemStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-ITEM_STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
-    ItemStatus.NOT_STARTED: frozenset(
-        {ItemStatus.IN_PROGRESS, ItemStatus.COMPLETED, ItemStatus.DELAYED, ItemStatus.CANCELLED}
-    ),
-    ItemStatus.IN_PROGRESS: frozenset(
-        {ItemStatus.IN_PROGRESS, ItemStatus.COMPLETED, ItemStatus.DELAYED, ItemStatus.CANCELLED}
-    ),
-    ItemStatus.DELAYED: frozenset(
-        {ItemStatus.IN_PROGRESS, ItemStatus.DELAYED, ItemStatus.COMPLETED, ItemStatus.CANCELLED}
-    ),
-    ItemStatus.COMPLETED: frozenset({ItemStatus.IN_PROGRESS}),  # reopened when found incomplete
-    ItemStatus.CANCELLED: frozenset(),
-}
+_UNFINISHED_TARGETS = {ItemStatus.IN_PROGRESS, ItemStatus.COMPLETED, ItemStatus.DELAYED, ItemStatus.CANCELLED}
 
 
 class ProgressSource(models.TextChoices):
@@ -164,6 +152,18 @@ class TrackedItem(models.Model):
 
     history = HistoricalRecords()
 
+    # An item not finished may move to any working status (or stay delayed, or in progress); a completed one
+    # is reopened when found incomplete; a cancelled one is final.
+    WORKFLOW = Workflow(
+        {
+            ItemStatus.NOT_STARTED: _UNFINISHED_TARGETS,
+            ItemStatus.IN_PROGRESS: _UNFINISHED_TARGETS,
+            ItemStatus.DELAYED: _UNFINISHED_TARGETS,
+            ItemStatus.COMPLETED: {ItemStatus.IN_PROGRESS},
+            ItemStatus.CANCELLED: set(),
+        }
+    )
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("plan item (all versions)")
@@ -179,6 +179,11 @@ class TrackedItem(models.Model):
     @property
     def follows_indicators(self) -> bool:
         return self.progress_source == ProgressSource.INDICATORS
+
+
+# The facts of an item besides its text, and every field ``services.save_item`` takes.
+ITEM_FACTS = ("responsible_body", "deadline", "completion_form", "budget_kzt", "budget_source", "weight")
+ITEM_FIELDS = ("text_kk", "text_ru", "text_en", *ITEM_FACTS, "position")
 
 
 class Objective(models.Model):

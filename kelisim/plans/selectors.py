@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from kelisim.meetings.models import Decision, Roundtable
 from kelisim.meetings.registry import ItemRef
 from kelisim.plans.models import (
+    ITEM_FACTS,
     ActionPlan,
     Indicator,
     ItemStatus,
@@ -22,6 +23,7 @@ from kelisim.plans.models import (
     Provenance,
     TrackedItem,
 )
+from kelisim.plans.rules import can_see_version
 
 
 def current_plan() -> ActionPlan | None:
@@ -36,9 +38,7 @@ def visible_version(plan: ActionPlan, number: int, user) -> PlanVersion | None:
     version = plan.versions.filter(number=number).first()
     if version is None:
         return None
-    if version.is_published or (user.is_authenticated and user.is_officer):
-        return version
-    return None
+    return version if can_see_version(user, version) else None
 
 
 def public_version(plan: ActionPlan) -> PlanVersion | None:
@@ -171,20 +171,7 @@ def _snapshot(item: PlanItem) -> dict:
 
 
 # The facts compared between versions, in the order shown; labels are in includes/field_label.html.
-FIELD_LABELS = (
-    "text",
-    "responsible_body",
-    "deadline",
-    "completion_form",
-    "budget_kzt",
-    "budget_source",
-    "weight",
-    "objective",
-    "number",
-    "partners",
-    "regions",
-    "indicators",
-)
+FIELD_LABELS = ("text", *ITEM_FACTS, "objective", "number", "partners", "regions", "indicators")
 
 
 @dataclass

@@ -37,6 +37,17 @@ def extend_world(world):
     world.indicator = Indicator.objects.create(item=world.plan_item, name="Events held", unit="events")
 
 
+def _transition(report: str, to: str, **rule) -> Rule:
+    """Taking the world's ``report`` to ``to`` through the report page's buttons."""
+    return Rule(
+        "activities:report_transition",
+        method="POST",
+        kwargs=lambda w: {"pk": getattr(w, report).pk},
+        data=lambda w: {"to": to},
+        **rule,
+    )
+
+
 ACCESS_RULES = [
     Rule("activities:dashboard", allowed=EVERYONE),
     Rule("activities:dashboard", allowed=EVERYONE, query="by=period&period=month&year_from=2025", note="filtered"),
@@ -65,21 +76,8 @@ ACCESS_RULES = [
     Rule("activities:report", kwargs=lambda w: {"pk": w.verified_report.pk}, allowed=EVERYONE),
     Rule("activities:report", kwargs=lambda w: {"pk": w.draft_report.pk}, allowed=REPORTERS, note="draft"),
     Rule("activities:report_edit", kwargs=lambda w: {"pk": w.draft_report.pk}, allowed=REPORTERS),
-    Rule(
-        "activities:report_transition",
-        method="POST",
-        kwargs=lambda w: {"pk": w.draft_report.pk},
-        data=lambda w: {"to": "submitted"},
-        allowed=REPORTERS,
-    ),
-    Rule(
-        "activities:report_transition",
-        method="POST",
-        kwargs=lambda w: {"pk": w.submitted_report.pk},
-        data=lambda w: {"to": "verified"},
-        allowed=OFFICERS,
-        note="verify",
-    ),
+    _transition("draft_report", "submitted", allowed=REPORTERS),
+    _transition("submitted_report", "verified", allowed=OFFICERS, note="verify"),
     Rule("activities:organisation_reports", kwargs=lambda w: {"pk": w.organisation.pk}, allowed=REPORTERS),
     Rule("activities:report_create", kwargs=lambda w: {"pk": w.organisation.pk}, allowed=REPORTERS),
     Rule("activities:import_upload", kwargs=lambda w: {"pk": w.organisation.pk}, allowed=REPORTERS),

@@ -1,8 +1,10 @@
 import datetime
+import io
 
 import factory
+from openpyxl import Workbook
 
-from kelisim.activities.models import ActivityReport, ActivityType, VenueType
+from kelisim.activities.models import ActivityReport, ActivityType, ReportStatus, VenueType
 from kelisim.core.models import Region
 from kelisim.core.tests.factories import StrandFactory
 from kelisim.organisations.tests.factories import MembershipFactory, OrganisationFactory, UserFactory, officer
@@ -27,6 +29,14 @@ class ReportFactory(factory.django.DjangoModelFactory):
     female_30plus = 2
 
 
+def verified_report(**kwargs) -> ActivityReport:
+    """A report submitted and verified by an officer (so that the summaries count it)."""
+    from kelisim.activities import services
+
+    report = ReportFactory(status=ReportStatus.SUBMITTED, **kwargs)
+    return services.transition_report(actor=officer(), report=report, to=ReportStatus.VERIFIED)
+
+
 def staff_officer():
     """An officer with an authenticator, so the second-factor middleware lets their pages through."""
     from allauth.mfa.totp.internal.auth import TOTP
@@ -42,4 +52,27 @@ def member_of(organisation, **kwargs):
     return user
 
 
-__all__ = ["OrganisationFactory", "ReportFactory", "UserFactory", "member_of", "officer", "staff_officer"]
+def xlsx_of(rows, columns=None) -> bytes:
+    """An import file: the header (every column of the template unless ``columns``) and one line per row dict."""
+    from kelisim.activities.importing import COLUMN_NAMES
+
+    columns = columns or COLUMN_NAMES
+    workbook = Workbook()
+    workbook.active.append(columns)
+    for row in rows:
+        workbook.active.append([row.get(name, "") for name in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+__all__ = [
+    "OrganisationFactory",
+    "ReportFactory",
+    "UserFactory",
+    "member_of",
+    "officer",
+    "staff_officer",
+    "verified_report",
+    "xlsx_of",
+]

@@ -3,15 +3,13 @@ rows (a file with errors first, refused whole), an officer verifies them, and th
 change."""
 
 import csv
-import io
 
 import pytest
 from django.test import Client
-from openpyxl import Workbook
 
 from kelisim.accounts.tests.factories import make_staff
-from kelisim.activities.importing import COLUMN_NAMES
 from kelisim.activities.models import ActivityReport, ReportStatus
+from kelisim.activities.tests.factories import xlsx_of
 from kelisim.core.tests.factories import StrandFactory
 from kelisim.meetings.tests.factories import member
 
@@ -41,16 +39,10 @@ def _sign_in_browser(page, live_server, user):
 
 
 def _xlsx(rows) -> dict:
-    workbook = Workbook()
-    workbook.active.append(COLUMN_NAMES)
-    for row in rows:
-        workbook.active.append([row.get(name, "") for name in COLUMN_NAMES])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     return {
         "name": "reports.xlsx",
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "buffer": buffer.getvalue(),
+        "buffer": xlsx_of(rows),
     }
 
 
@@ -68,18 +60,7 @@ def _row(number: int, **overrides) -> dict:
     } | overrides
 
 
-def test_member_reports_and_imports_officer_verifies_public_dashboard_changes(page, screenshot, live_server):
-    StrandFactory(code="youth", name_en="Youth")
-    ngo_member, organisation = member()
-    officer = make_staff()
-    base = live_server.url + "/en"
-
-    page.goto(f"{base}/activities/")
-    assert page.get_by_test_id("total-events").inner_text() == "0"
-    assert page.locator('path[data-code="KZ-62"]').get_attribute("fill") == "#ffffff"
-
-    # --- Three reports through the form ----------------------------------------------------------------
-    _sign_in_browser(page, live_server, ngo_member)
+def _file_three_reports_with_the_form(page, base, organisation):
     for number, (region, girls) in enumerate((("Zhetysu Region", "14"), ("Abai Region", "9"), ("Astana", "3"))):
         page.goto(f"{base}/activities/organisation/{organisation.pk}/new/")
         page.get_by_label("Type:", exact=True).select_option("lecture")
@@ -94,39 +75,60 @@ def test_member_reports_and_imports_officer_verifies_public_dashboard_changes(pa
         page.get_by_label("Men and boys 14–18").fill("5")
         page.get_by_role("button", name="Save and submit for verification").click()
         assert page.get_by_test_id("report-status").inner_text() == "Submitted"
-    assert ActivityReport.objects.filter(status=ReportStatus.SUBMITTED).count() == 3
-    screenshot("report-submitted")
 
-    # --- A file with errors is refused whole, then 150 rows go in --------------------------------------
+
+def _upload(page, rows, outcome: str):
+    page.get_by_label("Filled-in template (.xlsx)").set_input_files(_xlsx(rows))
+    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_test_id("import-status").filter(has_text=outcome).wait_for()
+
+
+def _import_a_wrong_file_then_150_rows(page, base, organisation, screenshot):
     page.goto(f"{base}/activities/organisation/{organisation.pk}/import/")
     bad = [_row(n) for n in range(150)]
     bad[9]["region"] = "KZ-99"
     bad[40]["female_19_29"] = "a dozen"
-    page.get_by_label("Filled-in template (.xlsx)").set_input_files(_xlsx(bad))
-    page.get_by_role("button", name="Upload and check").click()
-    page.get_by_test_id("import-status").filter(has_text="Rejected").wait_for()
+    _upload(page, bad, "Rejected")
     errors = page.get_by_test_id("import-errors").inner_text()
     assert "11" in errors and "F region" in errors and "42" in errors and "female_19_29" in errors
     assert ActivityReport.objects.count() == 3
     screenshot("import-refused")
 
     page.get_by_role("link", name="Upload another file").click()
-    page.get_by_label("Filled-in template (.xlsx)").set_input_files(_xlsx([_row(n) for n in range(150)]))
-    page.get_by_role("button", name="Upload and check").click()
-    page.get_by_test_id("import-status").filter(has_text="Done").wait_for()
+    _upload(page, [_row(n) for n in range(150)], "Done")
     assert page.get_by_test_id("import-created").inner_text() == "150"
 
-    # --- The officer verifies ---------------------------------------------------------------------------
-    _sign_in_browser(page, live_server, officer)
+
+def _verify_the_queue(page, base):
     for _round in range(2):
         page.goto(f"{base}/activities/reports/queue/")
         for box in page.locator("input[name=report]").all():
             box.check()
         page.get_by_role("button", name="Verify the selected reports").click()
         assert "Reports verified" in page.content()
+
+
+def test_member_reports_and_imports_officer_verifies_public_dashboard_changes(page, screenshot, live_server):
+    StrandFactory(code="youth", name_en="Youth")
+    ngo_member, organisation = member()
+    officer = make_staff()
+    base = live_server.url + "/en"
+
+    page.goto(f"{base}/activities/")
+    assert page.get_by_test_id("total-events").inner_text() == "0"
+    assert page.locator('path[data-code="KZ-62"]').get_attribute("fill") == "#ffffff"
+
+    _sign_in_browser(page, live_server, ngo_member)
+    _file_three_reports_with_the_form(page, base, organisation)
+    assert ActivityReport.objects.filter(status=ReportStatus.SUBMITTED).count() == 3
+    screenshot("report-submitted")
+    _import_a_wrong_file_then_150_rows(page, base, organisation, screenshot)
+
+    _sign_in_browser(page, live_server, officer)
+    _verify_the_queue(page, base)
     assert ActivityReport.objects.filter(status=ReportStatus.VERIFIED).count() == 153
 
-    # --- The public sees the change, with small counts protected ----------------------------------------
+    # The public sees the change, with small counts protected.
     page.context.clear_cookies()
     page.goto(f"{base}/activities/")
     assert page.get_by_test_id("total-events").inner_text() == "153"

@@ -5,11 +5,11 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from kelisim.activities.importing import COLUMN_NAMES, REQUIRED_HEADER, process_job, template_xlsx
 from kelisim.activities.models import ActivityReport, ReportImport
-from kelisim.activities.tests.factories import OrganisationFactory, member_of
+from kelisim.activities.tests.factories import OrganisationFactory, member_of, xlsx_of
 from kelisim.core.tests.factories import StrandFactory
 from kelisim.organisations.models import Expert
 
@@ -34,16 +34,10 @@ def _row(**overrides) -> dict:
 
 
 def _import(organisation, rows, *, columns=COLUMN_NAMES) -> ReportImport:
-    workbook = Workbook()
-    workbook.active.append(columns)
-    for row in rows:
-        workbook.active.append([row.get(name, "") for name in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     job = ReportImport.objects.create(
         organisation=organisation, created_by=member_of(organisation), original_name="reports.xlsx"
     )
-    job.source.save("reports.xlsx", ContentFile(buffer.getvalue()))
+    job.source.save("reports.xlsx", ContentFile(xlsx_of(rows, columns)))
     return process_job(job.pk)
 
 

@@ -82,16 +82,16 @@ class ReportOut(Schema):
     title: str
     start_date: date
     end_date: date
-    region: str
+    region: str = Field(alias="region.code")
     settlement: str
     venue_type: str
     audiences: list[str]
-    strand: str
+    strand: str = Field(alias="strand.code")
     plan_item: str | None
     milestone: str | None
     lecturers: list[int]
     partners: list[str]
-    material_links: list[str]
+    material_links: list[str] = Field(alias="link_list")
     attendance: Attendance
     participants: int
     youth_14_29: int
@@ -100,14 +100,6 @@ class ReportOut(Schema):
     online_shares: int
     status: str = Field(description="draft, submitted, verified or returned")
     return_comment: str
-
-    @staticmethod
-    def resolve_region(report) -> str:
-        return report.region.code
-
-    @staticmethod
-    def resolve_strand(report) -> str:
-        return report.strand.code
 
     @staticmethod
     def resolve_plan_item(report) -> str | None:
@@ -126,10 +118,6 @@ class ReportOut(Schema):
     @staticmethod
     def resolve_partners(report) -> list[str]:
         return [organisation.bin for organisation in report.partners.all()]
-
-    @staticmethod
-    def resolve_material_links(report) -> list[str]:
-        return report.link_list
 
     @staticmethod
     def resolve_audiences(report) -> list[str]:

@@ -23,7 +23,7 @@ from kelisim.plans.models import PlanVersion, Provenance
 router = Router(tags=["action plan"])
 
 
-class VersionOut(Schema):
+class PlanVersionOut(Schema):
     number: int
     kind: str = Field(description="draft, adopted or revision")
     kind_number: int
@@ -38,6 +38,7 @@ class VersionOut(Schema):
             return version.label
 
 
+# Fields read through a relation name their source with a dotted alias (the output keeps the field's name).
 class TargetOut(Schema):
     year: int
     region: str | None = Field(description="ISO 3166-2:KZ code, or null for the national target.")
@@ -48,15 +49,11 @@ class TargetOut(Schema):
         return target.region.code if target.region_id else None
 
 
-class IndicatorOut(Schema):
+class PlanIndicatorOut(Schema):
     name: str
     unit: str
     baseline: Decimal | None
     targets: list[TargetOut]
-
-    @staticmethod
-    def resolve_targets(indicator) -> list:
-        return list(indicator.targets.all())
 
 
 class ProvenanceOut(Schema):
@@ -64,7 +61,7 @@ class ProvenanceOut(Schema):
     roundtable_id: int | None
     decision_id: int | None
     decision: str
-    version: int = Field(description="The plan version the suggestion was taken into.")
+    version: int = Field(alias="version.number", description="The plan version the suggestion was taken into.")
 
     @staticmethod
     def resolve_suggestion(link) -> str | None:
@@ -78,18 +75,14 @@ class ProvenanceOut(Schema):
     def resolve_decision(link) -> str:
         return link.decision.text if link.decision_id else ""
 
-    @staticmethod
-    def resolve_version(link) -> int:
-        return link.version.number
-
 
 class ItemOut(Schema):
-    id: str = Field(description="Stable ID, the same in every version.")
+    id: str = Field(alias="tracked.code", description="Stable ID, the same in every version.")
     number: str = Field(description="strand.objective.measure in this version")
-    strand: str
-    objective_kk: str
-    objective_ru: str
-    objective_en: str
+    strand: str = Field(alias="objective.strand.code")
+    objective_kk: str = Field(alias="objective.title_kk")
+    objective_ru: str = Field(alias="objective.title_ru")
+    objective_en: str = Field(alias="objective.title_en")
     text_kk: str
     text_ru: str
     text_en: str
@@ -101,31 +94,14 @@ class ItemOut(Schema):
     budget_kzt: Decimal | None
     budget_source: str
     weight: int
-    status: str
-    progress: int
-    progress_source: str = Field(description="manual, or indicators: progress is computed from the indicators")
-    indicators: list[IndicatorOut]
-    provenance: list[ProvenanceOut]
-
-    @staticmethod
-    def resolve_id(item) -> str:
-        return item.tracked.code
-
-    @staticmethod
-    def resolve_strand(item) -> str:
-        return item.objective.strand.code
-
-    @staticmethod
-    def resolve_objective_kk(item) -> str:
-        return item.objective.title_kk
-
-    @staticmethod
-    def resolve_objective_ru(item) -> str:
-        return item.objective.title_ru
-
-    @staticmethod
-    def resolve_objective_en(item) -> str:
-        return item.objective.title_en
+    status: str = Field(alias="tracked.status")
+    progress: int = Field(alias="tracked.progress")
+    progress_source: str = Field(
+        alias="tracked.progress_source",
+        description="manual, or indicators: progress is computed from the indicators",
+    )
+    indicators: list[PlanIndicatorOut]
+    provenance: list[ProvenanceOut] = Field(alias="tracked.public_provenance")
 
     @staticmethod
     def resolve_partners(item) -> list[str]:
@@ -135,38 +111,14 @@ class ItemOut(Schema):
     def resolve_regions(item) -> list[str]:
         return [region.code for region in item.regions.all()]
 
-    @staticmethod
-    def resolve_status(item) -> str:
-        return item.tracked.status
-
-    @staticmethod
-    def resolve_progress(item) -> int:
-        return item.tracked.progress
-
-    @staticmethod
-    def resolve_progress_source(item) -> str:
-        return item.tracked.progress_source
-
-    @staticmethod
-    def resolve_indicators(item) -> list:
-        return list(item.indicators.all())
-
-    @staticmethod
-    def resolve_provenance(item) -> list:
-        return list(item.tracked.public_provenance)
-
 
 class UpdateOut(Schema):
     created_at: datetime
     status: str
     progress: int
-    note: str = Field(description="What was done; for a computed update, how, in the requested language.")
+    note: str = Field(alias="text", description="What was done; for a computed update, how, in the requested language.")
     source: str = Field(description="manual, or indicators: computed from the item's indicators")
     evidence_url: str
-
-    @staticmethod
-    def resolve_note(update) -> str:
-        return update.text
 
 
 class TrackedItemOut(Schema):
@@ -197,21 +149,29 @@ def _published_version(number: int) -> PlanVersion:
     return version
 
 
-@router.get("/plan/versions", response=list[VersionOut], summary="Published versions of the action plan")
+@router.get(
+    "/plan/versions",
+    response={200: list[PlanVersionOut], 422: Error},
+    summary="Published versions of the action plan",
+)
 @paginate(Page)
 def list_versions(request):
     plan = selectors.current_plan()
     return selectors.published_versions(plan) if plan else PlanVersion.objects.none()
 
 
-@router.get("/plan/versions/{int:number}", response={200: VersionOut, 404: Error}, summary="One published version")
+@router.get(
+    "/plan/versions/{int:number}",
+    response={200: PlanVersionOut, 404: Error, 422: Error},
+    summary="One published version",
+)
 def get_version(request, number: int):
     return _published_version(number)
 
 
 @router.get(
     "/plan/versions/{int:number}/items",
-    response={200: list[ItemOut], 404: Error},
+    response={200: list[ItemOut], 404: Error, 422: Error},
     summary="The items of a published version, with indicators and provenance",
 )
 @paginate(Page)
@@ -222,7 +182,7 @@ def list_items(request, number: int):
 
 @router.get(
     "/plan/items/{code}",
-    response={200: TrackedItemOut, 404: Error},
+    response={200: TrackedItemOut, 404: Error, 422: Error},
     summary="One plan item by its stable ID, with its progress timeline",
 )
 def get_item(request, code: Text):

@@ -27,6 +27,9 @@ def plan(slug: str = "test-plan") -> ActionPlan:
     return services.save_plan(actor=None, programme=programme, slug=slug, title_en="Test action plan")
 
 
+FUNDED = {"budget_kzt": 1_000_000, "budget_source": "republican budget", "deadline": date(2018, 12, 31)}
+
+
 def draft_with_items(
     *, items_per_strand: int = 2, publish: bool = True, the_plan: ActionPlan | None = None
 ) -> PlanVersion:
@@ -38,16 +41,8 @@ def draft_with_items(
             actor=None, version=version, strand=strand, title_en=f"Objective of {strand.code}"
         )
         for number in range(items_per_strand):
-            services.save_item(
-                actor=None,
-                version=version,
-                objective=objective,
-                text_en=f"Measure {number + 1} of the {strand.code} strand with lectures in schools",
-                responsible_body="Ministry of Religious Affairs",
-                budget_kzt=1_000_000,
-                budget_source="republican budget",
-                deadline=date(2018, 12, 31),
-            )
+            text = f"Measure {number + 1} of the {strand.code} strand with lectures in schools"
+            _item(version, objective, text, "Ministry of Religious Affairs", **FUNDED)
     if publish:
         version = services.publish_version(actor=None, version=version)
     return version
@@ -56,10 +51,10 @@ def draft_with_items(
 def add_items(version: PlanVersion, count: int) -> None:
     objective = version.objectives.first()
     for number in range(count):
-        services.save_item(
-            actor=None,
-            version=version,
-            objective=objective,
-            text_en=f"Extra measure {number}",
-            responsible_body="Akimat",
-        )
+        _item(version, objective, f"Extra measure {number}", "Akimat")
+
+
+def _item(version: PlanVersion, objective, text_en: str, responsible_body: str, **facts):
+    return services.save_item(
+        actor=None, version=version, objective=objective, text_en=text_en, responsible_body=responsible_body, **facts
+    )

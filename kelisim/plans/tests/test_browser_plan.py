@@ -37,20 +37,7 @@ def _sign_in_browser(page, live_server, user):
     )
 
 
-def test_officer_takes_a_suggestion_into_the_plan_and_the_public_traces_it(page, screenshot, live_server):
-    draft_one = draft_with_items(items_per_strand=1)
-    author = UserFactory(email="author@example.kz")
-    suggestion = consultation_factories.suggestion(
-        consultation_factories.open_version(), text=IDEA, author=author, address="10.9.9.9"
-    )
-    meeting = roundtable(title="Youth and prevention roundtable")
-    item = agenda_item(meeting, suggestions=[suggestion], title="Spiritual and moral education of youth")
-    ngo_member, organisation = member()
-    officer = make_staff()
-    base = live_server.url + "/en"
-
-    # --- An NGO member registers for the roundtable --------------------------------------------------
-    _sign_in_browser(page, live_server, ngo_member)
+def _member_registers(page, base, meeting, ngo_member, organisation, screenshot):
     page.goto(f"{base}/roundtables/{meeting.pk}/")
     page.get_by_label("On behalf of").select_option(str(organisation.pk))
     page.get_by_role("button", name="Register").click()
@@ -58,8 +45,8 @@ def test_officer_takes_a_suggestion_into_the_plan_and_the_public_traces_it(page,
     assert Registration.objects.get(user=ngo_member).status == "confirmed"
     screenshot("registered")
 
-    # --- The officer records attendance and the decision ---------------------------------------------
-    _sign_in_browser(page, live_server, officer)
+
+def _officer_records_attendance_and_the_decision(page, base, meeting, organisation, draft_one, screenshot):
     page.goto(f"{base}/roundtables/{meeting.pk}/attendance/")
     page.get_by_label(organisation.name_en).fill("3")
     page.get_by_role("button", name="Save").click()
@@ -76,6 +63,8 @@ def test_officer_takes_a_suggestion_into_the_plan_and_the_public_traces_it(page,
     page.wait_for_url(f"**/roundtables/{meeting.pk}/agenda/")
     assert "item 3.1.2" in page.content()
 
+
+def _officer_closes_the_roundtable_and_publishes_draft_two(page, base, meeting, screenshot):
     page.goto(f"{base}/roundtables/{meeting.pk}/minutes/")
     page.locator("#id_minutes").fill("## Decisions\n\nThe roundtable agreed the decisions below.")
     page.get_by_role("button", name="Save the minutes").click()
@@ -89,12 +78,8 @@ def test_officer_takes_a_suggestion_into_the_plan_and_the_public_traces_it(page,
     assert "It can no longer change" in page.content()
     screenshot("draft-2-published")
 
-    # --- The author was told once; the public compares and traces --------------------------------------
-    suggestion.refresh_from_db()
-    assert suggestion.status == Status.ACCEPTED
-    assert "item 3.1.2" in suggestion.official_answer
-    assert OutboxEmail.objects.filter(to=author.email, topic="consultations.answer").count() == 1
 
+def _public_compares_and_traces(page, base, draft_one, suggestion, agenda_title, screenshot):
     page.context.clear_cookies()
     page.goto(f"{base}/plan/compare/")
     page.get_by_label("Older").select_option(str(draft_one.number))
@@ -112,4 +97,29 @@ def test_officer_takes_a_suggestion_into_the_plan_and_the_public_traces_it(page,
     screenshot("trace-item")
     page.get_by_role("link", name=suggestion.reference).click()
     page.wait_for_url(f"**/plan/trace/suggestions/{suggestion.reference}/")
-    assert item.title in page.content()
+    assert agenda_title in page.content()
+
+
+def test_officer_takes_a_suggestion_into_the_plan_and_the_public_traces_it(page, screenshot, live_server):
+    draft_one = draft_with_items(items_per_strand=1)
+    author = UserFactory(email="author@example.kz")
+    suggestion = consultation_factories.suggestion(
+        consultation_factories.open_version(), text=IDEA, author=author, address="10.9.9.9"
+    )
+    meeting = roundtable(title="Youth and prevention roundtable")
+    item = agenda_item(meeting, suggestions=[suggestion], title="Spiritual and moral education of youth")
+    ngo_member, organisation = member()
+    base = live_server.url + "/en"
+
+    _sign_in_browser(page, live_server, ngo_member)
+    _member_registers(page, base, meeting, ngo_member, organisation, screenshot)
+    _sign_in_browser(page, live_server, make_staff())
+    _officer_records_attendance_and_the_decision(page, base, meeting, organisation, draft_one, screenshot)
+    _officer_closes_the_roundtable_and_publishes_draft_two(page, base, meeting, screenshot)
+
+    # The author was told once; the public compares and traces.
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.ACCEPTED
+    assert "item 3.1.2" in suggestion.official_answer
+    assert OutboxEmail.objects.filter(to=author.email, topic="consultations.answer").count() == 1
+    _public_compares_and_traces(page, base, draft_one, suggestion, item.title, screenshot)
