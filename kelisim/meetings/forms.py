@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.consultations.models import Suggestion
-from kelisim.meetings.models import MAX_ATTACHMENT_BYTES, Decision, Roundtable
+from kelisim.meetings.models import MAX_ATTACHMENT_BYTES, ROUNDTABLE_FIELDS, Decision, Roundtable
 from kelisim.organisations.models import Organisation
 
 
@@ -11,18 +11,8 @@ class RoundtableForm(forms.ModelForm):
 
     class Meta:
         model = Roundtable
-        fields = [
-            "title",
-            "topic",
-            "starts_at",
-            "ends_at",
-            "place",
-            "online_url",
-            "organiser",
-            "capacity",
-            "access",
-            "invited_organisations",
-        ]
+        # The programme is not chosen on this page.
+        fields = [*(name for name in ROUNDTABLE_FIELDS if name != "programme"), "invited_organisations"]
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -43,6 +33,12 @@ class RoundtableForm(forms.ModelForm):
         ).order_by("name_ru")
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def service_arguments(self) -> dict:
+        """The cleaned data as ``services.save_roundtable`` takes it."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ROUNDTABLE_FIELDS if name in data}
+        return {"invited_organisations": data["invited_organisations"], **fields}
 
 
 class RegistrationForm(forms.Form):
@@ -73,6 +69,12 @@ class AgendaItemForm(forms.Form):
         if missing:
             raise forms.ValidationError(_("No suggestion has the reference %(refs)s.") % {"refs": ", ".join(missing)})
         return [found[reference] for reference in references]
+
+    def service_arguments(self) -> dict:
+        """The cleaned data as ``services.save_agenda_item`` takes it."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("starts_at", "duration_minutes", "title", "plan_item_codes")}
+        return {"suggestions": data["suggestion_references"], **fields}
 
 
 class AttendanceForm(forms.Form):
@@ -155,3 +157,13 @@ class DecisionForm(forms.Form):
         if suggestion is None:
             raise forms.ValidationError(_("No suggestion has this reference."))
         return suggestion
+
+    def service_arguments(self) -> dict:
+        """The cleaned data as ``services.record_decision`` takes it."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "text": data["text"],
+            "suggestion": data["suggestion"],
+            "merge_into": data["merge_into_reference"],
+        }

@@ -20,6 +20,20 @@ from kelisim.organisations.models import Organisation
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
+# What an officer may set on a roundtable (services.save_roundtable refuses any other field).
+ROUNDTABLE_FIELDS = (
+    "title",
+    "topic",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_url",
+    "organiser",
+    "capacity",
+    "access",
+    "programme",
+)
+
 
 class Roundtable(models.Model):
     class Access(models.TextChoices):

@@ -1,6 +1,6 @@
 """Reads of the roundtables, with their related rows fetched up front so that pages stay at a fixed query count."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from kelisim.consultations.models import Suggestion
 from kelisim.meetings import registry
@@ -56,6 +56,18 @@ def roundtable_detail(pk: int, *, with_decisions: bool) -> Roundtable:
 
 def registrations(roundtable: Roundtable):
     return roundtable.registrations.exclude(status=Registration.Status.CANCELLED).select_related("organisation", "user")
+
+
+def attendance_organisations(roundtable: Roundtable, *, counted) -> QuerySet:
+    """The organisations whose attendance an officer records: those counted already, invited or registered."""
+    from kelisim.organisations.models import Organisation
+
+    organisation_ids = (
+        set(counted)
+        | set(roundtable.invited_organisations.values_list("pk", flat=True))
+        | set(registrations(roundtable).values_list("organisation_id", flat=True))
+    )
+    return Organisation.objects.filter(pk__in=organisation_ids).order_by("name_ru")
 
 
 def own_registration(roundtable: Roundtable, user) -> Registration | None:

@@ -17,6 +17,7 @@ from kelisim.core.services import email_url, queue_templated_email
 from kelisim.core.workflow import record_history, transition
 from kelisim.meetings.models import (
     MAX_ATTACHMENT_BYTES,
+    ROUNDTABLE_FIELDS,
     AgendaItem,
     Attachment,
     Attendance,
@@ -27,19 +28,6 @@ from kelisim.meetings.models import (
 from kelisim.meetings.rules import can_cancel_registration
 from kelisim.meetings.text import render_minutes
 from kelisim.organisations.models import Membership, Organisation
-
-ROUNDTABLE_FIELDS = (
-    "title",
-    "topic",
-    "starts_at",
-    "ends_at",
-    "place",
-    "online_url",
-    "organiser",
-    "capacity",
-    "access",
-    "programme",
-)
 
 
 def _require_scheduled(roundtable: Roundtable) -> None:

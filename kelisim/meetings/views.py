@@ -68,10 +68,7 @@ def edit(request, pk: int | None = None):
 
     def save(data) -> str:
         nonlocal roundtable
-        fields = {name: data[name] for name in services.ROUNDTABLE_FIELDS if name in data}
-        roundtable = services.save_roundtable(
-            actor=request.user, roundtable=roundtable, invited_organisations=data["invited_organisations"], **fields
-        )
+        roundtable = services.save_roundtable(actor=request.user, roundtable=roundtable, **form.service_arguments())
         return _("The roundtable is saved.")
 
     if request.method == "POST" and saved(request, form, save):
@@ -127,42 +124,25 @@ def agenda(request, pk: int):
     form = AgendaItemForm(request.POST or None)
 
     def save(data) -> str:
-        services.save_agenda_item(
-            actor=request.user,
-            roundtable=roundtable,
-            suggestions=data["suggestion_references"],
-            starts_at=data["starts_at"],
-            duration_minutes=data["duration_minutes"],
-            title=data["title"],
-            plan_item_codes=data["plan_item_codes"],
-        )
+        services.save_agenda_item(actor=request.user, roundtable=roundtable, **form.service_arguments())
         return _("The agenda item is added.")
 
     if request.method == "POST" and saved(request, form, save):
         return redirect("meetings:agenda", pk=pk)
-    return render(
-        request,
-        "meetings/agenda.html",
-        {
-            "roundtable": selectors.roundtable_detail(pk, with_decisions=True),
-            "form": form,
-            "incorporate_url_name": links.incorporate_url_name if (links := registry.plan_links()) else "",
-        },
-    )
+    links = registry.plan_links()
+    context = {
+        "roundtable": selectors.roundtable_detail(pk, with_decisions=True),
+        "form": form,
+        "incorporate_url_name": links.incorporate_url_name if links else "",
+    }
+    return render(request, "meetings/agenda.html", context)
 
 
 @officer_required
 def attendance(request, pk: int):
     roundtable = get_object_or_404(Roundtable, pk=pk)
     counts = dict(roundtable.attendance.values_list("organisation_id", "people"))
-    organisation_ids = (
-        set(counts)
-        | set(roundtable.invited_organisations.values_list("pk", flat=True))
-        | set(selectors.registrations(roundtable).values_list("organisation_id", flat=True))
-    )
-    from kelisim.organisations.models import Organisation
-
-    organisations = Organisation.objects.filter(pk__in=organisation_ids).order_by("name_ru")
+    organisations = selectors.attendance_organisations(roundtable, counted=counts)
     form = AttendanceForm(request.POST or None, organisations=organisations, counts=counts)
 
     def save(data) -> str:
@@ -170,7 +150,7 @@ def attendance(request, pk: int):
         return _("Attendance is saved.")
 
     if request.method == "POST" and saved(request, form, save):
-        return redirect(roundtable)
+        return redirect("meetings:detail", pk=pk)
     return render(request, "meetings/attendance.html", {"roundtable": roundtable, "form": form})
 
 
@@ -229,23 +209,13 @@ def decide(request, pk: int, item_id: int):
     )
 
     def save(data) -> str:
-        services.record_decision(
-            actor=request.user,
-            agenda_item=agenda_item,
-            kind=data["kind"],
-            text=data["text"],
-            suggestion=data["suggestion"],
-            merge_into=data["merge_into_reference"],
-        )
+        services.record_decision(actor=request.user, agenda_item=agenda_item, **form.service_arguments())
         return _("The decision is recorded. It is published when the roundtable is closed.")
 
     if request.method == "POST" and saved(request, form, save):
         return redirect("meetings:agenda", pk=pk)
-    return render(
-        request,
-        "meetings/decide.html",
-        {"agenda_item": agenda_item, "roundtable": agenda_item.roundtable, "form": form},
-    )
+    context = {"agenda_item": agenda_item, "roundtable": agenda_item.roundtable, "form": form}
+    return render(request, "meetings/decide.html", context)
 
 
 @officer_required

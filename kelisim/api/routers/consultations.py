@@ -230,7 +230,7 @@ def get_suggestion(request, reference: str):
 
 @router.post(
     "/consultations/suggestions",
-    response={201: SuggestionCreated, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error},
+    response={201: SuggestionCreated, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error},
     summary="Send a suggestion, anonymously or with a token",
     description="The same rules as the form: the consultation must be open, anonymous sending must be allowed "
     "without a token, the text must be 10–1500 characters, and rate limits apply (3 an hour per address "

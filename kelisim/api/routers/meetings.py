@@ -114,7 +114,7 @@ def list_roundtables(request):
 
 @router.get(
     "/roundtables/{int:roundtable_id}",
-    response={200: RoundtableDetailOut, 404: Error},
+    response={200: RoundtableDetailOut, 404: Error, 422: Error},
     summary="One roundtable with its agenda, attendance and (once closed) decisions",
 )
 def get_roundtable(request, roundtable_id: int):

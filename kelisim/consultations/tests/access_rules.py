@@ -19,6 +19,24 @@ def _version(world):
     return {"slug": "world-draft", "number": world.consultation_version.number}
 
 
+def _answer(world):
+    return {
+        "action": "status",
+        "status-status": "accepted",
+        "status-answer": "Included in the plan.",
+        "status-reason": "",
+    }
+
+
+def _window(world):
+    return {
+        "opens_at": "2017-02-10T09:00",
+        "closes_at": "2030-03-10T18:00",
+        "allow_anonymous": "on",
+        "is_published": "on",
+    }
+
+
 ACCESS_RULES = [
     Rule("consultations:index", allowed=EVERYONE),
     Rule("consultations:list", allowed=EVERYONE),
@@ -64,32 +82,11 @@ ACCESS_RULES = [
     ),
     Rule("consultations:triage_detail", kwargs=_suggestion, allowed=OFFICERS),
     Rule(
-        "consultations:triage_detail",
-        method="POST",
-        kwargs=_suggestion,
-        data=lambda world: {
-            "action": "status",
-            "status-status": "accepted",
-            "status-answer": "Included in the plan.",
-            "status-reason": "",
-        },
-        allowed=OFFICERS,
-        note="answer",
+        "consultations:triage_detail", method="POST", kwargs=_suggestion, data=_answer, allowed=OFFICERS, note="answer"
     ),
     Rule("consultations:import", kwargs=lambda world: {"slug": "world-draft"}, allowed=OFFICERS),
     Rule("consultations:window", kwargs=_version, allowed=OFFICERS),
-    Rule(
-        "consultations:window",
-        method="POST",
-        kwargs=_version,
-        data=lambda world: {
-            "opens_at": "2017-02-10T09:00",
-            "closes_at": "2030-03-10T18:00",
-            "allow_anonymous": "on",
-            "is_published": "on",
-        },
-        allowed=OFFICERS,
-    ),
+    Rule("consultations:window", method="POST", kwargs=_version, data=_window, allowed=OFFICERS),
     Rule("api:list_documents", allowed=EVERYONE),
     Rule("api:get_document", kwargs=lambda world: {"slug": "world-draft"}, allowed=EVERYONE),
     Rule("api:list_suggestions", allowed=EVERYONE),

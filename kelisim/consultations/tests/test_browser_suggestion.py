@@ -39,9 +39,25 @@ def test_visitor_suggests_officer_groups_and_answers_visitor_reads_the_answer(
     from kelisim.consultations.duplicates import index_suggestion
 
     index_suggestion(earlier)
-    officer = make_staff()
 
-    # --- The visitor reads the draft and suggests on a paragraph --------------------------------
+    _visitor_is_refused_a_text_too_long(page, screenshot, version, paragraph)
+    reference, follow_url = _visitor_sends(page, screenshot)
+    mine = Suggestion.objects.get(reference=reference)
+    assert mine.paragraph == paragraph and mine.author is None
+    _visitor_confirms_the_address(page, live_server)
+
+    _officer_merges_and_answers(chromium_browser, live_server, earlier_reference=earlier.reference, reference=reference)
+    earlier.refresh_from_db()
+    mine.refresh_from_db()
+    assert earlier.status == Status.MERGED and earlier.merged_into == mine
+    assert mine.status == Status.ACCEPTED
+
+    _visitor_reads_the_answer(page, screenshot, follow_url)
+    _exactly_one_answer_email_went_out()
+
+
+def _visitor_is_refused_a_text_too_long(page, screenshot, version, paragraph):
+    """The visitor reads the draft, suggests on a paragraph, and sends too much: nothing typed is lost."""
     page.goto(version.get_absolute_url().replace("/ru/", "/en/"))
     page.locator(f"#{paragraph.key}").get_by_role("link", name="Suggest on this paragraph").click()
     page.wait_for_url("**/suggest/?paragraph=*")
@@ -65,33 +81,38 @@ def test_visitor_suggests_officer_groups_and_answers_visitor_reads_the_answer(
     assert not Suggestion.objects.filter(contact_email="visitor@example.kz").exists()
     screenshot("refused-text-kept")
 
-    text_box.fill(IDEA)
-    assert counter.inner_text().startswith(f"{len(IDEA)} of 1500")
+
+def _visitor_sends(page, screenshot) -> tuple[str, str]:
+    """The visitor shortens the text and sends it; returns the reference and the private link."""
+    page.get_by_label("Your suggestion").fill(IDEA)
+    assert page.locator("#text-counter").inner_text().startswith(f"{len(IDEA)} of 1500")
     page.get_by_role("button", name="Send the suggestion").click()
     page.wait_for_url("**/follow/**")
     reference = page.locator("[data-reference]").inner_text()
     assert re.fullmatch(r"2017-\d{5}", reference)
-    follow_url = page.url
     screenshot("sent-with-reference")
-    mine = Suggestion.objects.get(reference=reference)
-    assert mine.paragraph == paragraph and mine.author is None
+    return reference, page.url
 
-    # The visitor confirms the address from the email they received.
+
+def _visitor_confirms_the_address(page, live_server):
+    """The visitor confirms the address from the email they received."""
     confirmation = OutboxEmail.objects.get(topic="consultations.confirm", to="visitor@example.kz")
     confirm_path = re.search(r"https?://[^/\s]+(/\S+confirm-email/\S+/)", confirmation.body_text).group(1)
     page.goto(live_server.url + confirm_path)
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/follow/**")
 
-    # --- The officer sees the two suggestions grouped, merges them and answers ------------------
+
+def _officer_merges_and_answers(chromium_browser, live_server, *, earlier_reference, reference):
+    """The officer sees the two suggestions grouped, merges the earlier one into the new one and answers."""
     officer_context = chromium_browser.new_context(base_url=live_server.url, locale="en-GB")
     officer_page = officer_context.new_page()
     officer_page.set_default_timeout(10_000)
-    _sign_in_browser(officer_page, live_server, officer)
+    _sign_in_browser(officer_page, live_server, make_staff())
     officer_page.goto("/en/consultation/triage/?group=clusters")
     groups = {
         officer_page.locator(f"tr:has(a:text-is('{ref}')) [data-cluster]").get_attribute("data-cluster")
-        for ref in (earlier.reference, reference)
+        for ref in (earlier_reference, reference)
     }
     assert len(groups) == 1 and None not in groups, "the two similar suggestions are in one group"
     officer_page.get_by_role("link", name=reference).click()
@@ -109,17 +130,16 @@ def test_visitor_suggests_officer_groups_and_answers_visitor_reads_the_answer(
     officer_page.wait_for_selector("text=Status changed.")
     officer_context.close()
 
-    earlier.refresh_from_db()
-    mine.refresh_from_db()
-    assert earlier.status == Status.MERGED and earlier.merged_into == mine
-    assert mine.status == Status.ACCEPTED
 
-    # --- The visitor's private link shows the answer ---------------------------------------------
+def _visitor_reads_the_answer(page, screenshot, follow_url):
+    """The visitor's private link shows the answer."""
     page.goto(follow_url)
     assert "Accepted" in page.locator("[data-status]").inner_text()
     assert "measure 3.1" in page.locator("[data-answer]").inner_text()
     screenshot("answer-on-follow-page")
 
+
+def _exactly_one_answer_email_went_out():
     answers = OutboxEmail.objects.filter(topic="consultations.answer")
     assert answers.count() == 1
     assert answers.get().to == "visitor@example.kz"

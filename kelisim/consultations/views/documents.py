@@ -13,6 +13,8 @@ from kelisim.consultations.models import Document, DocumentVersion
 from kelisim.consultations.views.saving import saved
 
 PAGE_SIZE = 25
+# The import form's fields that services.create_version takes as they are.
+VERSION_FIELDS = ("markdown", "language", "opens_at", "closes_at", "allow_anonymous", "note")
 
 
 def index(request):
@@ -75,16 +77,8 @@ def _import(actor, document: Document, data: dict) -> DocumentVersion:
         return services.add_translation(
             actor=actor, version=latest, markdown=data["markdown"], language=data["language"]
         )
-    return services.create_version(
-        actor=actor,
-        document=document,
-        markdown=data["markdown"],
-        language=data["language"],
-        opens_at=data["opens_at"],
-        closes_at=data["closes_at"],
-        allow_anonymous=data["allow_anonymous"],
-        note=data["note"],
-    )
+    fields = {name: data[name] for name in VERSION_FIELDS}
+    return services.create_version(actor=actor, document=document, **fields)
 
 
 @officer_required

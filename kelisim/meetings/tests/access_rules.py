@@ -33,6 +33,22 @@ def _open(world):
     return {"pk": world.roundtable.pk}
 
 
+def _agenda_item(world):
+    return {"pk": world.roundtable.pk, "item_id": world.agenda_item.pk}
+
+
+def _decision(world):
+    return {"pk": world.roundtable.pk, "decision_id": world.decision.pk}
+
+
+def _closed_attachment(world):
+    return {"pk": world.closed_roundtable.pk, "attachment_id": world.closed_attachment.pk}
+
+
+def _draft_attachment(world):
+    return {"pk": world.roundtable.pk, "attachment_id": world.draft_attachment.pk}
+
+
 def _roundtable_data(world):
     return {
         "title": "Access roundtable",
@@ -75,17 +91,8 @@ ACCESS_RULES = [
         data=lambda world: {"starts_at": "11:00", "duration_minutes": "20", "title": "Prisons"},
         allowed=OFFICERS,
     ),
-    Rule(
-        "meetings:decide",
-        kwargs=lambda world: {"pk": world.roundtable.pk, "item_id": world.agenda_item.pk},
-        allowed=OFFICERS,
-    ),
-    Rule(
-        "meetings:withdraw_decision",
-        method="POST",
-        kwargs=lambda world: {"pk": world.roundtable.pk, "decision_id": world.decision.pk},
-        allowed=OFFICERS,
-    ),
+    Rule("meetings:decide", kwargs=_agenda_item, allowed=OFFICERS),
+    Rule("meetings:withdraw_decision", method="POST", kwargs=_decision, allowed=OFFICERS),
     Rule("meetings:attendance", kwargs=_open, allowed=OFFICERS),
     Rule("meetings:minutes", kwargs=_open, allowed=OFFICERS),
     Rule(
@@ -95,17 +102,8 @@ ACCESS_RULES = [
         data=lambda world: {"title": "Photo", "file": SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n0000")},
         allowed=OFFICERS,
     ),
-    Rule(
-        "meetings:attachment",
-        kwargs=lambda world: {"pk": world.closed_roundtable.pk, "attachment_id": world.closed_attachment.pk},
-        allowed=EVERYONE,
-    ),
-    Rule(
-        "meetings:attachment",
-        kwargs=lambda world: {"pk": world.roundtable.pk, "attachment_id": world.draft_attachment.pk},
-        allowed=OFFICERS,
-        note="before the close",
-    ),
+    Rule("meetings:attachment", kwargs=_closed_attachment, allowed=EVERYONE),
+    Rule("meetings:attachment", kwargs=_draft_attachment, allowed=OFFICERS, note="before the close"),
     Rule("meetings:close", kwargs=_open, allowed=OFFICERS),
     Rule("meetings:close", method="POST", kwargs=_open, allowed=OFFICERS),
 ]
