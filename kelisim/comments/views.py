@@ -149,6 +149,15 @@ def replies(request, pk: int):
     return render(request, "comments/replies_page.html", context)
 
 
+def _comment_page(request, template: str, comment: Comment, spec, target, form=None):
+    """A page about one comment (edit, delete, report), with the way back to where it stands; 400 when the
+    form came back with errors."""
+    context = {"comment": comment, "target_title": spec.title(target), "target_url": spec.url(target)}
+    if form is not None:
+        context["form"] = form
+    return render(request, template, context, status=400 if form is not None and form.errors else 200)
+
+
 @require_http_methods(["GET", "POST"])
 def edit_comment(request, pk: int):
     comment = _visible_comment_or_404(pk)
@@ -169,12 +178,7 @@ def edit_comment(request, pk: int):
                     request, _("Your comment was changed and will appear again once a moderator has checked it.")
                 )
             return HttpResponseRedirect(f"{spec.url(obj)}#comment-{comment.pk}")
-    return render(
-        request,
-        "comments/edit.html",
-        {"form": form, "comment": comment, "target_title": spec.title(obj), "target_url": spec.url(obj)},
-        status=400 if form.errors else 200,
-    )
+    return _comment_page(request, "comments/edit.html", comment, spec, obj, form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,11 +191,7 @@ def delete_comment(request, pk: int):
         services.delete_comment(actor=request.user, comment=comment)
         messages.success(request, _("Your comment was deleted."))
         return HttpResponseRedirect(f"{spec.url(obj)}#comments")
-    return render(
-        request,
-        "comments/delete.html",
-        {"comment": comment, "target_title": spec.title(obj), "target_url": spec.url(obj)},
-    )
+    return _comment_page(request, "comments/delete.html", comment, spec, obj)
 
 
 @require_http_methods(["GET", "POST"])
@@ -221,13 +221,7 @@ def report_comment(request, pk: int):
                 else:
                     messages.info(request, _("You have already reported this comment."))
                 return remember_browser(request, HttpResponseRedirect(f"{spec.url(obj)}#comments"))
-    response = render(
-        request,
-        "comments/report.html",
-        {"form": form, "comment": comment, "target_title": spec.title(obj), "target_url": spec.url(obj)},
-        status=400 if form.errors else 200,
-    )
-    return remember_browser(request, response)
+    return remember_browser(request, _comment_page(request, "comments/report.html", comment, spec, obj, form=form))
 
 
 def policy(request):

@@ -1,5 +1,6 @@
 from django import template
 from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.core import registry
@@ -54,3 +55,11 @@ def object_panels(context, obj):
 
     # Each panel was rendered by the template engine, which escaped its content.
     return mark_safe("".join(registry.render_object_panels(obj, context.get("request"))))
+
+
+@register.simple_tag
+def table_head(*labels):
+    """A table's ``<thead>``: one column heading per label (``{% table_head _("When") _("Who") %}``); an empty
+    label heads a column of buttons."""
+    headings = format_html_join("", '<th scope="col">{}</th>', ((label,) for label in labels))
+    return format_html("<thead><tr>{}</tr></thead>", headings)
