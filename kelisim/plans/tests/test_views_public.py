@@ -1,3 +1,5 @@
+"""The public plan pages and an item's page with its progress (kelisim.plans.views.public)."""
+
 import csv
 import io
 
@@ -6,11 +8,8 @@ from django.urls import reverse
 
 from kelisim.accounts.models import Role
 from kelisim.accounts.tests.factories import make_staff, sign_in
-from kelisim.consultations.tests import factories as consultation_factories
 from kelisim.core.models import Region
 from kelisim.core.tests.queries import assert_queries_do_not_grow
-from kelisim.meetings import services as meeting_services
-from kelisim.meetings.tests.factories import agenda_item, roundtable
 from kelisim.plans import services
 from kelisim.plans.models import PlanItem, PlanVersion
 from kelisim.plans.tests.factories import add_items, draft_with_items
@@ -58,93 +57,10 @@ def test_compare_page_shows_the_change_by_strand(client):
     assert "Extra measure 0" in response.text
 
 
-def test_exports_csv_and_json_carry_ids_and_provenance(client):
-    version = draft_with_items(items_per_strand=1)
-    body = client.get(reverse("plans:export_csv", args=[version.number])).content.decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(body)))
-    assert len(rows) == 3
-    assert rows[0]["id"].startswith("AP-") and rows[0]["number"] == "1.1.1"
-    data = client.get(reverse("plans:export_json", args=[version.number])).json()
-    assert data["label"] == "draft 1" and len(data["items"]) == 3
-    assert data["items"][0]["budget_kzt"] == "1000000"
-
-
 def test_print_stylesheet_is_linked_on_the_version_page(client):
     version = draft_with_items(items_per_strand=1)
     page = client.get(reverse("plans:version", args=[version.number])).text
     assert 'media="print"' in page and "plans/print" in page
-
-
-def test_officer_incorporates_from_the_agenda_and_the_public_walks_the_trace(client):
-    first = draft_with_items(items_per_strand=1)
-    consultation = consultation_factories.open_version()
-    suggestion = consultation_factories.suggestion(consultation, text="Teach media literacy in every college.")
-    meeting = roundtable()
-    item = agenda_item(meeting, suggestions=[suggestion])
-    officer = make_staff()
-    sign_in(client, officer)
-    agenda = client.get(reverse("meetings:agenda", args=[meeting.pk])).text
-    incorporate_url = reverse("plans:incorporate", args=[item.pk])
-    assert incorporate_url in agenda
-    objective = first.objectives.get(strand__code="zero-tolerance")
-    response = client.post(
-        incorporate_url,
-        {
-            "suggestion": suggestion.pk,
-            "text": "Taken into the zero tolerance strand.",
-            "acceptance": "accepted",
-            "objective": objective.pk,
-            "new_text_en": "Media literacy course in colleges",
-            "responsible_body": "Ministry of Education",
-        },
-    )
-    assert response.status_code == 302
-    working = services.working_version(first.plan)
-    new_item = working.items.get(text_en="Media literacy course in colleges")
-    services.publish_version(actor=officer, version=working)
-    meeting_services.save_minutes(actor=officer, roundtable=meeting, markdown="Agreed.")
-    meeting_services.close_roundtable(actor=officer, roundtable=meeting)
-    client.logout()
-
-    trace = client.get(reverse("plans:trace_suggestion", args=[suggestion.reference])).text
-    assert meeting.title.replace("'", "&#x27;") in trace
-    assert reverse("plans:trace_item", args=[new_item.tracked.code]) in trace
-    back = client.get(reverse("plans:trace_item", args=[new_item.tracked.code])).text
-    assert reverse("plans:trace_suggestion", args=[suggestion.reference]) in back
-    item_page = client.get(reverse("plans:item", args=[new_item.tracked.code])).text
-    assert suggestion.reference in item_page and "Taken into the zero tolerance strand." in item_page
-
-
-def test_incorporate_form_keeps_input_on_error(client):
-    first = draft_with_items(items_per_strand=1)
-    consultation = consultation_factories.open_version()
-    suggestion = consultation_factories.suggestion(consultation)
-    item = agenda_item(roundtable(), suggestions=[suggestion])
-    sign_in(client, make_staff())
-    response = client.post(
-        reverse("plans:incorporate", args=[item.pk]),
-        {
-            "suggestion": suggestion.pk,
-            "text": "Kept wording",
-            "acceptance": "accepted",
-            "new_text_en": "Half a new item",
-        },
-    )
-    assert response.status_code == 200
-    assert "Kept wording" in response.text and "Half a new item" in response.text
-    assert "give the new item" in response.text
-    assert first.plan.versions.count() == 1
-
-
-def test_only_an_administrator_adopts_through_the_page(client):
-    version = draft_with_items(items_per_strand=1)
-    sign_in(client, make_staff(Role.OFFICER))
-    assert client.post(reverse("plans:adopt"), {"adopted_on": "2017-03-01"}).status_code == 403
-    sign_in(client, make_staff(Role.ADMINISTRATOR))
-    response = client.post(reverse("plans:adopt"), {"adopted_on": "2017-03-01"})
-    assert response.status_code == 302
-    adopted = version.plan.versions.get(kind="adopted")
-    assert str(adopted.adopted_on) == "2017-03-01"
 
 
 def test_plan_page_queries_do_not_grow(client):
@@ -186,24 +102,6 @@ def test_item_page_queries_do_not_grow(client):
 
     count = assert_queries_do_not_grow(client, reverse("plans:item", args=[tracked.code]), add_data=add, limit=20)
     print(f"item page: {count} queries")
-
-
-def test_the_suggestion_panel_lists_the_items_it_went_into():
-    from kelisim.core.registry import render_object_panels
-
-    first = draft_with_items(items_per_strand=1)
-    suggestion = consultation_factories.suggestion(consultation_factories.open_version())
-    assert render_object_panels(suggestion) == []
-    meeting = roundtable()
-    item = agenda_item(meeting, suggestions=[suggestion])
-    tracked = first.items.first().tracked
-    services.incorporate_suggestion(
-        actor=None, plan=first.plan, agenda_item=item, suggestion=suggestion, text="Yes.", tracked=tracked
-    )
-    meeting_services.save_minutes(actor=None, roundtable=meeting, markdown="Done.")
-    meeting_services.close_roundtable(actor=None, roundtable=meeting)
-    (panel,) = render_object_panels(suggestion)
-    assert tracked.code in panel and reverse("plans:trace_suggestion", args=[suggestion.reference]) in panel
 
 
 def test_officer_makes_an_items_progress_follow_its_indicators_and_typed_figures_are_refused(client):
