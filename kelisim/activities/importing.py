@@ -52,27 +52,32 @@ class Column:
         return self.name in REQUIRED_COLUMNS
 
 
-COLUMNS = [
-    # What and when
+# The template's columns, in its order, by what they say about the activity.
+_WHAT_AND_WHEN = [
     Column("activity_type", gettext_lazy("Type code (see the Codes sheet)."), "lecture"),
     Column("title", gettext_lazy("Short title, up to 300 characters."), "Lecture on media literacy"),
     Column("description", gettext_lazy("What happened. No names of participants."), ""),
     Column("start_date", gettext_lazy("Date: YYYY-MM-DD or DD.MM.YYYY."), "2026-03-12"),
     Column("end_date", gettext_lazy("Last day, if not the same day."), ""),
-    # Where
+]
+_WHERE = [
     Column("region", gettext_lazy("Region code, ISO 3166-2:KZ (see the Codes sheet)."), "KZ-31"),
     Column("settlement", gettext_lazy("Town or village."), "Taraz"),
     Column("venue_type", gettext_lazy("Venue code (see the Codes sheet)."), "school"),
-    # For whom, and what it serves
+]
+_FOR_WHOM = [
     Column("languages", gettext_lazy("Language codes kk, ru, en separated by semicolons."), "kk;ru"),
     Column("audiences", gettext_lazy("Audience codes separated by semicolons."), "school_students"),
     Column("strand", gettext_lazy("Strand code (see the Codes sheet)."), "youth"),
     Column("plan_item", gettext_lazy("Plan item ID, if the event serves one."), ""),
-    # How many people came, and the reach online
+]
+_REACH = [
     *[Column(name, gettext_lazy("Number of people (0 if none)."), 0) for name in ATTENDANCE_FIELDS],
     Column("online_posts", gettext_lazy("Online campaigns: number of posts."), 0),
     Column("online_views", gettext_lazy("Online campaigns: views."), 0),
     Column("online_shares", gettext_lazy("Online campaigns: shares."), 0),
+]
+_LINKS = [
     Column("material_links", gettext_lazy("Links to materials separated by spaces."), ""),
     Column(
         "lecturers",
@@ -102,6 +107,7 @@ COLUMNS = [
         optional_in_header=True,
     ),
 ]
+COLUMNS = [*_WHAT_AND_WHEN, *_WHERE, *_FOR_WHOM, *_REACH, *_LINKS]
 COLUMN_NAMES = [column.name for column in COLUMNS]
 REQUIRED_HEADER = [column.name for column in COLUMNS if not column.optional_in_header]
 
