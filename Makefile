@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-browser test-postgres lint bench messages worker clean-venv
+.PHONY: run test test-browser test-postgres lint bench chaos messages worker clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: $(STAMP)
 
 bench: $(STAMP) compiled-messages
 	$(PY) bench/run.py
+
+# Faults under load on PostgreSQL and Redis (restarts the machine's PostgreSQL; see docs/operations.md).
+chaos: $(STAMP) compiled-messages
+	$(PY) bench/chaos.py
 
 # Refresh the .po catalogues after changing translatable strings (needs GNU gettext).
 messages: $(STAMP)
