@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.accounts.models import Role, User
+from kelisim.accounts.permissions import is_signed_in
 from kelisim.consultations import validation
 from kelisim.consultations.models import (
     ANSWERED_STATUSES,
@@ -49,7 +50,7 @@ class SuggestionForm(forms.Form):
     def __init__(self, *args, user=None, version: DocumentVersion, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        signed_in = user is not None and user.is_authenticated
+        signed_in = is_signed_in(user)
         if signed_in:
             del self.fields["contact_email"]
             if not version.allow_anonymous:

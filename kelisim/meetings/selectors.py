@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from kelisim.accounts.permissions import is_signed_in
 from kelisim.consultations.models import Suggestion
 from kelisim.meetings import registry
 from kelisim.meetings.models import AgendaItem, Attendance, Decision, Registration, Roundtable
@@ -71,7 +72,7 @@ def attendance_organisations(roundtable: Roundtable, *, counted) -> QuerySet:
 
 
 def own_registration(roundtable: Roundtable, user) -> Registration | None:
-    if not (user and user.is_authenticated):
+    if not is_signed_in(user):
         return None
     return (
         roundtable.registrations.exclude(status=Registration.Status.CANCELLED)

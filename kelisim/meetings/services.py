@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kelisim.accounts.permissions import require_officer
+from kelisim.accounts.permissions import is_signed_in, require_officer
 from kelisim.consultations.models import OPEN_STATUSES, Suggestion
 from kelisim.consultations.models import Status as SuggestionStatus
 from kelisim.consultations.services.triage import merge_suggestions, transition_suggestion
@@ -91,7 +91,7 @@ def cancel_roundtable(*, actor, roundtable: Roundtable, reason: str) -> Roundtab
 
 def organisations_for_registration(user, roundtable: Roundtable):
     """The organisations through which ``user`` may register for ``roundtable``."""
-    if not (user and user.is_authenticated):
+    if not is_signed_in(user):
         return Organisation.objects.none()
     organisations = Organisation.objects.filter(
         memberships__user=user, memberships__status=Membership.Status.ACTIVE
@@ -106,7 +106,7 @@ def register(*, user, roundtable: Roundtable, organisation: Organisation) -> Reg
     """A seat if one is free, else a place on the waiting list. Safe under concurrent requests: the seat
     is taken by one conditional UPDATE (no two requests can both see the last free seat), and a second
     live registration of the same person breaks a unique constraint."""
-    if not (user and user.is_authenticated):
+    if not is_signed_in(user):
         raise PermissionDenied(_("Sign in to register."))
     roundtable = Roundtable.objects.get(pk=roundtable.pk)
     if not roundtable.is_upcoming:
