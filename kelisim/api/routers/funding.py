@@ -305,7 +305,16 @@ def list_applications(request):
 @router.post(
     "/funding/calls/{reference}/applications",
     auth=token_auth,
-    response={200: ApplicationOut, 201: ApplicationOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={
+        200: ApplicationOut,
+        201: ApplicationOut,
+        400: Error,
+        401: Error,
+        403: Error,
+        404: Error,
+        409: Error,
+        422: Error,
+    },
     summary="Save (and optionally submit) the organisation's application to a call",
     description="Creates the draft on first use (201), then updates it (200). With submit=true the saved draft is "
     "submitted; refusals answer 422 with the code deadline, not_open, ineligible or incomplete and the reasons. "

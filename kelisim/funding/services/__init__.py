@@ -5,7 +5,7 @@ inside, one transaction, history recorded with who and why. One module per sub-d
 - ``applications``: drafts, attachments, ``submit_application``, ``determine_application``;
 - ``review``: reviewer assignment, conflicts of interest, ``submit_review``;
 - ``contracts``: contracts, milestones, ``transition_contract``, amendments, milestone reports;
-- ``notifications``: the emails about an application.
+- ``notifications``: the emails about an application; ``saving``: a unique row's clash as a ValidationError.
 
 The public names are re-exported here, so that callers write ``services.submit_application(...)``.
 """

@@ -1,7 +1,7 @@
 """Calls for proposals: the call itself, its application questions and evaluation criteria, its status."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from kelisim.accounts.permissions import require_officer
 from kelisim.core.workflow import record_history, transition
 from kelisim.funding.models import Call, Criterion, Question
+from kelisim.funding.services.saving import save_unique
 
 # A call's fields in the order the officer's form shows them; the relations are set after the call is saved.
 CALL_FIELDS = (
@@ -74,11 +75,7 @@ def save_call(*, actor, call: Call | None = None, **values) -> Call:
         setattr(call, name, value)
     _check_call(call)
     record_history(call, actor=actor, reason="call saved")
-    try:
-        with transaction.atomic():
-            call.save()
-    except IntegrityError as error:
-        raise ValidationError({"reference": _("Another call already has this reference.")}) from error
+    save_unique(call, {"reference": _("Another call already has this reference.")})
     for name, value in relations.items():
         getattr(call, name).set(value)
     return call

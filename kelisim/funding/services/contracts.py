@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from kelisim.funding.models import (
     MilestoneReport,
     ReportEvidence,
 )
+from kelisim.funding.services.saving import save_unique
 
 
 def next_contract_number(call: Call) -> str:
@@ -54,11 +55,7 @@ def create_contract(
         created_by=actor,
     )
     record_history(contract, actor=actor, reason="contract drafted")
-    try:
-        with transaction.atomic():
-            contract.save()
-    except IntegrityError as error:
-        raise ValidationError({"number": _("Another contract already has this number.")}) from error
+    save_unique(contract, {"number": _("Another contract already has this number.")})
     contract.plan_items.set(plan_items if plan_items is not None else application.call.plan_items.all())
     return contract
 

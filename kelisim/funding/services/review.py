@@ -2,7 +2,7 @@
 conflicts of interest, and the reviewers' scores."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from kelisim.funding.models import (
     reviewer_snapshot,
 )
 from kelisim.funding.services.notifications import email_about_application
+from kelisim.funding.services.saving import save_unique
 from kelisim.organisations.models import Membership
 
 
@@ -75,11 +76,7 @@ def assign_reviewer(*, actor, application: Application, reviewer: User) -> Revie
         assignment.status = ReviewAssignment.Status.CONFLICTED
         assignment.conflict_note = _("Member of the applicant organisation.")
     record_history(assignment, actor=actor, reason="assigned" + (" (automatic conflict)" if is_member else ""))
-    try:
-        with transaction.atomic():
-            assignment.save()
-    except IntegrityError as error:
-        raise ValidationError(_("This reviewer is already assigned to the application.")) from error
+    save_unique(assignment, _("This reviewer is already assigned to the application."))
     if not is_member:
         email_about_application(
             application,
