@@ -34,6 +34,7 @@ def _method_not_allowed_in_error_format(view):
     return wrapped
 
 
+ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
 IDEMPOTENCY_PARAMETER = {
     "in": "header",
     "name": idempotency.HEADER,
@@ -45,16 +46,22 @@ IDEMPOTENCY_PARAMETER = {
 }
 
 
+def add_error_response(operation: dict, status: int, description: str) -> None:
+    """Declare an error answer unless the operation already does (ninja keys responses by integer)."""
+    responses = operation.setdefault("responses", {})
+    if status not in responses and str(status) not in responses:
+        responses[status] = {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+
+
 def document_idempotency(operation: dict) -> None:
     operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
-    responses = operation.setdefault("responses", {})
-    error = {"$ref": "#/components/schemas/Error"}
-    responses.setdefault(
-        "409",
-        {"description": "A request with this Idempotency-Key is still being processed",
-         "content": {"application/json": {"schema": error}}},
-    )  # fmt: skip
-    responses.setdefault("422", {"description": "Invalid input", "content": {"application/json": {"schema": error}}})
+    add_error_response(operation, 409, "A request with this Idempotency-Key is still being processed")
+    add_error_response(operation, 422, "Invalid input, or an Idempotency-Key reused for another request")
+
+
+def document_unreadable_body(operation: dict) -> None:
+    """Any operation with a body answers 400 when the body cannot be parsed at all (not JSON, say)."""
+    add_error_response(operation, 400, "The body cannot be read")
 
 
 def unknown_address(request, unmatched: str = ""):
@@ -92,6 +99,8 @@ class KelisimAPI(NinjaAPI):
             for method, operation in methods.items():
                 if method.upper() in idempotency.WRITE_METHODS:
                     document_idempotency(operation)
+                if "requestBody" in operation:
+                    document_unreadable_body(operation)
         return schema
 
     def _get_urls(self):
