@@ -17,6 +17,7 @@ from kelisim.plans.models import (
     PlanVersion,
     TrackedItem,
 )
+from kelisim.plans.services.implementation import refresh_indicator_progress
 
 
 def require_working(version: PlanVersion) -> None:
@@ -129,8 +130,6 @@ def publish_version(*, actor, version: PlanVersion, adopted_on=None) -> PlanVers
         first_published_in=version
     )
     # The published text brings its own indicators and targets: items that follow them are recomputed.
-    from kelisim.plans.services.implementation import refresh_indicator_progress
-
     refresh_indicator_progress(tracked_ids=version.items.values_list("tracked_id", flat=True), actor=actor)
     return version
 
