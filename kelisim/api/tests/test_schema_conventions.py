@@ -2,6 +2,7 @@
 a list is always a page envelope; every error an operation can answer is documented, in the one error
 shape; every schema name belongs to one class; only the API's handlers build error answers."""
 
+import json
 import re
 import typing
 from collections import defaultdict
@@ -36,6 +37,20 @@ def _responses(schema: dict):
                 body = response.get("content", {}).get("application/json", {}).get("schema")
                 if body is not None:
                     yield f"{method.upper()} {path}", int(status), _resolve(schema, body)
+
+
+def test_the_served_schema_has_each_key_once(client):
+    """A key twice in one object (say the status 422 once as a number and once as text) is valid to Python's
+    json module but not to the YAML parser of the interactive documentation, which then shows nothing."""
+    repeated = []
+
+    def remember_repeats(pairs):
+        keys = [key for key, _value in pairs]
+        repeated.extend(sorted({key for key in keys if keys.count(key) > 1}))
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=remember_repeats)
+    assert not repeated, f"Keys written twice in the OpenAPI document: {sorted(set(repeated))}"
 
 
 def test_no_operation_answers_a_bare_list(schema):
