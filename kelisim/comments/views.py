@@ -149,6 +149,14 @@ def replies(request, pk: int):
     return render(request, "comments/replies_page.html", context)
 
 
+def _own_comment(request, pk: int, may):
+    """The comment, with where it stands, if ``may(user, comment)`` lets its author change it; 403 otherwise."""
+    comment = _visible_comment_or_404(pk)
+    if not may(request.user, comment):
+        raise PermissionDenied
+    return (comment, *_target_of(comment))
+
+
 def _comment_page(request, template: str, comment: Comment, spec, target, form=None):
     """A page about one comment (edit, delete, report), with the way back to where it stands; 400 when the
     form came back with errors."""
@@ -160,10 +168,7 @@ def _comment_page(request, template: str, comment: Comment, spec, target, form=N
 
 @require_http_methods(["GET", "POST"])
 def edit_comment(request, pk: int):
-    comment = _visible_comment_or_404(pk)
-    if not rules.can_edit_comment(request.user, comment):
-        raise PermissionDenied
-    spec, obj = _target_of(comment)
+    comment, spec, obj = _own_comment(request, pk, rules.can_edit_comment)
     form = EditCommentForm(request.POST or None, initial={"text": comment.text})
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,10 +188,7 @@ def edit_comment(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def delete_comment(request, pk: int):
-    comment = _visible_comment_or_404(pk)
-    if not rules.can_delete_comment(request.user, comment):
-        raise PermissionDenied
-    spec, obj = _target_of(comment)
+    comment, spec, obj = _own_comment(request, pk, rules.can_delete_comment)
     if request.method == "POST":
         services.delete_comment(actor=request.user, comment=comment)
         messages.success(request, _("Your comment was deleted."))
