@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kelisim.accounts.decorators import officer_required
 from kelisim.core import ratelimit
-from kelisim.core.forms import apply_validation_error
 from kelisim.organisations import expert_selectors, expert_services, rules
 from kelisim.organisations.expert_forms import ExpertFilterForm, ExpertMessageForm, ExpertProfileForm
+from kelisim.organisations.view_helpers import save_form
 
 EXPERTS_PER_PAGE = 20
 
@@ -91,24 +91,11 @@ def _profile_form_page(request, *, form, expert=None, heading: str):
     )
 
 
-def _save_profile(request, form, save, success_message: str):
-    """Run ``save(form)`` on a valid POST: the redirect to the saved profile, or None (the errors are on the form)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        expert = save(form)
-    except ValidationError as error:
-        apply_validation_error(form, error)
-        return None
-    messages.success(request, success_message)
-    return redirect(expert)
-
-
 def _create_profile(request, form, service, success_message: str):
-    def save(form):
+    def save():
         return service(actor=request.user, profile=form.profile(), consent=form.cleaned_data["consent"])
 
-    return _save_profile(request, form, save, success_message)
+    return save_form(request, form, save, success_message=success_message)
 
 
 @login_required
@@ -144,10 +131,12 @@ def expert_edit(request, pk):
         request.POST or None, actor=request.user, expert=expert, initial=ExpertProfileForm.initial_for(expert)
     )
 
-    def save(form):
-        return expert_services.update_expert(actor=request.user, expert=expert, profile=form.profile())
-
-    saved = _save_profile(request, form, save, _("The profile was saved."))
+    saved = save_form(
+        request,
+        form,
+        lambda: expert_services.update_expert(actor=request.user, expert=expert, profile=form.profile()),
+        success_message=_("The profile was saved."),
+    )
     heading = _("Edit the expert profile of %(name)s") % {"name": expert.full_name}
     return saved or _profile_form_page(request, form=form, expert=expert, heading=heading)
 

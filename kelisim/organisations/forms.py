@@ -113,6 +113,10 @@ class OrganisationProfileForm(forms.ModelForm):
     def profile_data(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "focus_strands"}
 
+    def profile(self) -> dict:
+        """The service's keyword arguments: the profile's fields and its strands."""
+        return {"data": self.profile_data(), "strands": list(self.cleaned_data["focus_strands"])}
+
 
 class OrganisationRegistrationForm(OrganisationProfileForm):
     bin = forms.CharField(
@@ -133,6 +137,10 @@ class OrganisationRegistrationForm(OrganisationProfileForm):
 
 
 class VerificationForm(forms.Form):
+    def move(self) -> dict:
+        """``transition_verification``'s keyword arguments: the status to move to and why (the note)."""
+        return {"to": self.cleaned_data["status"], "reason": self.cleaned_data["note"]}
+
     status = forms.ChoiceField(label=_("Verification status"), choices=Organisation.Verification.choices)
     note = forms.CharField(
         label=_("Note"),

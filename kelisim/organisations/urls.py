@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from kelisim.organisations import expert_urls, views
+from kelisim.organisations import expert_views, views
 
 app_name = "organisations"
 
@@ -22,5 +22,12 @@ urlpatterns = [
     path("imports/", views.import_upload, name="import_upload"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     re_path(r"^imports/template\.(?P<file_format>csv|xlsx)$", views.import_template, name="import_template"),
-    *expert_urls.urlpatterns,
+    # The expert roster.
+    path("experts/", expert_views.expert_list, name="expert_list"),
+    path("experts/join/", expert_views.expert_join, name="expert_join"),
+    path("experts/add/", expert_views.expert_add, name="expert_add"),
+    path("experts/<int:pk>/", expert_views.expert_detail, name="expert_detail"),
+    path("experts/<int:pk>/write/", expert_views.expert_message, name="expert_message"),
+    path("experts/<int:pk>/edit/", expert_views.expert_edit, name="expert_edit"),
+    path("experts/<int:pk>/listing/", expert_views.expert_listing, name="expert_listing"),
 ]

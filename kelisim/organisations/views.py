@@ -1,16 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kelisim.accounts.decorators import officer_required
 from kelisim.core.exports import csv_response
-from kelisim.core.forms import apply_validation_error
 from kelisim.core.models import Region, Strand
 from kelisim.organisations import rules, selectors, services
 from kelisim.organisations.forms import (
@@ -23,6 +23,7 @@ from kelisim.organisations.forms import (
 )
 from kelisim.organisations.importing import columns as import_columns
 from kelisim.organisations.models import ImportJob, Membership, Organisation
+from kelisim.organisations.view_helpers import act_and_tell, save_form
 
 PAGE_SIZE = 25
 
@@ -86,19 +87,13 @@ def organisation_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def organisation_register(request):
     form = OrganisationRegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.register_organisation(
-                actor=request.user, data=form.profile_data(), strands=list(form.cleaned_data["focus_strands"])
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("The organisation is registered. You are its admin; an officer will verify it.")
-            )
-            return redirect(organisation)
-    return render(request, "organisations/register.html", {"form": form})
+    saved = save_form(
+        request,
+        form,
+        lambda: services.register_organisation(actor=request.user, **form.profile()),
+        success_message=_("The organisation is registered. You are its admin; an officer will verify it."),
+    )
+    return saved or render(request, "organisations/register.html", {"form": form})
 
 
 @login_required
@@ -110,20 +105,13 @@ def organisation_edit(request, pk):
     form = OrganisationProfileForm(
         request.POST or None, instance=organisation, initial={"focus_strands": organisation.focus_strands.all()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_organisation(
-                actor=request.user,
-                organisation=organisation,
-                data=form.profile_data(),
-                strands=list(form.cleaned_data["focus_strands"]),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The profile is saved."))
-            return redirect(organisation)
-    return render(request, "organisations/edit.html", {"form": form, "organisation": organisation})
+    saved = save_form(
+        request,
+        form,
+        lambda: services.update_organisation(actor=request.user, organisation=organisation, **form.profile()),
+        success_message=_("The profile is saved."),
+    )
+    return saved or render(request, "organisations/edit.html", {"form": form, "organisation": organisation})
 
 
 # --- Members -----------------------------------------------------------------------------------
@@ -133,12 +121,11 @@ def organisation_edit(request, pk):
 @require_POST
 def membership_request(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
-    try:
-        services.request_membership(actor=request.user, organisation=organisation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your request is sent. An admin of the organisation will decide."))
+    act_and_tell(
+        request,
+        lambda: services.request_membership(actor=request.user, organisation=organisation),
+        _("Your request is sent. An admin of the organisation will decide."),
+    )
     return redirect(organisation)
 
 
@@ -146,12 +133,11 @@ def membership_request(request, pk):
 @require_POST
 def membership_leave(request, pk):
     membership = get_object_or_404(Membership, organisation_id=pk, user=request.user)
-    try:
-        services.remove_member(actor=request.user, membership=membership)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("You left the organisation."))
+    act_and_tell(
+        request,
+        lambda: services.remove_member(actor=request.user, membership=membership),
+        _("You left the organisation."),
+    )
     return redirect("organisations:detail", pk=pk)
 
 
@@ -184,12 +170,7 @@ def _membership_action(request, pk, membership_pk, action, success_message):
     membership = get_object_or_404(
         Membership.objects.select_related("organisation"), pk=membership_pk, organisation_id=pk
     )
-    try:
-        action(membership)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success_message)
+    act_and_tell(request, lambda: action(membership), success_message)
     return redirect("organisations:members", pk=pk)
 
 
@@ -247,20 +228,13 @@ def organisation_verify(request, pk):
         request.POST or None,
         initial={"status": organisation.verification_status, "note": organisation.verification_note},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.transition_verification(
-                actor=request.user,
-                organisation=organisation,
-                to=form.cleaned_data["status"],
-                reason=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The verification status is saved."))
-            return redirect(organisation)
-    return render(request, "organisations/verify.html", {"form": form, "organisation": organisation})
+    saved = save_form(
+        request,
+        form,
+        lambda: services.transition_verification(actor=request.user, organisation=organisation, **form.move()),
+        success_message=_("The verification status is saved."),
+    )
+    return saved or render(request, "organisations/verify.html", {"form": form, "organisation": organisation})
 
 
 @officer_required
@@ -278,16 +252,15 @@ def organisation_history(request, pk):
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.start_import(
-                actor=request.user, uploaded_file=form.cleaned_data["source"], mode=form.cleaned_data["mode"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            return redirect("organisations:import_detail", pk=job.pk)
-    return render(
+    saved = save_form(
+        request,
+        form,
+        lambda: services.start_import(
+            actor=request.user, uploaded_file=form.cleaned_data["source"], mode=form.cleaned_data["mode"]
+        ),
+        next_url=lambda job: reverse("organisations:import_detail", args=[job.pk]),
+    )
+    return saved or render(
         request,
         "organisations/import_upload.html",
         {

@@ -7,6 +7,17 @@ def extend_world(world):
     world.citizen_token = create_api_token(actor=world.users["citizen"], name="world script").token
 
 
+def _role_change(action: str, person: str, data: dict) -> Rule:
+    """An administrator's POST that grants or revokes a role of ``world.users[person]``."""
+    return Rule(
+        f"accounts:{action}",
+        method="POST",
+        kwargs=lambda world: {"pk": world.users[person].pk},
+        data=lambda world: data,
+        allowed=ADMINISTRATORS,
+    )
+
+
 ACCESS_RULES = [
     Rule("accounts:profile", allowed=SIGNED_IN),
     Rule(
@@ -37,19 +48,7 @@ ACCESS_RULES = [
     Rule("accounts:users", allowed=ADMINISTRATORS),
     Rule("accounts:users", query="q=world", allowed=ADMINISTRATORS, note="search"),
     Rule("accounts:user_roles", kwargs=lambda world: {"pk": world.users["citizen"].pk}, allowed=ADMINISTRATORS),
-    Rule(
-        "accounts:role_grant",
-        method="POST",
-        kwargs=lambda world: {"pk": world.users["citizen"].pk},
-        data=lambda world: {"role": "reviewer", "reason": "access table"},
-        allowed=ADMINISTRATORS,
-    ),
-    Rule(
-        "accounts:role_revoke",
-        method="POST",
-        kwargs=lambda world: {"pk": world.users["reviewer"].pk},
-        data=lambda world: {"revoke-role": "reviewer", "revoke-reason": "access table"},
-        allowed=ADMINISTRATORS,
-    ),
+    _role_change("role_grant", "citizen", {"role": "reviewer", "reason": "access table"}),
+    _role_change("role_revoke", "reviewer", {"revoke-role": "reviewer", "revoke-reason": "access table"}),
     Rule("accounts:role_history", allowed=OFFICERS),
 ]

@@ -104,13 +104,17 @@ def test_a_citizen_with_an_authenticator_is_asked_too_but_is_never_forced(client
     assert response["Location"] == _url("accounts:profile")
 
 
-def test_staff_idle_for_31_minutes_is_signed_out_with_a_message(client):
-    staff = make_staff(Role.ADMINISTRATOR)
-    sign_in(client, staff)
+def _profile_after_idle_minutes(client, role, minutes: int):
+    """Open the profile as a member of staff last seen ``minutes`` ago."""
+    sign_in(client, make_staff(role))
     session = client.session
-    session["staff_last_seen"] = int(time.time()) - 31 * 60
+    session["staff_last_seen"] = int(time.time()) - minutes * 60
     session.save()
-    response = client.get(_url("accounts:profile"))
+    return client.get(_url("accounts:profile"))
+
+
+def test_staff_idle_for_31_minutes_is_signed_out_with_a_message(client):
+    response = _profile_after_idle_minutes(client, Role.ADMINISTRATOR, 31)
     assert response.status_code == 302
     assert response["Location"].startswith(_url("account_login") + "?next=")
     assert any("without activity" in str(m) for m in get_messages(response.wsgi_request))
@@ -118,12 +122,7 @@ def test_staff_idle_for_31_minutes_is_signed_out_with_a_message(client):
 
 
 def test_active_staff_stays_signed_in_with_a_short_session(client):
-    staff = make_staff(Role.OFFICER)
-    sign_in(client, staff)
-    session = client.session
-    session["staff_last_seen"] = int(time.time()) - 29 * 60
-    session.save()
-    response = client.get(_url("accounts:profile"))
+    response = _profile_after_idle_minutes(client, Role.OFFICER, 29)
     assert response.status_code == 200
     assert response.wsgi_request.session.get_expiry_age() == settings.STAFF_SESSION_IDLE_SECONDS
 

@@ -1,4 +1,4 @@
-from kelisim.core.tests.access import EVERYONE, OFFICERS, SIGNED_IN, Rule
+from kelisim.core.tests.access import EVERYONE, OFFICERS, SIGNED_IN, Rule, page_and_form
 
 MANAGERS = frozenset({"ngo_admin", "officer", "administrator"})
 
@@ -25,20 +25,33 @@ def _organisation(world):
     return {"pk": world.organisation.pk}
 
 
+def _exclusion(world):
+    return {"status": "excluded", "note": "Access table check"}
+
+
+def _on_membership(action: str, membership: str, *, allowed, data=None) -> Rule:
+    """A POST on one of ``world``'s memberships of its organisation (``membership`` names the attribute)."""
+    return Rule(
+        f"organisations:{action}",
+        method="POST",
+        kwargs=lambda world: {"pk": world.organisation.pk, "membership_pk": getattr(world, membership).pk},
+        data=(lambda world: data) if data is not None else None,
+        allowed=allowed,
+    )
+
+
 ACCESS_RULES = [
     Rule("organisations:list", allowed=EVERYONE),
     Rule("organisations:list", allowed=EVERYONE, query="q=dialogue&region=KZ-71&verified=on", note="filtered"),
     Rule("organisations:export", allowed=EVERYONE),
     Rule("organisations:detail", kwargs=_organisation, allowed=EVERYONE),
     Rule("organisations:register", allowed=SIGNED_IN),
-    Rule("organisations:edit", kwargs=_organisation, allowed=MANAGERS),
-    Rule(
+    # The form is sent with mistakes: managers see it again with the errors.
+    *page_and_form(
         "organisations:edit",
-        method="POST",
         kwargs=_organisation,
-        data=lambda world: {"name_en": "", "legal_form": "nonsense"},
+        data=lambda world: {"name_en": "", "legal_form": "no"},
         allowed=MANAGERS,
-        note="rejected form",
     ),
     # Everyone signed in may ask; a present member gets a message and the page again.
     Rule("organisations:join", method="POST", kwargs=_organisation, allowed=SIGNED_IN),
@@ -46,35 +59,11 @@ ACCESS_RULES = [
     Rule("organisations:leave", method="POST", kwargs=_organisation, allowed={"ngo_member", "ngo_admin"}),
     Rule("organisations:members", kwargs=_organisation, allowed=MANAGERS),
     Rule("organisations:join_requests", allowed=OFFICERS),
-    Rule(
-        "organisations:membership_decide",
-        method="POST",
-        kwargs=lambda world: {"pk": world.organisation.pk, "membership_pk": world.pending_membership.pk},
-        data=lambda world: {"decision": "approve"},
-        allowed=MANAGERS,
-    ),
-    Rule(
-        "organisations:membership_role",
-        method="POST",
-        kwargs=lambda world: {"pk": world.organisation.pk, "membership_pk": world.member_membership.pk},
-        data=lambda world: {"role": "admin"},
-        allowed=MANAGERS,
-    ),
+    _on_membership("membership_decide", "pending_membership", data={"decision": "approve"}, allowed=MANAGERS),
+    _on_membership("membership_role", "member_membership", data={"role": "admin"}, allowed=MANAGERS),
     # A member may remove themselves (leave); removing anyone else is for managers.
-    Rule(
-        "organisations:membership_remove",
-        method="POST",
-        kwargs=lambda world: {"pk": world.organisation.pk, "membership_pk": world.member_membership.pk},
-        allowed=MANAGERS | {"ngo_member"},
-    ),
-    Rule("organisations:verify", kwargs=_organisation, allowed=OFFICERS),
-    Rule(
-        "organisations:verify",
-        method="POST",
-        kwargs=_organisation,
-        data=lambda world: {"status": "excluded", "note": "Access table check"},
-        allowed=OFFICERS,
-    ),
+    _on_membership("membership_remove", "member_membership", allowed=MANAGERS | {"ngo_member"}),
+    *page_and_form("organisations:verify", kwargs=_organisation, data=_exclusion, allowed=OFFICERS),
     Rule("organisations:history", kwargs=_organisation, allowed=OFFICERS),
     Rule("organisations:import_upload", allowed=OFFICERS),
     Rule("organisations:import_detail", kwargs=lambda world: {"pk": world.import_job.pk}, allowed=OFFICERS),

@@ -19,52 +19,44 @@ def extend_world(world):
     world.unlisted_expert.fields.set(ExpertiseField.objects.filter(code="theology"))
 
 
+def _listed(world):
+    return {"pk": world.expert.pk}
+
+
+def _unlisted(world):
+    return {"pk": world.unlisted_expert.pk}
+
+
+def _listing(kwargs, *, listed: str, allowed, note: str = "") -> Rule:
+    data = {"listed": listed}
+    return Rule(
+        "organisations:expert_listing",
+        method="POST",
+        kwargs=kwargs,
+        data=lambda world: data,
+        allowed=allowed,
+        note=note,
+    )
+
+
 ACCESS_RULES = [
     Rule("organisations:expert_list", allowed=EVERYONE),
     Rule("organisations:expert_list", allowed=EVERYONE, query="q=world&language=ru&region=KZ-71", note="filtered"),
-    Rule("organisations:expert_detail", kwargs=lambda world: {"pk": world.expert.pk}, allowed=EVERYONE),
-    Rule(
-        "organisations:expert_detail",
-        kwargs=lambda world: {"pk": world.unlisted_expert.pk},
-        allowed=OWNER_AND_OFFICERS,
-        note="unlisted",
-    ),
-    Rule("organisations:expert_message", kwargs=lambda world: {"pk": world.expert.pk}, allowed=EVERYONE),
+    Rule("organisations:expert_detail", kwargs=_listed, allowed=EVERYONE),
+    Rule("organisations:expert_detail", kwargs=_unlisted, allowed=OWNER_AND_OFFICERS, note="unlisted"),
+    Rule("organisations:expert_message", kwargs=_listed, allowed=EVERYONE),
     Rule(
         "organisations:expert_message",
         method="POST",
-        kwargs=lambda world: {"pk": world.expert.pk},
+        kwargs=_listed,
         data=lambda world: {"name": "Aigerim", "email": "aigerim@example.kz", "message": "Could you lecture in May?"},
         allowed=EVERYONE,
     ),
-    Rule(
-        "organisations:expert_message",
-        kwargs=lambda world: {"pk": world.unlisted_expert.pk},
-        allowed=frozenset(),
-        note="unlisted: nobody can write",
-    ),
+    Rule("organisations:expert_message", kwargs=_unlisted, allowed=frozenset(), note="unlisted: nobody can write"),
     Rule("organisations:expert_join", allowed=SIGNED_IN),
     Rule("organisations:expert_add", allowed=OFFICERS),
-    Rule("organisations:expert_edit", kwargs=lambda world: {"pk": world.expert.pk}, allowed=OFFICERS),
-    Rule(
-        "organisations:expert_edit",
-        kwargs=lambda world: {"pk": world.unlisted_expert.pk},
-        allowed=OWNER_AND_OFFICERS,
-        note="own profile",
-    ),
-    Rule(
-        "organisations:expert_listing",
-        method="POST",
-        kwargs=lambda world: {"pk": world.expert.pk},
-        data=lambda world: {"listed": "0"},
-        allowed=OFFICERS,
-    ),
-    Rule(
-        "organisations:expert_listing",
-        method="POST",
-        kwargs=lambda world: {"pk": world.unlisted_expert.pk},
-        data=lambda world: {"listed": "1"},
-        allowed=OWNER_AND_OFFICERS,
-        note="own profile",
-    ),
+    Rule("organisations:expert_edit", kwargs=_listed, allowed=OFFICERS),
+    Rule("organisations:expert_edit", kwargs=_unlisted, allowed=OWNER_AND_OFFICERS, note="own profile"),
+    _listing(_listed, listed="0", allowed=OFFICERS),
+    _listing(_unlisted, listed="1", allowed=OWNER_AND_OFFICERS, note="own profile"),
 ]

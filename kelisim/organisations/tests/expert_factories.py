@@ -1,53 +1,12 @@
-"""Factories for the expert roster's tests."""
+"""Factories for the expert roster's tests (people, organisations and memberships are the registry's)."""
 
 import factory
 
-from kelisim.accounts.models import User
 from kelisim.core.models import Region
-from kelisim.organisations.models import Expert, ExpertiseField, Membership, Organisation
-from kelisim.organisations.validators import make_bin
+from kelisim.organisations.models import Expert, ExpertiseField
+from kelisim.organisations.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-
-def _valid_bin(serial: int) -> str:
-    number = None
-    while number is None:
-        number = make_bin(f"1703407{serial:04d}")
-        serial += 1
-    return number
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("email",)
-
-    email = factory.Sequence(lambda n: f"expert-test-user-{n}@example.kz")
-    display_name = factory.Sequence(lambda n: f"Test Person {n}")
-    password = factory.django.Password("test-password-123")
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    bin = factory.Sequence(lambda n: _valid_bin(n * 3))
-    name_en = factory.Sequence(lambda n: f"Experts' NGO {n}")
-    name_ru = factory.Sequence(lambda n: f"НПО экспертов {n}")
-    name_kk = factory.Sequence(lambda n: f"Сарапшылар ҮЕҰ {n}")
-    legal_form = Organisation.LegalForm.PUBLIC_ASSOCIATION
-    region = factory.LazyFunction(lambda: Region.objects.get(code="KZ-71"))
-    public_email = factory.Sequence(lambda n: f"public{n}@ngo.example.kz")
-    private_email = factory.Sequence(lambda n: f"private{n}@ngo.example.kz")
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    user = factory.SubFactory(UserFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    role = Membership.Role.MEMBER
-    status = Membership.Status.ACTIVE
+__all__ = ["ExpertFactory", "ExpertiseFieldFactory", "MembershipFactory", "OrganisationFactory", "UserFactory"]
 
 
 class ExpertiseFieldFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,8 @@ from kelisim.core.models import Region
 from kelisim.organisations.models import Membership, Organisation
 from kelisim.organisations.validators import make_bin
 
+PASSWORD = "correct-horse-battery"
+
 
 def valid_bin(serial: int) -> str:
     """A valid BIN for test number ``serial``: registered Jan 2015, legal entity, unique serial."""
@@ -21,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.kz")
     display_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.django.Password("correct-horse-battery")
+    password = factory.django.Password(PASSWORD)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,9 @@
 import pytest
 
 from kelisim.core.models import OutboxEmail, Region
+from kelisim.organisations.tests.browser import assert_form_keeps_input_after_refusal, fill_in
 from kelisim.organisations.tests.expert_factories import ExpertFactory, ExpertiseFieldFactory, UserFactory
+from kelisim.organisations.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,12 +40,8 @@ def test_visitor_finds_an_expert_and_writes_to_them(page, screenshot):
     screenshot("expert")
 
     page.get_by_role("link", name="Write to this expert").click()
-    page.get_by_label("Your name").fill("Aigerim")
-    page.get_by_label("Your email").fill("aigerim@ngo.example.kz")
-    page.get_by_label("Message").fill("Too short")
-    page.get_by_role("button", name="Send the message").click()
-    assert page.locator(".error-summary").is_visible()
-    assert page.get_by_label("Your name").input_value() == "Aigerim"
+    fill_in(page, {"Your name": "Aigerim", "Your email": "aigerim@ngo.example.kz", "Message": "Too short"})
+    assert_form_keeps_input_after_refusal(page, button="Send the message", label="Your name", typed="Aigerim")
     screenshot("message-rejected")
 
     page.get_by_label("Message").fill("Could you give a lecture to our volunteers in Astana in May?")
@@ -61,7 +59,7 @@ def test_a_citizen_lists_themselves_with_consent(page, screenshot, live_server):
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     page.goto("/en/accounts/login/")
     page.get_by_label("Email").fill("dana@example.kz")
-    page.get_by_label("Password").fill("test-password-123")
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.goto("/en/organisations/experts/join/")
     page.get_by_label("Title or position (English)").fill("Psychologist")
