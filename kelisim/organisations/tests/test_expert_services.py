@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from kelisim.accounts.models import Role
 from kelisim.accounts.services import grant_role
-from kelisim.core import ratelimit, registry
+from kelisim.core import ratelimit
 from kelisim.core.models import OutboxEmail, Region
 from kelisim.organisations import expert_services
 from kelisim.organisations.expert_services import ExpertProfile
@@ -196,23 +196,3 @@ def test_an_account_sends_at_most_twenty_messages_a_day_from_any_address():
         send(expert, sender=user, address=f"10.0.1.{number}")
     with pytest.raises(ratelimit.RateLimited):
         send(expert, sender=user, address="10.0.2.1")
-
-
-def test_personal_data_export_includes_the_expert_profile():
-    user = UserFactory()
-    expert_services.create_own_expert_profile(actor=user, profile=profile(), consent=True)
-    exporter = registry.personal_data_exporters()["expert_profile"]
-    data = exporter(user)
-    assert data["full_name"] == "Dana Abenova"
-    assert data["contact_email"] == "dana@private.example.kz"
-    assert data["fields"] == ["theology"] and data["regions"] == ["KZ-11"]
-    assert exporter(UserFactory()) is None
-
-
-def test_erasing_an_account_removes_its_expert_profile_and_nothing_else():
-    user = UserFactory()
-    own = ExpertFactory(user=user)
-    other = ExpertFactory()
-    registry.account_erasers()["expert_profile"](user)
-    assert not Expert.objects.filter(pk=own.pk).exists()
-    assert Expert.objects.filter(pk=other.pk).exists()

@@ -1,7 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kelisim.core import registry
 from kelisim.core.models import OutboxEmail, Region
 from kelisim.core.tests.factories import StrandFactory
 from kelisim.organisations import services
@@ -253,14 +252,6 @@ def test_a_member_may_leave():
     membership = MembershipFactory()
     services.remove_member(actor=membership.user, membership=membership)
     assert not Membership.objects.filter(pk=membership.pk).exists()
-
-
-def test_personal_data_export_and_erasure_cover_memberships():
-    membership = MembershipFactory(role=Membership.Role.ADMIN)
-    exported = registry.personal_data_exporters()["organisation_memberships"](membership.user)
-    assert exported[0]["organisation_bin"] == membership.organisation.bin and exported[0]["role"] == "admin"
-    registry.account_erasers()["organisation_memberships"](membership.user)
-    assert not Membership.objects.filter(user=membership.user).exists()
 
 
 # --- Import ----------------------------------------------------------------------------------------
