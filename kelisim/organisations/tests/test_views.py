@@ -10,13 +10,7 @@ from kelisim.core.tests.factories import StrandFactory
 from kelisim.core.tests.queries import assert_queries_do_not_grow
 from kelisim.organisations.importing import columns as import_columns
 from kelisim.organisations.models import ImportJob, Membership, Organisation
-from kelisim.organisations.tests.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    UserFactory,
-    officer,
-    valid_bin,
-)
+from kelisim.organisations.tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +20,7 @@ def officer_client(client):
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
 
-    user = officer()
+    user = factories.officer()
     if not Authenticator.objects.filter(user=user).exists():
         TOTP.activate(user, "JBSWY3DPEHPK3PXPWORLDAAA")
     client.force_login(user)
@@ -35,7 +29,7 @@ def officer_client(client):
 
 
 def signed_in(client, user=None):
-    user = user or UserFactory()
+    user = user or factories.UserFactory()
     client.force_login(user)
     return user
 
@@ -45,9 +39,9 @@ def signed_in(client, user=None):
 
 def test_list_searches_filters_and_counts(client):
     youth = StrandFactory(code="youth")
-    OrganisationFactory(name_en="Steppe Volunteers", verification_status="verified", strands=[youth])
-    OrganisationFactory(name_en="Steppe Riders", region=Region.objects.get(code="KZ-75"))
-    OrganisationFactory(name_en="Harmony", verification_status="excluded")
+    factories.OrganisationFactory(name_en="Steppe Volunteers", verification_status="verified", strands=[youth])
+    factories.OrganisationFactory(name_en="Steppe Riders", region=Region.objects.get(code="KZ-75"))
+    factories.OrganisationFactory(name_en="Harmony", verification_status="excluded")
     response = client.get(reverse("organisations:list"), {"q": "steppe", "verified": "on"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     names = [organisation.name_en for organisation in response.context["organisations"]]
@@ -63,18 +57,18 @@ def test_list_searches_filters_and_counts(client):
 
 def test_list_sorts_and_paginates(client):
     for letter in "CAB":
-        OrganisationFactory(name_en=f"{letter} NGO", name_ru="", name_kk="")
+        factories.OrganisationFactory(name_en=f"{letter} NGO", name_ru="", name_kk="")
     url = "/en" + reverse("organisations:list")[3:]
     names = [o.name_en for o in client.get(url, {"sort": "-name"}).context["organisations"]]
     assert names == ["C NGO", "B NGO", "A NGO"]
-    OrganisationFactory.create_batch(30)
+    factories.OrganisationFactory.create_batch(30)
     page_two = client.get(url, {"page": 2})
     assert len(page_two.context["organisations"]) == 8
     assert b'rel="prev"' in page_two.content
 
 
 def test_htmx_requests_get_only_the_results(client):
-    OrganisationFactory(name_en="Harmony")
+    factories.OrganisationFactory(name_en="Harmony")
     response = client.get(
         reverse("organisations:list"), {"q": "harm"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="organisation-results"
     )
@@ -88,7 +82,9 @@ def test_list_page_queries_do_not_grow(client):
         region = Region.objects.get(code="KZ-11")
         created = Organisation.objects.bulk_create(
             [
-                Organisation(bin=valid_bin(40_000 + n), name_en=f"Bulk {n}", legal_form="other", region=region)
+                Organisation(
+                    bin=factories.valid_bin(40_000 + n), name_en=f"Bulk {n}", legal_form="other", region=region
+                )
                 for n in range(300)
             ]
         )
@@ -96,7 +92,7 @@ def test_list_page_queries_do_not_grow(client):
             [Organisation.focus_strands.through(organisation_id=o.pk, strand_id=youth.pk) for o in created]
         )
 
-    OrganisationFactory.create_batch(3, strands=[youth])
+    factories.OrganisationFactory.create_batch(3, strands=[youth])
     url = reverse("organisations:list")
     assert_queries_do_not_grow(client, url, add_data=many, limit=10)
     assert_queries_do_not_grow(client, f"{url}?q=bulk&strand=youth&verified=", add_data=many_more(youth), limit=10)
@@ -104,21 +100,21 @@ def test_list_page_queries_do_not_grow(client):
 
 def many_more(strand):
     def add():
-        OrganisationFactory.create_batch(30, name_en="Bulk again", strands=[strand])
+        factories.OrganisationFactory.create_batch(30, name_en="Bulk again", strands=[strand])
 
     return add
 
 
 def test_detail_page_queries_do_not_grow(client):
-    organisation = OrganisationFactory(strands=[StrandFactory(code="youth"), StrandFactory(code="prisons")])
-    admin = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
+    organisation = factories.OrganisationFactory(strands=[StrandFactory(code="youth"), StrandFactory(code="prisons")])
+    admin = factories.MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
     url = reverse("organisations:detail", args=[organisation.pk])
     assert_queries_do_not_grow(
-        client, url, add_data=lambda: MembershipFactory.create_batch(20, organisation=organisation), limit=10
+        client, url, add_data=lambda: factories.MembershipFactory.create_batch(20, organisation=organisation), limit=10
     )
     client.force_login(admin)
     assert_queries_do_not_grow(
-        client, url, add_data=lambda: MembershipFactory.create_batch(20, organisation=organisation), limit=10
+        client, url, add_data=lambda: factories.MembershipFactory.create_batch(20, organisation=organisation), limit=10
     )
 
 
@@ -126,30 +122,32 @@ def test_detail_page_queries_do_not_grow(client):
 
 
 def test_private_contacts_only_for_the_organisations_admins(client):
-    organisation = OrganisationFactory(private_email="secret@ngo.example.kz", public_email="hello@ngo.example.kz")
+    organisation = factories.OrganisationFactory(
+        private_email="secret@ngo.example.kz", public_email="hello@ngo.example.kz"
+    )
     url = reverse("organisations:detail", args=[organisation.pk])
-    for user in (None, UserFactory(), MembershipFactory(organisation=organisation).user):
+    for user in (None, factories.UserFactory(), factories.MembershipFactory(organisation=organisation).user):
         if user:
             client.force_login(user)
         response = client.get(url)
         assert b"hello@ngo.example.kz" in response.content
         assert b"secret@ngo.example.kz" not in response.content
-    client.force_login(MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user)
+    client.force_login(factories.MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user)
     assert b"secret@ngo.example.kz" in client.get(url).content
 
 
 def test_detail_shows_the_members_count_and_badge(client):
-    organisation = OrganisationFactory(verification_status="verified")
-    MembershipFactory.create_batch(2, organisation=organisation)
-    MembershipFactory(organisation=organisation, status=Membership.Status.PENDING)
+    organisation = factories.OrganisationFactory(verification_status="verified")
+    factories.MembershipFactory.create_batch(2, organisation=organisation)
+    factories.MembershipFactory(organisation=organisation, status=Membership.Status.PENDING)
     response = client.get(reverse("organisations:detail", args=[organisation.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.context["organisation"].members_count == 2
     assert b"badge-ok" in response.content
 
 
 def test_export_streams_public_columns_of_the_filtered_list(client):
-    OrganisationFactory(name_en="Harmony", private_email="secret@ngo.example.kz")
-    OrganisationFactory(name_en="Mentors")
+    factories.OrganisationFactory(name_en="Harmony", private_email="secret@ngo.example.kz")
+    factories.OrganisationFactory(name_en="Mentors")
     response = client.get(reverse("organisations:export"), {"q": "harmony"})
     assert response.streaming
     body = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -162,7 +160,12 @@ def test_export_streams_public_columns_of_the_filtered_list(client):
 
 
 def registration(**overrides):
-    data = {"bin": valid_bin(60_001), "name_ru": "Свет знаний", "legal_form": "public_foundation", "region": ""}
+    data = {
+        "bin": factories.valid_bin(60_001),
+        "name_ru": "Свет знаний",
+        "legal_form": "public_foundation",
+        "region": "",
+    }
     data["region"] = Region.objects.get(code="KZ-71").pk
     data.update(overrides)
     return data
@@ -171,7 +174,7 @@ def registration(**overrides):
 def test_registering_an_organisation(client):
     user = signed_in(client)
     response = client.post(reverse("organisations:register"), registration(working_languages=["kk", "ru"]))
-    organisation = Organisation.objects.get(bin=valid_bin(60_001))
+    organisation = Organisation.objects.get(bin=factories.valid_bin(60_001))
     assert response.status_code == 302 and response["Location"] == organisation.get_absolute_url()
     assert organisation.working_languages == "kk,ru"
     assert Membership.objects.get(organisation=organisation).user == user
@@ -184,10 +187,10 @@ def test_registering_an_organisation(client):
 def test_registration_bin_errors_are_specific_and_keep_the_input(client, bin_number, message):
     signed_in(client)
     if bin_number == "wrong-check":
-        good = valid_bin(60_002)
+        good = factories.valid_bin(60_002)
         bin_number = good[:-1] + str((int(good[-1]) + 1) % 10)
     if bin_number == "registered":
-        bin_number = OrganisationFactory().bin
+        bin_number = factories.OrganisationFactory().bin
     response = client.post(
         "/en" + reverse("organisations:register")[3:], registration(bin=bin_number, name_en="Typed name")
     )
@@ -198,8 +201,8 @@ def test_registration_bin_errors_are_specific_and_keep_the_input(client, bin_num
 
 
 def test_an_admin_edits_and_a_rejected_form_keeps_the_input(client):
-    organisation = OrganisationFactory()
-    signed_in(client, MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user)
+    organisation = factories.OrganisationFactory()
+    signed_in(client, factories.MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user)
     url = reverse("organisations:edit", args=[organisation.pk])
     data = {"name_en": "Kept", "legal_form": organisation.legal_form, "region": "", "website": "not a url"}
     response = client.post(url, data)
@@ -211,8 +214,8 @@ def test_an_admin_edits_and_a_rejected_form_keeps_the_input(client):
 
 
 def test_a_plain_member_cannot_edit(client):
-    organisation = OrganisationFactory()
-    signed_in(client, MembershipFactory(organisation=organisation).user)
+    organisation = factories.OrganisationFactory()
+    signed_in(client, factories.MembershipFactory(organisation=organisation).user)
     assert client.get(reverse("organisations:edit", args=[organisation.pk])).status_code == 403
 
 
@@ -220,8 +223,8 @@ def test_a_plain_member_cannot_edit(client):
 
 
 def test_join_approve_and_change_role_through_the_pages(client):
-    organisation = OrganisationFactory()
-    admin = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
+    organisation = factories.OrganisationFactory()
+    admin = factories.MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
     person = signed_in(client)
     client.post(reverse("organisations:join", args=[organisation.pk]))
     membership = Membership.objects.get(user=person, organisation=organisation)
@@ -239,9 +242,9 @@ def test_join_approve_and_change_role_through_the_pages(client):
 def test_the_admin_is_mailed_a_request_and_follows_the_link_to_decide(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    organisation = OrganisationFactory(name_en="Path of Peace")
-    admin = MembershipFactory(
-        organisation=organisation, role=Membership.Role.ADMIN, user=UserFactory(preferred_language="en")
+    organisation = factories.OrganisationFactory(name_en="Path of Peace")
+    admin = factories.MembershipFactory(
+        organisation=organisation, role=Membership.Role.ADMIN, user=factories.UserFactory(preferred_language="en")
     ).user
     person = signed_in(client)
     with django_capture_on_commit_callbacks(execute=True):
@@ -263,7 +266,7 @@ def test_the_admin_is_mailed_a_request_and_follows_the_link_to_decide(
 
 
 def test_removing_the_last_admin_is_explained(client):
-    membership = MembershipFactory(role=Membership.Role.ADMIN)
+    membership = factories.MembershipFactory(role=Membership.Role.ADMIN)
     signed_in(client, membership.user)
     response = client.post(
         reverse("organisations:membership_remove", args=[membership.organisation_id, membership.pk]), follow=True
@@ -273,8 +276,8 @@ def test_removing_the_last_admin_is_explained(client):
 
 
 def test_profile_lists_my_organisations_and_requests_to_decide(client):
-    membership = MembershipFactory(role=Membership.Role.ADMIN, organisation__name_en="My NGO")
-    applicant = MembershipFactory(organisation=membership.organisation, status=Membership.Status.PENDING).user
+    membership = factories.MembershipFactory(role=Membership.Role.ADMIN, organisation__name_en="My NGO")
+    applicant = factories.MembershipFactory(organisation=membership.organisation, status=Membership.Status.PENDING).user
     signed_in(client, membership.user)
     content = client.get("/en/accounts/profile/").content.decode()
     assert "My NGO" in content and str(applicant) in content
@@ -286,12 +289,12 @@ def test_profile_lists_my_organisations_and_requests_to_decide(client):
 def test_officers_see_join_requests_that_no_admin_can_answer_and_decide_them(officer_client):
     from kelisim.accounts.models import User
 
-    unmanaged = OrganisationFactory(name_en="Nobody manages us")
-    managed = OrganisationFactory(name_en="We have an admin")
-    MembershipFactory(organisation=managed, role=Membership.Role.ADMIN)
-    asking = MembershipFactory(organisation=unmanaged, status=Membership.Status.PENDING)
-    MembershipFactory(organisation=managed, status=Membership.Status.PENDING)  # its admin answers it
-    MembershipFactory(organisation=unmanaged, status=Membership.Status.DECLINED)
+    unmanaged = factories.OrganisationFactory(name_en="Nobody manages us")
+    managed = factories.OrganisationFactory(name_en="We have an admin")
+    factories.MembershipFactory(organisation=managed, role=Membership.Role.ADMIN)
+    asking = factories.MembershipFactory(organisation=unmanaged, status=Membership.Status.PENDING)
+    factories.MembershipFactory(organisation=managed, status=Membership.Status.PENDING)  # its admin answers it
+    factories.MembershipFactory(organisation=unmanaged, status=Membership.Status.DECLINED)
     page = officer_client.get(reverse("organisations:join_requests")).content.decode()
     table = page[page.index('data-testid="join-requests"') :]
     assert str(asking.user) in table and "Nobody manages us" in table
@@ -308,14 +311,14 @@ def test_officers_see_join_requests_that_no_admin_can_answer_and_decide_them(off
 def test_the_join_request_queue_queries_do_not_grow(officer_client):
     def more():
         for _ in range(5):
-            MembershipFactory(organisation=OrganisationFactory(), status=Membership.Status.PENDING)
+            factories.MembershipFactory(organisation=factories.OrganisationFactory(), status=Membership.Status.PENDING)
 
     more()
     assert_queries_do_not_grow(officer_client, reverse("organisations:join_requests"), add_data=more, limit=12)
 
 
 def test_officer_verifies_and_reads_the_history(officer_client):
-    organisation = OrganisationFactory()
+    organisation = factories.OrganisationFactory()
     url = reverse("organisations:verify", args=[organisation.pk])
     response = officer_client.post(url, {"status": "rejected", "note": ""})
     assert response.status_code == 200 and response.context["form"].errors["note"]
@@ -339,7 +342,7 @@ def test_upload_page_documents_columns_and_offers_templates(officer_client):
 
 def test_upload_runs_the_import_and_the_job_page_reports(officer_client, django_capture_on_commit_callbacks):
     StrandFactory(code="youth")
-    content = import_columns.template_csv() + f"{valid_bin(3)},,,,nonsense,KZ-71\n"
+    content = import_columns.template_csv() + f"{factories.valid_bin(3)},,,,nonsense,KZ-71\n"
     upload = SimpleUploadedFile("registry.csv", content.encode("utf-8"))
     with django_capture_on_commit_callbacks(execute=True):
         response = officer_client.post(reverse("organisations:import_upload"), {"source": upload, "mode": "valid_rows"})
