@@ -361,7 +361,7 @@ def test_a_nul_character_in_the_filters_is_refused_with_a_clear_page_rather_than
     factories.ExpertFactory(full_name="Anyone")
     response = client.get(LIST_URL + "?q=a%00&field=x%00&region=KZ%00&organisation=%00&language=%00")
     assert response.status_code == 422
-    assert "cannot be stored" in response.text
+    assert "«q»" in response.text or "“q”" in response.text  # the page names the field, in the page's language
     assert names(client.get(LIST_URL + "?q=Any")) == ["Anyone"]
 
 
