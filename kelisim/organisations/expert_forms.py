@@ -195,6 +195,16 @@ class ExpertProfileForm(forms.Form):
             bio_en=data["bio_en"],
         )
 
+    FIELDSETS = (
+        (_("Who"), ("full_name", "title_kk", "title_ru", "title_en", "organisation")),
+        (_("What and where"), ("fields", "languages", "regions")),
+        (_("About the expert"), ("bio_kk", "bio_ru", "bio_en")),
+    )
+
+    def fieldsets(self) -> list[tuple[str, list]]:
+        """(legend, bound fields) for each group of the page; the contact address and consent come after."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+
     @staticmethod
     def initial_for(expert: Expert) -> dict:
         return {

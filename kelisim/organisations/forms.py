@@ -137,6 +137,12 @@ class OrganisationRegistrationForm(OrganisationProfileForm):
 
 
 class VerificationForm(forms.Form):
+    """An officer's decision on an organisation, starting from its present status and note."""
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        initial = {"status": organisation.verification_status, "note": organisation.verification_note}
+        super().__init__(*args, initial=initial, **kwargs)
+
     def move(self) -> dict:
         """``transition_verification``'s keyword arguments: the status to move to and why (the note)."""
         return {"to": self.cleaned_data["status"], "reason": self.cleaned_data["note"]}

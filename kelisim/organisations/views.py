@@ -224,16 +224,12 @@ def membership_remove(request, pk, membership_pk):
 @require_http_methods(["GET", "POST"])
 def organisation_verify(request, pk):
     organisation = get_object_or_404(Organisation.objects.select_related("region", "verified_by"), pk=pk)
-    form = VerificationForm(
-        request.POST or None,
-        initial={"status": organisation.verification_status, "note": organisation.verification_note},
-    )
-    saved = save_form(
-        request,
-        form,
-        lambda: services.transition_verification(actor=request.user, organisation=organisation, **form.move()),
-        success_message=_("The verification status is saved."),
-    )
+    form = VerificationForm(request.POST or None, organisation=organisation)
+
+    def move():
+        return services.transition_verification(actor=request.user, organisation=organisation, **form.move())
+
+    saved = save_form(request, form, move, success_message=_("The verification status is saved."))
     return saved or render(request, "organisations/verify.html", {"form": form, "organisation": organisation})
 
 
