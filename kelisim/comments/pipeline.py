@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kelisim.accounts.permissions import is_moderator, is_officer
 from kelisim.comments.models import MAX_COMMENT_LENGTH, AuthorSanction, Comment, ReasonCode, WordRule
-from kelisim.core import errors, ratelimit
+from kelisim.core import errors, locks, ratelimit
 from kelisim.core.text import normalise_text
 
 ACCOUNT_PER_MINUTE = 5
@@ -191,7 +191,22 @@ def duplicate_key(submission: Submission) -> str:
     return f"comments:dup:{submission.address_hash}:{submission.text_hash}"
 
 
+def duplicate_lock_keys(submission: Submission) -> list[str]:
+    if submission.author is not None:
+        identities = [f"user:{submission.author.pk}"]
+    else:
+        identities = [f"address:{submission.address_hash}"]
+        if submission.author_email:
+            identities.append(f"email:{submission.author_email.casefold()}")
+    # Sorted, so that two writers taking several keys always take them in one order (no deadlock).
+    return sorted(f"comments:duplicate:{identity}:{submission.text_hash}" for identity in identities)
+
+
 def check_rate(submission: Submission) -> None:
+    # The duplicate rule reads before the comment is inserted: without the lock, identical comments sent
+    # at once all read "no duplicate yet" and all get stored. The lock lasts until the comment is saved.
+    for key in duplicate_lock_keys(submission):
+        locks.hold(key)
     if ratelimit.is_exhausted(*rate_limit_of(submission)):
         raise refuse(ReasonCode.RATE_LIMITED)
     since = timezone.now() - DUPLICATE_WINDOW
