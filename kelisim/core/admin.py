@@ -21,12 +21,8 @@ class TaskResultAdmin(DBTaskResultAdmin):
         failed = list(queryset.failed())
         for result in failed:
             retry_task(result)
-        self.message_user(
-            request,
-            ngettext("%(count)d task queued again.", "%(count)d tasks queued again.", len(failed))
-            % {"count": len(failed)},
-            messages.SUCCESS,
-        )
+        queued = ngettext("%(count)d task queued again.", "%(count)d tasks queued again.", len(failed))
+        self.message_user(request, queued % {"count": len(failed)}, messages.SUCCESS)
 
 
 @admin.register(OutboxEmail)
@@ -48,12 +44,8 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         OutboxEmail.objects.filter(pk__in=failed).update(attempts=0)
         for outbox_id in failed:
             deliver_email.enqueue(outbox_id)
-        self.message_user(
-            request,
-            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", len(failed))
-            % {"count": len(failed)},
-            messages.SUCCESS,
-        )
+        queued = ngettext("%(count)d email queued again.", "%(count)d emails queued again.", len(failed))
+        self.message_user(request, queued % {"count": len(failed)}, messages.SUCCESS)
 
 
 @admin.register(WorkerHeartbeat)

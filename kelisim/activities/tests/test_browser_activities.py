@@ -2,40 +2,16 @@
 rows (a file with errors first, refused whole), an officer verifies them, and the public dashboard and map
 change."""
 
-import csv
-
 import pytest
-from django.test import Client
 
 from kelisim.accounts.tests.factories import make_staff
 from kelisim.activities.models import ActivityReport, ReportStatus
 from kelisim.activities.tests.factories import xlsx_of
+from kelisim.core.tests.browser import sign_in_browser
 from kelisim.core.tests.factories import StrandFactory
 from kelisim.meetings.tests.factories import member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _regions():
-    """Transactional tests empty the tables between tests, the migrated regions included."""
-    from pathlib import Path
-
-    from kelisim.core.models import Region
-
-    path = Path(__file__).resolve().parents[2] / "core" / "data" / "regions.csv"
-    with path.open(encoding="utf-8") as handle:
-        for order, row in enumerate(csv.DictReader(handle)):
-            Region.objects.update_or_create(code=row["code"], defaults={**row, "sort_order": order})
-
-
-def _sign_in_browser(page, live_server, user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def _xlsx(rows) -> dict:
@@ -118,13 +94,13 @@ def test_member_reports_and_imports_officer_verifies_public_dashboard_changes(pa
     assert page.get_by_test_id("total-events").inner_text() == "0"
     assert page.locator('path[data-code="KZ-62"]').get_attribute("fill") == "#ffffff"
 
-    _sign_in_browser(page, live_server, ngo_member)
+    sign_in_browser(page.context, live_server, ngo_member)
     _file_three_reports_with_the_form(page, base, organisation)
     assert ActivityReport.objects.filter(status=ReportStatus.SUBMITTED).count() == 3
     screenshot("report-submitted")
     _import_a_wrong_file_then_150_rows(page, base, organisation, screenshot)
 
-    _sign_in_browser(page, live_server, officer)
+    sign_in_browser(page.context, live_server, officer)
     _verify_the_queue(page, base)
     assert ActivityReport.objects.filter(status=ReportStatus.VERIFIED).count() == 153
 

@@ -5,24 +5,16 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from kelisim.accounts.tests.factories import make_staff
 from kelisim.consultations.models import Status, Suggestion
 from kelisim.consultations.tests import factories
 from kelisim.core.models import OutboxEmail
+from kelisim.core.tests.browser import sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 IDEA = "Hold meetings with young people in college dormitories too, where students live away from their parents."
-
-
-def _sign_in_browser(page, live_server, user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_visitor_suggests_officer_groups_and_answers_visitor_reads_the_answer(
@@ -108,7 +100,7 @@ def _officer_merges_and_answers(chromium_browser, live_server, *, earlier_refere
     officer_context = chromium_browser.new_context(base_url=live_server.url, locale="en-GB")
     officer_page = officer_context.new_page()
     officer_page.set_default_timeout(10_000)
-    _sign_in_browser(officer_page, live_server, make_staff())
+    sign_in_browser(officer_page.context, live_server, make_staff())
     officer_page.goto("/en/consultation/triage/?group=clusters")
     groups = {
         officer_page.locator(f"tr:has(a:text-is('{ref}')) [data-cluster]").get_attribute("data-cluster")

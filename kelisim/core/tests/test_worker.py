@@ -36,18 +36,23 @@ def database_tasks(settings):
     RUNS.clear()
 
 
+def build_worker(worker_id: str = "test-worker") -> worker.ReliableWorker:
+    """A worker over every queue that stops when the queue is empty."""
+    return worker.ReliableWorker(
+        queue_names=["*"],
+        excluded_queue_names=[],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+    )
+
+
 def run_worker_until_idle(worker_id: str = "test-worker") -> None:
     with mock.patch.object(worker.Heartbeat, "start"), mock.patch.object(worker.Heartbeat, "join"):
-        worker.ReliableWorker(
-            queue_names=["*"],
-            excluded_queue_names=[],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=worker_id,
-        ).run()
+        build_worker(worker_id).run()
 
 
 def claimed_by(worker_id: str, minutes_ago: int) -> DBTaskResult:
@@ -135,16 +140,7 @@ def test_a_lost_database_connection_does_not_end_the_worker():
 
 def test_a_task_cut_off_by_a_lost_connection_is_queued_again_by_its_own_worker():
     result = claimed_by("test-worker", minutes_ago=0)
-    reliable = worker.ReliableWorker(
-        queue_names=["*"],
-        excluded_queue_names=[],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-    )
+    reliable = build_worker()
     reliable.interrupted.add(result.pk)
     reliable.take_up_interrupted()
     result.refresh_from_db()

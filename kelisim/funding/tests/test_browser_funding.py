@@ -6,33 +6,14 @@ appears in the public register, and its OCDS export validates against the offici
 import json
 
 import pytest
-from django.test import Client
 
+from kelisim.core.tests.browser import sign_in_browser
 from kelisim.funding import ocds
 from kelisim.funding.models import Application, Contract, ReviewAssignment
 from kelisim.funding.tests import factories
 from kelisim.organisations.models import Membership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _region():
-    """Transactional tests empty the tables between tests, the migrated regions included."""
-    from kelisim.core.models import Region
-
-    Region.objects.get_or_create(
-        code="KZ-71", defaults={"kind": "city", "name_kk": "Астана", "name_ru": "Астана", "name_en": "Astana"}
-    )
-
-
-def _sign_in_browser(page, live_server, user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def _review(page, base, reviewer, application, scores):
@@ -97,13 +78,13 @@ def _assign_reviewers(page, base, application, reviewers, screenshot) -> None:
 def _score_and_block_the_insider(page, base, live_server, application, reviewers, screenshot) -> None:
     """Two reviewers score; the conflicted one cannot open it."""
     first, second, insider = reviewers
-    _sign_in_browser(page, live_server, first)
+    sign_in_browser(page.context, live_server, first)
     _review(page, base, first, application, {"Relevance (weight 60%)": "8", "Value for money (weight 40%)": "7"})
-    _sign_in_browser(page, live_server, second)
+    sign_in_browser(page.context, live_server, second)
     _review(page, base, second, application, {"Relevance (weight 60%)": "9", "Value for money (weight 40%)": "6"})
     assert "Other reviewer 1: 76.0" in page.content()  # the others' scores, now that this review is in
     assert "Rustem Reviewer" not in page.content()  # but not who gave them: names are for officers
-    _sign_in_browser(page, live_server, insider)
+    sign_in_browser(page.context, live_server, insider)
     page.goto(f"{base}/funding/reviews/")
     assert application.title not in page.content()
     blocked = ReviewAssignment.objects.get(reviewer=insider)
@@ -165,11 +146,11 @@ def test_apply_review_award_publish(page, screenshot, live_server):
     )
     Membership.objects.create(user=reviewers[2], organisation=organisation, status=Membership.Status.ACTIVE)
     base = live_server.url + "/en"
-    _sign_in_browser(page, live_server, applicant)
+    sign_in_browser(page.context, live_server, applicant)
     application = _apply(page, base, call, organisation, screenshot)
-    _sign_in_browser(page, live_server, officer)
+    sign_in_browser(page.context, live_server, officer)
     _assign_reviewers(page, base, application, reviewers, screenshot)
     _score_and_block_the_insider(page, base, live_server, application, reviewers, screenshot)
-    _sign_in_browser(page, live_server, officer)
+    sign_in_browser(page.context, live_server, officer)
     contract = _award_and_sign(page, base, call, application, screenshot)
     _published(page, base, contract, screenshot)

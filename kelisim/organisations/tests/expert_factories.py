@@ -3,21 +3,16 @@
 import factory
 
 from kelisim.core.models import Region
+from kelisim.core.tests.factories import reference_data_factory
 from kelisim.organisations.models import Expert, ExpertiseField
 from kelisim.organisations.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 __all__ = ["ExpertFactory", "ExpertiseFieldFactory", "MembershipFactory", "OrganisationFactory", "UserFactory"]
 
 
-class ExpertiseFieldFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ExpertiseField
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"field-{n}")
-    name_en = factory.Sequence(lambda n: f"Field {n}")
-    name_ru = factory.Sequence(lambda n: f"Область {n}")
-    name_kk = factory.Sequence(lambda n: f"Сала {n}")
+ExpertiseFieldFactory = reference_data_factory(
+    ExpertiseField, key="code", key_prefix="field", names=("Field", "Область", "Сала")
+)
 
 
 class ExpertFactory(factory.django.DjangoModelFactory):

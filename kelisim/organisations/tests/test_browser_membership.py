@@ -1,22 +1,13 @@
 """A citizen asks to join an NGO, its admin approves and makes them an admin, and they edit the profile."""
 
 import pytest
-from django.test import Client
 
+from kelisim.core.tests.browser import sign_in_browser
 from kelisim.organisations.models import Membership
 from kelisim.organisations.tests.browser import assert_form_keeps_input_after_refusal, fill_in
 from kelisim.organisations.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in_as(page, live_server, user):
-    page.context.clear_cookies()
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_citizen_joins_is_approved_made_admin_and_edits_the_profile(page, screenshot, live_server):
@@ -29,7 +20,7 @@ def test_citizen_joins_is_approved_made_admin_and_edits_the_profile(page, screen
     citizen = UserFactory(display_name="Dias Citizen")
 
     # The citizen finds the organisation through the search and asks to join.
-    _sign_in_as(page, live_server, citizen)
+    sign_in_browser(page.context, live_server, citizen)
     page.goto("/en/organisations/")
     page.get_by_label("Search").fill("steppe volunt")
     page.get_by_role("button", name="Show").click()
@@ -41,7 +32,7 @@ def test_citizen_joins_is_approved_made_admin_and_edits_the_profile(page, screen
     screenshot("request-sent")
 
     # The NGO admin sees the request on their profile, approves it and makes the citizen an admin.
-    _sign_in_as(page, live_server, admin)
+    sign_in_browser(page.context, live_server, admin)
     page.goto("/en/accounts/profile/")
     section = page.locator("section", has_text="Requests waiting for your decision")
     assert section.get_by_text("Dias Citizen").is_visible()
@@ -57,7 +48,7 @@ def test_citizen_joins_is_approved_made_admin_and_edits_the_profile(page, screen
     screenshot("members-after-role-change")
 
     # The new admin edits the profile; a mistake keeps what was typed, the correction is saved.
-    _sign_in_as(page, live_server, citizen)
+    sign_in_browser(page.context, live_server, citizen)
     page.goto(f"/en/organisations/{organisation.pk}/")
     page.get_by_role("link", name="Edit the profile").click()
     fill_in(page, {"Address": "Astana, Kenesary street 40", "website": "not a web address"})

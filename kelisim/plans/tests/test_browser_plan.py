@@ -3,12 +3,12 @@ and a decision that takes a suggestion into a new plan item, closes the roundtab
 then the public compares draft 1 with draft 2 and walks the trace from the suggestion to the item and back."""
 
 import pytest
-from django.test import Client
 
 from kelisim.accounts.tests.factories import UserFactory, make_staff
 from kelisim.consultations.models import Status
 from kelisim.consultations.tests import factories as consultation_factories
 from kelisim.core.models import OutboxEmail
+from kelisim.core.tests.browser import sign_in_browser
 from kelisim.meetings.models import Registration
 from kelisim.meetings.tests.factories import agenda_item, member, roundtable
 from kelisim.plans.tests.factories import draft_with_items
@@ -16,25 +16,6 @@ from kelisim.plans.tests.factories import draft_with_items
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 IDEA = "Invite experts in theology and public speaking to the youth movement's meetings in colleges."
-
-
-@pytest.fixture(autouse=True)
-def _region():
-    """Transactional tests empty the tables between tests, the migrated regions included."""
-    from kelisim.core.models import Region
-
-    Region.objects.get_or_create(
-        code="KZ-71", defaults={"kind": "city", "name_kk": "Астана", "name_ru": "Астана", "name_en": "Astana"}
-    )
-
-
-def _sign_in_browser(page, live_server, user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def _member_registers(page, base, meeting, ngo_member, organisation, screenshot):
@@ -111,9 +92,9 @@ def test_officer_takes_a_suggestion_into_the_plan_and_the_public_traces_it(page,
     ngo_member, organisation = member()
     base = live_server.url + "/en"
 
-    _sign_in_browser(page, live_server, ngo_member)
+    sign_in_browser(page.context, live_server, ngo_member)
     _member_registers(page, base, meeting, ngo_member, organisation, screenshot)
-    _sign_in_browser(page, live_server, make_staff())
+    sign_in_browser(page.context, live_server, make_staff())
     _officer_records_attendance_and_the_decision(page, base, meeting, organisation, draft_one, screenshot)
     _officer_closes_the_roundtable_and_publishes_draft_two(page, base, meeting, screenshot)
 

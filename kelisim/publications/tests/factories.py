@@ -1,19 +1,11 @@
 import factory
 from django.utils import timezone
 
+from kelisim.core.tests.factories import reference_data_factory
 from kelisim.publications.markup import render_markdown
 from kelisim.publications.models import Article, Tag
 
-
-class TagFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Tag
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"tag-{n}")
-    name_en = factory.Sequence(lambda n: f"Tag {n}")
-    name_ru = factory.Sequence(lambda n: f"Тег {n}")
-    name_kk = factory.Sequence(lambda n: f"Тег {n}")
+TagFactory = reference_data_factory(Tag, key="slug", key_prefix="tag", names=("Tag", "Тег", "Тег"))
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

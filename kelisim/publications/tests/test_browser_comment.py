@@ -2,21 +2,19 @@
 approves, the comment shows; the reaction counts once."""
 
 import pytest
-from django.test import Client
 
 from kelisim.accounts.models import Role
 from kelisim.accounts.tests.factories import make_staff
 from kelisim.comments.models import Comment
+from kelisim.core.tests.browser import sign_in_browser
 from kelisim.publications.tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def signed_in_context(browser, live_server, user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    sign_in_browser(context, live_server, user)
     return context
 
 
