@@ -1,0 +1,207 @@
+"""Every background task is safe to run twice: a queue delivers "at least once", so a task may run again
+after a worker died, a lease ran out or a retry from the admin. The second run changes nothing and sends
+nothing a second time. Each test runs the task itself (``task.call``) twice over what it works on."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from kelisim.activities import tasks as activity_tasks
+from kelisim.api import tasks as api_tasks
+from kelisim.consultations import tasks as consultation_tasks
+from kelisim.core import tasks as core_tasks
+from kelisim.core.models import OutboxEmail
+from kelisim.meetings import tasks as meeting_tasks
+from kelisim.organisations import tasks as organisation_tasks
+from kelisim.plans import tasks as plan_tasks
+from kelisim.publications import tasks as publication_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_of(*models) -> dict:
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_every_task_module_is_covered_here():
+    """A new @task must be added to this file (and made safe to run twice)."""
+    from django_tasks.base import Task
+
+    from kelisim.core import registry  # noqa: F401  (the task modules are imported above)
+
+    modules = [activity_tasks, api_tasks, consultation_tasks, core_tasks, meeting_tasks]
+    modules += [organisation_tasks, plan_tasks, publication_tasks]
+    found = {f"{m.__name__}.{name}" for m in modules for name, value in vars(m).items() if isinstance(value, Task)}
+    covered = {
+        "kelisim.activities.tasks.run_import",
+        "kelisim.api.tasks.forget_expired_idempotency_keys",
+        "kelisim.consultations.tasks.index_suggestion_task",
+        "kelisim.core.tasks.deliver_email",
+        "kelisim.core.tasks.flush_outbox",
+        "kelisim.meetings.tasks.send_roundtable_reminders",
+        "kelisim.organisations.tasks.run_import",
+        "kelisim.plans.tasks.refresh_indicator_progress",
+        "kelisim.publications.tasks.publish_scheduled_articles",
+    }
+    assert found == covered
+
+
+# --- Imports ---------------------------------------------------------------------------------------------
+
+
+def test_an_activity_report_import_run_twice_imports_its_reports_once():
+    from kelisim.activities.models import ActivityReport, ReportImport
+    from kelisim.activities.tests.factories import OrganisationFactory, member_of, xlsx_of
+    from kelisim.core.tests.factories import StrandFactory
+
+    StrandFactory(code="youth")
+    organisation = OrganisationFactory()
+    job = ReportImport.objects.create(
+        organisation=organisation, created_by=member_of(organisation), original_name="reports.xlsx"
+    )
+    row = {"activity_type": "lecture", "title": "Media literacy", "start_date": "2026-03-12", "region": "KZ-31"}
+    row |= {"venue_type": "school", "strand": "youth", "female_14_18": 10, "male_14_18": 8}
+    job.source.save("reports.xlsx", ContentFile(xlsx_of([row])))
+    assert activity_tasks.run_import.call(job.pk) == "done"
+    after_first = rows_of(ActivityReport, ActivityReport.history.model)
+    assert after_first["ActivityReport"] == 1
+    assert activity_tasks.run_import.call(job.pk) == "done"
+    assert rows_of(ActivityReport, ActivityReport.history.model) == after_first
+
+
+def test_an_organisation_import_run_twice_imports_its_rows_once(django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kelisim.core.tests.factories import StrandFactory
+    from kelisim.organisations import services
+    from kelisim.organisations.models import Organisation
+    from kelisim.organisations.tests.factories import officer, valid_bin
+
+    StrandFactory(code="youth")
+    header = "bin,name_ru,name_en,legal_form,region,registration_date,strands,public_email,website\n"
+    line = f"{valid_bin(1)},НПО 1,NGO 1,public_association,KZ-71,2015-01-20,youth,ngo1@example.kz,https://ngo.kz\n"
+    upload = SimpleUploadedFile("registry.csv", (header + line).encode())
+    with django_capture_on_commit_callbacks(execute=True):  # the upload's own run
+        job = services.start_import(actor=officer(), uploaded_file=upload, mode="all_or_nothing")
+    after_first = rows_of(Organisation, Organisation.history.model)
+    assert after_first["Organisation"] == 1
+    organisation_tasks.run_import.call(job.pk)
+    organisation_tasks.run_import.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert rows_of(Organisation, Organisation.history.model) == after_first
+
+
+# --- Indexing --------------------------------------------------------------------------------------------
+
+
+def test_indexing_a_suggestion_twice_stores_the_same_index_and_pairs():
+    from kelisim.consultations.models import FingerprintGram, GramFrequency, SimilarPair
+    from kelisim.consultations.tests import factories
+
+    version = factories.open_version()
+    first = factories.suggestion(version, text="Youth clubs should open in villages, not only in regional centres.")
+    new = factories.suggestion(version, text="Youth clubs must open in villages too, not only in regional centres.")
+    consultation_tasks.index_suggestion_task.call(first.pk)
+    consultation_tasks.index_suggestion_task.call(new.pk)
+    after_first = rows_of(FingerprintGram, SimilarPair)
+    frequencies = dict(GramFrequency.objects.values_list("gram", "count"))
+    assert after_first["SimilarPair"] >= 1
+    consultation_tasks.index_suggestion_task.call(new.pk)
+    assert rows_of(FingerprintGram, SimilarPair) == after_first
+    assert dict(GramFrequency.objects.values_list("gram", "count")) == frequencies
+
+
+# --- Emails, reminders ----------------------------------------------------------------------------------
+
+
+def test_an_email_delivered_twice_is_sent_once_and_a_second_flush_sends_nothing():
+    message = OutboxEmail.objects.create(to="ngo@example.org", subject="Reminder", body_text="Tomorrow at ten.")
+    assert core_tasks.deliver_email.call(message.pk) == "sent"
+    assert core_tasks.deliver_email.call(message.pk) == "skipped"
+    assert core_tasks.flush_outbox.call() == 0
+    assert core_tasks.flush_outbox.call() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_flush_run_twice_queues_each_waiting_message_to_be_sent_once():
+    for number in range(2):
+        OutboxEmail.objects.create(to=f"ngo{number}@example.org", subject="Hello", body_text="Text.")
+    # The test backend runs tasks at once: the first flush sends both, the second finds nothing to send.
+    assert core_tasks.flush_outbox.call() == 2
+    assert core_tasks.flush_outbox.call() == 0
+    assert len(mail.outbox) == 2
+    assert OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count() == 2
+
+
+def test_roundtable_reminders_run_twice_go_out_once():
+    from kelisim.meetings import services
+    from kelisim.meetings.tests.factories import member, roundtable
+
+    now = timezone.now()
+    soon = roundtable(days=0, starts_at=now + timedelta(hours=20), ends_at=now + timedelta(hours=22))
+    participant, organisation = member()
+    services.register(user=participant, roundtable=soon, organisation=organisation)
+    emails_before = OutboxEmail.objects.count()
+    assert meeting_tasks.send_roundtable_reminders.call() == 1
+    emails_after_first = OutboxEmail.objects.count()
+    assert emails_after_first == emails_before + 1
+    assert meeting_tasks.send_roundtable_reminders.call() == 0
+    assert OutboxEmail.objects.count() == emails_after_first
+
+
+# --- Scheduled publishing, progress, clean-up -------------------------------------------------------------
+
+
+def test_scheduled_publishing_run_twice_publishes_once():
+    from kelisim.accounts.models import Role
+    from kelisim.accounts.tests.factories import make_staff
+    from kelisim.publications import services
+    from kelisim.publications.models import Article
+
+    officer = make_staff(Role.OFFICER)
+    article = services.create_article(actor=officer, language="en", title="Roundtable", lead="Met.", body="Text.")
+    soon = timezone.now() + timedelta(hours=1)
+    services.transition_article(actor=officer, article=article, to="scheduled", publish_at=soon)
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert publication_tasks.publish_scheduled_articles.call() == 1
+    history = Article.history.filter(pk=article.pk).count()
+    assert publication_tasks.publish_scheduled_articles.call() == 0
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert Article.history.filter(pk=article.pk).count() == history
+
+
+def test_refreshing_indicator_progress_twice_adds_no_second_line(monkeypatch):
+    from kelisim.plans import progress, registry, services
+    from kelisim.plans.models import ProgressSource, ProgressUpdate
+    from kelisim.plans.progress import IndicatorReading
+    from kelisim.plans.tests.factories import draft_with_items
+
+    tracked = draft_with_items(items_per_strand=1).items.select_related("tracked").first().tracked
+    reading = IndicatorReading(name="Events held", measured=True, actual_by_year={2026: 2}, target_by_year={2026: 10})
+    values = {tracked.pk: [reading]}
+    monkeypatch.setattr(registry, "_reader", lambda item: values.get(item.pk, []))
+    monkeypatch.setattr(progress.timezone, "localdate", lambda: date(2026, 6, 1))
+    services.set_progress_source(actor=None, tracked=tracked, source=ProgressSource.INDICATORS)
+    values[tracked.pk] = [
+        IndicatorReading(name="Events held", measured=True, actual_by_year={2026: 8}, target_by_year={2026: 10})
+    ]
+    assert plan_tasks.refresh_indicator_progress.call() == 1
+    lines = ProgressUpdate.objects.count()
+    assert plan_tasks.refresh_indicator_progress.call() == 0
+    assert ProgressUpdate.objects.count() == lines
+
+
+def test_forgetting_expired_idempotency_keys_twice_deletes_once():
+    from kelisim.api.models import IdempotentRequest
+
+    old = IdempotentRequest.objects.create(identity="x", key="k", method="POST", path="/api/v1/x", body_sha256="0")
+    IdempotentRequest.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    IdempotentRequest.objects.create(identity="x", key="fresh", method="POST", path="/api/v1/x", body_sha256="0")
+    assert api_tasks.forget_expired_idempotency_keys.call() == 1
+    assert api_tasks.forget_expired_idempotency_keys.call() == 0
+    assert IdempotentRequest.objects.filter(key="fresh").exists()
