@@ -20,6 +20,7 @@ from kelisim.plans import tasks as plan_tasks
 from kelisim.publications import tasks as publication_tasks
 
 pytestmark = pytest.mark.django_db
+ORGANISATION_HEADER = "bin,name_ru,name_en,legal_form,region,registration_date,strands,public_email,website\n"
 
 
 def rows_of(*models) -> dict:
@@ -81,9 +82,8 @@ def test_an_organisation_import_run_twice_imports_its_rows_once(django_capture_o
     from kelisim.organisations.tests.factories import officer, valid_bin
 
     StrandFactory(code="youth")
-    header = "bin,name_ru,name_en,legal_form,region,registration_date,strands,public_email,website\n"
     line = f"{valid_bin(1)},НПО 1,NGO 1,public_association,KZ-71,2015-01-20,youth,ngo1@example.kz,https://ngo.kz\n"
-    upload = SimpleUploadedFile("registry.csv", (header + line).encode())
+    upload = SimpleUploadedFile("registry.csv", (ORGANISATION_HEADER + line).encode())
     with django_capture_on_commit_callbacks(execute=True):  # the upload's own run
         job = services.start_import(actor=officer(), uploaded_file=upload, mode="all_or_nothing")
     after_first = rows_of(Organisation, Organisation.history.model)
@@ -93,6 +93,24 @@ def test_an_organisation_import_run_twice_imports_its_rows_once(django_capture_o
     job.refresh_from_db()
     assert job.status == "done"
     assert rows_of(Organisation, Organisation.history.model) == after_first
+
+
+def test_an_organisation_import_left_running_by_a_dead_worker_is_finished_when_its_task_runs_again():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kelisim.core.tests.factories import StrandFactory
+    from kelisim.organisations.models import ImportJob, Organisation
+    from kelisim.organisations.tests.factories import officer, valid_bin
+
+    StrandFactory(code="youth")
+    line = f"{valid_bin(2)},НПО 2,NGO 2,public_association,KZ-71,2015-01-20,youth,ngo2@example.kz,https://ngo.kz\n"
+    job = ImportJob.objects.create(
+        created_by=officer(), original_name="registry.csv", mode="all_or_nothing", status=ImportJob.Status.RUNNING
+    )
+    job.source.save("registry.csv", SimpleUploadedFile("registry.csv", (ORGANISATION_HEADER + line).encode()))
+    assert organisation_tasks.run_import.call(job.pk) == "done"
+    assert organisation_tasks.run_import.call(job.pk) == "done"
+    assert Organisation.objects.count() == 1
 
 
 # --- Indexing --------------------------------------------------------------------------------------------
