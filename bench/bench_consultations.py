@@ -11,7 +11,7 @@
 import random
 from datetime import timedelta
 
-from bench.helpers import Progress, count_queries, time_calls
+from bench.helpers import Progress, count_queries, serve_pages_in_process, time_calls
 
 SUGGESTIONS = 200_000
 BATCH = 5_000
@@ -172,8 +172,7 @@ def _seed(report):
 def run(report):
     import time
 
-    from django.conf import settings
-    from django.test import Client, override_settings
+    from django.test import Client
     from django.urls import reverse
     from django.utils import translation
 
@@ -182,14 +181,7 @@ def run(report):
     from kelisim.consultations.selectors import possible_duplicates
     from kelisim.consultations.services import recount_suggestions, submit_suggestion
 
-    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
-    # Pages render with plain static storage: the bench measures the consultation, not collectstatic.
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
+    serve_pages_in_process()
     reverse("consultations:list")  # load the URL configuration before the long seeding starts
     from kelisim.consultations.models import DocumentVersion
 

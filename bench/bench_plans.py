@@ -12,7 +12,7 @@
 import random
 import time
 
-from bench.helpers import count_queries, time_calls
+from bench.helpers import count_queries, serve_pages_in_process, time_calls
 
 STRANDS = 3
 OBJECTIVES_PER_STRAND = 10
@@ -130,21 +130,14 @@ def _seed(report):
 
 
 def run(report):
-    from django.conf import settings
     from django.core.cache import cache
-    from django.test import Client, override_settings
+    from django.test import Client
     from django.urls import reverse
     from django.utils import translation
 
     from kelisim.plans.models import ActionPlan, PlanVersion
 
-    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
+    serve_pages_in_process()
     reverse("plans:index")
     plan = ActionPlan.objects.filter(slug="bench-plan").first()
     if plan is not None and ActionPlan.objects.count() == 1:

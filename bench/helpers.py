@@ -50,3 +50,18 @@ class Progress:
         sys.stderr.flush()
         if self.done >= self.total:
             sys.stderr.write("\n")
+
+
+def serve_pages_in_process() -> None:
+    """Let the test client render pages as a visitor would see them: the bench measures the app, not
+    collectstatic (plain static storage) nor the host check."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()

@@ -17,6 +17,7 @@ from kelisim.activities.models import (
 )
 from kelisim.activities.rules import require_mover, require_reporter
 from kelisim.activities.validation import as_validation_error, milestone_problems
+from kelisim.core.services import replace_relations
 from kelisim.core.workflow import record_history, transition
 from kelisim.organisations.models import Organisation
 
@@ -52,10 +53,7 @@ def update_report(*, actor, report: ActivityReport, data: dict, lecturers=None, 
     for name, value in data.items():
         setattr(report, name, value)
     _save(report, actor=actor, reason="edited")
-    if lecturers is not None:
-        report.lecturers.set(lecturers)
-    if partners is not None:
-        report.partners.set(partners)
+    replace_relations(report, lecturers=lecturers, partners=partners)
     return report
 
 

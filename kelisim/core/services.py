@@ -1,4 +1,5 @@
-"""Writes that belong to no single domain: the email outbox."""
+"""Writes that belong to no single domain: the email outbox; replacing the many-to-many relations that a form
+or an API call gives."""
 
 from collections.abc import Callable
 
@@ -64,3 +65,10 @@ def email_link(build: Callable[[], str]) -> str:
 def email_url(viewname: str, *args) -> str:
     """``email_link`` for a named URL."""
     return email_link(lambda: reverse(viewname, args=args))
+
+
+def replace_relations(obj, **relations) -> None:
+    """Replace each many-to-many relation of ``obj`` that is given (``tags=[...]``); None leaves one unchanged."""
+    for name, related in relations.items():
+        if related is not None:
+            getattr(obj, name).set(related)

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import require_officer
+from kelisim.core.services import replace_relations
 from kelisim.core.workflow import record_history, transition
 from kelisim.publications.markup import render_markdown
 from kelisim.publications.models import Article, Reaction
@@ -92,14 +93,7 @@ def update_article(
     _check(article)
     record_history(article, actor=actor, reason=reason or "edited")
     article.save()
-    if tags is not None:
-        article.tags.set(tags)
-    if organisations is not None:
-        article.organisations.set(organisations)
-    if meetings is not None:
-        article.meetings.set(meetings)
-    if plan_items is not None:
-        article.plan_items.set(plan_items)
+    replace_relations(article, tags=tags, organisations=organisations, meetings=meetings, plan_items=plan_items)
     return article
 
 

@@ -1,10 +1,9 @@
 import datetime
-import io
 
 import factory
-from openpyxl import Workbook
 
 from kelisim.activities.models import ActivityReport, ActivityType, ReportStatus, VenueType
+from kelisim.core.exports import xlsx_bytes
 from kelisim.core.models import Region
 from kelisim.core.tests.factories import StrandFactory
 from kelisim.organisations.tests.factories import MembershipFactory, OrganisationFactory, UserFactory, officer
@@ -57,13 +56,7 @@ def xlsx_of(rows, columns=None) -> bytes:
     from kelisim.activities.importing import COLUMN_NAMES
 
     columns = columns or COLUMN_NAMES
-    workbook = Workbook()
-    workbook.active.append(columns)
-    for row in rows:
-        workbook.active.append([row.get(name, "") for name in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(columns, ([row.get(name, "") for name in columns] for row in rows))
 
 
 __all__ = [

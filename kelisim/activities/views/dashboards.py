@@ -1,7 +1,6 @@
 """The results dashboards (public, and the officers' internal one with exact figures) and their exports."""
 
 import hashlib
-import io
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, QueryDict
@@ -11,14 +10,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from kelisim.accounts.decorators import officer_required
 from kelisim.activities import charts, selectors, summary
 from kelisim.activities.forms import DashboardForm
 from kelisim.activities.models import ATTENDANCE_FIELDS, ActivityReport
 from kelisim.activities.views.imports import XLSX
-from kelisim.core.exports import csv_lines, csv_response
+from kelisim.core.exports import csv_lines, csv_response, xlsx_bytes
 
 
 def _measure_labels() -> dict:
@@ -156,14 +154,7 @@ def _export(request, file_format: str, *, public: bool):
     if file_format == "csv":
         response = HttpResponse("".join(csv_lines(header, rows)), content_type="text/csv; charset=utf-8")
     else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response = HttpResponse(xlsx_bytes(header, rows), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="activities-{stamp}.{file_format}"'
     return response
 

@@ -1,6 +1,6 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kelisim.core.tests.access import EVERYONE, OFFICERS, Rule
+from kelisim.core.tests.access import EVERYONE, OFFICERS, Rule, page_and_form
 
 
 def extend_world(world):
@@ -66,12 +66,10 @@ def _roundtable_data(world):
 ACCESS_RULES = [
     Rule("meetings:list", allowed=EVERYONE),
     Rule("meetings:calendar", allowed=EVERYONE),
-    Rule("meetings:create", allowed=OFFICERS),
-    Rule("meetings:create", method="POST", data=_roundtable_data, allowed=OFFICERS),
+    *page_and_form("meetings:create", data=_roundtable_data, allowed=OFFICERS),
     Rule("meetings:detail", kwargs=_open, allowed=EVERYONE),
     Rule("meetings:detail", kwargs=lambda world: {"pk": world.closed_roundtable.pk}, allowed=EVERYONE, note="closed"),
-    Rule("meetings:edit", kwargs=_open, allowed=OFFICERS),
-    Rule("meetings:edit", method="POST", kwargs=_open, data=_roundtable_data, allowed=OFFICERS),
+    *page_and_form("meetings:edit", kwargs=_open, data=_roundtable_data, allowed=OFFICERS),
     Rule("meetings:ics", kwargs=_open, allowed=EVERYONE),
     # Only members of the invited organisation register on its behalf.
     Rule(
@@ -83,10 +81,8 @@ ACCESS_RULES = [
         note="a second try is answered with a message",
     ),
     Rule("meetings:cancel_registration", method="POST", kwargs=_open, allowed={"ngo_member"}),
-    Rule("meetings:agenda", kwargs=_open, allowed=OFFICERS),
-    Rule(
+    *page_and_form(
         "meetings:agenda",
-        method="POST",
         kwargs=_open,
         data=lambda world: {"starts_at": "11:00", "duration_minutes": "20", "title": "Prisons"},
         allowed=OFFICERS,

@@ -1,6 +1,6 @@
 """Who may open which page of the expert roster (collected by kelisim/tests/test_access.py)."""
 
-from kelisim.core.tests.access import EVERYONE, OFFICERS, SIGNED_IN, Rule
+from kelisim.core.tests.access import EVERYONE, OFFICERS, SIGNED_IN, Rule, page_and_form
 
 OWNER_AND_OFFICERS = frozenset({"citizen", "officer", "administrator"})
 
@@ -44,10 +44,8 @@ ACCESS_RULES = [
     Rule("organisations:expert_list", allowed=EVERYONE, query="q=world&language=ru&region=KZ-71", note="filtered"),
     Rule("organisations:expert_detail", kwargs=_listed, allowed=EVERYONE),
     Rule("organisations:expert_detail", kwargs=_unlisted, allowed=OWNER_AND_OFFICERS, note="unlisted"),
-    Rule("organisations:expert_message", kwargs=_listed, allowed=EVERYONE),
-    Rule(
+    *page_and_form(
         "organisations:expert_message",
-        method="POST",
         kwargs=_listed,
         data=lambda world: {"name": "Aigerim", "email": "aigerim@example.kz", "message": "Could you lecture in May?"},
         allowed=EVERYONE,

@@ -5,6 +5,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kelisim.core.exports import xlsx_bytes
 from kelisim.core.tests.factories import StrandFactory
 from kelisim.organisations import services
 from kelisim.organisations.importing import checks, columns, jobs
@@ -51,16 +52,7 @@ def csv_file(rows, name="registry.csv", header=HEADER, delimiter=","):
 
 
 def xlsx_file(rows, header=HEADER):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for values in rows:
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile("registry.xlsx", buffer.getvalue())
+    return SimpleUploadedFile("registry.xlsx", xlsx_bytes(header, rows))
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import require_officer
+from kelisim.core.services import replace_relations
 from kelisim.core.workflow import record_history
 from kelisim.meetings import services as meeting_services
 from kelisim.meetings.models import AgendaItem, Decision
@@ -99,10 +100,7 @@ def save_item(
         raise ValidationError({"weight": _("The weight is at least 1.")})
     record_history(item, actor=actor, reason=reason or ("new item" if item.pk is None else "changed"))
     item.save()
-    if partners is not None:
-        item.partners.set(partners)
-    if regions is not None:
-        item.regions.set(regions)
+    replace_relations(item, partners=partners, regions=regions)
     renumber(version)
     item.refresh_from_db(fields=["number"])
     return item
