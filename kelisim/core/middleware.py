@@ -7,15 +7,19 @@ cannot be encoded at all; either used to end in a server error after a rate limi
 attempt. Browsers never send them from a form field, so whoever does gets a clear 422 (JSON for the API, a
 page in the reader's language otherwise) naming where the character was.
 
-**Database outage.** While the database cannot be reached, every request that needs it gets 503 with
-``Retry-After`` (a page in the reader's language, or the API's JSON error) instead of 500, so that clients and
-load balancers wait and retry; nothing of the error is shown.
+**Database outage.** While the database cannot be reached, a visitor asking for a public page gets the last
+copy of it (kept in the shared cache as pages are served, refreshed every five minutes); any other request
+that needs the database gets 503 with ``Retry-After`` (a page in the reader's language, or the API's JSON
+error) instead of 500, so that clients and load balancers wait and retry; nothing of the error is shown.
 """
 
+import hashlib
 import json
 import logging
 import re
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -124,18 +128,66 @@ def outage_response(request) -> HttpResponse:
     return response
 
 
+STALE_KEEP_SECONDS = 24 * 60 * 60
+STALE_REFRESH_SECONDS = 300
+
+
+def _stale_key(request) -> str | None:
+    """The key of a visitor's public page, or None when the answer may be personal (a session, flash
+    messages) or is not a page read."""
+    if request.method != "GET" or request.path.startswith("/api/") or request.path.startswith("/admin/"):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return None
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"kelisim:stale-page:{digest}"
+
+
+def keep_for_outages(request, response) -> None:
+    """Keep a copy of a visitor's public page, refreshed at most every five minutes, for ``serve_stale``."""
+    key = _stale_key(request)
+    if key is None or response.status_code != 200 or response.streaming:
+        return
+    if not response.get("Content-Type", "").startswith("text/html") or response.cookies:
+        return
+    if cache.add(f"{key}:fresh", 1, STALE_REFRESH_SECONDS):
+        cache.set(key, (response.content, response["Content-Type"]), STALE_KEEP_SECONDS)
+
+
+def serve_stale(request) -> HttpResponse | None:
+    """During an outage, the last copy of a public page, marked as such, instead of 503."""
+    key = _stale_key(request)
+    try:
+        kept = cache.get(key) if key else None
+    except Exception:  # the cache may be down too
+        return None
+    if kept is None:
+        return None
+    content, content_type = kept
+    response = HttpResponse(content, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    response["X-Kelisim-Stale"] = "1"  # served from the last copy while the database is unreachable
+    return response
+
+
 class DatabaseOutageMiddleware:
-    """Turns a view's lost database connection into 503 (other middleware's go through ``handler500``, which
-    makes the same choice)."""
+    """Turns a view's lost database connection into the last copy of a public page, or 503 (other middleware's
+    go through ``handler500``, which makes the same choice). Keeps those copies as pages are served."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.get("X-Kelisim-Stale") is None:
+            try:
+                keep_for_outages(request, response)
+            except Exception:  # a cache that is down must not take the page with it
+                logger.warning("Could not keep a copy of %s for outages", request.path)
+        return response
 
     def process_exception(self, request, exception):
         if is_database_outage(exception):
             logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
-            return outage_response(request)
+            return serve_stale(request) or outage_response(request)
         return None

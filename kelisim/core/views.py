@@ -2,7 +2,7 @@ import sys
 
 from django.shortcuts import render
 
-from kelisim.core.middleware import is_database_outage, outage_response
+from kelisim.core.middleware import is_database_outage, outage_response, serve_stale
 from kelisim.core.selectors import home_figures
 
 
@@ -28,7 +28,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     if is_database_outage(sys.exc_info()[1]):
-        return outage_response(request)
+        return serve_stale(request) or outage_response(request)
     return _error(request, 500, "500.html")
 
 

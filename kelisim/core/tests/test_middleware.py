@@ -119,3 +119,24 @@ def test_the_api_answers_503_in_its_error_format_while_the_database_is_down(clie
     assert response.status_code == 503
     assert response["Retry-After"]
     assert response.json()["error"]["code"] == "unavailable"
+
+
+def test_public_pages_seen_before_the_outage_keep_answering_from_their_last_copy(client):
+    fresh = client.get("/en/")
+    assert fresh.status_code == 200
+    with database_down():
+        during = client.get("/en/")
+        never_seen = client.get("/ru/")
+    assert during.status_code == 200
+    assert during["X-Kelisim-Stale"] == "1"
+    assert during.content == fresh.content
+    assert never_seen.status_code == 503
+
+
+def test_signed_in_visitors_never_get_someone_elses_copy():
+    client = Client(raise_request_exception=False)
+    client.get("/en/")
+    client.force_login(UserFactory())
+    with database_down():
+        response = client.get("/en/")
+    assert response.status_code == 503
