@@ -126,6 +126,15 @@ print(json.dumps(tokens))
 """
 
 
+def open_article_id() -> int:
+    with psycopg.connect(f"{PG}/{DATABASE}") as connection:
+        row = connection.execute(
+            "SELECT id FROM publications_article WHERE status = 'published' AND comments_enabled "
+            "AND published_at <= now() ORDER BY id LIMIT 1"
+        ).fetchone()
+    return row[0]
+
+
 def tokens_for(environment: dict) -> list[str]:
     return json.loads(
         manage(environment, "shell", "-c", ACCOUNTS_SCRIPT.format(count=ACCOUNTS)).strip().splitlines()[-1]
@@ -152,8 +161,8 @@ class Load:
 
     READS = ("/en/", "/ru/consultation/", "/en/news/", "/kk/organisations/", "/api/v1/consultations/suggestions")
 
-    def __init__(self, tokens: list[str]):
-        self.tokens, self.lock = tokens, threading.Lock()
+    def __init__(self, tokens: list[str], article_id: int):
+        self.tokens, self.article_id, self.lock = tokens, article_id, threading.Lock()
         self.statuses, self.acknowledged, self.replayed = Counter(), set(), 0
         self.errors_during_outage, self.outage = 0, threading.Event()
 
@@ -163,7 +172,32 @@ class Load:
             if status == 500 and self.outage.is_set():
                 self.errors_during_outage += 1
 
+    def acknowledge(self, marker: str, status: int, attempt: int = 0) -> None:
+        self.record(status)
+        if status == 201:
+            with self.lock:
+                self.acknowledged.add(marker)
+                self.replayed += attempt
+
+    def comment(self) -> None:
+        """A comment sent three times at once without a key: the duplicate rule must keep one."""
+        marker = uuid.uuid4().hex
+        body = {"text": f"Chaos comment {marker}: thank you for the clear report.", "accept_policy": True}
+        headers = {"Authorization": f"Bearer {random.choice(self.tokens)}"}
+        path = f"/api/v1/comments/publications.article/{self.article_id}"
+        copies = [
+            threading.Thread(target=lambda: self.acknowledge(marker, request("POST", path, body, headers)))
+            for _ in range(3)
+        ]
+        for copy in copies:
+            copy.start()
+        for copy in copies:
+            copy.join()
+
     def write(self, visitor: int) -> None:
+        if random.random() < 0.3:
+            self.comment()
+            return
         marker = uuid.uuid4().hex
         body = {"document": DOCUMENT, "text": f"Chaos suggestion {marker}: more youth clubs in villages."}
         headers = {"Idempotency-Key": marker, "X-Forwarded-For": f"198.51.{visitor % 250}.{random.randint(1, 250)}"}
@@ -172,12 +206,7 @@ class Load:
         else:
             body["contact_email"] = f"visitor-{marker[:8]}@example.org"
         for attempt in range(1 + (random.random() < 0.3)):  # three in ten are sent twice
-            status = request("POST", "/api/v1/consultations/suggestions", body, headers)
-            self.record(status)
-            if status == 201:
-                with self.lock:
-                    self.acknowledged.add(marker)
-                    self.replayed += attempt
+            self.acknowledge(marker, request("POST", "/api/v1/consultations/suggestions", body, headers), attempt)
 
     def visitor(self, number: int, until: float) -> None:
         while time.monotonic() < until:
@@ -245,15 +274,17 @@ def outcome(load: Load, smtp: FakeSmtpServer, processes: Processes, report: dict
         deadline = time.monotonic() + 180
         while not drained(cursor) and time.monotonic() < deadline:
             time.sleep(2)
-        cursor.execute("SELECT substring(text from 'Chaos suggestion ([0-9a-f]{32})') FROM consultations_suggestion")
-        found = Counter(row[0] for row in cursor.fetchall() if row[0])
+        found = Counter()
+        for table in ("consultations_suggestion", "comments_comment"):
+            cursor.execute(f"SELECT substring(text from 'Chaos [a-z]+ ([0-9a-f]{{32}})') FROM {table}")
+            found.update(row[0] for row in cursor.fetchall() if row[0])
         cursor.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status <> 'SUCCESSFUL'")
         stuck = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM core_outboxemail WHERE status <> 'sent'")
         unsent = cursor.fetchone()[0]
     return {
         "acknowledged writes": len(load.acknowledged),
-        "of which sent twice (same key)": load.replayed,
+        "suggestions sent twice with one key": load.replayed,
         "rows found": sum(1 for marker in load.acknowledged if found[marker]),
         "lost": sum(1 for marker in load.acknowledged if not found[marker]),
         "duplicated": sum(count - 1 for count in found.values() if count > 1),
@@ -288,7 +319,7 @@ def main() -> int:
     start_node(processes)
     try:
         wait_ready()
-        load, report = Load(tokens), {}
+        load, report = Load(tokens, open_article_id()), {}
         chaos = threading.Thread(target=faults, args=(processes, smtp, load, report))
         print(f"Load for {DURATION:.0f} s, {USERS} visitors; workers killed, mail hung, PostgreSQL restarted…")
         chaos.start()
