@@ -257,6 +257,16 @@ TASKS = {
     }
 }
 
+# The broker-backed alternative for production: TASKS_BACKEND=django_tasks_rq.RQBackend with REDIS_URL, and
+# `manage.py rqworker default email` instead of `db_worker` (guarantees compared in docs/operations.md).
+# Every job gets RQ retries (kelisim.core.rq), so that a job whose worker was killed runs again.
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    INSTALLED_APPS.append("django_rq")
+    _rq_redis = os.environ.get("RQ_REDIS_URL") or os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    RQ_QUEUES = {name: {"URL": _rq_redis, "DEFAULT_TIMEOUT": 900} for name in ("default", "email")}
+    # Workers must run django-tasks-rq's Job class (it calls the Task inside); set here so `rqworker` needs no option.
+    RQ = {"QUEUE_CLASS": "kelisim.core.rq.RetryingQueue", "JOB_CLASS": "django_tasks_rq.Job"}
+
 # A task RUNNING under a worker whose heartbeat is older than the lease is taken up by another worker.
 TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "60"))
 TASK_HEARTBEAT_SECONDS = int(os.environ.get("TASK_HEARTBEAT_SECONDS", "10"))
