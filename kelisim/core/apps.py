@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
         registry.register_home_figure(
             registry.HomeFigure(key="regions", label=_("regions and cities"), value=Region.objects.count, order=900)
         )
-        registry.register_periodic(registry.PeriodicTask("core.flush_outbox", flush_outbox, every_seconds=300))
+        registry.register_periodic(registry.PeriodicTask("core.flush_outbox", flush_outbox, every_seconds=60))
         from kelisim.core.sitemaps import HomeSitemap
 
         registry.register_sitemap(registry.SitemapSection("pages", HomeSitemap, order=0))

@@ -12,12 +12,20 @@ from kelisim.core.models import OutboxEmail
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # A claim older than this belongs to a worker that died mid-send (the SMTP timeout is far shorter).
-CLAIM_LEASE = timedelta(seconds=max(120, 4 * getattr(settings, "EMAIL_TIMEOUT", 15)))
+CLAIM_LEASE = timedelta(seconds=max(30, 4 * getattr(settings, "EMAIL_TIMEOUT", 15)))
 EMAIL_QUEUE = "email"
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """How long a message that failed ``attempts`` times waits: 1, 2, 4, 8 minutes, so a dead mail server
+    is tried for a quarter of an hour before the message is given up (and shown as failed in the admin)."""
+    return timedelta(minutes=2 ** max(0, attempts - 1)) if attempts else timedelta(0)
+
+
 def _claimable(now):
-    waiting = Q(status__in=[OutboxEmail.Status.PENDING, OutboxEmail.Status.FAILED])
+    waiting = Q(status=OutboxEmail.Status.PENDING) | Q(status=OutboxEmail.Status.FAILED, claimed_at__isnull=True)
+    for attempts in range(MAX_ATTEMPTS):
+        waiting |= Q(status=OutboxEmail.Status.FAILED, attempts=attempts, claimed_at__lt=now - retry_delay(attempts))
     abandoned = Q(status=OutboxEmail.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
     return OutboxEmail.objects.filter(waiting | abandoned, attempts__lt=MAX_ATTEMPTS)
 
