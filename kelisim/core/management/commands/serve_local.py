@@ -48,6 +48,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
 
     def handle(self, *args, **options):
+        # A SIGTERM (from a terminal multiplexer, a service manager) stops the children too, as Ctrl+C does.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         manage = [sys.executable, "manage.py"]
         helpers = [
             Supervised([*manage, "db_worker", "--interval", "0.5"], self.stdout),
@@ -60,7 +62,7 @@ class Command(BaseCommand):
                 for helper in helpers:
                     helper.keep_alive()
                 time.sleep(1)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
             return_code = 0
         finally:
             if server.poll() is None:
