@@ -15,6 +15,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kelisim.core import objectstorage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KELISIM_VAR_DIR", BASE_DIR / "var"))
 
@@ -226,6 +228,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- Object storage (issue 12) ---------------------------------------------------------------
+# STORAGE_URL (or S3_BUCKET and friends) moves uploads to an S3-compatible bucket shared by every node;
+# objects are private and served through the application's views. Without it: MEDIA_ROOT on this disk.
+STORAGES["default"] = objectstorage.storages(os.environ)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
