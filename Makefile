@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-browser test-postgres lint bench chaos messages worker clean-venv
+.PHONY: run test test-browser test-postgres lint lint-migrations bench chaos cluster-test messages worker clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test-browser: $(STAMP) compiled-messages
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# Migrations added since kelisim/core/data/migrations_baseline.txt must survive a rolling upgrade (docs/deployment.md).
+lint-migrations: $(STAMP)
+	$(PY) manage.py lint_migrations
 
 
 bench: $(STAMP) compiled-messages

@@ -1,0 +1,39 @@
+"""gunicorn settings of a Kelisim node (kelisim-web.service runs ``gunicorn -c deploy/gunicorn.conf.py``).
+
+Every value can be changed in /etc/kelisim/env without editing this file. Why each one (docs/deployment.md):
+
+- ``gthread`` workers with 8 threads: a page spends most of its time waiting for PostgreSQL and Redis, so
+  threads keep a core busy; and /healthz is answered between pages instead of queueing behind them (measured
+  in docs/operations.md: median 893 ms with sync workers, 43 ms with threads under 150 connections).
+- one process per core plus one: processes give parallelism past the GIL; more would only add memory.
+- nginx in front buffers whole requests and answers, so a slow client never holds a thread here (200 slow
+  connections straight at gunicorn starved every worker; behind nginx they cost nothing: make cluster-test).
+- ``timeout`` 30 s: a thread stuck longer than that has its worker restarted (the database statement timeout
+  and the SMTP timeout are shorter). ``graceful_timeout`` 20 s: on SIGTERM or a rolling restart, requests in
+  flight may finish; nginx sends new ones to the other nodes meanwhile.
+- ``max_requests`` 2000 with jitter 200: each worker is replaced now and then, so a slow leak never grows, and
+  never all at the same moment.
+- ``keepalive`` 15 s: nginx keeps a pool of idle connections to each node (``keepalive 32``) and drops one
+  after 10 s unused (``keepalive_timeout 10s``), before gunicorn would close it under a request.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("KELISIM_BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("WEB_THREADS", "8"))
+timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "20"))
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "15"))
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("WEB_MAX_REQUESTS_JITTER", "200"))
+# The load balancer's address: X-Forwarded-* from it are believed, from anyone else they are not.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Request lines and headers are limited here too, in case a node is reached without nginx.
+limit_request_line = 8190
+limit_request_fields = 100
+# Access lines come from nginx (JSON, with the request id); gunicorn logs its own errors to stderr (journald).
+accesslog = None
+errorlog = "-"
