@@ -322,3 +322,24 @@ KELISIM_API_PAGE_SIZE = 50
 KELISIM_API_MAX_PAGE_SIZE = 200
 SIMPLE_HISTORY_REVERT_DISABLED = True
 TOKEN_TTL = timedelta(days=365)
+
+# --- Open data --------------------------------------------------------------------------------
+# The OCDS ocid prefix: "ocds-" and six characters given to each publisher. Register yours with the OCDS
+# helpdesk (data@open-contracting.org) and set KELISIM_OCID_PREFIX; the default below is nobody's and
+# `manage.py check` warns about it in production.
+KELISIM_OCID_PREFIX = os.environ.get("KELISIM_OCID_PREFIX", "ocds-000000")
+# The 360Giving identifier prefix of the publisher (an org-id.guide identifier), used in grant ids.
+KELISIM_360_PREFIX = os.environ.get("KELISIM_360_PREFIX", "360G-kelisim")
+# The publisher of the open data: the programme office, with its BIN (its organisation identifier
+# KZ-BIN-<BIN> in OCDS, 360Giving and IATI).
+KELISIM_PUBLISHER_NAME = os.environ.get("KELISIM_PUBLISHER_NAME", "Kelisim programme office")
+KELISIM_PUBLISHER_BIN = os.environ.get("KELISIM_PUBLISHER_BIN", "")
+# The official schema files of OCDS, 360Giving and IATI (tests validate the exports against them; they are
+# not copied into the project): ../shared/schemas beside the project, else /work/shared/schemas.
+KELISIM_SCHEMAS_DIR = Path(
+    os.environ.get("KELISIM_SCHEMAS_DIR")
+    or next(
+        (p for p in (BASE_DIR.parent / "shared" / "schemas", Path("/work/shared/schemas")) if p.is_dir()),
+        BASE_DIR.parent / "shared" / "schemas",
+    )
+)

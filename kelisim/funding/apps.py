@@ -9,7 +9,7 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         from kelisim.core import registry
-        from kelisim.funding import personal_data, selectors
+        from kelisim.funding import personal_data, selectors, signals
         from kelisim.plans import registry as trace
 
         registry.register_navigation(registry.NavigationEntry("funding:index", _("Funding"), order=50))
@@ -22,6 +22,12 @@ class FundingConfig(AppConfig):
                 order=50,
             )
         )
+        signals.connect()
+        from django.core import checks as django_checks
+
+        from kelisim.funding.checks import ocid_prefix_check
+
+        django_checks.register(ocid_prefix_check)
         registry.register_personal_data("funding", personal_data.export_personal_data)
         registry.register_account_eraser("funding", personal_data.erase_personal_data)
         trace.register_trace_step(

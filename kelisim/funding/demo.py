@@ -5,7 +5,7 @@ Accord in Taraz, their contracts with milestones, one report accepted and one wa
 Idempotent: a second run finds the call and changes nothing.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,12 @@ REFERENCE = "2017-youth-regions"
 
 def _at(day: date, hour: int = 12) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=ALMATY)
+
+
+def _published(contract: Contract, when: datetime) -> None:
+    """The OCDS release of the step just taken, dated when it happened in the story (the release that the
+    funding services publish after commit then finds nothing new)."""
+    services.publish_release(contract=contract, at=when)
 
 
 def _person(email: str, name: str, reviewer: bool = False) -> User:
@@ -304,16 +310,25 @@ def load(stdout=None) -> str:
         services.transition_contract(
             actor=officer, contract=contract, to=Contract.Status.SIGNED, signed_on=date(2017, 5, 29)
         )
+        _published(contract, _at(date(2017, 5, 29), 15))
         services.transition_contract(actor=officer, contract=contract, to=Contract.Status.ACTIVE)
+        _published(contract, _at(date(2017, 6, 1), 9))
 
     kfp_admin = applicants["KazakhStan for Peace youth movement"]
-    for milestone in kfp_contract.milestones.order_by("due_date")[:2]:
+    for milestone, accepted in zip(
+        kfp_contract.milestones.order_by("due_date")[:2], (date(2017, 7, 20), date(2017, 10, 2)), strict=True
+    ):
         report = services.submit_milestone_report(
             actor=kfp_admin,
             milestone=milestone,
             narrative=f"{milestone.deliverables}: done, with photos and sign-in sheets.",
         )
         services.decide_milestone_report(actor=officer, report=report, accept=True)
+        report.__class__.objects.filter(pk=report.pk).update(
+            submitted_at=_at(accepted - timedelta(days=3)), decided_at=_at(accepted, 15)
+        )
+        Milestone.objects.filter(pk=milestone.pk).update(accepted_at=_at(accepted, 15))
+        _published(kfp_contract, _at(accepted, 15))
     accord_first = accord_contract.milestones.order_by("due_date").first()
     services.submit_milestone_report(
         actor=applicants["Accord"], milestone=accord_first, narrative="Three evenings held, 180 young people attended."
@@ -324,8 +339,10 @@ def load(stdout=None) -> str:
         reason="Two more regions joined; the end date moves to the end of the year.",
         period_end=date(2017, 12, 29),
     )
+    kfp_contract.amendments.update(created_at=_at(date(2017, 10, 16)))
+    _published(kfp_contract, _at(date(2017, 10, 16)))
     Contract.objects.filter(pk__in=[c.pk for c in contracts]).update(
-        created_at=_at(date(2017, 5, 20)), updated_at=_at(date(2017, 10, 2))
+        created_at=_at(date(2017, 5, 20)), updated_at=_at(date(2017, 10, 16))
     )
     overdue = Milestone.objects.filter(contract__in=contracts, status__in=["pending", "returned"]).filter(
         Q(due_date__lt=date.today())

@@ -29,6 +29,7 @@ from kelisim.funding.models.contracts import (
     ReportEvidence,
     evidence_path,
 )
+from kelisim.funding.models.releases import Release
 from kelisim.funding.models.review import MIN_REVIEWERS, ReviewAssignment, Score, reviewer_snapshot
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "Milestone",
     "MilestoneReport",
     "Question",
+    "Release",
     "ReportEvidence",
     "ReviewAssignment",
     "RevisionFile",

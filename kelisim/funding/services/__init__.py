@@ -5,6 +5,7 @@ inside, one transaction, history recorded with who and why. One module per sub-d
 - ``applications``: drafts, attachments, ``submit_application``, ``determine_application``;
 - ``review``: reviewer assignment, conflicts of interest, ``submit_review``;
 - ``contracts``: contracts, milestones, ``transition_contract``, amendments, milestone reports;
+- ``releases``: OCDS releases published after each change of a contract's public content;
 - ``notifications``: the emails about an application; ``saving``: a unique row's clash as a ValidationError.
 
 The public names are re-exported here, so that callers write ``services.submit_application(...)``.
@@ -38,6 +39,7 @@ from kelisim.funding.services.contracts import (
     submit_milestone_report,
     transition_contract,
 )
+from kelisim.funding.services.releases import publish_release, publish_releases
 from kelisim.funding.services.review import (
     assign_balanced,
     assign_reviewer,
@@ -63,6 +65,8 @@ __all__ = [
     "determine_application",
     "move_question",
     "next_contract_number",
+    "publish_release",
+    "publish_releases",
     "remove_attachment",
     "remove_criterion",
     "remove_question",

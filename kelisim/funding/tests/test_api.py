@@ -41,8 +41,9 @@ def test_public_calls_and_contracts(client):
     assert client.get("/api/v1/funding/contracts/nope").status_code == 404
 
 
-def test_ocds_endpoints_validate(client):
-    contract = factories.signed_contract()
+def test_ocds_endpoints_validate(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        contract = factories.signed_contract()
     releases = json.loads(b"".join(client.get("/api/v1/funding/ocds/releases").streaming_content))
     assert ocds.validation_errors(releases, "release-package") == []
     record = client.get(f"/api/v1/funding/contracts/{contract.number}/ocds/record")

@@ -34,3 +34,35 @@ def test_demo_loads_the_2017_call_and_is_idempotent():
     counts = (Call.objects.count(), Application.objects.count(), Contract.objects.count())
     call_command("load_demo", "--quiet-signins", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Call.objects.count(), Application.objects.count(), Contract.objects.count()) == counts
+
+
+def test_demo_releases_are_dated_when_things_happened():
+    """Each step of the 2017 story is a release dated on its day; nothing in a release happened after it."""
+    from datetime import datetime
+
+    from kelisim.funding.models import Release
+
+    call_command("load_demo", "--quiet-signins", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    kfp = Contract.objects.get(application__organisation__name_en="KazakhStan for Peace youth movement")
+    releases = list(Release.objects.filter(contract=kfp).order_by("sequence"))
+    assert [r.tag for r in releases] == [
+        ["tender", "award", "contract"],
+        ["implementation"],
+        ["implementationUpdate"],
+        ["implementationUpdate"],
+        ["contractAmendment"],
+    ]
+    assert [r.date.date().isoformat() for r in releases] == [
+        "2017-05-29",
+        "2017-06-01",
+        "2017-07-20",
+        "2017-10-02",
+        "2017-10-16",
+    ]
+    for release in Release.objects.all():
+        data, day = release.data, datetime.fromisoformat(release.data["date"])
+        contract = data["contracts"][0]
+        happened = [data["awards"][0]["date"], contract["dateSigned"]]
+        happened += [m["dateMet"] for m in contract["milestones"] if m["dateMet"]]
+        happened += [a["date"] for a in contract.get("amendments", [])]
+        assert all(datetime.fromisoformat(when) <= day for when in happened), release.release_id

@@ -99,9 +99,10 @@ def test_deleting_a_reviewer_keeps_the_reviews_behind_decisions(client):
     assert "Rustem Reviewer" in ranking
 
 
-def test_deleting_an_applicant_keeps_the_application_contract_and_reports(client):
+def test_deleting_an_applicant_keeps_the_application_contract_and_reports(client, django_capture_on_commit_callbacks):
     officer = factories.officer()
-    contract = factories.signed_contract(actor=officer, status=Contract.Status.ACTIVE)
+    with django_capture_on_commit_callbacks(execute=True):
+        contract = factories.signed_contract(actor=officer, status=Contract.Status.ACTIVE)
     application = contract.application
     writer = application.submitted_by
     colleague = factories.member(application.organisation, role=Membership.Role.MEMBER)
@@ -130,6 +131,7 @@ def test_deleting_an_applicant_keeps_the_application_contract_and_reports(client
     assert client.get(contract.get_absolute_url()).status_code == 200
     package = json.loads(b"".join(client.get(reverse("funding:ocds_contract_record", args=[contract.number]))))
     assert ocds.validation_errors(package, "record-package") == []
+    assert len(package["records"][0]["releases"]) == 1
 
 
 def test_deleting_an_officer_keeps_calls_decisions_and_contracts(client):
