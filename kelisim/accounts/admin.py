@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from kelisim.accounts import services
@@ -111,4 +112,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke_selected(self, request, queryset):
         count = services.revoke_api_tokens_as_administrator(actor=request.user, tokens=queryset)
-        self.message_user(request, _("%(count)d token(s) revoked.") % {"count": count})
+        self.message_user(
+            request, ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count}
+        )

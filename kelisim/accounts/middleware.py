@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Pages a staff member without a second factor may still open: setting one up, signing out,
 # static files, and the language switch.
@@ -50,7 +51,12 @@ class StaffSessionPolicyMiddleware:
             logout(request)
             messages.info(
                 request,
-                _("You were signed out after %(minutes)d minutes without activity.") % {"minutes": idle_limit // 60},
+                ngettext(
+                    "You were signed out after %(minutes)d minute without activity.",
+                    "You were signed out after %(minutes)d minutes without activity.",
+                    idle_limit // 60,
+                )
+                % {"minutes": idle_limit // 60},
             )
             return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
         request.session["staff_last_seen"] = now

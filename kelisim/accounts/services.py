@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kelisim.accounts import personal_data, rules
 from kelisim.accounts.models import ApiToken, Role, RoleGrant, User, hash_token
@@ -92,7 +93,11 @@ def create_api_token(*, actor: User, name: str) -> CreatedToken:
     if active.count() >= MAX_ACTIVE_API_TOKENS:
         raise ValidationError(
             {
-                "name": _("You already have %(count)d active tokens. Revoke one first.")
+                "name": ngettext(
+                    "You already have %(count)d active token. Revoke it first.",
+                    "You already have %(count)d active tokens. Revoke one first.",
+                    MAX_ACTIVE_API_TOKENS,
+                )
                 % {"count": MAX_ACTIVE_API_TOKENS}
             }
         )

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kelisim.accounts.decorators import moderator_required
@@ -286,7 +287,10 @@ def bulk_moderate(request):
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
-        messages.success(request, _("%(count)d comments moderated.") % {"count": changed})
+        messages.success(
+            request,
+            ngettext("%(count)d comment moderated.", "%(count)d comments moderated.", changed) % {"count": changed},
+        )
     else:
         for errors in form.errors.values():
             for error in errors:

@@ -15,7 +15,7 @@ from kelisim.consultations.models import (
     Status,
 )
 from kelisim.consultations.selectors import SORTS
-from kelisim.core.i18n import ContentLanguage
+from kelisim.core.i18n import ContentLanguage, lazy_interpolate
 from kelisim.core.models import Region, Strand
 
 
@@ -24,7 +24,9 @@ class SuggestionForm(forms.Form):
         label=_("Your suggestion"),
         widget=forms.Textarea(attrs={"rows": 8, "data-counter-max": TEXT_MAX_LENGTH}),
         strip=False,
-        help_text=_("Between %(min)d and %(max)d characters.") % {"min": TEXT_MIN_LENGTH, "max": TEXT_MAX_LENGTH},
+        help_text=lazy_interpolate(
+            _("Between %(min)d and %(max)d characters."), {"min": TEXT_MIN_LENGTH, "max": TEXT_MAX_LENGTH}
+        ),
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     strand = forms.ModelChoiceField(

@@ -7,6 +7,7 @@ language and falls back to the others, so that a page never shows an empty name.
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,15 @@ class ContentLanguage(models.TextChoices):
     KAZAKH = "kk", _("Kazakh")
     RUSSIAN = "ru", _("Russian")
     ENGLISH = "en", _("English")
+
+
+def _interpolate(message, values: dict) -> str:
+    return str(message) % values
+
+
+lazy_interpolate = lazy(_interpolate, str)
+"""``lazy_interpolate(_("… %(n)d …"), {"n": 3})``: a lazy message with its values, worded in the language active
+when it is shown (``_("…") % {…}`` at import time would freeze the language of the process start)."""
 
 
 def active_language() -> str:

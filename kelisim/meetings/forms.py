@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.consultations.models import Suggestion
+from kelisim.core.i18n import lazy_interpolate
 from kelisim.meetings.models import MAX_ATTACHMENT_BYTES, ROUNDTABLE_FIELDS, Decision, Roundtable
 from kelisim.organisations.models import Organisation
 
@@ -121,8 +122,9 @@ class AttachmentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     file = forms.FileField(
         label=_("File"),
-        help_text=_("PDF, DOCX, XLSX, PNG or JPEG, up to %(limit)d MB.")
-        % {"limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+        help_text=lazy_interpolate(
+            _("PDF, DOCX, XLSX, PNG or JPEG, up to %(limit)d MB."), {"limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kelisim.accounts.permissions import is_signed_in, require_officer
 from kelisim.consultations.models import OPEN_STATUSES, Suggestion
@@ -62,7 +63,11 @@ def save_roundtable(
     if roundtable.capacity < roundtable.seats_taken:
         raise ValidationError(
             {
-                "capacity": _("%(count)d seats are already taken; the capacity cannot be lower.")
+                "capacity": ngettext(
+                    "%(count)d seat is already taken; the capacity cannot be lower.",
+                    "%(count)d seats are already taken; the capacity cannot be lower.",
+                    roundtable.seats_taken,
+                )
                 % {"count": roundtable.seats_taken}
             }
         )

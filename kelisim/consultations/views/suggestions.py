@@ -10,6 +10,7 @@ from django.core.signing import BadSignature
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kelisim.consultations import selectors, services, validation
@@ -26,9 +27,11 @@ SUPPORTER_SALT = "consultations.supporter"
 
 def _retry_message(error: RateLimited) -> str:
     minutes = max(1, round(error.retry_after / 60))
-    return _("You have sent the most suggestions allowed for now. Please try again in %(minutes)d minutes.") % {
-        "minutes": minutes
-    }
+    return ngettext(
+        "You have sent the most suggestions allowed for now. Please try again in %(minutes)d minute.",
+        "You have sent the most suggestions allowed for now. Please try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _target(request, version: DocumentVersion):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kelisim.accounts.decorators import officer_required
 from kelisim.consultations import selectors, services
@@ -76,10 +77,18 @@ def _bulk(request, data: dict, suggestions: list[Suggestion], references: list[s
         services.answer_suggestions(
             actor=request.user, suggestions=suggestions, to=data["status"], answer=data["answer"], reason=data["reason"]
         )
-        messages.success(request, _("%(count)d suggestions answered.") % {"count": len(suggestions)})
+        count = len(suggestions)
+        messages.success(
+            request,
+            ngettext("%(count)d suggestion answered.", "%(count)d suggestions answered.", count) % {"count": count},
+        )
     elif data["action"] == "assign":
         services.assign_suggestions(actor=request.user, suggestions=suggestions, assignee=data["assignee"])
-        messages.success(request, _("%(count)d suggestions assigned.") % {"count": len(suggestions)})
+        count = len(suggestions)
+        messages.success(
+            request,
+            ngettext("%(count)d suggestion assigned.", "%(count)d suggestions assigned.", count) % {"count": count},
+        )
     else:
         primary, *duplicates = sorted(suggestions, key=lambda s: references.index(s.reference))
         if not duplicates:
@@ -88,7 +97,11 @@ def _bulk(request, data: dict, suggestions: list[Suggestion], references: list[s
         services.merge_suggestions(actor=request.user, primary=primary, duplicates=duplicates, reason=data["reason"])
         messages.success(
             request,
-            _("%(count)d suggestions merged into %(reference)s.")
+            ngettext(
+                "%(count)d suggestion merged into %(reference)s.",
+                "%(count)d suggestions merged into %(reference)s.",
+                len(duplicates),
+            )
             % {"count": len(duplicates), "reference": primary.reference},
         )
 

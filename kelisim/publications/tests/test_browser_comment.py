@@ -59,7 +59,7 @@ def approve_from_the_queue(chromium_browser, live_server, comment: Comment) -> N
     moderator.get_by_label("Reason").select_option("fits_policy")
     moderator.get_by_role("button", name="Apply to selected").click()
     moderator.wait_for_load_state()
-    assert "1 comments moderated" in moderator.locator(".messages").inner_text()
+    assert "1 comment moderated" in moderator.locator(".messages").inner_text()
     moderator_context.close()
 
 
