@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-browser test-postgres lint lint-migrations bench chaos cluster-test messages worker clean-venv
+.PHONY: run test test-browser test-postgres lint lint-migrations bench bench-http chaos cluster-test messages worker clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ lint-migrations: $(STAMP)
 
 bench: $(STAMP) compiled-messages
 	$(PY) bench/run.py
+
+# Public pages over HTTP (gunicorn) at ten times the seed's volume, SQLite and PostgreSQL (docs/performance.md).
+# BENCH_REUSE=1 keeps the seeded databases; see bench/http/run.py for the other knobs.
+bench-http: $(STAMP) compiled-messages
+	$(PY) bench/http/run.py
 
 # Faults under load on PostgreSQL and Redis (restarts the machine's PostgreSQL; see docs/operations.md).
 chaos: $(STAMP) compiled-messages

@@ -19,7 +19,7 @@ ROWS = 23_000
 
 
 def _csv(regions: list[str], strands: list[str]) -> bytes:
-    from kelisim.organisations.importing import COLUMN_NAMES
+    from kelisim.organisations.importing.columns import COLUMN_NAMES
     from kelisim.organisations.validators import make_bin
 
     words = [

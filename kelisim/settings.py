@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kelisim.core.pagecache.PublicCacheSafetyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "kelisim.accounts.middleware.StaffSessionPolicyMiddleware",
     "kelisim.core.middleware.DatabaseOutageMiddleware",
+    "kelisim.api.cache.PublicApiCacheMiddleware",
 ]
 
 ROOT_URLCONF = "kelisim.urls"
@@ -118,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kelisim.core.context_processors.site",
+                "kelisim.core.pagecache.context",
             ],
         },
     },
@@ -153,6 +156,31 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kelisim"}}
+
+# --- Public pages rendered once per change (kelisim/core/pagecache.py, docs/architecture.md) ------------------
+# Versions must be shared by every process that writes or serves: the shared cache with Redis, else small files
+# under VAR_DIR (one machine). Rendered pages may stay in each process: their key contains the versions.
+PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
+# Tests never commit (each runs in a transaction): bump at the write instead of after commit.
+PAGECACHE_BUMP_AT_WRITE = TESTING
+PAGECACHE_VERSIONS = "cache" if (os.environ.get("REDIS_URL") or TESTING) else "files"
+PAGECACHE_VERSIONS_DIR = Path(os.environ.get("PAGECACHE_VERSIONS_DIR", VAR_DIR / "pagecache"))
+PAGECACHE_TIMEOUT = int(os.environ.get("PAGECACHE_TIMEOUT", "60"))  # bounds time-dependent content
+# Anonymous visitors with one of these cookies see personal bits ("you support this", their reaction): their
+# pages are rendered for them. Core tables written all the time that no public page shows do not bump "core".
+PAGECACHE_PERSONAL_COOKIES = ("kelisim_supporter", "kelisim_browser")
+PAGECACHE_IGNORED_TABLES = ("core_outboxemail", "core_workerheartbeat", "core_periodicslot")
+PAGECACHE_PROXY_SECONDS = int(os.environ.get("PAGECACHE_PROXY_SECONDS", "10"))  # s-maxage for a proxy
+if not TESTING:  # tests keep pages in the default cache, which each test empties
+    CACHES["pages"] = (
+        {**CACHES["default"], "KEY_PREFIX": "pages"}
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kelisim-pages",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGECACHE_MAX_ENTRIES", "1000"))},
+        }
+    )
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

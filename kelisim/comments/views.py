@@ -29,6 +29,7 @@ from kelisim.comments.visitors import address_hash, browser_hash, remember_brows
 from kelisim.core import ratelimit
 from kelisim.core.forms import apply_validation_error
 from kelisim.core.i18n import active_language
+from kelisim.core.pagecache import EVERYTHING, public_page
 
 REPORTS_LIMIT = ratelimit.Limit("comment-reports", 5, 60)
 
@@ -128,6 +129,7 @@ def post_comment(request, target: str, object_id: int):
     return _form_page(request, spec=spec, target=obj, form=form, parent=parent, status=400)
 
 
+@public_page(*EVERYTHING)
 def thread(request, target: str, object_id: int):
     """Older pages of a thread: a whole page without JavaScript, only the items for htmx."""
     spec, obj = _target_or_404(target, object_id)
@@ -138,6 +140,7 @@ def thread(request, target: str, object_id: int):
     return render(request, "comments/thread_page.html", context)
 
 
+@public_page(*EVERYTHING)
 def replies(request, pk: int):
     parent = _visible_comment_or_404(pk)
     if parent.status not in Comment.VISIBLE:
@@ -227,6 +230,7 @@ def report_comment(request, pk: int):
     return remember_browser(request, _comment_page(request, "comments/report.html", comment, spec, obj, form=form))
 
 
+@public_page("comments")
 def policy(request):
     return render(request, "comments/policy.html")
 

@@ -8,6 +8,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from kelisim.core import pagecache
+
+        # Every committed write to a Kelisim app's tables bumps that app's public pages (core/pagecache.py).
+        connection_created.connect(pagecache.watch, dispatch_uid="kelisim.pagecache.watch")
+        for connection in connections.all(initialized_only=True):
+            pagecache.watch(connection)
         from kelisim.core import registry
         from kelisim.core.models import Region
         from kelisim.core.tasks import flush_outbox

@@ -3,9 +3,11 @@ import sys
 from django.shortcuts import render
 
 from kelisim.core.middleware import is_database_outage, outage_response, serve_stale
+from kelisim.core.pagecache import EVERYTHING, public_page
 from kelisim.core.selectors import home_figures
 
 
+@public_page(*EVERYTHING)
 def home(request):
     return render(request, "core/home.html", {"figures": home_figures()})
 
@@ -32,6 +34,7 @@ def server_error(request):
     return _error(request, 500, "500.html")
 
 
+@public_page("core")
 def about_data(request):
     from django.urls import reverse
 

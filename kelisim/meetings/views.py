@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from kelisim.accounts import permissions
 from kelisim.accounts.decorators import officer_required
 from kelisim.consultations.views.saving import saved
+from kelisim.core.pagecache import EVERYTHING, public_page
 from kelisim.meetings import ical, registry, rules, selectors, services
 from kelisim.meetings.forms import (
     AgendaItemForm,
@@ -23,6 +24,7 @@ from kelisim.meetings.forms import (
 from kelisim.meetings.models import AgendaItem, Attachment, Decision, Registration, Roundtable
 
 
+@public_page("meetings", "organisations", "core")
 def roundtable_list(request):
     return render(
         request,
@@ -34,6 +36,7 @@ def roundtable_list(request):
     )
 
 
+@public_page(*EVERYTHING)
 def detail(request, pk: int):
     is_officer = permissions.is_officer(request.user)
     roundtable = get_object_or_404(Roundtable, pk=pk)

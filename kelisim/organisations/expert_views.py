@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kelisim.accounts.decorators import officer_required
 from kelisim.core import ratelimit
+from kelisim.core.pagecache import public_page
 from kelisim.organisations import expert_selectors, expert_services, rules
 from kelisim.organisations.expert_forms import ExpertFilterForm, ExpertMessageForm, ExpertProfileForm
 from kelisim.organisations.view_helpers import save_form
@@ -25,6 +26,7 @@ def _expert_or_404(request, pk: int):
     return expert
 
 
+@public_page("organisations", "accounts", "core")
 def expert_list(request):
     filter_form = ExpertFilterForm(request.GET or None)
     experts = expert_selectors.filter_experts(expert_selectors.listed_experts(), **filter_form.filters())
@@ -42,6 +44,7 @@ def expert_list(request):
     )
 
 
+@public_page("organisations", "accounts", "core")
 def expert_detail(request, pk):
     expert = _expert_or_404(request, pk)
     return render(

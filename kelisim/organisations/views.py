@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kelisim.accounts.decorators import officer_required
 from kelisim.core.exports import csv_response
 from kelisim.core.models import Region, Strand
+from kelisim.core.pagecache import EVERYTHING, public_page
 from kelisim.organisations import rules, selectors, services
 from kelisim.organisations.forms import (
     ImportForm,
@@ -32,6 +33,7 @@ PAGE_SIZE = 25
 
 
 @require_GET
+@public_page("organisations", "core")
 def organisation_list(request):
     form = OrganisationSearchForm(request.GET or None)
     filters = form.filters()
@@ -58,6 +60,7 @@ def organisation_export(request):
 
 
 @require_GET
+@public_page(*EVERYTHING)
 def organisation_detail(request, pk):
     try:
         organisation = selectors.organisation_detail(pk)

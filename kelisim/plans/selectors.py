@@ -46,17 +46,20 @@ def public_version(plan: ActionPlan) -> PlanVersion | None:
     return published_versions(plan).first()
 
 
-def version_items(version: PlanVersion, *, body: str = "", region=None, status: str = ""):
+def version_items(version: PlanVersion, *, body: str = "", region=None, status: str = "", details: bool = True):
+    """The version's items in plan order; ``details=False`` leaves out partners, regions and indicators (the plan
+    page's compact list shows number, code, text, status and progress only)."""
     items = (
         PlanItem.objects.filter(version=version)
         .select_related("objective__strand", "tracked")
-        .prefetch_related(
+        .order_by("objective__strand__sort_order", "objective__strand__code", "objective__position", "position", "pk")
+    )
+    if details:
+        items = items.prefetch_related(
             "partners",
             "regions",
             Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets__region")),
         )
-        .order_by("objective__strand__sort_order", "objective__strand__code", "objective__position", "position", "pk")
-    )
     if body:
         items = items.filter(responsible_body=body)
     if region is not None:

@@ -12,6 +12,7 @@ from kelisim.comments.visitors import address_hash, browser_hash, remember_brows
 from kelisim.core import ratelimit
 from kelisim.core.forms import apply_validation_error
 from kelisim.core.i18n import active_language
+from kelisim.core.pagecache import public_page
 from kelisim.publications import rules, selectors, services
 from kelisim.publications.forms import ArticleFilterForm, ArticleForm, ReactionForm, StatusForm
 from kelisim.publications.models import Article
@@ -20,6 +21,7 @@ from kelisim.publications.sitemaps import SITEMAPS
 REACTIONS_LIMIT = ratelimit.Limit("reactions", 10, 60)
 
 
+@public_page("publications")
 def article_list(request):
     filters = ArticleFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
@@ -43,6 +45,7 @@ def _reaction_context(request, article) -> dict:
     return {"article": article, "my_reaction": mine, "counts": selectors.reaction_counts(article) if mine else None}
 
 
+@public_page("publications", "comments", "accounts")
 def article_detail(request, slug: str):
     article = selectors.article_for_page(slug, include_unpublished=rules.can_preview_articles(request.user))
     if article is None:

@@ -11,21 +11,25 @@ from kelisim.consultations import selectors, services
 from kelisim.consultations.forms import ImportForm, WindowForm
 from kelisim.consultations.models import Document, DocumentVersion
 from kelisim.consultations.views.saving import saved
+from kelisim.core.pagecache import public_page
 
 PAGE_SIZE = 25
 # The import form's fields that services.create_version takes as they are.
 VERSION_FIELDS = ("markdown", "language", "opens_at", "closes_at", "allow_anonymous", "note")
 
 
+@public_page("consultations", "core")
 def index(request):
     return render(request, "consultations/index.html", {"documents": selectors.documents_for_index()})
 
 
+@public_page("consultations", "comments", "core")
 def document(request, slug):
     version = selectors.latest_published_version(slug)
     return _render_version(request, version)
 
 
+@public_page("consultations", "comments", "core")
 def version(request, slug, number):
     return _render_version(request, selectors.published_version(slug, number))
 
@@ -40,6 +44,7 @@ def _render_version(request, version: DocumentVersion):
     )
 
 
+@public_page("consultations", "comments", "core")
 def paragraph(request, slug, number, key):
     version = selectors.published_version(slug, number)
     paragraph = selectors.paragraph_in_version(version, key)

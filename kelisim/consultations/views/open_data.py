@@ -10,6 +10,7 @@ from kelisim.consultations import selectors
 from kelisim.consultations.charts import bar_chart
 from kelisim.consultations.forms import SuggestionFilterForm
 from kelisim.core.exports import csv_response
+from kelisim.core.pagecache import public_page
 
 EXPORT_FIELDS = [
     "reference",
@@ -78,6 +79,7 @@ def export_json(request):
     return response
 
 
+@public_page("consultations", "core")
 def statistics(request):
     stats = selectors.statistics()
     weeks = stats["by_week"][-26:]

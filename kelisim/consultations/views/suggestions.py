@@ -5,7 +5,6 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.core.signing import BadSignature
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from kelisim.consultations.models import DocumentVersion, Suggestion
 from kelisim.consultations.ratelimit import RateLimited, client_address
 from kelisim.core import registry
 from kelisim.core.forms import apply_validation_error
+from kelisim.core.pagecache import EVERYTHING, KnownCountPaginator, cached_count, public_page
 
 PAGE_SIZE = 25
 SUPPORTER_COOKIE = "kelisim_supporter"
@@ -109,14 +109,19 @@ def confirm_email(request, token):
     return render(request, "consultations/confirm_email.html", {"suggestion": suggestion})
 
 
+@public_page("consultations", "core")
 def suggestion_list(request):
     form = SuggestionFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {"sort": "newest"}
     suggestions = selectors.filter_suggestions(selectors.public_suggestions(), filters)
-    page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The pager's total: the versions' counters for the whole list, else counted once per change.
+    narrowed = any(value for name, value in filters.items() if name != "sort")
+    total = cached_count(suggestions, "consultations") if narrowed else selectors.public_suggestion_total()
+    page = KnownCountPaginator(suggestions, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
     return render(request, "consultations/list.html", {"form": form, "page_obj": page})
 
 
+@public_page(*EVERYTHING)
 def suggestion_detail(request, reference):
     suggestion = selectors.suggestion_for_page(reference)
     supported = _already_supports(request, suggestion)

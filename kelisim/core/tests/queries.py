@@ -11,11 +11,13 @@ def test_list_page_queries_do_not_grow(client):
 from collections.abc import Callable
 
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 
 def count_page_queries(client, url: str) -> tuple[int, list[str]]:
-    with CaptureQueriesContext(connection) as context:
+    """The queries of rendering ``url`` (never the kept copy of a public page: core/pagecache.py)."""
+    with override_settings(PAGECACHE_ENABLED=False), CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     return len(context.captured_queries), [query["sql"] for query in context.captured_queries]

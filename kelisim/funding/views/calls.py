@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kelisim.accounts.decorators import officer_required
 from kelisim.core.forms import apply_validation_error
+from kelisim.core.pagecache import public_page
 from kelisim.funding import rules, selectors, services
 from kelisim.funding.forms import CallForm, CriterionForm, QuestionForm
 from kelisim.funding.models import MIN_REVIEWERS, Application, Call, Criterion, Question
@@ -18,6 +19,7 @@ from kelisim.organisations.models import Organisation
 
 
 @require_GET
+@public_page("funding", "core")
 def call_list(request):
     calls = selectors.calls_for(request.user)
     return render(request, "funding/call_list.html", {"calls": calls, "is_officer": rules.is_officer(request.user)})
@@ -39,6 +41,7 @@ def _applicant_organisations(call: Call, user) -> list[dict]:
 
 
 @require_GET
+@public_page("funding", "organisations", "core")
 def call_detail(request, reference):
     call = selectors.call_detail(reference, request.user)
     if call is None:

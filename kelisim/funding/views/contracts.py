@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kelisim.accounts.decorators import officer_required
 from kelisim.core.forms import apply_validation_error
+from kelisim.core.pagecache import public_page
 from kelisim.funding import ocds, rules, selectors, services
 from kelisim.funding.forms import (
     AmendmentForm,
@@ -28,6 +29,7 @@ PAGE_SIZE = 25
 
 
 @require_GET
+@public_page("funding", "organisations", "core")
 def contract_register(request):
     paginator = Paginator(selectors.public_contracts(), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -35,6 +37,7 @@ def contract_register(request):
 
 
 @require_GET
+@public_page("funding", "organisations", "activities", "core")
 def contract_detail(request, number):
     contract = selectors.contract_page(number, request.user)
     if contract is None:

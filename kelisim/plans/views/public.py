@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import is_officer, require_officer
 from kelisim.core.forms import apply_validation_error
+from kelisim.core.pagecache import EVERYTHING, PLAN_SCOPES, public_page
 from kelisim.plans import comparison, rules, selectors, services, trace
 from kelisim.plans.forms import PlanFilterForm, ProgressForm, ProgressSourceForm, PublishForm, StartVersionForm
 from kelisim.plans.models import PlanVersion, TrackedItem
@@ -32,6 +33,7 @@ def visible_item_or_404(request, code: str) -> TrackedItem:
     return tracked
 
 
+@public_page(*PLAN_SCOPES)
 def index(request):
     plan = selectors.current_plan()
     version = selectors.public_version(plan) if plan else None
@@ -43,7 +45,11 @@ def index(request):
         filters = form.cleaned_data if form.is_valid() else {}
         items = list(
             selectors.version_items(
-                version, body=filters.get("body", ""), region=filters.get("region"), status=filters.get("status", "")
+                version,
+                body=filters.get("body", ""),
+                region=filters.get("region"),
+                status=filters.get("status", ""),
+                details=False,
             )
         )
         context.update(
@@ -60,6 +66,7 @@ def _versions_shown(request, plan):
     return plan.versions.order_by("-number") if is_officer(request.user) else selectors.published_versions(plan)
 
 
+@public_page(*PLAN_SCOPES)
 def versions(request):
     plan = current_plan_or_404()
     officer = is_officer(request.user)
@@ -72,6 +79,7 @@ def versions(request):
     return render(request, "plans/versions.html", context)
 
 
+@public_page(*PLAN_SCOPES)
 def version(request, number: int):
     plan = current_plan_or_404()
     version = visible_version_or_404(request, plan, number)
@@ -90,6 +98,7 @@ def version(request, number: int):
     return render(request, "plans/version.html", context)
 
 
+@public_page(*PLAN_SCOPES)
 def compare(request):
     plan = current_plan_or_404()
     choices = list(_versions_shown(request, plan))
@@ -121,6 +130,7 @@ def _save_progress(request, tracked, form, save, done: str):
     return redirect(tracked)
 
 
+@public_page(*EVERYTHING)
 def item(request, code: str):
     tracked = visible_item_or_404(request, code)
     officer = is_officer(request.user)

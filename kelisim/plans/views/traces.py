@@ -2,10 +2,12 @@ from django.shortcuts import get_object_or_404, render
 
 from kelisim.accounts.permissions import is_officer
 from kelisim.consultations.models import Suggestion
+from kelisim.core.pagecache import PLAN_SCOPES, public_page
 from kelisim.plans import selectors, trace
 from kelisim.plans.views.public import visible_item_or_404
 
 
+@public_page(*PLAN_SCOPES)
 def trace_suggestion(request, reference: str):
     suggestion = get_object_or_404(Suggestion.objects.select_related("version__document"), reference=reference)
     officer = is_officer(request.user)
@@ -29,6 +31,7 @@ def trace_suggestion(request, reference: str):
     )
 
 
+@public_page(*PLAN_SCOPES)
 def trace_item(request, code: str):
     tracked = visible_item_or_404(request, code)
     officer = is_officer(request.user)

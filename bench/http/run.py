@@ -1,0 +1,284 @@
+"""`make bench-http`: every public page type over HTTP at ten times the seed's volume, on SQLite and PostgreSQL.
+
+For each database: seed it (or reuse it with BENCH_REUSE=1) in a child process (bench/http/seed.py), serve it
+with gunicorn as the README recommends, and measure, side by side in one run at 16 connections:
+
+- the floor: a view that only answers "ok" through the same middleware (bench/http/urls.py, not in the product);
+- every public page type and public API list as anonymous visitors get them (kept pages);
+- the first view after a change (every scope bumped before each request, one connection);
+- the officer's queues and pages signed in;
+
+and prints req/s, the share of the floor, p50 and p99, queries per page (counted in-process on the same data)
+and the gunicorn workers' RSS after warm-up and at the end.
+
+Environment: BENCH_REUSE=1 (keep seeded databases), BENCH_DATABASES=sqlite,postgres, BENCH_SQLITE_PATH,
+BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/kelisim_bench_http), BENCH_PORT (8765),
+BENCH_WORKERS (2 × cores + 1), BENCH_THREADS (1: sync workers), BENCH_REQUESTS (per connection, 25),
+BENCH_ONLY (comma-separated page names), BENCH_SKIP_SEED=1 (measure only).
+"""
+
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+BENCH_DIR = ROOT / "var" / "bench"
+CONNECTIONS = 16
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "25"))
+FIRST_VIEWS = int(os.environ.get("BENCH_FIRST_VIEWS", "7"))
+
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+# --- Load: 16 connections, a new TCP connection per request (sync workers do not keep connections alive) --------
+
+
+async def _one(path: str, cookie: str | None) -> tuple[float, int, int]:
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+    head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept-Encoding: identity\r\n"
+    if cookie:
+        head += f"Cookie: sessionid={cookie}\r\n"
+    writer.write((head + "\r\n").encode())
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    elapsed = (time.perf_counter() - started) * 1000
+    status = int(data[9:12]) if len(data) > 12 else 0
+    return elapsed, status, len(data)
+
+
+async def _load(path: str, cookie: str | None, per_connection: int) -> tuple[list[float], float, set[int]]:
+    samples: list[float] = []
+    statuses: set[int] = set()
+
+    async def connection():
+        for _ in range(per_connection):
+            elapsed, status, _size = await _one(path, cookie)
+            samples.append(elapsed)
+            statuses.add(status)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(connection() for _ in range(CONNECTIONS)))
+    return samples, time.perf_counter() - started, statuses
+
+
+def measure(path: str, cookie: str | None = None, per_connection: int = REQUESTS) -> dict:
+    asyncio.run(_load(path, cookie, 2))  # every worker has rendered and kept it
+    samples, seconds, statuses = asyncio.run(_load(path, cookie, per_connection))
+    return {
+        "rps": len(samples) / seconds,
+        "p50": percentile(samples, 0.5),
+        "p99": percentile(samples, 0.99),
+        "statuses": sorted(statuses),
+    }
+
+
+def first_views(path: str, versions_dir: Path) -> dict:
+    """The first visitor after a change: every scope's version moves, then one request (one connection)."""
+    from kelisim.core.pagecache import EVERYTHING
+
+    samples = []
+    for _ in range(FIRST_VIEWS):
+        stamp = time.time_ns()
+        versions_dir.mkdir(parents=True, exist_ok=True)
+        for scope in EVERYTHING:  # what a change in one app bumps, in every app at once
+            target = versions_dir / scope
+            target.touch(exist_ok=True)
+            os.utime(target, ns=(stamp, stamp))
+        elapsed, status, size = asyncio.run(_one(path, None))
+        samples.append(elapsed)
+    return {"median": statistics.median(samples), "size": size, "status": status}
+
+
+# --- Server ------------------------------------------------------------------------------------------------------
+
+
+def start_server(environment: dict) -> subprocess.Popen:
+    arguments = [sys.executable, "-m", "gunicorn", "kelisim.wsgi", "--workers", str(WORKERS)]
+    if THREADS > 1:
+        arguments += ["--threads", str(THREADS)]
+    arguments += ["--bind", f"127.0.0.1:{PORT}", "--log-level", "warning", "--backlog", "256", "--timeout", "60"]
+    server = subprocess.Popen(arguments, env=environment, cwd=ROOT)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            _elapsed, status, _size = asyncio.run(_one("/healthz", None))
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.5)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def worker_rss(server: subprocess.Popen) -> list[float]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    rss = []
+    for pid in children.read_text().split() if children.exists() else []:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                rss.append(int(line.split()[1]) / 1024)
+    return rss
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+# --- One database ------------------------------------------------------------------------------------------------
+
+
+def bench_database(label: str, database_url: str) -> dict:
+    print(f"\n== {label}: {database_url}", flush=True)
+    var_dir = BENCH_DIR / f"http-{label}"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.http.settings",
+        "KELISIM_VAR_DIR": str(var_dir),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "PYTHONPATH": str(ROOT),
+    }
+    environment.pop("REDIS_URL", None)
+    description = var_dir / "description.json"
+    if not os.environ.get("BENCH_SKIP_SEED"):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench/http/seed.py"), str(description)], env=environment, cwd=ROOT, check=True
+        )
+        print(f"  seeding/reuse and description: {time.perf_counter() - started:.0f} s (load {loadavg()})")
+    described = json.loads(description.read_text())
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        env=environment,
+        cwd=ROOT,
+        check=True,
+    )
+    only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
+    server = start_server(environment)
+    rows = []
+    try:
+        load_start = loadavg()
+        floor = measure("/bench-floor/")
+        rows.append({"page": "floor (constant view)", **floor, "queries": 0})
+        for name, path in described["public"].items():
+            if only and name not in only:
+                continue
+            row = {"page": name, **measure(path), "queries": described["queries"].get(name)}
+            row["size"] = described["sizes"].get(name)
+            rows.append(row)
+        rss_warm = worker_rss(server)
+        for name, path in described["signed_in"].items():
+            if only and name not in only:
+                continue
+            rows.append(
+                {
+                    "page": name,
+                    **measure(path, described["session"], max(5, REQUESTS // 3)),
+                    "queries": described["queries"].get(name),
+                }
+            )
+        firsts = {}
+        for name, path in described["public"].items():
+            if only and name not in only:
+                continue
+            firsts[name] = first_views(path, var_dir / "pagecache")
+        rss_end = worker_rss(server)
+        load_end = loadavg()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for row in rows:
+        row["share"] = row["rps"] / floor["rps"]
+        if row["page"] in firsts:
+            row["first_view"] = firsts[row["page"]]["median"]
+            row["first_view_size"] = firsts[row["page"]]["size"]
+    return {
+        "database": label,
+        "vendor": described["vendor"],
+        "counts": described["counts"],
+        "rows": rows,
+        "rss_warm": rss_warm,
+        "rss_end": rss_end,
+        "load": f"{load_start} → {load_end}",
+    }
+
+
+def print_table(result: dict) -> None:
+    print(
+        f"\n{result['database']} ({result['vendor']}), {WORKERS} workers × {THREADS} thread(s), "
+        f"{CONNECTIONS} connections; load average {result['load']}"
+    )
+    print("  data: " + ", ".join(f"{count:,} {name}" for name, count in result["counts"].items()))
+    print(
+        f"  {'page':<38} {'req/s':>8} {'floor':>6} {'p50 ms':>7} {'p99 ms':>7} {'queries':>7} "
+        f"{'1st view ms':>11} {'KB':>6}"
+    )
+    for row in result["rows"]:
+        first = f"{row['first_view']:.0f}" if "first_view" in row else "—"
+        size = f"{(row.get('first_view_size') or row.get('size') or 0) / 1024:.0f}"
+        bad = "" if row["statuses"] == [200] else f"  statuses {row['statuses']}"
+        print(
+            f"  {row['page']:<38} {row['rps']:>8.0f} {row['share']:>6.0%} {row['p50']:>7.0f} {row['p99']:>7.0f} "
+            f"{row['queries'] if row['queries'] is not None else '—':>7} {first:>11} {size:>6}{bad}"
+        )
+    print(
+        f"  worker RSS after warm-up: {', '.join(f'{v:.0f}' for v in result['rss_warm'])} MB; at the end: "
+        f"{', '.join(f'{v:.0f}' for v in result['rss_end'])} MB"
+    )
+
+
+def main() -> int:
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    wanted = [name.strip() for name in os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",") if name]
+    sqlite_path = Path(os.environ.get("BENCH_SQLITE_PATH", BENCH_DIR / "http.sqlite3"))
+    postgres_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/kelisim_bench_http")
+    reuse = bool(os.environ.get("BENCH_REUSE"))
+    machine = (
+        f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"load average {loadavg()}"
+    )
+    print(f"Kelisim bench-http on {machine}")
+    results = []
+    for label in wanted:
+        if label == "sqlite":
+            if not reuse and not os.environ.get("BENCH_SKIP_SEED"):
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+            results.append(bench_database("sqlite", f"sqlite:///{sqlite_path}"))
+        elif label == "postgres":
+            if not reuse and not os.environ.get("BENCH_SKIP_SEED"):
+                import psycopg
+
+                name = postgres_url.rsplit("/", 1)[1]
+                with psycopg.connect(postgres_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+                    connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                    connection.execute(f'CREATE DATABASE "{name}"')
+            results.append(bench_database("postgres", postgres_url))
+    for result in results:
+        print_table(result)
+    (BENCH_DIR / "http-results.json").write_text(json.dumps({"machine": machine, "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

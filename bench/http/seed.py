@@ -1,0 +1,317 @@
+"""Seed (or reuse) ten times the demo's volume in the database of DATABASE_URL, then describe it for the bench.
+
+Run by bench/http/run.py in a process of its own per database. Each part is seeded only if the database does
+not hold it yet, so an interrupted seeding continues where it stopped (BENCH_REUSE=1 keeps what is there).
+Writes a JSON description (addresses to request, an officer's session, queries per page) to argv[1].
+"""
+
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+ORGANISATIONS = 23_000
+SUGGESTIONS = 200_000
+COMMENTS = 1_000_000
+BIG_ARTICLE_COMMENTS = 2_000
+REPORTS = 1_000_000
+BATCH = 5_000
+
+
+def log(message: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _report(name, value, unit, note=""):
+    log(f"{name}: {value:,.1f} {unit} {note}")
+
+
+def seed_organisations(officer) -> None:
+    from bench import bench_organisations
+    from kelisim.core.models import Region, Strand
+    from kelisim.organisations.models import Organisation
+
+    if Organisation.objects.count() >= ORGANISATIONS:
+        return
+    regions = list(Region.objects.values_list("code", flat=True))
+    strands = list(Strand.objects.values_list("code", flat=True))
+    seconds, _cpu, job = bench_organisations._import(
+        bench_organisations._csv(regions, strands), officer, "organisations"
+    )
+    _report("organisations imported", seconds, "s", f"{job.created_count} rows")
+
+
+def seed_suggestions() -> None:
+    from bench import bench_consultations
+    from kelisim.consultations.models import Suggestion
+
+    if Suggestion.objects.count() >= SUGGESTIONS:
+        return
+    started = time.perf_counter()
+    bench_consultations._seed(_report)
+    _report("suggestions seeded", time.perf_counter() - started, "s")
+
+
+def seed_plan() -> None:
+    from bench import bench_plans
+    from kelisim.plans.models import Plan
+
+    if Plan.objects.filter(slug="bench-plan").exists():
+        return
+    started = time.perf_counter()
+    bench_plans._seed(_report)
+    _report("plan seeded (300 items, 5 versions)", time.perf_counter() - started, "s")
+
+
+def seed_comments() -> None:
+    """One article with 2,000 comments (400 replies), and the rest of 1,000,000 spread over 300 articles and
+    2,000 suggestions, approved, with the hosts' and parents' counters recounted."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bench import bench_comments
+    from bench.helpers import Progress
+    from kelisim.comments.models import Comment
+    from kelisim.comments.pipeline import text_hash
+    from kelisim.comments.services import recount
+    from kelisim.consultations.models import Suggestion
+    from kelisim.publications.models import Article
+
+    existing = Comment.objects.count()
+    if existing >= COMMENTS:
+        return
+    big = Article.objects.filter(slug="bench-2000").first()
+    if big is None:
+        big = bench_comments._article("bench-2000", "An article with 2,000 comments")
+        bench_comments._seed(big, BIG_ARTICLE_COMMENTS, 400)
+    articles = list(Article.objects.filter(slug__startswith="bench-news-"))
+    for number in range(len(articles), 300):
+        articles.append(bench_comments._article(f"bench-news-{number}", f"News {number}"))
+    suggestions = list(Suggestion.objects.order_by("-created_at").values_list("pk", flat=True)[:2000])
+    article_type = ContentType.objects.get_for_model(Article)
+    suggestion_type = ContentType.objects.get_for_model(Suggestion)
+    hosts = [(article_type.pk, a.pk) for a in articles] + [(suggestion_type.pk, pk) for pk in suggestions]
+    rng = random.Random(2017)
+    words = ["youth", "жастар", "молодёжь", "plan", "lectures", "мектеп", "school", "колледж", "prevention"]
+    start = timezone.now() - timezone.timedelta(days=30)
+    todo = COMMENTS - Comment.objects.count()
+    progress = Progress("comments", todo)
+    index = existing
+    while todo > 0:
+        rows = []
+        for _ in range(min(BATCH, todo)):
+            index += 1
+            content_type_id, object_id = hosts[index % len(hosts)]
+            text = f"Comment {index}: " + " ".join(rng.choice(words) for _ in range(25))
+            rows.append(
+                Comment(
+                    content_type_id=content_type_id,
+                    object_id=object_id,
+                    author_name=f"Reader {index % 5000}",
+                    author_email=f"reader{index % 5000}@example.kz",
+                    text=text,
+                    text_hash=text_hash(text),
+                    language=("kk", "ru", "en")[index % 3],
+                    status=Comment.Status.APPROVED,
+                    reason_code="fits_policy",
+                    created_at=start + timezone.timedelta(seconds=index),
+                )
+            )
+        with transaction.atomic():
+            Comment.objects.bulk_create(rows, batch_size=1000)
+        todo -= len(rows)
+        progress.advance(len(rows))
+    for content_type_id, object_id in hosts:
+        recount(content_type_id=content_type_id, object_id=object_id)
+
+
+def seed_reports() -> None:
+    from bench import bench_activities
+    from kelisim.activities import summary
+    from kelisim.activities.models import ActivityReport
+    from kelisim.core.models import Region, Strand
+    from kelisim.organisations.models import Organisation
+
+    if ActivityReport.objects.count() >= REPORTS:
+        return
+    strands = [
+        Strand.objects.get_or_create(code=code, defaults={"name_en": code, "name_ru": code, "name_kk": code})[0]
+        for code in ("youth", "prisons", "zero-tolerance")
+    ]
+    organisations = list(Organisation.objects.order_by("pk").values_list("pk", flat=True)[:300])
+    started = time.perf_counter()
+    bench_activities._seed(organisations, list(Region.objects.values_list("pk", flat=True)), [s.pk for s in strands])
+    summary.rebuild()
+    _report("activity reports seeded and summarised", time.perf_counter() - started, "s")
+
+
+def _session_cookie(user) -> str:
+    """A signed-in session for ``user``, as a browser would hold it after signing in."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+def describe(path: Path) -> None:
+    """Addresses of every public page type on the seeded data, the officer's session, queries per page."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from kelisim.consultations.models import Document, Suggestion
+    from kelisim.meetings.models import Roundtable
+    from kelisim.organisations.models import Organisation
+    from kelisim.plans.models import Plan
+
+    suggestion = Suggestion.objects.order_by("-created_at").first()
+    document = Document.objects.get(slug="bench-programme")
+    plan = Plan.objects.get(slug="bench-plan")
+    adopted = plan.versions.order_by("-number").first()
+    item = adopted.items.order_by("pk").first() if hasattr(adopted, "items") else None
+    organisation = Organisation.objects.order_by("pk").first()
+    roundtable = Roundtable.objects.order_by("pk").first()
+    public = {
+        "home page": "/en/",
+        "organisation list": "/en/organisations/",
+        "organisation page": f"/en/organisations/{organisation.pk}/",
+        "suggestion list": "/en/consultation/suggestions/",
+        "suggestion list, page 200": "/en/consultation/suggestions/?page=200",
+        "suggestion page": f"/en/consultation/s/{suggestion.reference}/",
+        "document page": f"/en/consultation/d/{document.slug}/",
+        "news list": "/en/news/",
+        "article with 2,000 comments": "/en/news/bench-2000/",
+        "plan page": "/en/plan/",
+        "plan version (300 items)": f"/en/plan/v{adopted.number}/",
+        "roundtables": "/en/roundtables/",
+        "funding calls": "/en/funding/",
+        "contract register": "/en/funding/contracts/",
+        "activities dashboard": "/en/activities/",
+        "API: suggestions": "/api/v1/consultations/suggestions",
+        "API: organisations": "/api/v1/organisations",
+        "API: articles": "/api/v1/articles",
+        "API: plan items": f"/api/v1/plan/versions/{adopted.number}/items",
+    }
+    if item is not None:
+        public["plan item"] = f"/en/plan/items/{item.code}/" if hasattr(item, "code") else public["plan page"]
+    if roundtable is not None:
+        public["roundtable page"] = f"/en/roundtables/{roundtable.pk}/"
+    signed_in = {
+        "triage queue (officer)": "/en/consultation/triage/",
+        "moderation queue (officer)": "/en/comments/moderation/",
+        "activity reports queue (officer)": "/en/activities/reports/queue/",
+        "join requests (officer)": "/en/organisations/join-requests/",
+        "funding dashboard (officer)": "/en/funding/manage/",
+        "suggestion page (officer)": public["suggestion page"],
+        "suggestion list (officer)": public["suggestion list"],
+    }
+    officer = _officer()
+    cookie = _session_cookie(officer)
+    queries, sizes = {}, {}
+    anonymous = Client()
+    member = Client()
+    member.cookies["sessionid"] = cookie
+    from django.test.utils import override_settings
+
+    with override_settings(PAGECACHE_ENABLED=False, ALLOWED_HOSTS=["*"]):
+        for name, url in {**public, **signed_in}.items():
+            client = member if name in signed_in else anonymous
+            client.get(url)  # templates and translations loaded
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            queries[name] = len(captured.captured_queries)
+            sizes[name] = len(response.content) if not response.streaming else 0
+            if response.status_code != 200:
+                log(f"warning: {url} answered {response.status_code}")
+    counts = {
+        "organisations": Organisation.objects.count(),
+        "suggestions": Suggestion.objects.count(),
+    }
+    from kelisim.activities.models import ActivityReport
+    from kelisim.comments.models import Comment
+
+    counts["comments"] = Comment.objects.count()
+    counts["activity reports"] = ActivityReport.objects.count()
+    path.write_text(
+        json.dumps(
+            {
+                "public": public,
+                "signed_in": signed_in,
+                "session": cookie,
+                "queries": queries,
+                "sizes": sizes,
+                "counts": counts,
+                "vendor": connection.vendor,
+            },
+            indent=2,
+        )
+    )
+
+
+def _officer():
+    from kelisim.accounts.models import Role, User
+    from kelisim.accounts.services import grant_role
+
+    officer, _created = User.objects.get_or_create(email="bench-officer@bench.test", defaults={"display_name": "Bench"})
+    for role in (Role.OFFICER, Role.MODERATOR):  # granting a role held already changes nothing
+        grant_role(actor=None, user=officer, role=role)
+    from allauth.mfa.models import Authenticator
+
+    from kelisim.accounts.tests.factories import give_totp
+
+    if not Authenticator.objects.filter(user=officer).exists():
+        give_totp(officer)  # staff always have a second factor (StaffSessionPolicyMiddleware)
+    return officer
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.http.settings")
+    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    os.environ["DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    call_command("migrate", verbosity=0)
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        PAGECACHE_ENABLED=False,
+    ).enable()
+    from kelisim.core import demo as core_demo
+    from kelisim.core.models import Strand
+
+    if not Strand.objects.exists():
+        core_demo.load()
+    officer = _officer()
+    for step in (seed_organisations, seed_suggestions, seed_plan, seed_comments, seed_reports):
+        started = time.perf_counter()
+        if step is seed_organisations:
+            step(officer)
+        else:
+            step()
+        log(f"{step.__name__}: {time.perf_counter() - started:.0f} s")
+    describe(Path(sys.argv[1]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,400 @@
+"""Public pages rendered once per change (issue 13).
+
+A public page's rendering for an anonymous visitor is kept in the ``pages`` cache under the *versions* of the
+scopes it shows, the language and the request's own path and query. A scope is an app label
+("consultations", "comments", …); its version changes after every committed write to one of that app's tables,
+so the next visitor after a change gets a fresh rendering and every other visitor gets the kept one.
+
+How versions change
+    Every database connection runs :func:`_watch_writes` (a Django execute wrapper installed by
+    ``CoreConfig.ready``): an INSERT, UPDATE or DELETE on a table of a Kelisim app marks that app's scope, and
+    the scope is bumped once, *after* the transaction commits (``transaction.on_commit``), nothing if it rolls
+    back. So no service can forget to invalidate a page, bulk writes (``executemany``, ``.update()``) included.
+    Changes that are not a write to the app's own tables (a user's display name shown beside their comments,
+    a rule that depends on a setting) call :func:`bump` explicitly, also after commit.
+
+Where versions live
+    With ``REDIS_URL`` in the shared cache (every web node and worker sees the same versions). Without it, as
+    the modification times of small files under ``VAR_DIR/pagecache/`` (shared by all gunicorn workers and the
+    background worker of one machine; a ``stat`` costs microseconds and needs no database connection). The
+    rendered pages themselves may live in a per-process cache: the key contains the versions, so a stale page
+    can never be found again once the version moved.
+
+Who gets a kept page
+    Only a GET/HEAD from a visitor without a session cookie, without flash messages and without any cookie the
+    view names in ``bypass_cookies`` (e.g. the anonymous "I support this" cookie). Everyone else (signed in,
+    staff, a visitor with a personal cookie) gets the page rendered for them, exactly as before: their header,
+    roles and "you supported this" are never in a kept page, and a kept page is never shown to them.
+
+Per-visitor parts of a kept page
+    The CSRF token is the one per-visitor part an anonymous page carries (forms a visitor may send without
+    signing in). The kept rendering holds a marker instead of a token; each answer substitutes the visitor's
+    own token (a byte replacement, no rendering). Such an answer sets the CSRF cookie, so it is
+    ``private, no-cache``; a page without a form is ``public`` with ``s-maxage`` so that a proxy may keep it
+    for a few seconds. ETag (the rendering's hash, plus the visitor's CSRF cookie when a token was filled in)
+    and Last-Modified (the latest change of the page's scopes) answer conditional requests with 304.
+
+Time-dependent content (a window that closes at noon) is bounded by ``PAGECACHE_TIMEOUT`` (default 60 s).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import re
+import time
+from email.utils import formatdate
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_http_date_safe
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+CSRF_MARKER = "kelisimcsrfmarkerforkeptpages"
+_CSRF_MARKER_BYTES = CSRF_MARKER.encode()
+RENDERING_ATTR = "_kelisim_pagecache_rendering"
+VERSION_PREFIX = "kelisim:pagecache:version:"
+WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
+# Tables whose writes do not change what a public page shows (sign-in times, the outbox, heartbeats, …).
+IGNORED_WRITES = re.compile(r'^\s*UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\s*=\s*\S+\s+WHERE', re.I)
+
+
+# The scopes of a page that gathers from every part of the site (the home page, a comment thread on any object).
+EVERYTHING = (
+    "core",
+    "accounts",
+    "organisations",
+    "comments",
+    "consultations",
+    "meetings",
+    "plans",
+    "funding",
+    "activities",
+    "publications",
+)
+PLAN_SCOPES = ("core", "organisations", "consultations", "meetings", "plans", "funding", "activities")
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+# --- Scopes and versions -------------------------------------------------------------------------------
+
+
+@functools.cache
+def _table_scopes() -> dict[str, str]:
+    """Table name -> scope, for every model of a Kelisim app (history tables included)."""
+    from django.apps import apps
+
+    scopes: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("kelisim."):
+            continue
+        for model in config.get_models(include_auto_created=True):
+            scopes[model._meta.db_table] = config.label
+    for table in _setting("PAGECACHE_IGNORED_TABLES", ()):
+        scopes.pop(table, None)
+    return scopes
+
+
+def _scope_of(sql: str) -> str | None:
+    match = WRITE_SQL.match(sql)
+    if match is None or IGNORED_WRITES.match(sql):
+        return None
+    return _table_scopes().get(match.group(1))
+
+
+def _files_dir() -> Path:
+    return Path(_setting("PAGECACHE_VERSIONS_DIR", settings.VAR_DIR / "pagecache"))
+
+
+def _uses_cache_for_versions() -> bool:
+    return _setting("PAGECACHE_VERSIONS", "files") == "cache"
+
+
+def versions(scopes) -> dict[str, int]:
+    """The current version of each scope (a nanosecond timestamp of its last change; 0 if never changed)."""
+    if _uses_cache_for_versions():
+        kept = caches["default"].get_many([VERSION_PREFIX + scope for scope in scopes])
+        return {scope: int(kept.get(VERSION_PREFIX + scope, 0)) for scope in scopes}
+    directory = _files_dir()
+    found = {}
+    for scope in scopes:
+        try:
+            found[scope] = os.stat(directory / scope).st_mtime_ns
+        except FileNotFoundError:
+            found[scope] = 0
+    return found
+
+
+def _bump_now(scopes) -> None:
+    now = time.time_ns()
+    try:
+        if _uses_cache_for_versions():
+            cache = caches["default"]
+            current = versions(scopes)
+            cache.set_many({VERSION_PREFIX + s: max(now, current[s] + 1) for s in scopes}, timeout=None)
+            return
+        directory = _files_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        for scope, current in versions(scopes).items():
+            path = directory / scope
+            path.touch(exist_ok=True)
+            stamp = max(now, current + 1)
+            os.utime(path, ns=(stamp, stamp))
+    except Exception:  # a cache that is down must not fail the write that already committed
+        logger.exception("Could not bump page versions %s", sorted(scopes))
+
+
+def _in_transaction(connection) -> bool:
+    """In a transaction that will commit (the test suite's wrapping transaction, which never does, excepted).
+
+    The test suite sets ``PAGECACHE_BUMP_AT_WRITE``: its transactions never commit, so a service's
+    ``transaction.atomic`` inside a test would otherwise never bump (tests of the commit rule switch it off)."""
+    return connection.in_atomic_block and not all(
+        getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+    )
+
+
+def bump(*scopes: str, using: str | None = None) -> None:
+    """Mark what ``scopes`` show as changed, after the current transaction commits (at once outside one).
+
+    Writes to a Kelisim app's own tables bump its scope by themselves; call this for a change the pages of
+    another scope show (e.g. ``bump("comments")`` when a user's display name changes)."""
+    wanted = frozenset(scopes)
+    if _in_transaction(transaction.get_connection(using)) and not _setting("PAGECACHE_BUMP_AT_WRITE", False):
+        transaction.on_commit(lambda: _bump_now(wanted), using=using)
+    else:
+        _bump_now(wanted)
+
+
+def _watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if not isinstance(sql, str):
+        return result
+    scope = _scope_of(sql)
+    if scope is None:
+        return result
+    connection = context["connection"]
+    if not _in_transaction(connection) or _setting("PAGECACHE_BUMP_AT_WRITE", False):
+        _bump_now({scope})
+        return result
+    pending = getattr(connection, "_kelisim_pending_scopes", None)
+    # Django replaces its list of commit callbacks when a transaction (or savepoint) commits or rolls back:
+    # a different list means our callback was run or dropped, so start a new pending set.
+    if pending is None or getattr(connection, "_kelisim_pending_list", None) is not connection.run_on_commit:
+        pending = set()
+        connection._kelisim_pending_scopes = pending
+
+        def flush(pending=pending):
+            scopes = set(pending)
+            pending.clear()
+            if scopes:
+                _bump_now(scopes)
+
+        connection.on_commit(flush)
+        connection._kelisim_pending_list = connection.run_on_commit
+    pending.add(scope)
+    return result
+
+
+def watch(connection, **kwargs) -> None:
+    """``connection_created`` receiver: watch this connection's writes (once per connection wrapper)."""
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_writes)
+
+
+def cached_count(queryset, *scopes: str, timeout: int = 3600) -> int:
+    """``queryset.count()``, counted once per change of ``scopes`` (for pagers of long lists)."""
+    from django.core.cache import cache
+
+    sql, params = queryset.query.sql_with_params()
+    scope_versions = versions(scopes)
+    digest = hashlib.sha256(repr((queryset.db, sql, params, sorted(scope_versions.items()))).encode()).hexdigest()
+    key = f"kelisim:count:{digest[:40]}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, timeout)
+    return count
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its total instead of counting (a counter column, or ``cached_count``)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @functools.cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+# --- Serving kept pages ---------------------------------------------------------------------------------
+
+
+def is_cacheable_request(request, bypass_cookies=()) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    if any(name in cookies for name in (*_setting("PAGECACHE_PERSONAL_COOKIES", ()), *bypass_cookies)):
+        return False
+    # A signed-in API client (token) or a request with credentials is answered for itself.
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def _pages_cache():
+    return caches["pages"] if "pages" in settings.CACHES else caches["default"]
+
+
+def _key(request, scope_versions: dict[str, int], vary) -> str:
+    parts = [request.path, get_language() or "", "&".join(sorted(request.GET.urlencode().split("&")))]
+    parts += [f"{scope}={version}" for scope, version in sorted(scope_versions.items())]
+    parts += [f"{name}={request.META.get(name, '')}" for name in vary]
+    if request.headers.get("HX-Request"):
+        parts.append("htmx")
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+    return f"kelisim:page:{digest}"
+
+
+def _render_for_keeping(view, request, args, kwargs):
+    setattr(request, RENDERING_ATTR, True)
+    csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+    finally:
+        delattr(request, RENDERING_ATTR)
+    used_real_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    if csrf_before and not used_real_token:
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = csrf_before
+    keepable = (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not used_real_token
+        and not response.has_header("Cache-Control")
+    )
+    return response, keepable
+
+
+def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) -> HttpResponse:
+    from django.middleware.csrf import get_token
+
+    body = entry["body"]
+    etag = entry["etag"]
+    personal = _CSRF_MARKER_BYTES in body
+    if personal:
+        cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        etag = etag[:-1] + "-" + hashlib.sha256(cookie.encode()).hexdigest()[:12] + '"' if cookie else None
+    last_modified = formatdate(max(last_modified_ns, 0) / 1e9, usegmt=True) if last_modified_ns else None
+    if etag and _not_modified(request, etag, last_modified_ns):
+        response = HttpResponseNotModified()
+    else:
+        if personal:
+            body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
+        response = HttpResponse(body, content_type=entry["content_type"])
+        for header, value in entry["headers"]:
+            response[header] = value
+    if etag:
+        response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = last_modified
+    if personal:
+        response["Cache-Control"] = "private, no-cache"
+    else:
+        response["Cache-Control"] = f"public, max-age=0, s-maxage={public_seconds}"
+    response["X-Kelisim-Page"] = entry["state"]
+    # The same address answers a signed-in visitor differently: a proxy must key on the cookies.
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _not_modified(request, etag: str, last_modified_ns: int) -> bool:
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return etag.removeprefix("W/") in tags or "*" in tags
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return bool(since and last_modified_ns and last_modified_ns // 1_000_000_000 <= since)
+
+
+def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = None):
+    """Keep the view's anonymous rendering under the versions of ``scopes`` (see the module's docstring).
+
+    ``bypass_cookies``: cookies that make the page personal (a visitor who has one gets it rendered for them).
+    ``vary``: request META keys that change the page besides path, query and language."""
+    if not scopes:
+        raise ValueError("A kept page needs the scopes whose changes it shows.")
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _setting("PAGECACHE_ENABLED", True) or not is_cacheable_request(request, bypass_cookies):
+                return view(request, *args, **kwargs)
+            scope_versions = versions(scopes)
+            last_modified_ns = max(scope_versions.values())
+            key = _key(request, scope_versions, vary)
+            cache = _pages_cache()
+            entry = cache.get(key)
+            if entry is not None:
+                entry["state"] = "hit"
+                return _answer(request, entry, last_modified_ns, _setting("PAGECACHE_PROXY_SECONDS", 10))
+            response, keepable = _render_for_keeping(view, request, args, kwargs)
+            if not keepable:
+                return response
+            body = response.content
+            entry = {
+                "body": body,
+                "content_type": response["Content-Type"],
+                "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+                "headers": [(h, v) for h, v in response.items() if h.lower() in ("content-language", "link")],
+                "state": "miss",
+            }
+            cache.set(key, entry, timeout if timeout is not None else _setting("PAGECACHE_TIMEOUT", 60))
+            return _answer(request, entry, last_modified_ns, _setting("PAGECACHE_PROXY_SECONDS", 10))
+
+        wrapper.pagecache_scopes = scopes
+        return wrapper
+
+    return decorate
+
+
+def context(request) -> dict:
+    """Template context processor: while a page is rendered for keeping, ``{% csrf_token %}`` and
+    ``{{ csrf_token }}`` write the marker that each answer replaces with the visitor's own token."""
+    if getattr(request, RENDERING_ATTR, False):
+        return {"csrf_token": CSRF_MARKER}
+    return {}
+
+
+class PublicCacheSafetyMiddleware:
+    """Last word on Cache-Control (outermost): an answer that sets a cookie, or that was rendered for a visitor
+    with a session, is never ``public``, whatever a view or decorator said."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        cache_control = response.get("Cache-Control", "")
+        if "public" in cache_control and (
+            response.cookies or settings.SESSION_COOKIE_NAME in request.COOKIES or response.has_header("Set-Cookie")
+        ):
+            response["Cache-Control"] = "private, no-cache"
+        return response

@@ -1,0 +1,183 @@
+"""Public pages rendered once per change (core/pagecache.py): who gets a kept page, when it changes, what it holds."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import update_last_login
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from kelisim.accounts.tests.factories import UserFactory
+from kelisim.core import pagecache
+from kelisim.publications.models import Article
+from kelisim.publications.tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+NEWS = "/en/news/"
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_the_second_anonymous_visitor_gets_the_kept_page_without_a_query(client, django_assert_num_queries):
+    ArticleFactory(title="Prevention in schools")
+    first = client.get(NEWS)
+    assert first["X-Kelisim-Page"] == "miss"
+    with django_assert_num_queries(0):
+        second = Client().get(NEWS)
+    assert second["X-Kelisim-Page"] == "hit"
+    assert second.content == first.content
+    assert b"Prevention in schools" in second.content
+
+
+def test_a_committed_change_shows_to_the_next_visitor_and_a_rolled_back_one_does_not(
+    client, django_capture_on_commit_callbacks, settings
+):
+    settings.PAGECACHE_BUMP_AT_WRITE = False  # as in production: after commit
+    article = ArticleFactory(title="Prevention in schools")
+    client.get(NEWS)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(title="Never saved")
+        raise RuntimeError
+    kept = Client().get(NEWS)
+    assert kept["X-Kelisim-Page"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(title="Prevention in families")
+        assert Client().get(NEWS)["X-Kelisim-Page"] == "hit"  # not before the commit
+    assert callbacks
+    fresh = Client().get(NEWS)
+    assert fresh["X-Kelisim-Page"] == "miss"
+    assert b"Prevention in families" in fresh.content
+    assert b"Never saved" not in fresh.content
+
+
+def test_writes_bump_their_apps_scope_only(django_capture_on_commit_callbacks, settings):
+    settings.PAGECACHE_BUMP_AT_WRITE = False
+    before = pagecache.versions(["publications", "consultations", "core", "accounts"])
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        ArticleFactory()
+        ArticleFactory()
+    after = pagecache.versions(["publications", "consultations", "core", "accounts"])
+    assert after["publications"] > before["publications"]
+    assert after["consultations"] == before["consultations"]
+
+
+def test_sign_in_times_and_core_bookkeeping_do_not_bump_pages():
+    user = UserFactory()
+    before = pagecache.versions(["accounts", "core"])
+    update_last_login(None, user)
+    from kelisim.core.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.all().delete()
+    assert pagecache.versions(["accounts", "core"]) == before
+    user.display_name = "Aigerim"
+    user.save()
+    assert pagecache.versions(["accounts"])["accounts"] > before["accounts"]
+
+
+def test_explicit_bump_changes_the_version():
+    before = pagecache.versions(["comments"])["comments"]
+    pagecache.bump("comments")
+    assert pagecache.versions(["comments"])["comments"] > before
+
+
+def test_versions_in_files_are_shared_through_the_file_system(settings, tmp_path):
+    settings.PAGECACHE_VERSIONS = "files"
+    settings.PAGECACHE_VERSIONS_DIR = tmp_path
+    assert pagecache.versions(["plans"]) == {"plans": 0}
+    pagecache.bump("plans")
+    first = pagecache.versions(["plans"])["plans"]
+    pagecache.bump("plans")
+    assert pagecache.versions(["plans"])["plans"] > first > 0
+    assert (tmp_path / "plans").exists()
+
+
+def test_a_page_without_a_form_is_public_for_a_short_while_and_sets_no_cookie(client):
+    response = client.get(NEWS)
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=10"
+    assert not response.cookies
+    assert "Cookie" in response["Vary"]
+    assert b"X-CSRFToken" not in response.content
+
+
+def test_conditional_requests_get_304_until_the_page_changes(client):
+    article = ArticleFactory(title="Prevention in schools")
+    first = client.get(NEWS)
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert client.get(NEWS, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(NEWS, headers={"if-modified-since": last_modified}).status_code == 304
+    article.title = "Prevention in families"
+    article.save()
+    changed = client.get(NEWS, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert b"Prevention in families" in changed.content
+
+
+def test_each_anonymous_visitor_gets_their_own_csrf_token_in_a_kept_page_with_a_form():
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    one, two = first.get(url), second.get(url)
+    assert (one["X-Kelisim-Page"], two["X-Kelisim-Page"]) == ("miss", "hit")
+    assert pagecache.CSRF_MARKER.encode() not in two.content
+    token_one, token_two = TOKEN.search(one.content).group(1), TOKEN.search(two.content).group(1)
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    for response in (one, two):
+        assert response["Cache-Control"] == "private, no-cache"
+    # Each token works with its own visitor's cookie, not with the other's.
+    react = reverse("publications:react", args=[article.slug])
+    assert second.post(react, {"value": "yes", "csrfmiddlewaretoken": token_one.decode()}).status_code == 403
+    assert second.post(react, {"value": "yes", "csrfmiddlewaretoken": token_two.decode()}).status_code == 302
+
+
+def test_no_kept_page_shows_a_signed_in_visitors_links_or_token():
+    article = ArticleFactory()
+    user = UserFactory(display_name="Zhanar", email="zhanar@example.kz")
+    member = Client()
+    member.force_login(user)
+    for url in (NEWS, article.get_absolute_url(), "/en/"):
+        signed_in = member.get(url)
+        assert "X-Kelisim-Page" not in signed_in
+        assert "public" not in signed_in.get("Cache-Control", "")
+        token = TOKEN.search(signed_in.content)
+        anonymous = Client().get(url)
+        assert b"Zhanar" not in anonymous.content and b"Sign out" not in anonymous.content
+        if token:
+            assert token.group(1) not in anonymous.content
+        again = member.get(url)
+        assert "X-Kelisim-Page" not in again and b"Sign out" in again.content
+
+
+def test_a_visitor_with_a_personal_cookie_gets_a_page_rendered_for_them(client):
+    client.get(NEWS)
+    client.cookies["kelisim_supporter"] = "anything"
+    response = client.get(NEWS)
+    assert "X-Kelisim-Page" not in response
+
+
+def test_languages_and_queries_are_kept_apart(client):
+    ArticleFactory(title="Prevention in schools")
+    assert client.get(NEWS)["X-Kelisim-Page"] == "miss"
+    assert client.get("/ru/news/")["X-Kelisim-Page"] == "miss"
+    assert client.get(NEWS + "?page=1")["X-Kelisim-Page"] == "miss"
+    assert client.get(NEWS + "?page=1")["X-Kelisim-Page"] == "hit"
+
+
+@override_settings(PAGECACHE_ENABLED=False)
+def test_the_cache_can_be_switched_off(client):
+    client.get(NEWS)
+    assert "X-Kelisim-Page" not in client.get(NEWS)
+
+
+def test_the_safety_net_never_lets_a_cookie_setting_answer_be_public(rf):
+    from django.http import HttpResponse
+
+    def view(request):
+        response = HttpResponse("x")
+        response["Cache-Control"] = "public, max-age=60"
+        response.set_cookie("anything", "1")
+        return response
+
+    response = pagecache.PublicCacheSafetyMiddleware(view)(rf.get("/"))
+    assert response["Cache-Control"] == "private, no-cache"
