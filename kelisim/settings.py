@@ -170,7 +170,7 @@ PAGECACHE_TIMEOUT = int(os.environ.get("PAGECACHE_TIMEOUT", "60"))  # bounds tim
 # pages are rendered for them. Core tables written all the time that no public page shows do not bump "core".
 PAGECACHE_PERSONAL_COOKIES = ("kelisim_supporter", "kelisim_browser")
 PAGECACHE_IGNORED_TABLES = ("core_outboxemail", "core_workerheartbeat", "core_periodicslot")
-PAGECACHE_PROXY_SECONDS = int(os.environ.get("PAGECACHE_PROXY_SECONDS", "10"))  # s-maxage for a proxy
+PAGECACHE_PROXY_SECONDS = int(os.environ.get("PAGECACHE_PROXY_SECONDS", "10"))  # public max-age (nginx)
 if not TESTING:  # tests keep pages in the default cache, which each test empties
     CACHES["pages"] = (
         {**CACHES["default"], "KEY_PREFIX": "pages"}

@@ -30,7 +30,7 @@ Per-visitor parts of a kept page
     The CSRF token is the one per-visitor part an anonymous page carries (forms a visitor may send without
     signing in). The kept rendering holds a marker instead of a token; each answer substitutes the visitor's
     own token (a byte replacement, no rendering). Such an answer sets the CSRF cookie, so it is
-    ``private, no-cache``; a page without a form is ``public`` with ``s-maxage`` so that a proxy may keep it
+    ``private, no-cache``; a page without a form is ``public, max-age=N`` so that a proxy (nginx) may keep it
     for a few seconds. ETag (the rendering's hash, plus the visitor's CSRF cookie when a token was filled in)
     and Last-Modified (the latest change of the page's scopes) answer conditional requests with 304.
 
@@ -318,7 +318,7 @@ def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) ->
     if personal:
         response["Cache-Control"] = "private, no-cache"
     else:
-        response["Cache-Control"] = f"public, max-age=0, s-maxage={public_seconds}"
+        response["Cache-Control"] = f"public, max-age={public_seconds}"
     response["X-Kelisim-Page"] = entry["state"]
     # The same address answers a signed-in visitor differently: a proxy must key on the cookies.
     patch_vary_headers(response, ("Cookie",))
