@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kelisim.plans",
     "kelisim.funding",
     "kelisim.activities",
+    "kelisim.reports",
     "kelisim.publications",
     "kelisim.api",
     "django.contrib.admin",

@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from kelisim.api.api import api
-from kelisim.core import health, sitemaps
+from kelisim.core import catalogue, health, sitemaps
 
 handler400 = "kelisim.core.views.bad_request"
 handler403 = "kelisim.core.views.permission_denied"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("data/catalog.jsonld", catalogue.catalogue_jsonld, name="data_catalogue_jsonld"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
 ]
 
@@ -36,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("news/", include("kelisim.publications.urls")),
     path("funding/", include("kelisim.funding.urls")),
     path("activities/", include("kelisim.activities.urls")),
+    path("reports/", include("kelisim.reports.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

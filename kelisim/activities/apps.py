@@ -8,6 +8,9 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activity reports")
 
     def ready(self):
+        from kelisim.activities import datasets
+
+        datasets.register()
         from kelisim.activities import progress, selectors
         from kelisim.core import registry
         from kelisim.plans import registry as plan_registry

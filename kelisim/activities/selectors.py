@@ -188,8 +188,18 @@ def dashboard_table(filters: DashboardFilters, *, public: bool) -> DashboardTabl
     )
 
 
+def period_code(key: tuple, period: str) -> str:
+    """A period's stable code: 2017, 2017-Q2 or 2017-05."""
+    if period == "year":
+        return str(key[0])
+    if period == "quarter":
+        return f"{key[0]}-Q{key[1]}"
+    return f"{key[0]}-{key[1]:02d}"
+
+
 def _labels(by: str, keys: list, period: str) -> tuple[dict, dict, dict]:
-    """Labels, codes (regions, for the map) and sort order for the keys of one dimension."""
+    """Labels, stable codes (region ISO 3166-2 codes, strand codes, BINs, type and audience keys, periods)
+    and sort order for the keys of one dimension."""
     if by == "region":
         regions = Region.objects.filter(pk__in=keys)
         return (
@@ -199,17 +209,30 @@ def _labels(by: str, keys: list, period: str) -> tuple[dict, dict, dict]:
         )
     if by == "strand":
         strands = Strand.objects.filter(pk__in=keys)
-        return {s.pk: s.name for s in strands}, {}, {s.pk: (0, s.sort_order, s.code) for s in strands}
+        return (
+            {s.pk: s.name for s in strands},
+            {s.pk: s.code for s in strands},
+            {s.pk: (0, s.sort_order, s.code) for s in strands},
+        )
     if by == "organisation":
         organisations = Organisation.objects.filter(pk__in=keys).only("pk", "name_kk", "name_ru", "name_en", "bin")
         labels = {o.pk: str(o) for o in organisations}
-        return labels, {}, {pk: (0, label.lower()) for pk, label in labels.items()}
+        codes = {o.pk: o.bin for o in organisations}
+        return labels, codes, {pk: (0, label.lower()) for pk, label in labels.items()}
     if by == "type":
         choices = dict(ActivityType.choices)
-        return {k: str(choices.get(k, k)) for k in keys}, {}, {k: (0, i) for i, k in enumerate(ActivityType.values)}
+        return (
+            {k: str(choices.get(k, k)) for k in keys},
+            {k: k for k in keys},
+            {k: (0, i) for i, k in enumerate(ActivityType.values)},
+        )
     if by == "audience":
         choices = dict(Audience.choices)
-        return {k: str(choices.get(k, k)) for k in keys}, {}, {k: (0, i) for i, k in enumerate(Audience.values)}
+        return (
+            {k: str(choices.get(k, k)) for k in keys},
+            {k: k for k in keys},
+            {k: (0, i) for i, k in enumerate(Audience.values)},
+        )
     labels = {}
     for key in keys:
         if period == "year":
@@ -218,7 +241,7 @@ def _labels(by: str, keys: list, period: str) -> tuple[dict, dict, dict]:
             labels[key] = _("%(year)s, quarter %(quarter)s") % {"year": key[0], "quarter": key[1]}
         else:
             labels[key] = date(key[0], key[1], 1).strftime("%Y-%m")
-    return labels, {}, {key: (0, key) for key in keys}
+    return labels, {key: period_code(key, period) for key in keys}, {key: (0, key) for key in keys}
 
 
 def sex_age_table(filters: DashboardFilters, *, public: bool) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kelisim.activities.views import dashboards, imports, indicators, reports
+from kelisim.activities.views import dashboards, imports, indicators, opendata, reports
 
 app_name = "activities"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("internal/export.<str:file_format>", dashboards.dashboard_internal_export, name="dashboard_internal_export"),
     path("internal/reports.csv", dashboards.reports_export, name="reports_export"),
     path("indicators/", indicators.indicators, name="indicators"),
+    path("iati/activities.xml", opendata.iati_activities, name="iati_activities"),
     path("indicators/<int:pk>/", indicators.indicator_edit, name="indicator_edit"),
     path("reports/", reports.my_reports, name="my_reports"),
     path("reports/queue/", reports.queue, name="queue"),

@@ -8,6 +8,9 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
+        from kelisim.consultations import datasets
+
+        datasets.register()
         from kelisim.consultations import personal_data
         from kelisim.consultations.models import Suggestion
         from kelisim.consultations.search import SUGGESTION_SEARCH

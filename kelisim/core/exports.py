@@ -8,9 +8,10 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 BYTE_ORDER_MARK = "\ufeff"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A spreadsheet program reads a cell starting with one of these as a formula (=HYPERLINK(...), DDE calls).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Signed numbers and phone numbers ("+7 701 123 45 67", "-12.5") carry no function call; they stay as they are.
@@ -61,3 +62,10 @@ def xlsx_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_response(filename: str, content: bytes) -> HttpResponse:
+    """An XLSX attachment named ``filename``."""
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -172,3 +172,47 @@ def register_sitemap(section: SitemapSection) -> None:
 
 def sitemap_sections() -> list[SitemapSection]:
     return sorted(_sitemap_sections.values(), key=lambda section: (section.order, section.key))
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One file of a dataset: its address (a path, absolute or under the reader's language prefix), media type
+    and format name ("CSV", "JSON", "XLSX", "XML")."""
+
+    path: str
+    media_type: str
+    format: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str  # a lazy translation
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset of the data catalogue (``/data/``, DCAT): what it is, its files, when it last changed, and the
+    meaning of its columns (or the standard whose schema documents them)."""
+
+    key: str
+    title: str  # a lazy translation
+    description: str  # a lazy translation
+    distributions: Callable[[], list[Distribution]]
+    modified: Callable[[], object]  # the datetime of the last change, or None
+    columns: tuple[Column, ...] = ()
+    conforms_to: str = ""  # the URL of the standard the files follow
+    keywords: tuple[str, ...] = ()
+    order: int = 100
+
+
+_datasets: dict[str, Dataset] = {}
+
+
+def register_dataset(dataset: Dataset) -> None:
+    _datasets[dataset.key] = dataset
+
+
+def datasets() -> list[Dataset]:
+    return sorted(_datasets.values(), key=lambda dataset: (dataset.order, dataset.key))

@@ -7,6 +7,7 @@ validate_open_data``, never a request.
 """
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,13 +30,27 @@ def schema_dir(name: str) -> Path:
     return folder
 
 
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$")
+
+
+def _format_checker():
+    """The standard format checks, with "date-time" always checked (RFC 3339): without it, a schema that
+    accepts "a date or a date-time" through ``oneOf`` would find a plain date valid both ways."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+    if "date-time" not in checker.checkers:
+        checker.checks("date-time")(lambda value: not isinstance(value, str) or bool(RFC3339.match(value)))
+    return checker
+
+
 def _load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=4)
 def _json_validator(folder: str, filename: str, base: str, schemas_dir: str):
-    from jsonschema import Draft4Validator, FormatChecker, validators
+    from jsonschema import Draft4Validator, validators
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
 
@@ -50,7 +65,7 @@ def _json_validator(folder: str, filename: str, base: str, schemas_dir: str):
             resources.append((identifier, resource))
     schema = _load(directory / filename)
     cls = validators.validator_for(schema, default=Draft4Validator)
-    return cls(schema, registry=Registry().with_resources(resources), format_checker=FormatChecker())
+    return cls(schema, registry=Registry().with_resources(resources), format_checker=_format_checker())
 
 
 def _messages(errors) -> list[str]:

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from kelisim.core import views
+from kelisim.core import catalogue, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy-and-open-data/", views.about_data, name="about_data"),
+    path("data/", catalogue.catalogue_page, name="data_catalogue"),
 ]

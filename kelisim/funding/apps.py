@@ -8,6 +8,9 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self):
+        from kelisim.funding import datasets
+
+        datasets.register()
         from kelisim.core import registry
         from kelisim.funding import personal_data, selectors, signals
         from kelisim.plans import registry as trace

@@ -14,6 +14,9 @@ urlpatterns = [
     path("contracts/<str:number>/ocds-record.json", contracts.ocds_contract_record, name="ocds_contract_record"),
     path("ocds/releases.json", contracts.ocds_releases, name="ocds_releases"),
     path("ocds/records.json", contracts.ocds_records, name="ocds_records"),
+    path("360giving/grants.json", contracts.giving360_json, name="giving360_json"),
+    path("360giving/grants.xlsx", contracts.giving360_xlsx, name="giving360_xlsx"),
+    path("360giving/grants.csv", contracts.giving360_csv, name="giving360_csv"),
     # Applicants
     path("applications/", applications.application_list, name="applications"),
     path("calls/<slug:reference>/apply/", applications.application_start, name="application_start"),

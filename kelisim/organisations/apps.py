@@ -8,6 +8,9 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
+        from kelisim.organisations import datasets
+
+        datasets.register()
         from kelisim.core import registry, search
         from kelisim.organisations import personal_data
         from kelisim.organisations.models import ORGANISATION_SEARCH

@@ -8,6 +8,9 @@ class PlansConfig(AppConfig):
     verbose_name = _("Action plan")
 
     def ready(self):
+        from kelisim.plans import datasets
+
+        datasets.register()
         from kelisim.core import registry
         from kelisim.meetings import registry as meeting_registry
         from kelisim.plans import selectors

@@ -57,6 +57,7 @@ ACCESS_RULES = [
     Rule("activities:dashboard_internal_export", kwargs=lambda w: {"file_format": "csv"}, allowed=OFFICERS),
     Rule("activities:reports_export", allowed=OFFICERS),
     Rule("activities:indicators", allowed=EVERYONE),
+    Rule("activities:iati_activities", allowed=EVERYONE),
     Rule("activities:indicator_edit", kwargs=lambda w: {"pk": w.indicator.pk}, allowed=OFFICERS),
     Rule(
         "activities:indicator_edit",

@@ -42,11 +42,14 @@ def test_dashboard_filters_live_in_the_url_and_exports_match(client):
     csv_text = client.get(
         reverse("activities:dashboard_export", args=["csv"]), {"by": "period", "period": "year"}
     ).content.decode("utf-8-sig")
-    assert csv_text.splitlines()[1].startswith("2025,1,24")
+    assert csv_text.splitlines()[0].startswith("period_code,Period,Events")
+    assert csv_text.splitlines()[1].startswith("2025,2025,1,24")
     workbook = load_workbook(
         io.BytesIO(client.get(reverse("activities:dashboard_export", args=["xlsx"]), {"by": "strand"}).content)
     )
-    assert [cell.value for cell in workbook.active[2]][:3] == ["Youth", 2, 48]
+    assert [cell.value for cell in workbook.active[2]][:4] == ["youth", "Youth", 2, 48]
+    by_region = client.get(reverse("activities:dashboard_export", args=["csv"]), {"by": "region"})
+    assert by_region.content.decode("utf-8-sig").splitlines()[1].startswith("KZ-31,")
 
 
 def test_dashboard_queries_do_not_grow_with_reports(client):

@@ -128,14 +128,16 @@ def _table_rows(request, *, public: bool) -> tuple[list[str], list[list]]:
     filters = DashboardForm(_dashboard_query(request) or None).filters()
     table = selectors.dashboard_table(filters, public=public)
     labels = _measure_labels()
-    header = [str(selectors.DIMENSIONS[table.dimension]), _("Events")] + [labels[m] for m in table.measures]
+    # A stable code (region ISO 3166-2 code, strand code, BIN, type, period) before the label of each row.
+    header = [f"{table.dimension}_code", str(selectors.DIMENSIONS[table.dimension]), _("Events")]
+    header += [labels[m] for m in table.measures]
     rows = [
-        [row.label, row.events]
+        [row.code, row.label, row.events]
         + [row.measures[m].value if not row.measures[m].hidden else row.measures[m].label for m in table.measures]
         for row in table.rows
     ]
     rows.append(
-        [_("Total"), table.total_events]
+        ["total", _("Total"), table.total_events]
         + [table.totals[m].value if not table.totals[m].hidden else table.totals[m].label for m in table.measures]
     )
     # Labels may be lazy translations: the cached copy must hold the text of this language.

@@ -1,4 +1,7 @@
-"""Open data: every public suggestion as CSV or JSON (no personal data), and the statistics page."""
+"""Open data: every public suggestion as CSV or JSON (no personal data), and the statistics page.
+
+Codes (document slug, version number, paragraph keys, strand code, region ISO 3166-2 code, status) stay the
+same in every language; the ``*_name`` and ``*_label`` columns beside them are in the reader's language."""
 
 import json
 
@@ -22,8 +25,11 @@ EXPORT_FIELDS = [
     "text",
     "language",
     "strand",
+    "strand_name",
     "region",
+    "region_name",
     "status",
+    "status_label",
     "official_answer",
     "answered_on",
     "merged_into",
@@ -49,8 +55,11 @@ def _export_rows(request):
             "text": suggestion.text,
             "language": suggestion.language,
             "strand": suggestion.strand.code if suggestion.strand_id else "",
+            "strand_name": suggestion.strand.name if suggestion.strand_id else "",
             "region": suggestion.region.code if suggestion.region_id else "",
+            "region_name": suggestion.region.name if suggestion.region_id else "",
             "status": suggestion.status,
+            "status_label": str(suggestion.get_status_display()),
             "official_answer": suggestion.official_answer,
             "answered_on": suggestion.answered_at.date().isoformat() if suggestion.answered_at else "",
             "merged_into": suggestion.merged_into.reference if suggestion.merged_into_id else "",

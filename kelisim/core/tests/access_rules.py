@@ -5,6 +5,8 @@ ACCESS_RULES = [
     Rule("readyz", allowed=EVERYONE),
     Rule("core:home", allowed=EVERYONE),
     Rule("core:about_data", allowed=EVERYONE),
+    Rule("core:data_catalogue", allowed=EVERYONE),
+    Rule("data_catalogue_jsonld", allowed=EVERYONE),
     Rule("sitemap", allowed=EVERYONE),
     Rule("sitemap_section", kwargs=lambda world: {"section": "news"}, allowed=EVERYONE),
     Rule("sitemap_section", kwargs=lambda world: {"section": "none"}, allowed=NOBODY, note="unknown section"),

@@ -132,6 +132,9 @@ ACCESS_RULES = [
     Rule("funding:ocds_contract_record", kwargs=_contract, allowed=EVERYONE),
     Rule("funding:ocds_releases", allowed=EVERYONE),
     Rule("funding:ocds_records", allowed=EVERYONE),
+    Rule("funding:giving360_json", allowed=EVERYONE),
+    Rule("funding:giving360_xlsx", allowed=EVERYONE),
+    Rule("funding:giving360_csv", allowed=EVERYONE),
     # Applicants: their own organisation's application only
     Rule("funding:applications", allowed=SIGNED_IN),
     Rule(

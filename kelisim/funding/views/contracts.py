@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kelisim.accounts.decorators import officer_required
+from kelisim.core.exports import csv_response, xlsx_bytes, xlsx_response
 from kelisim.core.forms import apply_validation_error
 from kelisim.core.pagecache import public_page
-from kelisim.funding import ocds, rules, selectors, services
+from kelisim.funding import giving360, ocds, rules, selectors, services
 from kelisim.funding.forms import (
     AmendmentForm,
     ContractStatusForm,
@@ -92,6 +93,24 @@ def ocds_releases(request):
 @require_GET
 def ocds_records(request):
     return _json_stream(ocds.record_package_stream(uri=request.build_absolute_uri()), "kelisim-records.json")
+
+
+@require_GET
+def giving360_json(request):
+    """Awarded grants as a 360Giving 1.4 JSON package."""
+    return _json_stream(giving360.package_stream(uri=request.build_absolute_uri()), "kelisim-grants.json")
+
+
+@require_GET
+def giving360_xlsx(request):
+    """Awarded grants in 360Giving's spreadsheet form (one row per grant, the standard's column titles)."""
+    content = xlsx_bytes(giving360.spreadsheet_header(), giving360.spreadsheet_rows())
+    return xlsx_response("kelisim-grants-360giving.xlsx", content)
+
+
+@require_GET
+def giving360_csv(request):
+    return csv_response("kelisim-grants-360giving.csv", giving360.spreadsheet_header(), giving360.spreadsheet_rows())
 
 
 def _officer_change(request, contract, form, change, *, done: str, form_refused: list[str] | None = None):

@@ -1,4 +1,5 @@
-"""A version's open data files: CSV (one row per item) and JSON (items with their indicators nested)."""
+"""A version's open data files: CSV (one row per item, with the plan and version number on each row, so that
+the files of two versions differ and can be stacked) and JSON (items with their indicators nested)."""
 
 import json
 
@@ -36,9 +37,12 @@ def export_json(request, number: int):
 
 
 EXPORT_COLUMNS = [
+    "plan",
+    "version",
     "id",
     "number",
     "strand",
+    "strand_name",
     "objective",
     "text_kk",
     "text_ru",
@@ -85,9 +89,12 @@ def export_rows(version: PlanVersion, *, nested: bool = False) -> list[dict]:
         refs = sorted(set(suggestions.get(item.tracked_id, [])))
         rows.append(
             {
+                "plan": version.plan.slug,
+                "version": version.number,
                 "id": item.tracked.code,
                 "number": item.number,
                 "strand": item.objective.strand.code,
+                "strand_name": item.objective.strand.name,
                 "objective": item.objective.title,
                 "text_kk": item.text_kk,
                 "text_ru": item.text_ru,

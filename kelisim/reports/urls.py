@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kelisim.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("consultation/<slug:slug>/v<int:number>/", views.consultation_report, name="consultation"),
+    path("consultation/<slug:slug>/v<int:number>/report.pdf", views.consultation_report_pdf, name="consultation_pdf"),
+]
