@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from kelisim.reports import signals
+        from kelisim.reports import datasets, signals
 
+        datasets.register()
         signals.connect()

@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from kelisim.activities.selectors import available_years
 from kelisim.activities.tests.factories import verified_report
 from kelisim.core import registry
 from kelisim.core.exports import BYTE_ORDER_MARK
@@ -79,6 +80,8 @@ def test_the_catalogue_lists_every_export(client, world):
             expected |= {reverse(name, args=[n]).lstrip("/") for n in (1, 2)}
         elif name == "activities:dashboard_export":
             expected |= {reverse(name, args=[f]).lstrip("/") for f in ("csv", "xlsx")}
+        elif name == "reports:yearly_xlsx":
+            expected |= {reverse(name, args=[year]).lstrip("/") for year in available_years()}
         elif name == "data_catalogue_jsonld":
             continue
         else:

@@ -10,4 +10,7 @@ def _version(world) -> dict:
 ACCESS_RULES = [
     Rule("reports:consultation", kwargs=_version, allowed=EVERYONE),
     Rule("reports:consultation_pdf", kwargs=_version, allowed=EVERYONE),
+    Rule("reports:yearly", kwargs=lambda w: {"year": 2017}, allowed=EVERYONE),
+    Rule("reports:yearly_pdf", kwargs=lambda w: {"year": 2017}, allowed=EVERYONE),
+    Rule("reports:yearly_xlsx", kwargs=lambda w: {"year": 2017}, allowed=EVERYONE),
 ]
