@@ -28,10 +28,27 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         KELISIM_ENV="production",
         SECRET_KEY="a-long-random-production-secret-key-with-enough-entropy-0123456789-abcdefghijklmnop",
         ALLOWED_HOSTS="kelisim.example.kz",
+        KELISIM_OCID_PREFIX="ocds-abc123",
         KELISIM_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_warns_about_an_unregistered_ocid_prefix(tmp_path):
+    """The default prefix belongs to nobody: a production site is told to register its own."""
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        KELISIM_ENV="production",
+        SECRET_KEY="a-long-random-production-secret-key-with-enough-entropy-0123456789-abcdefghijklmnop",
+        ALLOWED_HOSTS="kelisim.example.kz",
+        KELISIM_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "funding.W002" in result.stdout + result.stderr and "OCDS helpdesk" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
