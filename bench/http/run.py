@@ -14,7 +14,9 @@ and the gunicorn workers' RSS after warm-up and at the end.
 Environment: BENCH_REUSE=1 (keep seeded databases), BENCH_DATABASES=sqlite,postgres, BENCH_SQLITE_PATH,
 BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/kelisim_bench_http), BENCH_PORT (8765),
 BENCH_WORKERS (2 × cores + 1), BENCH_THREADS (1: sync workers), BENCH_REQUESTS (per connection, 25),
-BENCH_ONLY (comma-separated page names), BENCH_SKIP_SEED=1 (measure only).
+BENCH_ONLY (comma-separated page names), BENCH_SKIP_SEED=1 (measure only, with the last description),
+BENCH_SEED_SKIP=comments,reports (leave the million comments / reports out: the table prints what was seeded),
+BENCH_DESCRIBE_ONLY=1 (no seeding, only describe the data and count queries).
 """
 
 import asyncio
@@ -185,6 +187,7 @@ def bench_database(label: str, database_url: str) -> dict:
                 continue
             row = {"page": name, **measure(path), "queries": described["queries"].get(name)}
             row["size"] = described["sizes"].get(name)
+            row["render"] = described.get("renders", {}).get(name)
             rows.append(row)
         rss_warm = worker_rss(server)
         for name, path in described["signed_in"].items():
@@ -194,6 +197,7 @@ def bench_database(label: str, database_url: str) -> dict:
                 {
                     "page": name,
                     **measure(path, described["session"], max(5, REQUESTS // 3)),
+                    "render": described.get("renders", {}).get(name),
                     "queries": described["queries"].get(name),
                 }
             )
@@ -231,15 +235,17 @@ def print_table(result: dict) -> None:
     print("  data: " + ", ".join(f"{count:,} {name}" for name, count in result["counts"].items()))
     print(
         f"  {'page':<38} {'req/s':>8} {'floor':>6} {'p50 ms':>7} {'p99 ms':>7} {'queries':>7} "
-        f"{'1st view ms':>11} {'KB':>6}"
+        f"{'1st view ms':>11} {'render ms wall/CPU':>18} {'KB':>6}"
     )
     for row in result["rows"]:
         first = f"{row['first_view']:.0f}" if "first_view" in row else "—"
         size = f"{(row.get('first_view_size') or row.get('size') or 0) / 1024:.0f}"
         bad = "" if row["statuses"] == [200] else f"  statuses {row['statuses']}"
+        render = row.get("render")
+        render = f"{render['wall']:.0f}/{render['cpu']:.0f}" if render else "—"
         print(
             f"  {row['page']:<38} {row['rps']:>8.0f} {row['share']:>6.0%} {row['p50']:>7.0f} {row['p99']:>7.0f} "
-            f"{row['queries'] if row['queries'] is not None else '—':>7} {first:>11} {size:>6}{bad}"
+            f"{row['queries'] if row['queries'] is not None else '—':>7} {first:>11} {render:>18} {size:>6}{bad}"
         )
     print(
         f"  worker RSS after warm-up: {', '.join(f'{v:.0f}' for v in result['rss_warm'])} MB; at the end: "
