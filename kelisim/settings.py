@@ -179,7 +179,7 @@ if not TESTING:  # tests keep pages in the default cache, which each test emptie
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "kelisim-pages",
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGECACHE_MAX_ENTRIES", "1000"))},
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGECACHE_MAX_ENTRIES", "300"))},
         }
     )
 

@@ -13,7 +13,7 @@ and the gunicorn workers' RSS after warm-up and at the end.
 
 Environment: BENCH_REUSE=1 (keep seeded databases), BENCH_DATABASES=sqlite,postgres, BENCH_SQLITE_PATH,
 BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/kelisim_bench_http), BENCH_PORT (8765),
-BENCH_WORKERS (2 × cores + 1), BENCH_THREADS (1: sync workers), BENCH_REQUESTS (per connection, 25),
+BENCH_WORKERS (cores + 1), BENCH_THREADS (8; 1 = sync workers), BENCH_REQUESTS (per connection, 25),
 BENCH_ONLY (comma-separated page names), BENCH_SKIP_SEED=1 (measure only, with the last description),
 BENCH_SEED_SKIP=comments,reports (leave the million comments / reports out: the table prints what was seeded),
 BENCH_DESCRIBE_ONLY=1 (no seeding, only describe the data and count queries).
@@ -34,8 +34,9 @@ sys.path.insert(0, str(ROOT))
 BENCH_DIR = ROOT / "var" / "bench"
 CONNECTIONS = 16
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
-THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+# As deploy/gunicorn.conf.py (and the README): gthread, cores + 1 processes × 8 threads; BENCH_THREADS=1 is sync.
+WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) + 1)))
+THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "25"))
 FIRST_VIEWS = int(os.environ.get("BENCH_FIRST_VIEWS", "7"))
 
