@@ -31,6 +31,31 @@ def register() -> None:
         ]
         return max((value for value in values if value), default=None)
 
+    from kelisim.consultations.models import DocumentVersion, Suggestion
+
+    def consultation_files() -> list[Distribution]:
+        versions = DocumentVersion.objects.filter(is_published=True).select_related("document")
+        return [
+            Distribution(
+                reverse("reports:consultation_pdf", args=[version.document.slug, version.number]),
+                "application/pdf",
+                "PDF",
+                f"{version.document.slug} v{version.number}",
+            )
+            for version in versions.order_by("document__slug", "number")
+        ]
+
+    register_dataset(
+        Dataset(
+            key="consultation-reports",
+            title=_("Consultation reports"),
+            description=_("For each consulted version: what people suggested, how it was answered, what it changed."),
+            distributions=consultation_files,
+            modified=lambda: Suggestion.objects.aggregate(latest=Max("answered_at"))["latest"],
+            keywords=("consultation", "report"),
+            order=69,
+        )
+    )
     register_dataset(
         Dataset(
             key="implementation-reports",

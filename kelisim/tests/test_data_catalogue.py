@@ -11,6 +11,7 @@ from django.utils import translation
 
 from kelisim.activities.selectors import available_years
 from kelisim.activities.tests.factories import verified_report
+from kelisim.consultations.tests import factories as consultation_factories
 from kelisim.core import registry
 from kelisim.core.exports import BYTE_ORDER_MARK
 from kelisim.funding.models import Contract
@@ -57,6 +58,7 @@ def world(django_capture_on_commit_callbacks):
     second = plan_services.start_version(actor=None, plan=first.plan, kind=first.kind, note="second")
     add_items(second, 1)
     plan_services.publish_version(actor=None, version=second)
+    consultation_factories.suggestion(consultation_factories.open_version())
     with django_capture_on_commit_callbacks(execute=True):
         contract = funding_factories.signed_contract(status=Contract.Status.ACTIVE)
     verified_report()
