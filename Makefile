@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-browser test-postgres lint lint-migrations bench bench-http chaos cluster-test messages worker clean-venv
+.PHONY: run test test-browser test-postgres lint lint-migrations bench bench-http chaos cluster-test messages worker clean-venv eval-duplicates
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,16 @@ bench: $(STAMP) compiled-messages
 # BENCH_REUSE=1 keeps the seeded databases; see bench/http/run.py for the other knobs.
 bench-http: $(STAMP) compiled-messages
 	$(PY) bench/http/run.py
+
+# The duplicate finder scored on labelled pairs (DATASET=folder with duplicate-pairs.tsv and distractors.txt),
+# sent through the submission service into a fresh SQLite database; figures in var/eval-duplicates.json.
+DATASET ?= ../shared/testdata/duplicates-dev
+EVAL_DB := var/eval-duplicates.sqlite3
+eval-duplicates: $(STAMP) compiled-messages
+	@mkdir -p var && rm -f $(EVAL_DB) $(EVAL_DB)-wal $(EVAL_DB)-shm
+	@DATABASE_URL=sqlite:///$(CURDIR)/$(EVAL_DB) $(PY) manage.py migrate --no-input --verbosity 0
+	DATABASE_URL=sqlite:///$(CURDIR)/$(EVAL_DB) $(PY) manage.py eval_duplicates --dataset "$(DATASET)" --output var/eval-duplicates.json
+	@rm -f $(EVAL_DB) $(EVAL_DB)-wal $(EVAL_DB)-shm
 
 # Faults under load on PostgreSQL and Redis (restarts the machine's PostgreSQL; see docs/operations.md).
 chaos: $(STAMP) compiled-messages

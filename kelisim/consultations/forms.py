@@ -8,8 +8,10 @@ from kelisim.accounts.permissions import is_signed_in
 from kelisim.consultations import validation
 from kelisim.consultations.models import (
     ANSWERED_STATUSES,
+    RECORDED_CHANNELS,
     TEXT_MAX_LENGTH,
     TEXT_MIN_LENGTH,
+    Channel,
     DocumentVersion,
     Section,
     Status,
@@ -217,6 +219,77 @@ class MergeForm(forms.Form):
         if not references:
             raise ValidationError(_("Give at least one reference."))
         return references
+
+
+class RecordSuggestionForm(forms.Form):
+    """An officer types in a suggestion received by letter, phone, at a meeting or by forwarded email."""
+
+    version = forms.ModelChoiceField(label=_("Consultation"), queryset=DocumentVersion.objects.none(), empty_label=None)
+    channel = forms.ChoiceField(
+        label=_("Received by"), choices=[(code, Channel(code).label) for code in RECORDED_CHANNELS]
+    )
+    received_on = forms.DateField(
+        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    text = forms.CharField(
+        label=_("The suggestion, as received"),
+        widget=forms.Textarea(attrs={"rows": 8, "data-counter-max": TEXT_MAX_LENGTH}),
+        strip=False,
+        help_text=_("Between %(min)d and %(max)d characters.") % {"min": TEXT_MIN_LENGTH, "max": TEXT_MAX_LENGTH},
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    language = forms.ChoiceField(
+        label=_("Language of the text"),
+        choices=[("", _("Detect automatically")), *ContentLanguage.choices],
+        required=False,
+    )
+    contact_email = forms.EmailField(
+        label=_("Their email for the answer (optional)"),
+        required=False,
+        help_text=_("They receive a confirmation link; the address is used only once they confirm it."),
+    )
+    contact_note = forms.CharField(
+        label=_("Other contact (optional, private)"),
+        max_length=300,
+        required=False,
+        help_text=_("A phone number or postal address for the answer. Never published."),
+    )
+    scan = forms.FileField(
+        label=_("Scan of the letter (optional)"), required=False, help_text=_("PDF, PNG or JPEG, up to 10 MB.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = (
+            DocumentVersion.objects.filter(is_published=True)
+            .select_related("document")
+            .order_by("-closes_at", "document__slug")
+        )
+
+    def clean_text(self):
+        return validation.clean_text(self.cleaned_data.get("text", ""))
+
+
+class PairDecisionForm(forms.Form):
+    """Sent by the "same proposal" / "not the same" buttons beside a possible duplicate: "confirmed 2017-00042"."""
+
+    choice = forms.RegexField(regex=r"^(confirmed|dismissed) [\w-]{1,20}$")
+
+    def clean(self):
+        data = super().clean()
+        if "choice" in data:
+            data["decision"], data["reference"] = data["choice"].split(" ", 1)
+        return data
+
+
+class ThresholdForm(forms.Form):
+    threshold = forms.FloatField(
+        label=_("Show possible duplicates from this score"),
+        min_value=0.2,
+        max_value=1.0,
+        help_text=_("Between 0.2 and 1. Lower shows more possible duplicates (and more false ones)."),
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+    )
 
 
 def _default_opens():

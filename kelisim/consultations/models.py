@@ -9,6 +9,7 @@ version 2.
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -108,6 +109,13 @@ class DocumentVersion(models.Model):
     # Counters kept by services.submit_suggestion, so that a document page does not count
     # hundreds of thousands of rows on every view.
     suggestion_count = models.PositiveIntegerField(default=0, editable=False)
+    # Possible duplicates scoring below this are not shown to the officers (see consultations.duplicates).
+    duplicate_threshold = models.FloatField(
+        _("duplicate threshold"),
+        default=0.35,
+        validators=[MinValueValidator(0.2), MaxValueValidator(1.0)],
+        help_text=_("Lower shows more possible duplicates (and more false ones); higher shows fewer."),
+    )
 
     class Meta:
         ordering = ["document", "-number"]
@@ -189,6 +197,20 @@ class Status(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
     MERGED = "merged", _("Merged")
 
+
+class Channel(models.TextChoices):
+    """How a suggestion reached the programme office."""
+
+    WEB = "web", _("Website")
+    EMAIL = "email", _("Email to the intake address")
+    LETTER = "letter", _("Letter")
+    PHONE = "phone", _("Phone call")
+    MEETING = "meeting", _("At a meeting")
+    FORWARDED = "forwarded", _("Email forwarded by an officer")
+
+
+# The channels an officer records by hand (the website and the intake mailbox record themselves).
+RECORDED_CHANNELS = (Channel.LETTER, Channel.PHONE, Channel.MEETING, Channel.FORWARDED)
 
 ANSWERED_STATUSES = frozenset({Status.ACCEPTED, Status.PARTLY_ACCEPTED, Status.DECLINED, Status.OUT_OF_SCOPE})
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.UNDER_REVIEW})
@@ -274,6 +296,21 @@ class Suggestion(models.Model):
     )
     support_count = models.PositiveIntegerField(_("supporters"), default=0)
     created_at = models.DateTimeField(_("sent on"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WEB)
+    # For suggestions recorded by an officer: when the letter, call or meeting happened, who typed it in,
+    # a private contact (phone or postal address, never published) and the scan of a letter.
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    contact_note = models.CharField(_("contact (private)"), max_length=300, blank=True)
+    scan = models.FileField(_("scan of the letter"), upload_to="suggestions/scans/%Y/%m/", blank=True)
+    scan_content_type = models.CharField(max_length=100, blank=True)
 
     history = HistoricalRecords(excluded_fields=["support_count", "contact_token", "follow_token"])
 
@@ -289,6 +326,7 @@ class Suggestion(models.Model):
             models.Index(fields=["paragraph", "status"]),
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["author", "created_at"]),
+            models.Index(fields=["channel", "created_at"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -404,11 +442,16 @@ class GramFrequency(models.Model):
 
 
 class SimilarPair(models.Model):
-    """A possible duplicate, stored both ways so that a look-up is one indexed query."""
+    """A possible duplicate, stored both ways so that a look-up is one indexed query.
+
+    ``score`` is what the finder ranks by: ``semantic`` (sentence-encoder cosine after removing part of each
+    language's centre) plus a share of ``lexical`` (character-trigram TF-IDF cosine)."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="similar_pairs")
     other = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
+    semantic = models.FloatField(default=0.0)
+    lexical = models.FloatField(default=0.0)
 
     class Meta:
         indexes = [models.Index(fields=["suggestion", "-score"])]
@@ -416,3 +459,55 @@ class SimilarPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suggestion_id} ~ {self.other_id}: {self.score:.2f}"
+
+
+class SuggestionVector(models.Model):
+    """A suggestion's sentence-encoder vector (float32 bytes), kept so that it is encoded only once."""
+
+    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=2)
+    vector = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["document", "suggestion"])]
+
+    def __str__(self) -> str:
+        return f"vector of {self.suggestion_id}"
+
+
+class LanguageCentre(models.Model):
+    """The running sum of the vectors of all suggestions in one language (its centre is total / count)."""
+
+    language = models.CharField(max_length=2, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    total = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.count}"
+
+
+class PairDecision(models.Model):
+    """An officer's word on a possible duplicate: confirmed pairs form groups, dismissed ones are never shown again.
+
+    Stored once per pair, the smaller suggestion id first."""
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", _("Same proposal")
+        DISMISSED = "dismissed", _("Not the same")
+
+    first = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="one_decision_per_pair"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="pair_decision_in_order"),
+        ]
+        indexes = [models.Index(fields=["second", "first"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id}: {self.decision}"

@@ -8,8 +8,10 @@ from django.http import Http404
 
 from kelisim.consultations import search as full_text
 from kelisim.consultations.models import (
+    Channel,
     Document,
     DocumentVersion,
+    PairDecision,
     Paragraph,
     Section,
     SimilarPair,
@@ -173,9 +175,28 @@ def triage_queue() -> QuerySet:
     return Suggestion.objects.select_related(*LIST_RELATED, "assigned_to", "author")
 
 
-def possible_duplicates(suggestion: Suggestion, limit: int = 10) -> list[SimilarPair]:
-    """The stored possible duplicates, best first: one indexed query."""
-    return list(SimilarPair.objects.filter(suggestion=suggestion).select_related("other").order_by("-score")[:limit])
+def possible_duplicates(suggestion: Suggestion, limit: int = 5, threshold: float | None = None) -> list[SimilarPair]:
+    """The stored possible duplicates at or above the version's threshold, best first, without the pairs an
+    officer dismissed. Each carries ``decision`` ("confirmed" or "") and ``band`` (how strong the match is)."""
+    from kelisim.consultations.duplicates import band, decisions_for
+    from kelisim.consultations.text import shared_terms
+
+    if threshold is None:
+        threshold = suggestion.version.duplicate_threshold
+    decisions = decisions_for(suggestion.pk)
+    dismissed = [pk for pk, decision in decisions.items() if decision == PairDecision.Decision.DISMISSED]
+    pairs = list(
+        SimilarPair.objects.filter(suggestion=suggestion, score__gte=threshold)
+        .exclude(other__in=dismissed)
+        .select_related("other")
+        .order_by("-score", "other_id")[:limit]
+    )
+    mine = f"{suggestion.title} {suggestion.text}"
+    for pair in pairs:
+        pair.decision = decisions.get(pair.other_id, "")
+        pair.band = band(pair.score, threshold)
+        pair.shared_terms = shared_terms(mine, f"{pair.other.title} {pair.other.text}")
+    return pairs
 
 
 def statistics(version: DocumentVersion | None = None) -> dict:
@@ -191,6 +212,7 @@ def statistics(version: DocumentVersion | None = None) -> dict:
         "by_section": _labelled(base, "section", "section__heading_"),
         "by_strand": _labelled(base, "strand", "strand__name_"),
         "by_region": _labelled(base, "region", "region__name_"),
+        "by_channel": _by_channel(base),
         "by_week": [
             (row["week"].date() if hasattr(row["week"], "date") else row["week"], row["count"])
             for row in base.annotate(week=TruncWeek("created_at"))
@@ -199,6 +221,12 @@ def statistics(version: DocumentVersion | None = None) -> dict:
             .order_by("week")
         ],
     }
+
+
+def _by_channel(queryset: QuerySet) -> list[tuple[str, int]]:
+    """(channel label, count) for every channel, in the order of Channel, zeros included."""
+    counts = {row["channel"]: row["count"] for row in queryset.values("channel").annotate(count=Count("pk"))}
+    return [(label, counts.get(code, 0)) for code, label in Channel.choices]
 
 
 def _labelled(queryset: QuerySet, field: str, label_prefix: str) -> list[tuple[str, int]]:

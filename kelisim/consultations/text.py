@@ -138,3 +138,29 @@ def cosine(left: dict, right: dict) -> float:
     if len(left) > len(right):
         left, right = right, left
     return sum(weight * right.get(gram, 0.0) for gram, weight in left.items())
+
+
+# --- Why two suggestions were matched ------------------------------------------------------------------
+
+STEM_LENGTH = 5
+WORD = re.compile(r"\w{4,}", re.UNICODE)
+
+
+def _stem(word: str) -> str:
+    """A crude stem shared by Kazakh, Russian and English: the folded word's first letters (endings differ
+    between forms of one word in all three languages, beginnings mostly do not)."""
+    return word.lower().translate(FOLD)[:STEM_LENGTH]
+
+
+def shared_terms(left: str, right: str, limit: int = 8) -> list[str]:
+    """Words of ``left`` whose stem also occurs in ``right`` (numbers and names included), in their order."""
+    right_stems = {_stem(word) for word in WORD.findall(unicodedata.normalize("NFC", right))}
+    seen, terms = set(), []
+    for word in WORD.findall(unicodedata.normalize("NFC", left)):
+        stem = _stem(word)
+        if stem in right_stems and stem not in seen:
+            seen.add(stem)
+            terms.append(word.lower())
+            if len(terms) == limit:
+                break
+    return terms

@@ -12,6 +12,7 @@ from kelisim.consultations.services.documents import (
 )
 from kelisim.consultations.services.suggestions import (
     confirm_contact_email,
+    record_suggestion,
     recount_suggestions,
     submit_suggestion,
     support_suggestion,
@@ -19,7 +20,9 @@ from kelisim.consultations.services.suggestions import (
 from kelisim.consultations.services.triage import (
     answer_suggestions,
     assign_suggestions,
+    decide_duplicate,
     merge_suggestions,
+    set_duplicate_threshold,
     transition_suggestion,
 )
 
@@ -29,10 +32,13 @@ __all__ = [
     "assign_suggestions",
     "confirm_contact_email",
     "create_version",
+    "decide_duplicate",
     "merge_suggestions",
+    "record_suggestion",
     "recount_suggestions",
     "save_document",
     "save_programme",
+    "set_duplicate_threshold",
     "set_window",
     "submit_suggestion",
     "support_suggestion",

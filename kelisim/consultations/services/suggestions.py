@@ -2,15 +2,16 @@
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kelisim.accounts.permissions import is_signed_in
+from kelisim.accounts.permissions import is_signed_in, require_officer
 from kelisim.consultations import ratelimit, validation
 from kelisim.consultations.models import (
+    RECORDED_CHANNELS,
     DocumentVersion,
     Paragraph,
     ReferenceCounter,
@@ -22,7 +23,10 @@ from kelisim.consultations.models import (
     new_token,
 )
 from kelisim.consultations.text import detect_language
+from kelisim.core import files
+from kelisim.core.files import sniff_content_type
 from kelisim.core.services import email_url, queue_templated_email
+from kelisim.core.text import normalise_text
 from kelisim.core.workflow import record_history
 
 
@@ -92,17 +96,92 @@ def submit_suggestion(
         contact_token=new_token() if fields["contact_email"] else "",
         **fields,
     )
+    return _save_new(suggestion, language=language, actor=suggestion.author, reason="sent")
+
+
+def _save_new(suggestion: Suggestion, *, language: str, actor, reason: str) -> Suggestion:
+    """What every new suggestion goes through, whatever its channel: language, history, counters, the
+    first status, the confirmation of its contact address and, after commit, the duplicate finder."""
     suggestion.language = language or detect_language(f"{suggestion.title} {suggestion.text}")
-    record_history(suggestion, actor=suggestion.author, reason="sent")
+    record_history(suggestion, actor=actor, reason=reason)
     suggestion.save()
     _count(suggestion)
-    StatusChange.objects.create(suggestion=suggestion, from_status="", to_status=Status.RECEIVED)
+    StatusChange.objects.create(suggestion=suggestion, from_status="", to_status=Status.RECEIVED, actor=actor)
     if suggestion.contact_email:
         _ask_to_confirm(suggestion)
     from kelisim.consultations.tasks import index_suggestion_task
 
     transaction.on_commit(lambda: index_suggestion_task.enqueue(suggestion.pk))
     return suggestion
+
+
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+
+
+def _check_scan(scan) -> str:
+    """The scan's type from its content (PDF, PNG or JPEG), or a ValidationError."""
+    if scan.size > MAX_SCAN_BYTES:
+        raise ValidationError(
+            {"scan": _("The file is larger than %(limit)d MB.") % {"limit": MAX_SCAN_BYTES // (1024 * 1024)}}
+        )
+    content_type = sniff_content_type(scan)
+    if content_type not in (files.PDF, files.PNG, files.JPEG):
+        raise ValidationError({"scan": _("Attach the scan as a PDF, PNG or JPEG file.")})
+    return content_type
+
+
+@transaction.atomic
+def record_suggestion(
+    *,
+    actor,
+    version: DocumentVersion,
+    channel: str,
+    text: str,
+    received_on,
+    title: str = "",
+    language: str = "",
+    contact_email: str = "",
+    contact_note: str = "",
+    scan=None,
+    section: Section | None = None,
+    paragraph: Paragraph | None = None,
+    strand=None,
+    region=None,
+) -> Suggestion:
+    """An officer records a suggestion received by letter, phone, at a meeting or by forwarded email.
+
+    It enters the same queue, duplicate finder, answers and trace as one sent on the website; the person
+    hears the answer at ``contact_email`` once they confirm it, as an anonymous author does."""
+    require_officer(actor, system=True)
+    if channel not in RECORDED_CHANNELS:
+        raise ValidationError({"channel": _("Choose how the suggestion was received.")})
+    if not version.is_published:
+        raise ValidationError({"version": _("This version is not published.")})
+    today = timezone.localdate()
+    if received_on > today:
+        raise ValidationError({"received_on": _("The date received cannot be in the future.")})
+    if not timezone.localdate(version.opens_at) <= received_on <= timezone.localdate(version.closes_at):
+        raise ValidationError({"received_on": _("The suggestion was received outside this consultation's window.")})
+    fields = validation.clean_suggestion(text=text, title=title, language=language, contact_email=contact_email)
+    section = validation.check_target(version, section, paragraph)
+    suggestion = Suggestion(
+        reference=_next_reference(str(version.document.programme.period_start)),
+        version=version,
+        section=section,
+        paragraph=paragraph,
+        strand=strand,
+        region=region,
+        channel=channel,
+        received_on=received_on,
+        recorded_by=actor,
+        contact_note=normalise_text(contact_note).strip()[:300],
+        contact_token=new_token() if fields["contact_email"] else "",
+        **fields,
+    )
+    if scan:
+        suggestion.scan_content_type = _check_scan(scan)
+        suggestion.scan = scan
+    return _save_new(suggestion, language=language, actor=actor, reason=f"recorded: {channel}")
 
 
 def _count(suggestion: Suggestion) -> None:

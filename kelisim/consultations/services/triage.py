@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import is_officer, require_officer
-from kelisim.consultations.models import ANSWERED_STATUSES, Status, StatusChange, Suggestion, Support
+from kelisim.consultations.models import (
+    ANSWERED_STATUSES,
+    DocumentVersion,
+    PairDecision,
+    Status,
+    StatusChange,
+    Suggestion,
+    Support,
+)
 from kelisim.core.services import email_url, queue_templated_email
 from kelisim.core.text import normalise_text
 from kelisim.core.workflow import record_history, transition
@@ -147,3 +155,38 @@ def merge_suggestions(*, actor, primary: Suggestion, duplicates, reason: str = "
     primary.support_count = Support.objects.filter(suggestion=primary).count()
     primary.save(update_fields=["support_count"])
     return primary
+
+
+@transaction.atomic
+def decide_duplicate(*, actor, suggestion: Suggestion, other: Suggestion, decision: str) -> PairDecision:
+    """An officer confirms (same proposal: they join one group) or dismisses (never shown again) a possible
+    duplicate. A later decision on the same pair replaces the earlier one (the row keeps who and when)."""
+    from kelisim.consultations.duplicates import ordered
+
+    require_officer(actor, system=True)
+    if suggestion.pk == other.pk:
+        raise ValidationError({"other": _("A suggestion cannot be a duplicate of itself.")})
+    if decision not in PairDecision.Decision.values:
+        raise ValidationError({"decision": _("Choose whether the two are the same proposal.")})
+    first, second = ordered(suggestion.pk, other.pk)
+    pair, _created = PairDecision.objects.update_or_create(
+        first_id=first,
+        second_id=second,
+        defaults={
+            "decision": decision,
+            "actor": actor if getattr(actor, "pk", None) else None,
+            "decided_at": timezone.now(),
+        },
+    )
+    return pair
+
+
+@transaction.atomic
+def set_duplicate_threshold(*, actor, version: DocumentVersion, threshold: float) -> DocumentVersion:
+    """How similar two suggestions of this consultation must be to be shown as possible duplicates."""
+    require_officer(actor, system=True)
+    field = DocumentVersion._meta.get_field("duplicate_threshold")
+    version.duplicate_threshold = threshold
+    field.run_validators(threshold)
+    version.save(update_fields=["duplicate_threshold"])
+    return version

@@ -1,41 +1,151 @@
-import pytest
+"""The duplicate finder: paraphrases and translations found, officers' decisions kept, the evaluation command.
 
-from kelisim.consultations.duplicates import clusters, index_suggestion
+The texts here are written for these tests (the evaluation set in shared/testdata is only for scoring)."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from kelisim.accounts.tests.factories import UserFactory, make_staff
+from kelisim.consultations import duplicates, services
+from kelisim.consultations.duplicates import clusters, document_matrix, index_suggestion
+from kelisim.consultations.models import PairDecision, SuggestionVector
 from kelisim.consultations.selectors import possible_duplicates
 from kelisim.consultations.tests import factories
+from kelisim.consultations.text import shared_terms
 
 pytestmark = pytest.mark.django_db
 
+HOSTEL_RU = "Встречи с молодёжью нужно проводить не только в школах, но и в общежитиях колледжей."
+HOSTEL_RU_REWORDED = "Профилактические беседы стоит вести и в студенческих общежитиях, а не одни школьные уроки."
+HOSTEL_EN = "Prevention talks with young people should also be held in college dormitories, not only in schools."
+HOSTEL_KK = "Жастармен кездесулерді тек мектептерде емес, колледж жатақханаларында да өткізу керек."
+HOTLINE = "Горячая линия для родителей должна работать круглосуточно и анонимно."
+VIDEOS = "Short videos for Instagram and YouTube should answer recruiters' arguments in plain words."
 
-def test_possible_duplicates_are_found_after_submission_and_grouped(django_capture_on_commit_callbacks):
-    version = factories.open_version()
-    texts = [
-        "Встречи с молодёжью нужно проводить не только в школах, но и в общежитиях колледжей.",
-        "Встречи с молодежью надо проводить не только в школах, но и в общежитиях колледжа.",
-        "Горячая линия для родителей должна работать круглосуточно и анонимно.",
-        "Ролики должны быть короткими, для Instagram и YouTube.",
-    ]
-    suggestions = []
+
+def _send(version, texts, capture):
+    sent = []
     for text in texts:
         # The index is built by the task that runs after the submission commits.
-        with django_capture_on_commit_callbacks(execute=True):
-            suggestions.append(factories.suggestion(version, text=text))
-    first, second, hotline, _videos = suggestions
-    found = possible_duplicates(second)
-    assert [pair.other for pair in found] == [first]
-    assert found[0].score > 0.5
-    assert possible_duplicates(hotline) == []
-    groups = clusters([s.pk for s in suggestions])
-    assert groups == {first.pk: first.pk, second.pk: first.pk}
+        with capture(execute=True):
+            sent.append(factories.suggestion(version, text=text))
+    return sent
 
 
-def test_reindexing_is_stable():
+def test_rewordings_and_translations_are_found_after_submission(django_capture_on_commit_callbacks):
     version = factories.open_version()
-    first = factories.suggestion(version, text="Youth clubs should open in villages, not only in regional centres.")
-    second = factories.suggestion(version, text="Youth clubs must open in villages too, not only in regional centres.")
-    index_suggestion(first)
+    hostel, reworded, english, kazakh, hotline, videos = _send(
+        version,
+        [HOSTEL_RU, HOSTEL_RU_REWORDED, HOSTEL_EN, HOSTEL_KK, HOTLINE, VIDEOS],
+        django_capture_on_commit_callbacks,
+    )
+    found = [pair.other for pair in possible_duplicates(hostel, threshold=-1.0)]
+    # The three other hostel suggestions rank above both unrelated ones.
+    assert set(found[:3]) == {reworded, english, kazakh}
+    assert found.index(english) < found.index(hotline) if hotline in found else True
+    for pair in possible_duplicates(hostel, threshold=-1.0):
+        assert pair.score == pytest.approx(pair.semantic + duplicates.LEXICAL_WEIGHT * pair.lexical, abs=1e-5)
+        assert pair.band in {"strong", "likely", "possible"}
+    # Stored both ways with the same score.
+    back = {pair.other: pair.score for pair in possible_duplicates(english, threshold=-1.0)}
+    forward = {pair.other: pair.score for pair in possible_duplicates(hostel, threshold=-1.0)}
+    assert back[hostel] == pytest.approx(forward[english])
+    assert SuggestionVector.objects.filter(suggestion__in=[hostel, videos]).count() == 2
+
+
+def test_the_version_threshold_decides_what_is_shown(django_capture_on_commit_callbacks):
+    version = factories.open_version()
+    first, second = _send(version, [HOSTEL_RU, HOSTEL_EN], django_capture_on_commit_callbacks)
+    assert [pair.other for pair in possible_duplicates(first, threshold=-1.0)] == [second]
+    officer = make_staff()
+    services.set_duplicate_threshold(actor=officer, version=version, threshold=1.0)
+    first.version.refresh_from_db()
+    assert possible_duplicates(first) == []
+    with pytest.raises(ValidationError):
+        services.set_duplicate_threshold(actor=officer, version=version, threshold=0.05)
+    with pytest.raises(PermissionDenied):
+        services.set_duplicate_threshold(actor=UserFactory(), version=version, threshold=0.5)
+
+
+def test_dismissed_pairs_stay_dismissed_and_confirmed_pairs_form_groups(django_capture_on_commit_callbacks):
+    version = factories.open_version()
+    hostel, english, hotline = _send(version, [HOSTEL_RU, HOSTEL_EN, HOTLINE], django_capture_on_commit_callbacks)
+    officer = make_staff()
+    services.decide_duplicate(actor=officer, suggestion=hostel, other=english, decision="dismissed")
+    index_suggestion(hostel)  # indexing again does not bring it back
+    index_suggestion(english)
+    assert english not in [pair.other for pair in possible_duplicates(hostel, threshold=-1.0)]
+    assert hostel not in clusters([hostel.pk, english.pk, hotline.pk])
+    # The officer changes their mind: the pair is confirmed and groups the two, whatever the score.
+    services.decide_duplicate(actor=officer, suggestion=english, other=hostel, decision="confirmed")
+    assert PairDecision.objects.get().decision == "confirmed"
+    assert clusters([hostel.pk, english.pk, hotline.pk]) == {hostel.pk: hostel.pk, english.pk: hostel.pk}
+    confirmed = [pair for pair in possible_duplicates(hostel, threshold=-1.0) if pair.other == english]
+    assert confirmed and confirmed[0].decision == "confirmed"
+    with pytest.raises(ValidationError):
+        services.decide_duplicate(actor=officer, suggestion=hostel, other=hostel, decision="confirmed")
+    with pytest.raises(PermissionDenied):
+        services.decide_duplicate(actor=UserFactory(), suggestion=hostel, other=english, decision="dismissed")
+
+
+def test_reindexing_is_stable_and_the_matrix_follows_deletions(django_capture_on_commit_callbacks):
+    version = factories.open_version()
+    first, second, third = _send(version, [HOSTEL_RU, HOSTEL_KK, VIDEOS], django_capture_on_commit_callbacks)
+    # Scores follow the language centres, which moved when the third was sent: the same state gives the same pairs.
     index_suggestion(second)
-    before = [(p.other_id, round(p.score, 6)) for p in possible_duplicates(second)]
+    before = [(p.other_id, round(p.score, 5)) for p in possible_duplicates(second, threshold=-1.0)]
     index_suggestion(second)
-    assert [(p.other_id, round(p.score, 6)) for p in possible_duplicates(second)] == before
-    assert possible_duplicates(first)[0].other == second
+    assert [(p.other_id, round(p.score, 5)) for p in possible_duplicates(second, threshold=-1.0)] == before
+    ids, _languages, vectors = document_matrix(version.document_id)
+    assert sorted(ids.tolist()) == sorted([first.pk, second.pk, third.pk])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    SuggestionVector.objects.filter(suggestion=third).delete()
+    ids, _languages, _vectors = document_matrix(version.document_id)
+    assert sorted(ids.tolist()) == sorted([first.pk, second.pk])
+
+
+def test_semantic_scores_equal_the_cosine_of_centred_vectors():
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(6, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    languages = np.array([0, 1, 2, 0, 1, 2], dtype=np.int8)
+    offsets = (rng.normal(size=(3, 384)) * 0.1).astype(np.float32)
+    query = vectors[0]
+    scores = duplicates.semantic_scores(query, 0, languages, vectors, offsets)
+    centred = vectors - offsets[languages]
+    centred /= np.linalg.norm(centred, axis=1, keepdims=True)
+    expected = centred @ centred[0]
+    assert np.allclose(scores, expected, atol=1e-5)
+
+
+def test_shared_terms_explain_a_match():
+    terms = shared_terms(
+        "Open youth clubs in every village of Karaganda region", "Youth clubs for villages near Karaganda"
+    )
+    assert terms == ["youth", "clubs", "village", "karaganda"]
+    assert shared_terms("Колония", "Школа") == []
+
+
+def test_eval_command_scores_a_folder(tmp_path):
+    (tmp_path / "duplicate-pairs.tsv").write_text(
+        "category\ta\tb\n"
+        f"ru-en\t{HOSTEL_RU}\t{HOSTEL_EN}\n"
+        "en\tThe hotline for parents must answer at night as well.\t"
+        "Parents need a helpline that works around the clock.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "distractors.txt").write_text(VIDEOS + "\n", encoding="utf-8")
+    output = tmp_path / "out.json"
+    call_command("eval_duplicates", dataset=str(tmp_path), output=str(output), threshold=0.2, stdout=io.StringIO())
+    result = json.loads(output.read_text())
+    assert set(result["recall_at_5"]) == {"ru-en", "en", "overall"}
+    assert result["found"]["ru-en"][1] == 2
+    assert 0 <= result["distractors_proposed"] <= 1
+    assert "0.30" in result["by_threshold"]
+    # With two pairs and one distractor, each text's partner is among its top 5 when nothing is cut off.
+    assert result["by_threshold"]["0.20"]["recall_at_5"]["overall"] == result["recall_at_5"]["overall"]

@@ -86,3 +86,104 @@ def test_counters_follow_submissions_and_can_be_rebuilt(version):
     services.recount_suggestions(version)
     paragraph.refresh_from_db()
     assert paragraph.suggestion_count == 1
+
+
+# --- Suggestions recorded by an officer (letter, phone, meeting, forwarded email) -------------------------
+
+
+def _pdf(name="letter.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n", content_type="application/pdf"
+    )
+
+
+def test_an_officer_records_a_letter_with_its_scan_and_it_joins_the_queue(version, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from kelisim.accounts.tests.factories import make_staff
+    from kelisim.core.models import OutboxEmail
+
+    officer = make_staff()
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = services.record_suggestion(
+            actor=officer,
+            version=version,
+            channel="letter",
+            text="Прошу открыть в нашем селе кружок для подростков при школе.",
+            received_on=timezone.localdate(),
+            contact_email="writer@example.org",
+            contact_note="  Ул. Абая 5, с. Кеңес  ",
+            scan=_pdf(),
+        )
+    assert letter.channel == "letter" and letter.recorded_by == officer and letter.author is None
+    assert letter.language == "ru" and letter.reference.startswith("2017-")
+    assert letter.scan_content_type == "application/pdf" and letter.scan.name.endswith(".pdf")
+    assert letter.contact_note == "Ул. Абая 5, с. Кеңес"
+    assert [c.to_status for c in letter.status_changes.all()] == [Status.RECEIVED]
+    # Confirmed like an anonymous author's address, and indexed for duplicates like any suggestion.
+    assert OutboxEmail.objects.filter(to="writer@example.org", topic="consultations.confirm").count() == 1
+    from kelisim.consultations.models import SuggestionVector
+
+    assert SuggestionVector.objects.filter(suggestion=letter).exists()
+    version.refresh_from_db()
+    assert version.suggestion_count == 1
+
+
+def test_recording_refuses_bad_input_and_non_officers(version):
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from kelisim.accounts.tests.factories import make_staff
+
+    officer = make_staff()
+    today = timezone.localdate()
+    good = {"version": version, "text": "Phone call: open a youth club in the village school.", "received_on": today}
+    with pytest.raises(PermissionDenied):
+        services.record_suggestion(actor=UserFactory(), channel="phone", **good)
+    with pytest.raises(ValidationError) as web:
+        services.record_suggestion(actor=officer, channel="web", **good)
+    assert "channel" in web.value.message_dict
+    with pytest.raises(ValidationError) as future:
+        services.record_suggestion(actor=officer, channel="phone", **{**good, "received_on": today + timedelta(days=2)})
+    assert "received_on" in future.value.message_dict
+    with pytest.raises(ValidationError) as before:
+        services.record_suggestion(
+            actor=officer, channel="phone", **{**good, "received_on": today - timedelta(days=90)}
+        )
+    assert "received_on" in before.value.message_dict
+    lying = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
+    with pytest.raises(ValidationError) as scan:
+        services.record_suggestion(actor=officer, channel="letter", scan=lying, **good)
+    assert "scan" in scan.value.message_dict
+    assert not Suggestion.objects.exists()
+
+
+def test_statistics_count_by_channel(version):
+    from django.utils import timezone
+
+    from kelisim.accounts.tests.factories import make_staff
+    from kelisim.consultations import selectors
+
+    officer = make_staff()
+    factories.suggestion(version)
+    for channel in ("letter", "phone", "phone", "meeting"):
+        services.record_suggestion(
+            actor=officer,
+            version=version,
+            channel=channel,
+            text=f"Received by {channel}: more sports sections for teenagers.",
+            received_on=timezone.localdate(),
+        )
+    counts = dict(selectors.statistics(version)["by_channel"])
+    assert counts == {
+        "Website": 1,
+        "Email to the intake address": 0,
+        "Letter": 1,
+        "Phone call": 2,
+        "At a meeting": 1,
+        "Email forwarded by an officer": 0,
+    }

@@ -251,3 +251,76 @@ def test_the_suggestion_form_uses_the_shared_live_counter(client, version):
     assert 'data-counter-max="1500" data-counter-target="text-counter"' in page and 'id="text-counter"' in page
     assert "/static/core/counter.js" in page
     assert finders.find("core/counter.js") and not finders.find("consultations/counter.js")  # one script, no copy
+
+
+def test_officer_sees_why_two_suggestions_match_and_confirms_or_dismisses(
+    client, version, django_capture_on_commit_callbacks
+):
+    officer = make_staff()
+    sign_in(client, officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = factories.suggestion(version, text="Open youth clubs in every village of the Karaganda region.")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = factories.suggestion(version, text="Youth clubs should open in the villages of Karaganda region.")
+    url = reverse("consultations:triage_detail", args=[first.reference])
+    services.set_duplicate_threshold(actor=officer, version=version, threshold=0.2)
+    page = client.get(url).content.decode()
+    assert second.reference in page and "Shared terms:" in page and "karaganda" in page
+    assert 'name="pair-choice" value="confirmed ' + second.reference + '"' in page
+    response = client.post(url, {"pair-choice": f"confirmed {second.reference}"})
+    assert response.status_code == 302
+    assert "confirmed: same proposal" in client.get(url).content.decode()
+    client.post(url, {"pair-choice": f"dismissed {second.reference}"})
+    assert (
+        second.reference not in client.get(url).content.decode().split("Possible duplicates")[1].split("</section>")[0]
+    )
+    # The threshold form refuses a value out of range and keeps the version's.
+    response = client.post(url, {"action": "threshold", "threshold-threshold": "0.05"})
+    assert response.status_code == 400
+    version.refresh_from_db()
+    assert version.duplicate_threshold == 0.2
+    client.post(url, {"action": "threshold", "threshold-threshold": "0.6"})
+    version.refresh_from_db()
+    assert version.duplicate_threshold == 0.6
+
+
+def test_officer_records_a_phone_suggestion_and_statistics_and_open_data_show_its_channel(client, version):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    officer = make_staff()
+    sign_in(client, officer)
+    url = reverse("consultations:record")
+    assert client.get(url).status_code == 200
+    today = timezone.localdate().isoformat()
+    # A rejected form keeps what was typed.
+    refused = client.post(url, {"version": version.pk, "channel": "phone", "received_on": today, "text": "short"})
+    assert refused.status_code == 400 and 'value="phone" selected' in refused.content.decode()
+    response = client.post(
+        url,
+        {
+            "version": version.pk,
+            "channel": "letter",
+            "received_on": today,
+            "text": "By letter: libraries in villages should hold evenings with young writers.",
+            "contact_note": "+7 700 000 00 00",
+            "scan": SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png"),
+        },
+    )
+    suggestion = Suggestion.objects.get()
+    assert response.status_code == 302 and response.url.endswith(f"/triage/{suggestion.reference}/")
+    detail = client.get(response.url).content.decode()
+    assert "+7 700 000 00 00" in detail and reverse("consultations:scan", args=[suggestion.reference]) in detail
+    download = client.get(reverse("consultations:scan", args=[suggestion.reference]))
+    assert download.status_code == 200 and download["Content-Type"] == "image/png"
+    # The public page says how it arrived, never the private contact.
+    public = client.get(suggestion.get_absolute_url()).content.decode()
+    assert 'data-channel="letter"' in public and "+7 700" not in public
+    stats = client.get(reverse("consultations:statistics")).content.decode()
+    assert "By channel" in stats
+    body = b"".join(client.get(reverse("consultations:export_csv")).streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert rows[0]["channel"] == "letter" and rows[0]["received_on"] == today
+    assert "+7 700" not in json.dumps(rows)
+    client.logout()
+    assert client.get(reverse("consultations:scan", args=[suggestion.reference])).status_code in (302, 403)

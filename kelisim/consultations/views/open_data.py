@@ -36,6 +36,8 @@ EXPORT_FIELDS = [
     "supporters",
     "signed",
     "sent_on",
+    "channel",
+    "received_on",
 ]
 
 
@@ -66,6 +68,8 @@ def _export_rows(request):
             "supporters": suggestion.support_count,
             "signed": suggestion.author_id is not None,
             "sent_on": timezone.localdate(suggestion.created_at).isoformat(),
+            "channel": suggestion.channel,
+            "received_on": suggestion.received_on.isoformat() if suggestion.received_on else "",
         }
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +13,16 @@ from django.utils.translation import ngettext
 from kelisim.accounts.decorators import officer_required
 from kelisim.consultations import selectors, services
 from kelisim.consultations.duplicates import clusters
-from kelisim.consultations.forms import AssignForm, BulkActionForm, MergeForm, StatusForm, TriageFilterForm
+from kelisim.consultations.forms import (
+    AssignForm,
+    BulkActionForm,
+    MergeForm,
+    PairDecisionForm,
+    RecordSuggestionForm,
+    StatusForm,
+    ThresholdForm,
+    TriageFilterForm,
+)
 from kelisim.consultations.models import Suggestion
 from kelisim.consultations.views.saving import saved
 
@@ -133,7 +143,28 @@ def _merge(actor, suggestion: Suggestion, data: dict) -> str:
     return _("Suggestions merged.")
 
 
-DETAIL_ACTIONS = {"status": (StatusForm, _change_status), "assign": (AssignForm, _assign), "merge": (MergeForm, _merge)}
+def _decide_pair(actor, suggestion: Suggestion, data: dict) -> str:
+    other = Suggestion.objects.filter(reference=data["reference"]).first()
+    if other is None:
+        raise ValidationError({"choice": _("Not found: %(references)s") % {"references": data["reference"]}})
+    services.decide_duplicate(actor=actor, suggestion=suggestion, other=other, decision=data["decision"])
+    if data["decision"] == "confirmed":
+        return _("Marked as the same proposal: the two are now grouped.")
+    return _("Marked as not the same: this pair will not be proposed again.")
+
+
+def _threshold(actor, suggestion: Suggestion, data: dict) -> str:
+    services.set_duplicate_threshold(actor=actor, version=suggestion.version, threshold=data["threshold"])
+    return _("Threshold saved for this consultation.")
+
+
+DETAIL_ACTIONS = {
+    "status": (StatusForm, _change_status),
+    "assign": (AssignForm, _assign),
+    "merge": (MergeForm, _merge),
+    "pair": (PairDecisionForm, _decide_pair),
+    "threshold": (ThresholdForm, _threshold),
+}
 
 
 def _posted(request, action: str):
@@ -142,6 +173,41 @@ def _posted(request, action: str):
     if action == "merge" and data.getlist("merge-pick"):
         data["merge-duplicates"] = " ".join(data.getlist("merge-pick"))
     return data
+
+
+@officer_required
+def record(request):
+    """Record a suggestion received by letter, phone, at a meeting or by forwarded email."""
+    form = RecordSuggestionForm(request.POST or None, request.FILES or None)
+    created = {}
+
+    def save(data: dict) -> str:
+        created["suggestion"] = services.record_suggestion(
+            actor=request.user,
+            version=data["version"],
+            channel=data["channel"],
+            text=data["text"],
+            received_on=data["received_on"],
+            title=data["title"],
+            language=data["language"],
+            contact_email=data["contact_email"],
+            contact_note=data["contact_note"],
+            scan=data["scan"],
+        )
+        return _("Suggestion %(reference)s recorded.") % {"reference": created["suggestion"].reference}
+
+    if request.method == "POST" and saved(request, form, save):
+        return redirect("consultations:triage_detail", reference=created["suggestion"].reference)
+    return render(request, "consultations/record.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+@officer_required
+def scan(request, reference):
+    """The scan of a letter, for officers only (it may show a name and an address)."""
+    suggestion = get_object_or_404(Suggestion, reference=reference)
+    if not suggestion.scan:
+        raise Http404
+    return FileResponse(suggestion.scan.open("rb"), content_type=suggestion.scan_content_type, as_attachment=True)
 
 
 @officer_required
@@ -154,7 +220,10 @@ def triage_detail(request, reference):
         "assign": AssignForm(prefix="assign", initial={"assignee": suggestion.assigned_to_id}),
         "merge": MergeForm(prefix="merge"),
     }
-    action = request.POST.get("action")
+    forms["threshold"] = ThresholdForm(
+        prefix="threshold", initial={"threshold": suggestion.version.duplicate_threshold}
+    )
+    action = "pair" if "pair-choice" in request.POST else request.POST.get("action")
     if request.method == "POST" and action in DETAIL_ACTIONS:
         form_class, act = DETAIL_ACTIONS[action]
         forms[action] = form_class(_posted(request, action), prefix=action)
@@ -165,7 +234,8 @@ def triage_detail(request, reference):
         "consultations/triage_detail.html",
         {
             "suggestion": suggestion,
-            "duplicates": selectors.possible_duplicates(suggestion),
+            "duplicates": selectors.possible_duplicates(suggestion, limit=10),
+            "threshold_form": forms["threshold"],
             "status_form": forms["status"],
             "assign_form": forms["assign"],
             "merge_form": forms["merge"],
