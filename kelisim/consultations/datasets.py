@@ -29,6 +29,8 @@ COLUMNS = (
     Column("supporters", _("Number of people who support the suggestion.")),
     Column("signed", _("True when sent from an account, False when anonymous.")),
     Column("sent_on", _("Date it was sent (YYYY-MM-DD).")),
+    Column("channel", _("How it reached the office: web, email, letter, phone, meeting, forwarded.")),
+    Column("received_on", _("For letters, calls and meetings: the date it was received (YYYY-MM-DD).")),
 )
 
 
