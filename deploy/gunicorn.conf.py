@@ -37,3 +37,24 @@ limit_request_fields = 100
 # Access lines come from nginx (JSON, with the request id); gunicorn logs its own errors to stderr (journald).
 accesslog = None
 errorlog = "-"
+
+# Prometheus counters of all worker processes are summed at /metrics through files in this directory
+# (kelisim/core/metrics.py). It is set here, before any worker imports prometheus_client, and emptied at start.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="kelisim-metrics-")
+
+
+def on_starting(server):
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):
+            os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -338,13 +338,58 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Logging ----------------------------------------------------------------------------------
+# --- Observability (issue 12): metrics, JSON logs with request ids, error reports ---------------------
+# django-prometheus around every request; Kelisim's timers on every database query and cache call; /metrics
+# for METRICS_TOKEN or METRICS_ALLOWED_IPS only (kelisim/core/metrics.py). Request ids, JSON lines:
+# kelisim/core/observability.py.
+INSTALLED_APPS.append("django_prometheus")
+MIDDLEWARE.insert(0, "kelisim.core.observability.RequestIdMiddleware")
+MIDDLEWARE.insert(1, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "kelisim.core.metrics.TimedRedisCache"
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kelisim.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601 in UTC
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    # LOG_LEVEL=INFO adds one line per request (kelisim.request) and two per task run (kelisim.task).
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from kelisim.core.observability import sentry_before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=KELISIM_ENV,
+        send_default_pii=False,  # no addresses, cookies or user data leave the site
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        before_send=sentry_before_send,
+    )
 
 # --- Kelisim ----------------------------------------------------------------------------------
 KELISIM_API_PAGE_SIZE = 50

@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from kelisim.api.api import api
-from kelisim.core import catalogue, health, sitemaps
+from kelisim.core import catalogue, health, metrics, sitemaps
 
 handler400 = "kelisim.core.views.bad_request"
 handler403 = "kelisim.core.views.permission_denied"
@@ -18,6 +18,7 @@ handler500 = "kelisim.core.views.server_error"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
