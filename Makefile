@@ -65,6 +65,11 @@ eval-duplicates: $(STAMP) compiled-messages
 chaos: $(STAMP) compiled-messages
 	$(PY) bench/chaos.py
 
+# The production shape on this machine, loopback only (Linux, root; see docs/deployment.md): nginx, 3 nodes,
+# 2 workers, 2 schedulers, PostgreSQL, Redis and SeaweedFS; browser journeys and a load while nodes come and go.
+cluster-test: $(STAMP) compiled-messages
+	$(PY) bench/cluster.py
+
 # Refresh the .po catalogues after changing translatable strings (needs GNU gettext).
 messages: $(STAMP)
 	$(PY) manage.py make_all_messages

@@ -5,6 +5,7 @@ A task every N seconds is due in slots ``floor(epoch / N)``; a scheduler enqueue
 task's ``PeriodicSlot`` forward with a conditional update, which exactly one scheduler can do per slot.
 """
 
+import logging
 import time
 
 from django.db import IntegrityError, transaction
@@ -12,6 +13,8 @@ from django.utils import timezone
 
 from kelisim.core import registry
 from kelisim.core.models import PeriodicSlot
+
+logger = logging.getLogger(__name__)
 
 
 def _claim(key: str, slot: int) -> bool:
@@ -35,4 +38,7 @@ def enqueue_due(now: float | None = None) -> list[str]:
             if _claim(periodic.key, slot):
                 periodic.task.enqueue()
                 enqueued.append(periodic.key)
+                logger.info(
+                    "enqueued %s for due time %s", periodic.key, slot, extra={"periodic": periodic.key, "slot": slot}
+                )
     return enqueued
