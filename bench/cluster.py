@@ -218,9 +218,7 @@ class Nginx:
                 text = text.replace(old, new)
             (here / name).write_text(text)
         shutil.copy(shipped / "kelisim-upstream-check", here / "kelisim-upstream-check")
-        (here / "nodes.conf").write_text(
-            "".join(f"server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;\n" for port in NODE_PORTS.values())
-        )
+        self.set_nodes(drained=())
         temp = self.directory / "temp"
         temp.mkdir(exist_ok=True)
         self.conf.write_text(
@@ -245,6 +243,15 @@ http {{
 """
         )
         self.check_nodes(reload=False)
+
+    def set_nodes(self, drained: tuple[str, ...]) -> None:
+        """nodes.conf as an operator writes it; a drained node is marked `down` (a rolling upgrade's first step)."""
+        (self.directory / "kelisim" / "nodes.conf").write_text(
+            "".join(
+                f"server 127.0.0.1:{port} max_fails=3 fail_timeout=10s{' down' if name in drained else ''};\n"
+                for name, port in NODE_PORTS.items()
+            )
+        )
 
     def check_nodes(self, reload: bool = True) -> None:
         """The active /healthz check, as kelisim-upstream-check.timer runs it."""
@@ -473,11 +480,16 @@ def events(processes: Processes, nginx: Nginx, start: float, marks: dict, slow: 
     at(DURATION * 0.28)
     processes.restart("worker-1")
     at(DURATION * 0.35)
-    say("Rolling restart of node-2 (SIGTERM, wait for it to finish, start it again)")
+    say("Rolling restart of node-2 (taken out of nginx, SIGTERM, started again, put back: docs/deployment.md)")
     marks["node-2 restart"] = time.monotonic()
+    nginx.set_nodes(drained=("node-2",))
+    nginx.check_nodes()
+    time.sleep(3)  # nginx's old workers finish what they sent to node-2
     processes.signal("node-2", signal.SIGTERM, wait=40)
     processes.restart("node-2")
     wait_for(f"http://127.0.0.1:{NODE_PORTS['node-2']}/healthz")
+    nginx.set_nodes(drained=())
+    nginx.check_nodes()
     marks["node-2 back"] = time.monotonic()
     at(DURATION * 0.5)
     say("node-3 started again")
