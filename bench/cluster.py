@@ -20,25 +20,28 @@ CLUSTER_PORT_BASE (8700: nginx on +80, nodes on +11..+13), CLUSTER_SECONDS (120)
 (keep the database) and CLUSTER_REUSE=1 (start from the kept one).
 """
 
-import json
-import os
-import random
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import threading
-import time
-import urllib.error
-import urllib.request
-import uuid
-from collections import Counter
 from pathlib import Path
+
+# bench/ holds a package named `http`: keep it from shadowing the standard library's (imported below).
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+import uuid  # noqa: E402
+from collections import Counter  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -177,6 +180,7 @@ def prepare(storage_url: str) -> dict:
 
 
 def tokens_for(environment: dict) -> list[str]:
+    sys.path.append(str(ROOT / "bench"))  # after the standard library's modules are loaded
     from chaos import ACCOUNTS_SCRIPT
 
     return json.loads(manage(environment, "shell", "-c", ACCOUNTS_SCRIPT.format(count=20)).strip().splitlines()[-1])
