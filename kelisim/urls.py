@@ -1,11 +1,9 @@
 """Addresses. UI pages live under a language prefix (/kk/, /ru/, /en/); /healthz, /readyz, /api/v1/ and
 static files do not, because other tools rely on them staying put."""
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from kelisim.api.api import api
 from kelisim.core import catalogue, health, metrics, sitemaps
@@ -42,6 +40,5 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
-
-if settings.DEBUG or settings.TESTING:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# No /media/ address, in any mode: every uploaded file is served by a view that checks who may see it
+# (core.files.file_response).

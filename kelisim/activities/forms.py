@@ -11,8 +11,9 @@ from kelisim.activities.models import (
     audience_codes,
 )
 from kelisim.activities.selectors import PERIODS, DashboardFilters
-from kelisim.activities.validation import Problem, cross_field_problems, milestone_code, partner_ids
+from kelisim.activities.validation import Problem, check_links, cross_field_problems, milestone_code, partner_ids
 from kelisim.core.i18n import ContentLanguage
+from kelisim.core.links import validate_web_url
 from kelisim.core.models import Region, Strand
 from kelisim.organisations.models import Expert, Organisation
 
@@ -96,6 +97,12 @@ class ReportForm(forms.ModelForm):
             self.initial.setdefault("lecturers", linked)
             self.initial.setdefault("partners", "; ".join(self.instance.partners.values_list("bin", flat=True)))
 
+    def clean_material_links(self) -> str:
+        try:
+            return check_links(self.cleaned_data["material_links"])
+        except Problem as problem:
+            raise forms.ValidationError(problem.message) from None
+
     def clean_partners(self) -> list[int]:
         try:
             return partner_ids(self.cleaned_data["partners"])
@@ -172,7 +179,9 @@ class ManualValueForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
-    evidence_url = forms.URLField(label=_("Evidence (link)"), required=False, assume_scheme="https")
+    evidence_url = forms.URLField(
+        label=_("Evidence (link)"), required=False, assume_scheme="https", validators=[validate_web_url]
+    )
     evidence_file = forms.FileField(label=_("Evidence (file)"), required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 

@@ -10,6 +10,7 @@ The codes each column takes are explained in ``validation`` and on the template'
 import io
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from kelisim.activities.models import (
     VenueType,
 )
 from kelisim.activities.validation import REQUIRED_COLUMNS, References, check_cells, milestone_code, text
+from kelisim.core import files
 from kelisim.core.models import Region, Strand
 from kelisim.funding.models import Milestone
 from kelisim.organisations.models import Expert
@@ -165,7 +167,23 @@ def _problem(row, column: str, message) -> dict:
     return {"row": row, "column": column, "message": message}
 
 
+def _reject(job: ReportImport, errors: list[dict], row_count: int = 0) -> None:
+    ReportImport.objects.filter(pk=job.pk).update(
+        status=ReportImport.Status.REJECTED,
+        processed_rows=row_count,
+        error_count=len(errors),
+        errors=errors[:MAX_REPORTED_ERRORS],
+        finished_at=timezone.now(),
+    )
+
+
 def _process(job: ReportImport) -> ReportImport:
+    try:  # again here, before openpyxl opens it: what it expands to, whichever way the file was stored
+        files.check_stored(job.source, files.SPREADSHEET_IMPORT)
+    except ValidationError as error:
+        _reject(job, [_problem("", "", message) for message in error.messages])
+        job.refresh_from_db()
+        return job
     with job.source.open("rb") as handle:
         workbook = load_workbook(handle, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
@@ -175,13 +193,7 @@ def _process(job: ReportImport) -> ReportImport:
     if errors or not reports:
         if not errors:
             errors.append(_problem("", "", _("The file has no rows to import.")))
-        ReportImport.objects.filter(pk=job.pk).update(
-            status=ReportImport.Status.REJECTED,
-            processed_rows=row_count,
-            error_count=len(errors),
-            errors=errors[:MAX_REPORTED_ERRORS],
-            finished_at=timezone.now(),
-        )
+        _reject(job, errors, row_count)
     else:
         _write(job, reports)
     job.refresh_from_db()

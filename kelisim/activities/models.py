@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kelisim.core import files, links
 from kelisim.core.models import Region, Strand
 from kelisim.core.workflow import Workflow
 from kelisim.organisations.models import Expert, LanguageSet, Organisation
@@ -135,9 +136,13 @@ class ActivityReport(models.Model):
         Organisation, blank=True, related_name="partner_activity_reports", verbose_name=_("partner organisations")
     )
     material_links = models.TextField(
-        _("materials (links)"), blank=True, help_text=_("One address per line: presentations, videos, posts.")
+        _("materials (links)"),
+        blank=True,
+        help_text=_("One address per line: presentations, videos, posts."),
+        validators=[links.validate_link_list],
     )
-    material_file = models.FileField(_("material (file)"), upload_to="activities/%Y/%m/", blank=True)
+    material_file = models.FileField(_("material (file)"), blank=True, **files.DOCUMENTS.field_options())
+    material_file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
 
     female_under14 = _count_field(_("women and girls under 14"))
     female_14_18 = _count_field(_("women and girls 14–18"))
@@ -236,7 +241,8 @@ class ActivityReport(models.Model):
 
     @property
     def link_list(self) -> list[str]:
-        return [line.strip() for line in self.material_links.splitlines() if line.strip()]
+        """The material links (shown through ``{% web_link %}``, which shows any non-web address as text)."""
+        return links.link_list(self.material_links)
 
     @property
     def attendance_table(self) -> list[dict]:
@@ -289,7 +295,7 @@ class ReportImport(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    source = models.FileField(upload_to="activities/imports/%Y/%m/")
+    source = models.FileField(**files.SPREADSHEET_IMPORT.field_options())
     original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
@@ -456,8 +462,9 @@ class ManualIndicatorValue(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    evidence_url = models.URLField(_("evidence (link)"), blank=True)
-    evidence_file = models.FileField(_("evidence (file)"), upload_to="activities/evidence/%Y/", blank=True)
+    evidence_url = models.URLField(_("evidence (link)"), blank=True, validators=[links.validate_web_url])
+    evidence_file = models.FileField(_("evidence (file)"), blank=True, **files.DOCUMENTS.field_options())
+    evidence_file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     note = models.CharField(_("note"), max_length=500, blank=True, help_text=PERSONAL_DATA_WARNING)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     entered_at = models.DateTimeField(default=timezone.now)

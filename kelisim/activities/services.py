@@ -17,12 +17,14 @@ from kelisim.activities.models import (
 )
 from kelisim.activities.rules import require_mover, require_reporter
 from kelisim.activities.validation import as_validation_error, milestone_problems
+from kelisim.core import files
 from kelisim.core.services import replace_relations
 from kelisim.core.workflow import record_history, transition
 from kelisim.organisations.models import Organisation
 
 
 def _save(report: ActivityReport, *, actor, reason: str) -> None:
+    report.material_file_name = files.given_name(report.material_file, report.material_file_name)
     if problems := milestone_problems(milestone=report.milestone, organisation_id=report.organisation_id):
         raise as_validation_error(problems)
     record_history(report, actor=actor, reason=reason)
@@ -123,9 +125,11 @@ def start_import(*, actor, organisation: Organisation, uploaded_file) -> ReportI
     from kelisim.activities.tasks import run_import
 
     require_reporter(actor, organisation)
-    name = getattr(uploaded_file, "name", "") or "reports.xlsx"
-    if not name.lower().endswith(".xlsx"):
-        raise ValidationError({"source": _("Upload the XLSX template filled in (a .xlsx file).")})
+    name = files.given_name(uploaded_file) or "reports.xlsx"
+    try:
+        files.SPREADSHEET_IMPORT.check(uploaded_file)
+    except ValidationError as error:
+        raise ValidationError({"source": error.messages}) from None
     with transaction.atomic():
         job = ReportImport.objects.create(
             organisation=organisation, created_by=actor, source=uploaded_file, original_name=name[:255]
@@ -162,6 +166,7 @@ def add_manual_value(
         note=note,
         entered_by=actor,
     )
+    entry.evidence_file_name = files.given_name(entry.evidence_file)
     record_history(entry, actor=actor, reason="value entered")
     entry.full_clean(exclude=["indicator", "entered_by"])
     entry.save()

@@ -31,6 +31,7 @@ from kelisim.activities.models import (
     VenueType,
 )
 from kelisim.core.i18n import LANGUAGE_CODES
+from kelisim.core.links import is_web_url, link_list
 from kelisim.core.models import Region, Strand
 from kelisim.funding.models import Contract, Milestone
 from kelisim.organisations.models import Expert, Organisation
@@ -289,6 +290,18 @@ def partner_ids(value) -> list[int]:
     return check_partners(value, References())
 
 
+def check_links(value, _refs=None) -> str:
+    """Links to materials: web addresses only (http or https; a javascript: or data: address is refused), one
+    per line as stored."""
+    links = link_list(text(value))
+    for link in links:
+        if not is_web_url(link):
+            raise Problem(
+                _("“%(value)s” is not a web address starting with http:// or https://.") % {"value": link[:200]}
+            )
+    return "\n".join(links)
+
+
 @dataclass(frozen=True)
 class ColumnCheck:
     column: str
@@ -321,7 +334,7 @@ COLUMN_CHECKS = (
         ColumnCheck(name, name, count_checker(MAX_REACH), 0)
         for name in ("online_posts", "online_views", "online_shares")
     ),
-    ColumnCheck("material_links", "material_links", lambda value, _refs: "\n".join(text(value).split()), ""),
+    ColumnCheck("material_links", "material_links", check_links, ""),
     ColumnCheck("lecturers", "lecturers", check_lecturers, []),
     ColumnCheck("partners", "partners", check_partners, []),
     ColumnCheck("milestone", "milestone_id", check_milestone),

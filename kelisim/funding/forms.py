@@ -381,9 +381,24 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input. A plain FileField given the input's list of files answered "No file was
+    submitted" to every upload (issue 18, finding 9): each file is cleaned on its own here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        cleaned = super().clean(data, initial)
+        return [cleaned] if cleaned else []
+
+
 class MilestoneReportForm(forms.Form):
     narrative = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
-    evidence = forms.FileField(
+    evidence = MultipleFileField(
         label=_("Evidence (PDF, DOCX, XLSX or images, up to 10 MB each)"),
         required=False,
         widget=MultipleFileInput(),

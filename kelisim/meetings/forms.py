@@ -3,12 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from kelisim.consultations.models import Suggestion
 from kelisim.core.i18n import lazy_interpolate
+from kelisim.core.links import validate_web_url
 from kelisim.meetings.models import MAX_ATTACHMENT_BYTES, ROUNDTABLE_FIELDS, Decision, Roundtable
 from kelisim.organisations.models import Organisation
 
 
 class RoundtableForm(forms.ModelForm):
-    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https", max_length=200)
+    online_url = forms.URLField(
+        label=_("Online link"), required=False, assume_scheme="https", max_length=200, validators=[validate_web_url]
+    )
 
     class Meta:
         model = Roundtable

@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kelisim.consultations.models import Programme, Suggestion
+from kelisim.core import files
+from kelisim.core.links import validate_web_url
 from kelisim.core.workflow import Workflow
 from kelisim.organisations.models import Organisation
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = files.DOCUMENTS.max_bytes
 
 # What an officer may set on a roundtable (services.save_roundtable refuses any other field).
 ROUNDTABLE_FIELDS = (
@@ -67,7 +69,7 @@ class Roundtable(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=300, blank=True)
-    online_url = models.URLField(_("online link"), blank=True)
+    online_url = models.URLField(_("online link"), blank=True, validators=[validate_web_url])
     organiser = models.CharField(_("organiser"), max_length=300)
     capacity = models.PositiveIntegerField(
         _("seats"), help_text=_("People who can register; others join the waiting list.")
@@ -206,10 +208,13 @@ class Attachment(models.Model):
         XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"
         PNG = "image/png", "PNG"
         JPEG = "image/jpeg", "JPEG"
+        GIF = "image/gif", "GIF"
+        WEBP = "image/webp", "WebP"
 
     roundtable = models.ForeignKey(Roundtable, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="roundtables/%Y/")
+    file = models.FileField(_("file"), **files.DOCUMENTS.field_options())
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(max_length=100, choices=Kind.choices)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

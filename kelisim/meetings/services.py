@@ -13,11 +13,10 @@ from kelisim.accounts.permissions import is_signed_in, require_officer
 from kelisim.consultations.models import OPEN_STATUSES, Suggestion
 from kelisim.consultations.models import Status as SuggestionStatus
 from kelisim.consultations.services.triage import merge_suggestions, transition_suggestion
-from kelisim.core.files import DOCUMENT_TYPES, JPEG, PNG, sniff_content_type
+from kelisim.core import files
 from kelisim.core.services import email_url, queue_templated_email
 from kelisim.core.workflow import record_history, transition
 from kelisim.meetings.models import (
-    MAX_ATTACHMENT_BYTES,
     ROUNDTABLE_FIELDS,
     AgendaItem,
     Attachment,
@@ -292,17 +291,15 @@ def save_minutes(*, actor, roundtable: Roundtable, markdown: str) -> Roundtable:
 def add_attachment(*, actor, roundtable: Roundtable, title: str, upload) -> Attachment:
     require_officer(actor, system=True)
     _require_scheduled(roundtable)
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            {"file": _("The file is larger than %(limit)d MB.") % {"limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)}}
-        )
-    content_type = sniff_content_type(upload)
-    if content_type not in DOCUMENT_TYPES | {PNG, JPEG}:
-        raise ValidationError({"file": _("Attach a PDF, DOCX, XLSX, PNG or JPEG file.")})
+    try:
+        content_type = files.DOCUMENTS.check(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
     return Attachment.objects.create(
         roundtable=roundtable,
-        title=title.strip() or upload.name,
+        title=title.strip() or files.given_name(upload),
         file=upload,
+        original_name=files.given_name(upload),
         content_type=content_type,
         size=upload.size,
         uploaded_by=actor,

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from kelisim.accounts import permissions
 from kelisim.accounts.decorators import officer_required
 from kelisim.consultations.views.saving import saved
+from kelisim.core.files import file_response
 from kelisim.core.pagecache import EVERYTHING, public_page
 from kelisim.meetings import ical, registry, rules, selectors, services
 from kelisim.meetings.forms import (
@@ -199,9 +200,7 @@ def attachment(request, pk: int, attachment_id: int):
     item = get_object_or_404(Attachment.objects.select_related("roundtable"), pk=attachment_id, roundtable_id=pk)
     if not rules.can_see_record(request.user, item.roundtable):
         raise Http404
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type, as_attachment=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(item.file, original_name=item.original_name or item.title, fallback="attachment")
 
 
 @officer_required

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.core.i18n import ContentLanguage
+from kelisim.core.links import validate_web_url
 from kelisim.core.models import Region, Strand
 from kelisim.organisations.models import PROFILE_FIELDS, ImportJob, Membership, Organisation, language_codes
 from kelisim.organisations.selectors import OrganisationFilters
@@ -70,7 +71,9 @@ class OrganisationProfileForm(forms.ModelForm):
     """What an NGO admin keeps up to date. The BIN is fixed once registered."""
 
     working_languages = LanguagesField(label=_("Working languages"))
-    website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
+    website = forms.URLField(
+        label=_("website"), required=False, max_length=200, assume_scheme="https", validators=[validate_web_url]
+    )
     focus_strands = forms.ModelMultipleChoiceField(
         label=_("Programme strands"),
         queryset=Strand.objects.all(),

@@ -5,7 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kelisim.core import files
 from kelisim.core.i18n import ContentLanguage, Localized
+from kelisim.core.links import validate_web_url
 from kelisim.core.models import Region, Strand
 from kelisim.core.search import SearchIndex
 from kelisim.core.workflow import Workflow
@@ -122,7 +124,7 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Seen only by the organisation's admins and officers."),
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_web_url])
     description_kk = models.TextField(_("description (Kazakh)"), blank=True)
     description_ru = models.TextField(_("description (Russian)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -348,7 +350,7 @@ class ImportJob(models.Model):
         FAILED = "failed", _("Failed")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    source = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    source = models.FileField(_("file"), **files.REGISTRY_IMPORT.field_options())
     original_name = models.CharField(max_length=255)
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
 

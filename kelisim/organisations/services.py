@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import is_signed_in, require_officer, require_signed_in
+from kelisim.core import files
 from kelisim.core.models import Strand
 from kelisim.core.services import email_url, queue_templated_email
 from kelisim.core.workflow import record_history, transition
@@ -242,7 +243,11 @@ def start_import(*, actor, uploaded_file, mode: str) -> ImportJob:
     require_officer(actor)
     if mode not in ImportJob.Mode.values:
         raise ValidationError({"mode": _("Unknown import mode.")}, code="unknown_mode")
-    job = ImportJob(created_by=actor, mode=mode, original_name=uploaded_file.name[:255])
+    try:
+        files.REGISTRY_IMPORT.check(uploaded_file)
+    except ValidationError as error:
+        raise ValidationError({"source": error.messages}) from None
+    job = ImportJob(created_by=actor, mode=mode, original_name=files.given_name(uploaded_file))
     job.source.save(uploaded_file.name, uploaded_file, save=False)
     job.save()
     language = get_language() or ""

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kelisim.core.links import validate_web_url
 from kelisim.core.models import Region, Strand
 from kelisim.meetings.models import Decision
 from kelisim.organisations.models import Organisation
@@ -189,6 +190,7 @@ class ProgressForm(forms.Form):
         label=_("Evidence (link)"),
         required=False,
         assume_scheme="https",
+        validators=[validate_web_url],
         help_text=_("A report, a publication, photos."),
     )
 

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from kelisim.consultations.models import Programme, Suggestion
 from kelisim.core.i18n import Localized
+from kelisim.core.links import validate_web_url
 from kelisim.core.models import Region, Strand
 from kelisim.core.workflow import Workflow
 from kelisim.meetings.models import Decision
@@ -310,7 +311,7 @@ class ProgressUpdate(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices)
     progress = models.PositiveSmallIntegerField(_("progress, %"), validators=[MaxValueValidator(100)])
     note = models.TextField(_("what was done"))
-    evidence_url = models.URLField(_("evidence (link)"), blank=True)
+    evidence_url = models.URLField(_("evidence (link)"), blank=True, validators=[validate_web_url])
     # "indicators": the progress was computed from the item's indicators, not typed by the author.
     source = models.CharField(max_length=10, choices=ProgressSource.choices, default=ProgressSource.MANUAL)
     # An update written by the system keeps its facts (year, each indicator's actual against target) rather

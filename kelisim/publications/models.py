@@ -15,10 +15,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kelisim.core import files
 from kelisim.core.i18n import ContentLanguage, Localized
 from kelisim.core.models import Strand
 from kelisim.core.workflow import Workflow
-from kelisim.publications.validators import validate_cover_image
 
 
 class Tag(models.Model):
@@ -77,9 +77,7 @@ class Article(models.Model):
     lead = models.TextField(_("lead"), max_length=600, help_text=_("One or two sentences shown in lists and feeds."))
     body = models.TextField(_("text"), help_text=_("Markdown: paragraphs, **bold**, *italic*, lists, links, quotes."))
     body_html = models.TextField(editable=False, blank=True)
-    cover_image = models.FileField(
-        _("cover image"), upload_to="articles/%Y/", blank=True, validators=[validate_cover_image]
-    )
+    cover_image = models.FileField(_("cover image"), blank=True, **files.COVER_IMAGE.field_options())
     cover_alt = models.CharField(
         _("alternative text"),
         max_length=250,

@@ -14,5 +14,6 @@ urlpatterns = [
     path("manage/<int:pk>/", views.edit, name="edit"),
     path("manage/<int:pk>/status/", views.change_status, name="status"),
     path("<str:slug>/", views.article_detail, name="detail"),
+    path("<str:slug>/cover/", views.cover, name="cover"),
     path("<str:slug>/react/", views.react, name="react"),
 ]

@@ -5,11 +5,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kelisim.accounts.decorators import officer_required
 from kelisim.comments.visitors import address_hash, browser_hash, remember_browser
 from kelisim.core import ratelimit
+from kelisim.core.files import file_response
 from kelisim.core.forms import apply_validation_error
 from kelisim.core.i18n import active_language
 from kelisim.core.pagecache import public_page
@@ -58,6 +59,15 @@ def article_detail(request, slug: str):
         **_reaction_context(request, article),
     }
     return render(request, "publications/detail.html", context)
+
+
+@require_GET
+def cover(request, slug: str):
+    """The cover image, inline (only when its bytes are a raster image) for whoever may read the article."""
+    article = selectors.article_for_page(slug, include_unpublished=rules.can_preview_articles(request.user))
+    if article is None or not article.cover_image:
+        raise Http404
+    return file_response(article.cover_image, fallback="cover", inline_image=True, public=article.is_readable)
 
 
 @require_POST

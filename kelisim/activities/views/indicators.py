@@ -8,6 +8,7 @@ from kelisim.accounts.decorators import officer_required
 from kelisim.accounts.permissions import is_officer
 from kelisim.activities import selectors, services
 from kelisim.activities.forms import IndicatorSourceForm, ManualValueForm
+from kelisim.core.files import file_response
 from kelisim.core.forms import apply_validation_error
 
 
@@ -56,3 +57,13 @@ def indicator_edit(request, pk):
             "manual_values": indicator.manual_values.select_related("region", "entered_by"),
         },
     )
+
+
+@officer_required
+@require_GET
+def evidence_file(request, pk):
+    """The file given as evidence for a value entered by hand (officers enter and read them)."""
+    from kelisim.activities.models import ManualIndicatorValue
+
+    entry = get_object_or_404(ManualIndicatorValue, pk=pk)
+    return file_response(entry.evidence_file, original_name=entry.evidence_file_name, fallback="evidence")

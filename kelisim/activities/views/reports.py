@@ -11,6 +11,7 @@ from kelisim.accounts.decorators import officer_required
 from kelisim.activities import rules, selectors, services, suppression
 from kelisim.activities.forms import ReportForm, ReturnForm
 from kelisim.activities.models import ATTENDANCE_FIELDS, ActivityReport, ReportImport, ReportStatus
+from kelisim.core.files import file_response
 from kelisim.core.forms import apply_validation_error
 from kelisim.organisations.models import Organisation
 
@@ -119,6 +120,17 @@ def report_detail(request, pk):
             "return_form": ReturnForm(),
         },
     )
+
+
+@require_GET
+def report_file(request, pk):
+    """The report's attached file, to whoever may see the report (a draft's only to its organisation and
+    officers), always as a download."""
+    report = get_object_or_404(ActivityReport.objects.select_related("organisation"), pk=pk)
+    if not rules.can_see_report(request.user, report):
+        raise Http404
+    public = report.status == ReportStatus.VERIFIED
+    return file_response(report.material_file, original_name=report.material_file_name, public=public)
 
 
 @login_required

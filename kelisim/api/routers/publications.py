@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.http import Http404
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -52,7 +53,7 @@ class ArticleOut(Schema):
 
     @staticmethod
     def resolve_cover_image(article: Article) -> str:
-        return settings.SITE_URL + article.cover_image.url if article.cover_image else ""
+        return settings.SITE_URL + reverse("publications:cover", args=[article.slug]) if article.cover_image else ""
 
     @staticmethod
     def resolve_strand(article: Article) -> str:

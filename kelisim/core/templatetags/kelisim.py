@@ -63,3 +63,12 @@ def table_head(*labels):
     label heads a column of buttons."""
     headings = format_html_join("", '<th scope="col">{}</th>', ((label,) for label in labels))
     return format_html("<thead><tr>{}</tr></thead>", headings)
+
+
+@register.simple_tag
+def web_link(url, label=""):
+    """``{% web_link url label %}``: a link to another site (http/https only, rel="nofollow ugc noopener"); an
+    address of any other kind is shown as plain text."""
+    from kelisim.core.links import web_link as render
+
+    return render(url, label)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kelisim.core import files
 from kelisim.core.workflow import Workflow
 from kelisim.funding.models.calls import Call, Question
 from kelisim.organisations.models import Organisation
@@ -133,7 +134,7 @@ class RevisionFile(models.Model):
 
     revision = models.ForeignKey(ApplicationRevision, on_delete=models.CASCADE, related_name="files")
     question = models.ForeignKey(Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    file = models.FileField(_("file"), max_length=255)
+    file = models.FileField(_("file"), **files.DOCUMENTS.field_options())
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size, bytes"))
@@ -147,6 +148,7 @@ class RevisionFile(models.Model):
         return self.original_name
 
 
+# No longer used for new files (core.files.DOCUMENTS names them); migration 0001 refers to it.
 def attachment_path(instance, filename: str) -> str:
     return f"funding/applications/{instance.application_id}/{timezone.now():%Y%m%d%H%M%S}-{filename[-80:]}"
 
@@ -154,7 +156,7 @@ def attachment_path(instance, filename: str) -> str:
 class Attachment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     question = models.ForeignKey(Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    file = models.FileField(_("file"), upload_to=attachment_path)
+    file = models.FileField(_("file"), **files.DOCUMENTS.field_options())
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size, bytes"))

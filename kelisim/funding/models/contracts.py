@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kelisim.core import files
 from kelisim.core.workflow import Workflow
 from kelisim.funding.models.applications import Application
 from kelisim.plans.models import TrackedItem
@@ -164,13 +165,14 @@ class MilestoneReport(models.Model):
         return f"{self.milestone}: {self.get_decision_display()}"
 
 
+# No longer used for new files (core.files.DOCUMENTS names them); migration 0001 refers to it.
 def evidence_path(instance, filename: str) -> str:
     return f"funding/reports/{instance.report_id}/{timezone.now():%Y%m%d%H%M%S}-{filename[-80:]}"
 
 
 class ReportEvidence(models.Model):
     report = models.ForeignKey(MilestoneReport, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to=evidence_path)
+    file = models.FileField(_("file"), **files.DOCUMENTS.field_options())
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size, bytes"))

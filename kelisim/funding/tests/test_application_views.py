@@ -124,7 +124,7 @@ def test_upload_with_wrong_content_is_refused_but_the_rest_is_saved(client):
     data[text_question.field_name] = "Through student councils."
     data[file_question.field_name] = fake
     response = client.post(reverse("funding:application_edit", args=[application.pk]), data)
-    assert "not a PDF, DOCX, XLSX or image" in response.content.decode()
+    assert "is not one of the accepted kinds (PDF, DOCX, XLSX, PNG, JPEG, GIF, WebP)" in response.content.decode()
     assert Application.objects.get(pk=application.pk).title == "Peace lectures"
 
 

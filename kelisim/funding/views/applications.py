@@ -19,7 +19,7 @@ from kelisim.core.forms import apply_validation_error
 from kelisim.funding import rules, selectors, services
 from kelisim.funding.forms import MAX_BUDGET_LINES, ApplicationForm, AssignForm, ContractForm, DeterminationForm
 from kelisim.funding.models import Application, Attachment, Call, Contract, RevisionFile
-from kelisim.funding.views.common import download, message_errors, safe_filename
+from kelisim.funding.views.common import download, message_errors
 from kelisim.organisations.models import Organisation
 
 STASH_SECONDS = 24 * 3600
@@ -243,8 +243,7 @@ def _attachment_for(request, pk) -> Attachment:
 @require_GET
 def attachment_download(request, pk):
     attachment = _attachment_for(request, pk)
-    filename = safe_filename(attachment.pk, attachment.original_name)
-    return download(attachment.file, attachment.content_type, filename)
+    return download(attachment.file, attachment.original_name, f"attachment-{attachment.pk}")
 
 
 @login_required
@@ -254,8 +253,7 @@ def revision_file_download(request, pk):
     submitted = get_object_or_404(RevisionFile.objects.select_related("revision__application"), pk=pk)
     if not rules.can_view_application(request.user, submitted.revision.application):
         raise Http404
-    filename = safe_filename(f"r{submitted.revision.number}", submitted.original_name)
-    return download(submitted.file, submitted.content_type, filename)
+    return download(submitted.file, submitted.original_name, f"r{submitted.revision.number}-file")
 
 
 @login_required

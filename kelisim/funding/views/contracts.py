@@ -203,7 +203,7 @@ def milestone_report(request, pk):
                 actor=request.user,
                 milestone=milestone,
                 narrative=form.cleaned_data["narrative"],
-                files=request.FILES.getlist("evidence"),
+                files=form.cleaned_data["evidence"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -222,4 +222,4 @@ def evidence_download(request, pk):
     application = evidence.report.milestone.contract.application
     if not (rules.is_officer(request.user) or rules.is_applicant(request.user, application)):
         raise Http404
-    return download(evidence.file, evidence.content_type, f"evidence-{evidence.pk}")
+    return download(evidence.file, evidence.original_name, f"evidence-{evidence.pk}")

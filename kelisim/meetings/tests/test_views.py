@@ -108,7 +108,7 @@ def test_attachment_with_a_wrong_type_is_refused_with_a_message(client):
         {"title": "Script", "file": SimpleUploadedFile("x.pdf", b"#!/bin/sh\n")},
     )
     assert response.status_code == 400
-    assert "Attach a PDF, DOCX, XLSX, PNG or JPEG file." in response.text
+    assert "x.pdf is not one of the accepted kinds (PDF, DOCX, XLSX, PNG, JPEG, GIF, WebP)" in response.text
 
 
 def test_list_page_queries_do_not_grow(client):

@@ -2,9 +2,11 @@
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kelisim.core import files
 from kelisim.organisations.importing.checks import check_rows
 from kelisim.organisations.importing.reading import FileError, read_rows
 from kelisim.organisations.importing.writing import BATCH_SIZE, write_rows
@@ -30,8 +32,12 @@ def process_job(job_id: int) -> ImportJob:
         return job
     reason = f"import #{job.pk}: {job.original_name}"[:100]
     try:
+        try:  # before any parser opens it: its kind by content, and what an XLSX would expand to
+            kind = files.check_stored(job.source, files.REGISTRY_IMPORT)
+        except ValidationError as error:
+            raise FileError(" ".join(error.messages)) from None
         with job.source.open("rb") as stream:
-            header, rows = read_rows(job.original_name, stream)
+            header, rows = read_rows(files.EXTENSIONS[kind], stream)
         _update_job(job, total_rows=len(rows), stage=ImportJob.Stage.CHECKING)
         report = check_rows(header, rows, on_progress=lambda done: _update_job(job, processed_rows=done))
     except FileError as error:
