@@ -179,7 +179,7 @@ def _reject(job: ReportImport, errors: list[dict], row_count: int = 0) -> None:
 
 def _process(job: ReportImport) -> ReportImport:
     try:  # again here, before openpyxl opens it: what it expands to, whichever way the file was stored
-        files.check_stored(job.source, files.SPREADSHEET_IMPORT)
+        files.check_stored(job.source, files.SPREADSHEET_IMPORT, name=job.original_name)
     except ValidationError as error:
         _reject(job, [_problem("", "", message) for message in error.messages])
         job.refresh_from_db()

@@ -204,9 +204,10 @@ class Policy:
     def labels(self) -> str:
         return ", ".join(label for _kind, label in self.type_labels())
 
-    def check(self, uploaded) -> str:
-        """The sniffed content type of ``uploaded``, or a ValidationError that says what is wrong."""
-        name = posixpath.basename(getattr(uploaded, "name", "") or "") or _("The file")
+    def check(self, uploaded, *, name: str = "") -> str:
+        """The sniffed content type of ``uploaded``, or a ValidationError that says what is wrong (naming the
+        file ``name``, by default the uploaded file's own name)."""
+        name = name or posixpath.basename(getattr(uploaded, "name", "") or "") or _("The file")
         size = uploaded.size
         if not size:
             raise ValidationError(_("%(name)s is empty.") % {"name": name}, code="empty")
@@ -255,12 +256,10 @@ def given_name(value, current: str = "") -> str:
     return posixpath.basename((value.name or "").replace("\\", "/"))[-255:]
 
 
-def check_stored(field_file, policy: Policy) -> str:
+def check_stored(field_file, policy: Policy, *, name: str = "") -> str:
     """``Policy.check`` on a file already in storage (read through the storage API), before a parser opens it."""
     with field_file.storage.open(field_file.name, "rb") as handle:
-        handle.size = field_file.storage.size(field_file.name)
-        handle.name = field_file.name
-        return policy.check(handle)
+        return policy.check(handle, name=name or _("The file"))
 
 
 def download_name(original_name: str, content_type: str, fallback: str = "file") -> str:
@@ -295,7 +294,6 @@ def file_response(
     handle.seek(0)
     content_type = _sniff_head(head)
     if content_type == "zip":
-        handle.size = storage.size(name)
         content_type = sniff_content_type(handle) or OCTET_STREAM
     content_type = content_type or OCTET_STREAM
     inline = inline_image and content_type in IMAGE_TYPES

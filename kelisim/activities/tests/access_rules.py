@@ -6,7 +6,9 @@ REPORTERS = {"ngo_member", "ngo_admin", "officer", "administrator"}
 
 
 def extend_world(world):
-    from kelisim.activities.models import ActivityReport, ReportImport, ReportStatus
+    from django.core.files.base import ContentFile
+
+    from kelisim.activities.models import ActivityReport, ManualIndicatorValue, ReportImport, ReportStatus
     from kelisim.core.models import Region
     from kelisim.plans.models import Indicator
 
@@ -20,12 +22,13 @@ def extend_world(world):
         "strand": world.strand,
         "female_14_18": 9,
     }
-    world.draft_report = ActivityReport.objects.create(title="World draft", **common)
+    pdf = ContentFile(b"%PDF-1.4\n%%EOF\n", name="w.pdf")
+    world.draft_report = ActivityReport.objects.create(title="World draft", material_file=pdf, **common)
     world.submitted_report = ActivityReport.objects.create(
         title="World submitted", status=ReportStatus.SUBMITTED, **common
     )
     world.verified_report = ActivityReport.objects.create(
-        title="World verified", status=ReportStatus.VERIFIED, **common
+        title="World verified", status=ReportStatus.VERIFIED, material_file=pdf, **common
     )
     world.report_import = ReportImport.objects.create(
         organisation=world.organisation,
@@ -35,6 +38,9 @@ def extend_world(world):
         status=ReportImport.Status.REJECTED,
     )
     world.indicator = Indicator.objects.create(item=world.plan_item, name="Events held", unit="events")
+    world.manual_value = ManualIndicatorValue.objects.create(
+        indicator=world.indicator, year=2026, value=3, evidence_file=pdf
+    )
 
 
 def _transition(report: str, to: str, **rule) -> Rule:
@@ -77,6 +83,9 @@ ACCESS_RULES = [
     Rule("activities:report", kwargs=lambda w: {"pk": w.verified_report.pk}, allowed=EVERYONE),
     Rule("activities:report", kwargs=lambda w: {"pk": w.draft_report.pk}, allowed=REPORTERS, note="draft"),
     Rule("activities:report_edit", kwargs=lambda w: {"pk": w.draft_report.pk}, allowed=REPORTERS),
+    Rule("activities:report_file", kwargs=lambda w: {"pk": w.verified_report.pk}, allowed=EVERYONE),
+    Rule("activities:report_file", kwargs=lambda w: {"pk": w.draft_report.pk}, allowed=REPORTERS, note="draft"),
+    Rule("activities:evidence_file", kwargs=lambda w: {"pk": w.manual_value.pk}, allowed=OFFICERS),
     _transition("draft_report", "submitted", allowed=REPORTERS),
     _transition("submitted_report", "verified", allowed=OFFICERS, note="verify"),
     Rule("activities:organisation_reports", kwargs=lambda w: {"pk": w.organisation.pk}, allowed=REPORTERS),

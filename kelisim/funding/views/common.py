@@ -16,4 +16,3 @@ def message_errors(request, error: ValidationError) -> None:
 def download(stored, original_name: str, fallback: str) -> FileResponse:
     """A stored file as an attachment for a view that checked who may see it (``core.files.file_response``)."""
     return file_response(stored, original_name=original_name, fallback=fallback)
-

@@ -33,7 +33,7 @@ def process_job(job_id: int) -> ImportJob:
     reason = f"import #{job.pk}: {job.original_name}"[:100]
     try:
         try:  # before any parser opens it: its kind by content, and what an XLSX would expand to
-            kind = files.check_stored(job.source, files.REGISTRY_IMPORT)
+            kind = files.check_stored(job.source, files.REGISTRY_IMPORT, name=job.original_name)
         except ValidationError as error:
             raise FileError(" ".join(error.messages)) from None
         with job.source.open("rb") as stream:

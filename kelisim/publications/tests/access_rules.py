@@ -2,10 +2,13 @@ from kelisim.core.tests.access import EVERYONE, OFFICERS, Rule
 
 
 def extend_world(world):
+    from django.core.files.base import ContentFile
+
     from kelisim.publications.tests.factories import ArticleFactory, draft
 
-    world.article = ArticleFactory(title="World news")
-    world.draft_article = draft(title="World draft")
+    png = b"\x89PNG\r\n\x1a\n0000"
+    world.article = ArticleFactory(title="World news", cover_image=ContentFile(png, name="c.png"), cover_alt="Cover")
+    world.draft_article = draft(title="World draft", cover_image=ContentFile(png, name="c.png"), cover_alt="Cover")
 
 
 def _article(world):
@@ -21,6 +24,13 @@ ACCESS_RULES = [
         kwargs=lambda world: {"slug": world.draft_article.slug},
         allowed=OFFICERS,
         note="a draft is a preview for officers",
+    ),
+    Rule("publications:cover", kwargs=_article, allowed=EVERYONE),
+    Rule(
+        "publications:cover",
+        kwargs=lambda world: {"slug": world.draft_article.slug},
+        allowed=OFFICERS,
+        note="a draft's cover",
     ),
     Rule("publications:react", kwargs=_article, method="POST", data=lambda world: {"value": "yes"}, allowed=EVERYONE),
     Rule("publications:rss", allowed=EVERYONE),
