@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kelisim.core import files
 from kelisim.core.i18n import ContentLanguage, Localized
 from kelisim.core.models import Region, Strand
 from kelisim.core.workflow import Workflow
@@ -309,7 +310,7 @@ class Suggestion(models.Model):
         verbose_name=_("recorded by"),
     )
     contact_note = models.CharField(_("contact (private)"), max_length=300, blank=True)
-    scan = models.FileField(_("scan of the letter"), upload_to="suggestions/scans/%Y/%m/", blank=True)
+    scan = models.FileField(_("scan of the letter"), blank=True, **files.SCANS.field_options())
     scan_content_type = models.CharField(max_length=100, blank=True)
 
     history = HistoricalRecords(excluded_fields=["support_count", "contact_token", "follow_token"])

@@ -234,7 +234,8 @@ DOCUMENTS = Policy("documents", "files", frozenset({PDF, DOCX, XLSX, PNG, JPEG, 
 SPREADSHEET_IMPORT = Policy("spreadsheet_import", "imports", frozenset({XLSX}), 20 * MB)
 REGISTRY_IMPORT = Policy("registry_import", "imports", frozenset({XLSX, CSV}), 20 * MB)
 COVER_IMAGE = Policy("cover_image", "images", IMAGE_TYPES, 5 * MB, inline_images=True)
-POLICIES = {policy.key: policy for policy in (DOCUMENTS, SPREADSHEET_IMPORT, REGISTRY_IMPORT, COVER_IMAGE)}
+SCANS = Policy("scans", "scans", frozenset({PDF, PNG, JPEG}), 10 * MB)
+POLICIES = {policy.key: policy for policy in (DOCUMENTS, SPREADSHEET_IMPORT, REGISTRY_IMPORT, COVER_IMAGE, SCANS)}
 
 
 def policy_of(model_field) -> Policy | None:

@@ -119,7 +119,7 @@ def test_an_officer_records_a_letter_with_its_scan_and_it_joins_the_queue(versio
         )
     assert letter.channel == "letter" and letter.recorded_by == officer and letter.author is None
     assert letter.language == "ru" and letter.reference.startswith("2017-")
-    assert letter.scan_content_type == "application/pdf" and letter.scan.name.endswith(".pdf")
+    assert letter.scan_content_type == "application/pdf" and not letter.scan.name.endswith(".pdf")
     assert letter.contact_note == "Ул. Абая 5, с. Кеңес"
     assert [c.to_status for c in letter.status_changes.all()] == [Status.RECEIVED]
     # Confirmed like an anonymous author's address, and indexed for duplicates like any suggestion.

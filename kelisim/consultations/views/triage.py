@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,6 +25,7 @@ from kelisim.consultations.forms import (
 )
 from kelisim.consultations.models import Suggestion
 from kelisim.consultations.views.saving import saved
+from kelisim.core.files import file_response
 
 
 @officer_required
@@ -207,7 +208,7 @@ def scan(request, reference):
     suggestion = get_object_or_404(Suggestion, reference=reference)
     if not suggestion.scan:
         raise Http404
-    return FileResponse(suggestion.scan.open("rb"), content_type=suggestion.scan_content_type, as_attachment=True)
+    return file_response(suggestion.scan, original_name=f"scan-{suggestion.reference}", fallback="scan")
 
 
 @officer_required
