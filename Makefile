@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-browser test-postgres lint lint-migrations bench bench-http chaos cluster-test messages worker clean-venv eval-duplicates
+.PHONY: axe run test test-browser test-postgres lint lint-migrations bench bench-http chaos cluster-test messages worker clean-venv eval-duplicates
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,14 @@ worker: $(STAMP)
 test: $(STAMP) compiled-messages
 	$(PY) -m pytest -m "not browser" -n 2 -q $(PYTEST_ARGS)
 
-test-browser: $(STAMP) compiled-messages
+# axe-core (accessibility rules for the browser tests) from npm, outside git, at one pinned version.
+AXE := var/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --no-save --no-audit --no-fund --prefix var/axe axe-core@4.14.1
+
+axe: $(AXE)
+
+test-browser: $(STAMP) compiled-messages $(AXE)
 	$(PY) -m pytest -m browser -q $(PYTEST_ARGS)
 
 lint: $(STAMP)

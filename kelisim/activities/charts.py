@@ -103,7 +103,8 @@ def _breaks(values: list[int]) -> list[int]:
 
 
 _MAP_OPENING = (
-    '<svg class="region-map" viewBox="{}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
+    '<svg class="region-map" viewBox="{}" aria-hidden="true" focusable="false" data-title="{}" '
+    'xmlns="http://www.w3.org/2000/svg">'
     '<defs><pattern id="hidden-hatch" width="0.4" height="0.4" patternUnits="userSpaceOnUse" '
     'patternTransform="rotate(45)"><rect width="0.4" height="0.4" fill="#e5e5e5"/>'
     '<line x1="0" y1="0" x2="0" y2="0.4" stroke="#999" stroke-width="0.12"/></pattern></defs>'
@@ -171,7 +172,8 @@ def region_map(rows, *, measure: str, title: str, link_for=None) -> str:
         row = by_code.get(code)
         shape = _region_shape(code, region, *_region_look(region, row, measure, breaks))
         if row is not None and link_for:
-            shape = format_html('<a href="{}">{}</a>', link_for(row), shape)
+            # Pointer users click the drawing; keyboard and screen reader users get the list beside it.
+            shape = format_html('<a href="{}" tabindex="-1">{}</a>', link_for(row), shape)
         (markers if code in CITY_CODES else shapes).append(shape)
     parts = [format_html(_MAP_OPENING, _map_view_box(), title), *shapes, *markers, mark_safe("</svg>")]
     return mark_safe("".join(str(part) for part in parts)), _map_legend(breaks)

@@ -62,7 +62,14 @@ class PlanVersion(models.Model):
     kind_number = models.PositiveSmallIntegerField(default=1)  # draft 2, revision 3
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WORKING)
     based_on = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class SystemNote(models.TextChoices):
+        """Notes the system writes, kept as a fact and worded in the reader's language when shown."""
+
+        FROM_DECISIONS = "from_decisions", _("Changes from roundtable decisions")
+
     note = models.CharField(_("what changed"), max_length=500, blank=True)
+    system_note = models.CharField(max_length=20, choices=SystemNote.choices, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
@@ -107,6 +114,13 @@ class PlanVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.state == self.State.PUBLISHED
+
+    @property
+    def note_text(self) -> str:
+        """What changed: the officer's note, or the system's in the active language."""
+        if self.system_note:
+            return str(self.SystemNote(self.system_note).label)
+        return self.note
 
 
 # What may follow the latest version of a plan: drafts until adoption, then only revisions.

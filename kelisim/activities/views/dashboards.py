@@ -53,6 +53,13 @@ def _dashboard_data(query: QueryDict, filters, *, public: bool) -> dict:
         data["map_svg"], data["map_legend"] = charts.region_map(
             table.rows, measure="participants", title=_("Participants by region"), link_for=link_for
         )
+        # The same links as a list beside the map: the drawing itself is hidden from screen readers and the
+        # keyboard, so that no link sits inside an image.
+        data["map_links"] = [
+            {"label": row.label, "url": link_for(row), "value": row.measures["participants"].label}
+            for row in table.rows
+            if row.code
+        ]
     return data
 
 

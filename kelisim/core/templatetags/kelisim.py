@@ -1,6 +1,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.core import registry
@@ -57,11 +58,23 @@ def object_panels(context, obj):
     return mark_safe("".join(registry.render_object_panels(obj, context.get("request"))))
 
 
+@register.simple_tag(takes_context=True)
+def filters_fold(context):
+    """Opens a filter sidebar that folds away on a phone: ``{% filters_fold %}<form class="filters">…</form>
+    </details>``. Open when filters are in use (and, through core/filters.js, on wide screens)."""
+    request = context.get("request")
+    opened = " open" if request is not None and any(key != "page" for key in request.GET) else ""
+    return format_html(
+        '<details class="filters-fold"{}><summary>{}</summary>', mark_safe(opened), _("Search and filters")
+    )
+
+
 @register.simple_tag
 def table_head(*labels):
     """A table's ``<thead>``: one column heading per label (``{% table_head _("When") _("Who") %}``); an empty
-    label heads a column of buttons."""
-    headings = format_html_join("", '<th scope="col">{}</th>', ((label,) for label in labels))
+    label leaves the cell above a column of buttons empty (a ``td``: a header without a name helps no one)."""
+    cells = (format_html('<th scope="col">{}</th>', label) if label else mark_safe("<td></td>") for label in labels)
+    headings = format_html_join("", "{}", ((cell,) for cell in cells))
     return format_html("<thead><tr>{}</tr></thead>", headings)
 
 

@@ -42,7 +42,7 @@ def working_version(plan: ActionPlan) -> PlanVersion | None:
 
 
 @transaction.atomic
-def start_version(*, actor, plan: ActionPlan, kind: str, note: str = "") -> PlanVersion:
+def start_version(*, actor, plan: ActionPlan, kind: str, note: str = "", system_note: str = "") -> PlanVersion:
     """Open a working copy of the next version, with every objective and item of the last published one."""
     if kind == PlanVersion.Kind.ADOPTED:
         require_administrator(actor, system=True)
@@ -66,6 +66,7 @@ def start_version(*, actor, plan: ActionPlan, kind: str, note: str = "") -> Plan
         kind_number=(kind_numbers["number"] or 0) + 1,
         based_on=base,
         note=note,
+        system_note=system_note,
         created_by=actor,
     )
     record_history(version, actor=actor, reason="started")
@@ -170,4 +171,4 @@ def working_copy_for_changes(*, actor, plan: ActionPlan) -> PlanVersion:
         return version
     base = latest_published(plan)
     kind = PlanVersion.Kind.REVISION if base and base.kind != PlanVersion.Kind.DRAFT else PlanVersion.Kind.DRAFT
-    return start_version(actor=actor, plan=plan, kind=kind, note=_("Changes from roundtable decisions"))
+    return start_version(actor=actor, plan=plan, kind=kind, system_note=PlanVersion.SystemNote.FROM_DECISIONS)

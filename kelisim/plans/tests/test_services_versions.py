@@ -116,3 +116,32 @@ def test_a_new_version_keeps_each_items_regions_and_partners():
     assert sorted(region.code for region in copied.regions.all()) == ["KZ-31", "KZ-71"]
     assert list(copied.partners.all()) == [partner]
     assert draft.items.get().regions.count() == 2  # the published version keeps its own
+
+
+def test_the_note_the_system_writes_is_worded_in_the_readers_language():
+    """A working copy opened for roundtable decisions keeps the fact, not a sentence in the officer's language."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils import translation
+
+    first = draft_with_items()
+    with translation.override("ru"):
+        copy = services.working_copy_for_changes(actor=None, plan=first.plan)
+    assert (copy.note, copy.system_note) == ("", PlanVersion.SystemNote.FROM_DECISIONS)
+    for language, text in (
+        ("en", "Changes from roundtable decisions"),
+        ("ru", "Изменения по решениям круглых столов"),
+        ("kk", "Дөңгелек үстел шешімдері бойынша өзгерістер"),
+    ):
+        with translation.override(language):
+            assert copy.note_text == text
+
+    # Rows written before, in Russian, become the fact; an officer's own note stays as written.
+    PlanVersion.objects.filter(pk=copy.pk).update(note="Изменения по решениям круглых столов", system_note="")
+    PlanVersion.objects.filter(pk=first.pk).update(note="Changes agreed with the ministries")
+    import_module("kelisim.plans.migrations.0006_plan_version_system_note").keep_as_fact(apps, None)
+    copy.refresh_from_db()
+    first.refresh_from_db()
+    assert (copy.note, copy.system_note) == ("", "from_decisions")
+    assert (first.note, first.system_note, first.note_text) == ("Changes agreed with the ministries", "", first.note)
