@@ -121,3 +121,11 @@ def test_the_pdf_is_stored_and_rebuilt_after_an_answer(client, consulted, django
         second = client.get(url).content
         assert render.call_count == built, "the page serves the file built in the background"
     assert "Yes, in every region." in _pdf_text(second) and "Yes, in every region." not in _pdf_text(first)
+
+
+def test_suggestions_are_counted_by_the_channel_they_came_by(consulted):
+    from kelisim.consultations.models import Suggestion
+
+    Suggestion.objects.filter(pk=consulted["suggestions"][1].pk).update(channel="letter")
+    data = consultation.report(consulted["version"])
+    assert {row["code"]: row["count"] for row in data["by_channel"]} == {"web": 3, "letter": 1}
