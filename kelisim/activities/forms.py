@@ -180,7 +180,11 @@ class ManualValueForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
     evidence_url = forms.URLField(
-        label=_("Evidence (link)"), required=False, assume_scheme="https", validators=[validate_web_url]
+        label=_("Evidence (link)"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[validate_web_url],
     )
     evidence_file = forms.FileField(label=_("Evidence (file)"), required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)

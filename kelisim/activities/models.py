@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kelisim.core import files, links
+from kelisim.core.fields import LONG_TEXT, NOTE, BoundedTextField
 from kelisim.core.models import Region, Strand
 from kelisim.core.workflow import Workflow
 from kelisim.organisations.models import Expert, LanguageSet, Organisation
@@ -106,7 +107,7 @@ class ActivityReport(models.Model):
     )
     activity_type = models.CharField(_("type"), max_length=20, choices=ActivityType.choices)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True, help_text=PERSONAL_DATA_WARNING)
+    description = BoundedTextField(_("description"), blank=True, max_length=LONG_TEXT, help_text=PERSONAL_DATA_WARNING)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
@@ -135,9 +136,10 @@ class ActivityReport(models.Model):
     partners = models.ManyToManyField(
         Organisation, blank=True, related_name="partner_activity_reports", verbose_name=_("partner organisations")
     )
-    material_links = models.TextField(
+    material_links = BoundedTextField(
         _("materials (links)"),
         blank=True,
+        max_length=LONG_TEXT,
         help_text=_("One address per line: presentations, videos, posts."),
         validators=[links.validate_link_list],
     )
@@ -162,7 +164,7 @@ class ActivityReport(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT, db_index=True
     )
-    return_comment = models.TextField(_("comment to the organisation"), blank=True)
+    return_comment = BoundedTextField(_("comment to the organisation"), blank=True, max_length=NOTE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -273,7 +275,7 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=10, choices=ReportStatus.choices)
     to_status = models.CharField(max_length=10, choices=ReportStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    comment = models.TextField(blank=True)
+    comment = BoundedTextField(blank=True, max_length=NOTE)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

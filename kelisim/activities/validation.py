@@ -21,11 +21,13 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kelisim.activities.models import (
     ATTENDANCE_FIELDS,
     MAX_COUNT,
     MAX_REACH,
+    ActivityReport,
     ActivityType,
     Audience,
     VenueType,
@@ -38,7 +40,6 @@ from kelisim.organisations.models import Expert, Organisation
 
 REQUIRED_COLUMNS = ("activity_type", "title", "start_date", "region", "venue_type", "strand")
 MAX_TITLE = 300
-MAX_SETTLEMENT = 200
 REACH_FIELDS = ("online_posts", "online_views", "online_shares")
 
 
@@ -225,6 +226,26 @@ def reference_checker(table: str, message: Callable[[str], str] | None = None) -
     return check_reference
 
 
+def length_checker(field: str) -> Callable:
+    """The cell as text, refused when longer than the report's field allows (the form's and the API's limit)."""
+    limit = ActivityReport._meta.get_field(field).max_length
+
+    def check_length(value, _refs=None) -> str:
+        written = text(value)
+        if len(written) > limit:
+            raise Problem(
+                ngettext(
+                    "At most %(limit)d character (this cell has %(count)d).",
+                    "At most %(limit)d characters (this cell has %(count)d).",
+                    limit,
+                )
+                % {"limit": limit, "count": len(written)}
+            )
+        return written
+
+    return check_length
+
+
 def check_title(value, _refs=None) -> str:
     title = text(value)
     if len(title) > MAX_TITLE:
@@ -313,11 +334,11 @@ class ColumnCheck:
 COLUMN_CHECKS = (
     ColumnCheck("activity_type", "activity_type", choice_checker(ActivityType.values)),
     ColumnCheck("title", "title", check_title, ""),
-    ColumnCheck("description", "description", lambda value, _refs: text(value), ""),
+    ColumnCheck("description", "description", length_checker("description"), ""),
     ColumnCheck("start_date", "start_date", check_date),
     ColumnCheck("end_date", "end_date", check_date),
     ColumnCheck("region", "region_id", reference_checker("regions")),
-    ColumnCheck("settlement", "settlement", lambda value, _refs: text(value)[:MAX_SETTLEMENT], ""),
+    ColumnCheck("settlement", "settlement", length_checker("settlement"), ""),
     ColumnCheck("venue_type", "venue_type", choice_checker(VenueType.values)),
     ColumnCheck("languages", "languages", code_list_checker(LANGUAGE_CODES), ""),
     ColumnCheck("audiences", "audiences", code_list_checker(Audience.values), ""),

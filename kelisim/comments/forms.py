@@ -54,7 +54,7 @@ class CommentForm(forms.Form):
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Left empty by people; bots fill every field.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,7 +180,7 @@ class QueueFilterForm(forms.Form):
         required=False,
     )
     target = forms.ChoiceField(label=_("Where"), required=False)
-    q = forms.CharField(label=_("Text or author"), required=False)
+    q = forms.CharField(label=_("Text or author"), required=False, max_length=200)
 
     def __init__(self, *args, target_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

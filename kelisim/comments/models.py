@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kelisim.core.fields import NOTE, BoundedTextField
 from kelisim.core.i18n import ContentLanguage
 from kelisim.core.workflow import Workflow
 
@@ -107,7 +108,7 @@ class Comment(models.Model):
     author_name = models.CharField(_("name"), max_length=80, blank=True)
     # A visitor's address, for reply notifications and the moderator's note; never shown.
     author_email = models.EmailField(_("email"), blank=True)
-    text = models.TextField(_("comment"))
+    text = BoundedTextField(_("comment"), max_length=MAX_COMMENT_LENGTH)
     text_hash = models.CharField(max_length=64, db_index=True, editable=False)
     language = models.CharField(_("language"), max_length=2, choices=ContentLanguage.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -116,7 +117,7 @@ class Comment(models.Model):
     reply_notification_sent = models.BooleanField(default=False, editable=False)
     reply_count = models.PositiveIntegerField(_("published replies"), default=0)
     report_count = models.PositiveSmallIntegerField(_("reports"), default=0)
-    moderator_note = models.TextField(_("moderator's note to the author"), blank=True)
+    moderator_note = BoundedTextField(_("moderator's note to the author"), blank=True, max_length=NOTE)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -246,7 +247,7 @@ class AuthorSanction(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=20, choices=ReasonCode.choices)
-    note = models.TextField(_("explanation for the author"), blank=True)
+    note = BoundedTextField(_("explanation for the author"), blank=True, max_length=NOTE)
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField(_("until"), null=True, blank=True, help_text=_("Empty: without end."))
     lifted_at = models.DateTimeField(null=True, blank=True)

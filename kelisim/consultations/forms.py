@@ -15,10 +15,16 @@ from kelisim.consultations.models import (
     DocumentVersion,
     Section,
     Status,
+    Suggestion,
 )
 from kelisim.consultations.selectors import SORTS
+from kelisim.core.fields import DOCUMENT, NOTE
 from kelisim.core.i18n import ContentLanguage, lazy_interpolate
 from kelisim.core.models import Region, Strand
+
+ANSWER_LENGTH = Suggestion._meta.get_field("official_answer").max_length
+# A whole draft (every section) in one text: many sections of at most DOCUMENT characters each.
+IMPORT_LENGTH = 10 * DOCUMENT
 
 
 class SuggestionForm(forms.Form):
@@ -49,7 +55,7 @@ class SuggestionForm(forms.Form):
         help_text=_("We send one confirmation link and, later, the answer. The address is never published."),
     )
     # A field people never see; software that fills every field gives itself away.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
 
     def __init__(self, *args, user=None, version: DocumentVersion, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,7 +174,9 @@ class BulkActionForm(forms.Form):
         choices=[("", "—"), *[(code, label) for code, label in Status.choices if code in ANSWERED_STATUSES]],
         required=False,
     )
-    answer = forms.CharField(label=_("Official answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    answer = forms.CharField(
+        label=_("Official answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=ANSWER_LENGTH
+    )
     assignee = forms.ModelChoiceField(label=_("Officer"), queryset=User.objects.none(), required=False)
     reason = forms.CharField(label=_("Note for the history"), max_length=500, required=False)
 
@@ -192,6 +200,7 @@ class StatusForm(forms.Form):
         label=_("Official answer"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
+        max_length=ANSWER_LENGTH,
         help_text=_("Published with the status and sent to the author."),
     )
     reason = forms.CharField(label=_("Note for the history"), max_length=500, required=False)
@@ -210,6 +219,7 @@ class AssignForm(forms.Form):
 class MergeForm(forms.Form):
     duplicates = forms.CharField(
         label=_("References of the duplicates"),
+        max_length=NOTE,
         help_text=_("Separated by spaces or commas, e.g. 2017-00042 2017-00057."),
     )
     reason = forms.CharField(label=_("Note for the history"), max_length=500, required=False)
@@ -303,6 +313,7 @@ class ImportForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the text"), choices=ContentLanguage.choices)
     markdown = forms.CharField(
         label=_("Text in Markdown"),
+        max_length=IMPORT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 18}),
         help_text=_("Headings (#, ##) become sections; each paragraph or list item becomes a paragraph."),
         required=False,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kelisim.core import files
+from kelisim.core.fields import DOCUMENT, LONG_TEXT, NOTE, BoundedTextField
 from kelisim.core.i18n import ContentLanguage, Localized
 from kelisim.core.models import Region, Strand
 from kelisim.core.workflow import Workflow
@@ -172,9 +173,9 @@ class Paragraph(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="paragraphs", null=True, blank=True)
     key = models.CharField(_("stable ID"), max_length=20)
     position = models.PositiveIntegerField()
-    text_kk = models.TextField(_("text (Kazakh)"), blank=True)
-    text_ru = models.TextField(_("text (Russian)"), blank=True)
-    text_en = models.TextField(_("text (English)"), blank=True)
+    text_kk = BoundedTextField(_("text (Kazakh)"), blank=True, max_length=DOCUMENT)
+    text_ru = BoundedTextField(_("text (Russian)"), blank=True, max_length=DOCUMENT)
+    text_en = BoundedTextField(_("text (English)"), blank=True, max_length=DOCUMENT)
     suggestion_count = models.PositiveIntegerField(default=0, editable=False)
 
     text = Localized("text")
@@ -254,7 +255,7 @@ class Suggestion(models.Model):
         verbose_name=_("paragraph"),
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
-    text = models.TextField(_("suggestion"))
+    text = BoundedTextField(_("suggestion"), max_length=TEXT_MAX_LENGTH)
     language = models.CharField(_("language"), max_length=2, choices=ContentLanguage.choices)
     strand = models.ForeignKey(
         Strand, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("strand")
@@ -277,7 +278,7 @@ class Suggestion(models.Model):
     follow_token = models.CharField(max_length=64, unique=True, default=new_token)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
-    official_answer = models.TextField(_("official answer"), blank=True)
+    official_answer = BoundedTextField(_("official answer"), blank=True, max_length=LONG_TEXT)
     answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -369,7 +370,7 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    reason = models.TextField(blank=True)
+    reason = BoundedTextField(blank=True, max_length=NOTE)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

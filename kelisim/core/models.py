@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kelisim.core.fields import DESCRIPTION, BoundedTextField
 from kelisim.core.i18n import Localized
 
 
@@ -47,9 +48,9 @@ class Strand(models.Model):
     name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
-    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
-    description_ru = models.TextField(_("description (Russian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_kk = BoundedTextField(_("description (Kazakh)"), blank=True, max_length=DESCRIPTION)
+    description_ru = BoundedTextField(_("description (Russian)"), blank=True, max_length=DESCRIPTION)
+    description_en = BoundedTextField(_("description (English)"), blank=True, max_length=DESCRIPTION)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     name = Localized("name")

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.accounts.models import Role, User
+from kelisim.core.fields import DESCRIPTION, LONG_TEXT
 from kelisim.core.models import Region, Strand
 from kelisim.funding import rules
 from kelisim.funding.models import Call, Contract, Criterion, Question
@@ -67,7 +68,7 @@ class CriterionForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
-    status = forms.CharField(widget=forms.HiddenInput)
+    status = forms.CharField(widget=forms.HiddenInput, max_length=20)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
@@ -314,7 +315,9 @@ class ConflictForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(
+        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=LONG_TEXT
+    )
 
     def __init__(self, *args, criteria=(), scale_max=10, **kwargs):
         super().__init__(*args, **kwargs)
@@ -353,7 +356,9 @@ class ContractForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
-    deliverables = forms.CharField(label=_("Deliverables"), widget=forms.Textarea(attrs={"rows": 3}))
+    deliverables = forms.CharField(
+        label=_("Deliverables"), widget=forms.Textarea(attrs={"rows": 3}), max_length=DESCRIPTION
+    )
     due_date = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
     tranche_kzt = forms.DecimalField(
         label=_("Payment tranche, KZT"), max_digits=16, decimal_places=0, min_value=0, initial=0
@@ -413,5 +418,8 @@ class ReportDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("Note to the organisation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note to the organisation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=DESCRIPTION,
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.consultations.models import Suggestion
+from kelisim.core.fields import NOTE
 from kelisim.core.i18n import lazy_interpolate
 from kelisim.core.links import validate_web_url
 from kelisim.meetings.models import MAX_ATTACHMENT_BYTES, ROUNDTABLE_FIELDS, Decision, Roundtable
@@ -60,10 +61,14 @@ class AgendaItemForm(forms.Form):
     suggestion_references = forms.CharField(
         label=_("Suggestions to discuss"),
         required=False,
+        max_length=NOTE,
         help_text=_("References separated by spaces, e.g. 2017-00012 2017-00031."),
     )
     plan_item_codes = forms.CharField(
-        label=_("Plan items to discuss"), required=False, help_text=_("Item IDs separated by spaces, e.g. AP-0003.")
+        label=_("Plan items to discuss"),
+        required=False,
+        max_length=NOTE,
+        help_text=_("Item IDs separated by spaces, e.g. AP-0003.")
     )
 
     def clean_suggestion_references(self):

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from kelisim.consultations.models import Programme, Suggestion
 from kelisim.core import files
+from kelisim.core.fields import DESCRIPTION, DOCUMENT, NOTE, BoundedTextField
 from kelisim.core.links import validate_web_url
 from kelisim.core.workflow import Workflow
 from kelisim.organisations.models import Organisation
@@ -65,7 +66,7 @@ class Roundtable(models.Model):
         verbose_name=_("programme"),
     )
     title = models.CharField(_("title"), max_length=300)
-    topic = models.TextField(_("topic"), blank=True)
+    topic = BoundedTextField(_("topic"), blank=True, max_length=NOTE)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=300, blank=True)
@@ -81,7 +82,7 @@ class Roundtable(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     # Confirmed seats, kept next to the capacity so that taking a seat is one conditional update.
     seats_taken = models.PositiveIntegerField(default=0)
-    minutes_markdown = models.TextField(_("minutes"), blank=True)
+    minutes_markdown = BoundedTextField(_("minutes"), blank=True, max_length=DOCUMENT)
     minutes_html = models.TextField(blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
@@ -247,7 +248,7 @@ class Decision(models.Model):
     )
     kind = models.CharField(_("decision"), max_length=12, choices=Kind.choices)
     acceptance = models.CharField(_("accepted"), max_length=16, choices=Acceptance.choices, blank=True)
-    text = models.TextField(_("wording of the decision"))
+    text = BoundedTextField(_("wording of the decision"), max_length=DESCRIPTION)
     merge_into = models.ForeignKey(
         Suggestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("merge into")
     )

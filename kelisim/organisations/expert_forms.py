@@ -242,6 +242,7 @@ class ExpertMessageForm(forms.Form):
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kelisim.core import files
+from kelisim.core.fields import DESCRIPTION, BoundedTextField
 from kelisim.core.i18n import ContentLanguage, Localized
 from kelisim.core.links import validate_web_url
 from kelisim.core.models import Region, Strand
@@ -125,9 +126,9 @@ class Organisation(models.Model):
         help_text=_("Seen only by the organisation's admins and officers."),
     )
     website = models.URLField(_("website"), blank=True, validators=[validate_web_url])
-    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
-    description_ru = models.TextField(_("description (Russian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_kk = BoundedTextField(_("description (Kazakh)"), blank=True, max_length=DESCRIPTION)
+    description_ru = BoundedTextField(_("description (Russian)"), blank=True, max_length=DESCRIPTION)
+    description_en = BoundedTextField(_("description (English)"), blank=True, max_length=DESCRIPTION)
     verification_status = models.CharField(
         _("verification"),
         max_length=12,
@@ -295,9 +296,9 @@ class Expert(models.Model):
     title_kk = models.CharField(_("title (Kazakh)"), max_length=200, blank=True)
     title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    bio_kk = models.TextField(_("about (Kazakh)"), blank=True)
-    bio_ru = models.TextField(_("about (Russian)"), blank=True)
-    bio_en = models.TextField(_("about (English)"), blank=True)
+    bio_kk = BoundedTextField(_("about (Kazakh)"), blank=True, max_length=4000)
+    bio_ru = BoundedTextField(_("about (Russian)"), blank=True, max_length=4000)
+    bio_en = BoundedTextField(_("about (English)"), blank=True, max_length=4000)
     fields = models.ManyToManyField(ExpertiseField, related_name="experts", verbose_name=_("fields"))
     languages = LanguageSet(_("languages"))
     regions = models.ManyToManyField(

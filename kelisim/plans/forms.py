@@ -4,12 +4,15 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kelisim.core.fields import NOTE
 from kelisim.core.links import validate_web_url
 from kelisim.core.models import Region, Strand
 from kelisim.meetings.models import Decision
 from kelisim.organisations.models import Organisation
-from kelisim.plans.models import ITEM_FACTS, ItemStatus, Objective, PlanVersion, ProgressSource
+from kelisim.plans.models import ITEM_FACTS, ItemStatus, Objective, PlanItem, PlanVersion, ProgressSource
 from kelisim.plans.progress import REFUSAL
+
+MEASURE = PlanItem._meta.get_field("text_ru").max_length
 
 
 class StartVersionForm(forms.Form):
@@ -54,12 +57,21 @@ def parse_bins(value: str):
 
 class ItemForm(forms.Form):
     objective = forms.ModelChoiceField(label=_("Objective"), queryset=Objective.objects.none())
-    text_ru = forms.CharField(label=_("Measure (Russian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    text_kk = forms.CharField(label=_("Measure (Kazakh)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    text_en = forms.CharField(label=_("Measure (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    text_ru = forms.CharField(
+        label=_("Measure (Russian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MEASURE
+    )
+    text_kk = forms.CharField(
+        label=_("Measure (Kazakh)"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MEASURE
+    )
+    text_en = forms.CharField(
+        label=_("Measure (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MEASURE
+    )
     responsible_body = forms.CharField(label=_("Responsible body"), max_length=300)
     partner_bins = forms.CharField(
-        label=_("Partner organisations"), required=False, help_text=_("Their BINs, separated by spaces.")
+        label=_("Partner organisations"),
+        required=False,
+        max_length=NOTE,
+        help_text=_("Their BINs, separated by spaces."),
     )
     regions = forms.ModelMultipleChoiceField(
         label=_("Regions"),
@@ -104,6 +116,7 @@ class IndicatorForm(forms.Form):
         label=_("Yearly targets"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        max_length=NOTE,
         help_text=_("One per line: “2018: 120”, or by region “KZ-71 2018: 20”."),
     )
 
@@ -149,13 +162,22 @@ class IncorporateForm(forms.Form):
         label=_("New item: objective"), queryset=Objective.objects.none(), required=False
     )
     new_text_ru = forms.CharField(
-        label=_("New item: measure (Russian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("New item: measure (Russian)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MEASURE,
     )
     new_text_kk = forms.CharField(
-        label=_("New item: measure (Kazakh)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("New item: measure (Kazakh)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MEASURE,
     )
     new_text_en = forms.CharField(
-        label=_("New item: measure (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("New item: measure (English)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MEASURE,
     )
     responsible_body = forms.CharField(label=_("New item: responsible body"), max_length=300, required=False)
 
@@ -189,6 +211,7 @@ class ProgressForm(forms.Form):
     evidence_url = forms.URLField(
         label=_("Evidence (link)"),
         required=False,
+        max_length=200,
         assume_scheme="https",
         validators=[validate_web_url],
         help_text=_("A report, a publication, photos."),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kelisim.consultations.models import Programme, Suggestion
+from kelisim.core.fields import DESCRIPTION, BoundedTextField
 from kelisim.core.i18n import Localized
 from kelisim.core.links import validate_web_url
 from kelisim.core.models import Region, Strand
@@ -229,9 +230,9 @@ class PlanItem(models.Model):
     position = models.PositiveSmallIntegerField(default=1)
     # Denormalised "strand.objective.measure" numbering, recomputed when the working copy changes.
     number = models.CharField(_("number"), max_length=20, blank=True)
-    text_kk = models.TextField(_("measure (Kazakh)"), blank=True)
-    text_ru = models.TextField(_("measure (Russian)"), blank=True)
-    text_en = models.TextField(_("measure (English)"), blank=True)
+    text_kk = BoundedTextField(_("measure (Kazakh)"), blank=True, max_length=DESCRIPTION)
+    text_ru = BoundedTextField(_("measure (Russian)"), blank=True, max_length=DESCRIPTION)
+    text_en = BoundedTextField(_("measure (English)"), blank=True, max_length=DESCRIPTION)
     responsible_body = models.CharField(_("responsible body"), max_length=300)
     partners = models.ManyToManyField(Organisation, blank=True, related_name="plan_items", verbose_name=_("partners"))
     regions = models.ManyToManyField(Region, blank=True, related_name="+", verbose_name=_("regions"))
@@ -324,7 +325,7 @@ class ProgressUpdate(models.Model):
     tracked = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="updates")
     status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices)
     progress = models.PositiveSmallIntegerField(_("progress, %"), validators=[MaxValueValidator(100)])
-    note = models.TextField(_("what was done"))
+    note = BoundedTextField(_("what was done"), max_length=DESCRIPTION)
     evidence_url = models.URLField(_("evidence (link)"), blank=True, validators=[validate_web_url])
     # "indicators": the progress was computed from the item's indicators, not typed by the author.
     source = models.CharField(max_length=10, choices=ProgressSource.choices, default=ProgressSource.MANUAL)

@@ -10,7 +10,9 @@ from kelisim.publications.models import Article, Reaction, Tag
 
 
 class ArticleFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
+    )
     tag = forms.ModelChoiceField(
         label=_("Tag"), queryset=Tag.objects.all(), to_field_name="slug", required=False, empty_label=_("All tags")
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kelisim.core import files
+from kelisim.core.fields import DOCUMENT, BoundedTextField
 from kelisim.core.i18n import ContentLanguage, Localized
 from kelisim.core.models import Strand
 from kelisim.core.workflow import Workflow
@@ -74,8 +75,10 @@ class Article(models.Model):
     translation_group = models.UUIDField(_("translation group"), default=uuid.uuid4, db_index=True, editable=False)
     slug = models.SlugField(_("address"), max_length=100, unique=True, allow_unicode=True)
     title = models.CharField(_("title"), max_length=200)
-    lead = models.TextField(_("lead"), max_length=600, help_text=_("One or two sentences shown in lists and feeds."))
-    body = models.TextField(_("text"), help_text=_("Markdown: paragraphs, **bold**, *italic*, lists, links, quotes."))
+    lead = BoundedTextField(_("lead"), max_length=600, help_text=_("One or two sentences shown in lists and feeds."))
+    body = BoundedTextField(
+        _("text"), max_length=DOCUMENT, help_text=_("Markdown: paragraphs, **bold**, *italic*, lists, links, quotes.")
+    )
     body_html = models.TextField(editable=False, blank=True)
     cover_image = models.FileField(_("cover image"), blank=True, **files.COVER_IMAGE.field_options())
     cover_alt = models.CharField(

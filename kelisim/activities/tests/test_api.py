@@ -149,3 +149,15 @@ def test_public_summary_withholds_small_counts(client):
     shown = {row["key"]: row["participants"] for row in body["rows"]}
     assert shown == {"KZ-31": "30", "KZ-62": "<5", "KZ-10": "…"}
     assert body["total_participants"] == "39"
+
+
+def test_the_description_limit_is_the_models_in_the_api(client):
+    """Issue 18, finding 7: the same limit in the form, the API and the import (the model's)."""
+    StrandFactory(code="zero-tolerance")
+    organisation = OrganisationFactory()
+    token = make_token(member_of(organisation))
+    limit = ActivityReport._meta.get_field("description").max_length
+    error = assert_error(_post(client, token, _payload(organisation, description="d" * (limit + 1))), 422, "invalid")
+    assert error["details"][0]["loc"] == ["body", "payload", "description"] or "description" in str(error)
+    assert not ActivityReport.objects.exists()
+    assert _post(client, token, _payload(organisation, description="d" * limit)).status_code == 201

@@ -177,3 +177,14 @@ def test_an_organisations_template_lists_its_own_milestone_codes(client, world):
     )
     assert client.get(other).status_code == 403
     assert client.get(reverse("activities:import_template") + "?organisation=x").status_code == 404
+
+
+def test_a_cell_longer_than_the_reports_field_is_refused_not_cut(world):
+    """Issue 18, finding 7: the import stored any description and cut a long settlement without a word."""
+    limit = ActivityReport._meta.get_field("description").max_length
+    job = _import(world["organisation"], [_row(description="d" * (limit + 1)), _row(settlement="s" * 201)])
+    assert job.status == "rejected"
+    assert not ActivityReport.objects.exists()
+    messages = {error["row"]: (error["column"], error["message"]) for error in job.errors}
+    assert messages[2][0].endswith("description") and f"At most {limit} characters" in messages[2][1]
+    assert messages[3][0].endswith("settlement") and "At most 200 characters" in messages[3][1]

@@ -97,3 +97,22 @@ def test_officer_verifies_from_the_queue(client):
     client.force_login(staff_officer())
     client.post(reverse("activities:queue"), {"report": [reports[0].pk, reports[1].pk]})
     assert sorted(ActivityReport.objects.values_list("status", flat=True)) == ["submitted", "verified", "verified"]
+
+
+def test_a_megabyte_description_is_refused_by_the_report_form(client):
+    """Issue 18, finding 7: the report form took a 1 MB description."""
+    organisation = OrganisationFactory()
+    client.force_login(member_of(organisation))
+    data = _form_data(
+        StrandFactory(code="youth"),
+        "KZ-33",
+        activity_type="meeting",
+        title="Meeting in a college",
+        venue_type="college",
+        description="d" * 1_000_000,
+    )
+    response = client.post(reverse("activities:report_create", args=[organisation.pk]), data)
+    assert response.status_code == 200
+    limit = ActivityReport._meta.get_field("description").max_length
+    assert f"at most {limit} characters" in str(response.context["form"].errors["description"])
+    assert not ActivityReport.objects.exists()

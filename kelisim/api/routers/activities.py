@@ -5,6 +5,7 @@ complementary suppression; reports carry counts only, never participants' names.
 """
 
 from datetime import date
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +18,7 @@ from kelisim.activities.models import (
     ATTENDANCE_FIELDS,
     MAX_COUNT,
     MAX_REACH,
+    ActivityReport,
     ActivityType,
     Audience,
     ReportStatus,
@@ -27,6 +29,7 @@ from kelisim.api.auth import token_auth
 from kelisim.api.errors import Error
 from kelisim.api.pagination import Page
 from kelisim.api.types import Text
+from kelisim.core.fields import max_length
 from kelisim.organisations.models import Organisation
 
 router = Router(tags=["activities"])
@@ -50,7 +53,9 @@ class ReportIn(Schema):
     organisation_id: int = Field(ge=1, le=2_147_483_647)
     activity_type: ActivityType
     title: Text = Field(min_length=1, max_length=300)
-    description: Text = Field("", max_length=10_000, description="No personal data: counts only.")
+    description: Text = Field(
+        "", max_length=max_length(ActivityReport, "description"), description="No personal data: counts only."
+    )
     start_date: date
     end_date: date | None = None
     region: Text = Field(max_length=8, description="ISO 3166-2:KZ code, e.g. KZ-31")
@@ -63,7 +68,9 @@ class ReportIn(Schema):
     online_posts: int = Reach
     online_views: int = Reach
     online_shares: int = Reach
-    material_links: list[Text] = Field(default_factory=list, max_length=20, description="Links to materials.")
+    material_links: list[Annotated[Text, Field(max_length=2000)]] = Field(
+        default_factory=list, max_length=20, description="Links to materials."
+    )
     plan_item: Text | None = Field(None, max_length=40, description="ID of the published plan item it serves")
     milestone: Text | None = Field(
         None,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kelisim.core import files
+from kelisim.core.fields import BoundedTextField
 from kelisim.core.workflow import Workflow
 from kelisim.funding.models.calls import Call, Question
 from kelisim.organisations.models import Organisation
@@ -39,7 +40,7 @@ class Application(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="applications", verbose_name=_("organisation")
     )
     title = models.CharField(_("project title"), max_length=300, blank=True)
-    summary = models.TextField(_("summary"), blank=True, max_length=2000)
+    summary = BoundedTextField(_("summary"), blank=True, max_length=2000)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     revision = models.PositiveSmallIntegerField(_("revision"), default=1)
@@ -47,7 +48,7 @@ class Application(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    determination_reason = models.TextField(_("reasons"), blank=True)
+    determination_reason = BoundedTextField(_("reasons"), blank=True, max_length=5000)
     determined_at = models.DateTimeField(null=True, blank=True)
     approved_amount_kzt = models.DecimalField(
         _("approved amount, KZT"), max_digits=16, decimal_places=0, null=True, blank=True
@@ -111,7 +112,7 @@ class ApplicationRevision(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
-    summary = models.TextField(blank=True)
+    summary = BoundedTextField(blank=True, max_length=2000)
     answers = models.JSONField(default=dict)
     budget = models.JSONField(default=list)
     budget_total_kzt = models.DecimalField(max_digits=16, decimal_places=0)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kelisim.core.fields import NOTE, BoundedTextField
 from kelisim.core.i18n import Localized
 from kelisim.core.models import Region, Strand
 from kelisim.core.workflow import Workflow
@@ -35,9 +36,9 @@ class Call(models.Model):
     title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
     title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
-    description_ru = models.TextField(_("description (Russian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_kk = BoundedTextField(_("description (Kazakh)"), blank=True, max_length=20_000)
+    description_ru = BoundedTextField(_("description (Russian)"), blank=True, max_length=20_000)
+    description_en = BoundedTextField(_("description (English)"), blank=True, max_length=20_000)
     strands = models.ManyToManyField(Strand, blank=True, related_name="calls", verbose_name=_("strands"))
     plan_items = models.ManyToManyField(
         TrackedItem, blank=True, related_name="calls", verbose_name=_("plan items funded")
@@ -143,7 +144,9 @@ class Question(models.Model):
     max_length = models.PositiveIntegerField(
         _("character limit"), null=True, blank=True, help_text=_("For long texts: the most characters allowed.")
     )
-    choices = models.TextField(_("choices"), blank=True, help_text=_("For a choice: one option per line."))
+    choices = BoundedTextField(
+        _("choices"), blank=True, max_length=NOTE, help_text=_("For a choice: one option per line.")
+    )
 
     label = Localized("label")
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kelisim.core import files
+from kelisim.core.fields import DESCRIPTION, LONG_TEXT, NOTE, BoundedTextField
 from kelisim.core.workflow import Workflow
 from kelisim.funding.models.applications import Application
 from kelisim.plans.models import TrackedItem
@@ -79,7 +80,7 @@ class ContractAmendment(models.Model):
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments")
     version = models.PositiveSmallIntegerField(_("version"))
-    reason = models.TextField(_("reason"))
+    reason = BoundedTextField(_("reason"), max_length=NOTE)
     changes = models.JSONField(_("changes"), default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -113,7 +114,7 @@ class Milestone(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(_("milestone"), max_length=200)
-    deliverables = models.TextField(_("deliverables"))
+    deliverables = BoundedTextField(_("deliverables"), max_length=DESCRIPTION)
     due_date = models.DateField(_("due on"))
     tranche_kzt = models.DecimalField(_("payment tranche, KZT"), max_digits=16, decimal_places=0, default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -144,9 +145,9 @@ class MilestoneReport(models.Model):
         RETURNED = "returned", _("Returned")
 
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="reports")
-    narrative = models.TextField(_("what was done"), max_length=10000)
+    narrative = BoundedTextField(_("what was done"), max_length=LONG_TEXT)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.WAITING)
-    decision_note = models.TextField(_("officer's note"), blank=True)
+    decision_note = BoundedTextField(_("officer's note"), blank=True, max_length=DESCRIPTION)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
+from kelisim.core.fields import DESCRIPTION, LONG_TEXT, BoundedTextField
 from kelisim.core.workflow import Workflow
 from kelisim.funding.models.applications import DECIDED_STATUSES, Application
 from kelisim.funding.models.calls import Criterion
@@ -50,7 +51,7 @@ class ReviewAssignment(models.Model):
         help_text=_("The reviewer is a member of the applicant organisation."),
     )
     conflict_note = models.CharField(_("conflict of interest"), max_length=500, blank=True)
-    comment = models.TextField(_("overall comment"), blank=True)
+    comment = BoundedTextField(_("overall comment"), blank=True, max_length=LONG_TEXT)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -110,7 +111,7 @@ class Score(models.Model):
     assignment = models.ForeignKey(ReviewAssignment, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
     value = models.PositiveSmallIntegerField(_("score"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), blank=True, max_length=DESCRIPTION)
 
     class Meta:
         ordering = ["assignment", "criterion__position"]

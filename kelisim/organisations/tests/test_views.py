@@ -367,3 +367,25 @@ def test_upload_refuses_other_file_types(officer_client):
     response = officer_client.post(reverse("organisations:import_upload"), {"source": upload, "mode": "valid_rows"})
     assert response.status_code == 200 and response.context["form"].errors["source"]
     assert not ImportJob.objects.exists()
+
+
+def test_a_megabyte_description_is_refused_with_a_message_and_the_input_kept(client):
+    """Issue 18, finding 7: the profile form took a 1 MB description."""
+    organisation = factories.OrganisationFactory(description_en="Before")
+    signed_in(client, factories.MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user)
+    url = reverse("organisations:edit", args=[organisation.pk])
+    limit = Organisation._meta.get_field("description_en").max_length
+    data = {
+        "name_en": "Kept",
+        "legal_form": organisation.legal_form,
+        "region": organisation.region_id,
+        "description_en": "a" * 1_000_000,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert f"at most {limit} characters" in str(response.context["form"].errors["description_en"])
+    assert b'value="Kept"' in response.content
+    organisation.refresh_from_db()
+    assert organisation.description_en == "Before"
+    data["description_en"] = "a" * limit
+    assert client.post(url, data).status_code == 302
