@@ -4,16 +4,45 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.translation import ngettext
 
+from kelisim.accounts import signin_limits
 from kelisim.core.i18n import ContentLanguage
 from kelisim.core.services import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def pre_authenticate(self, request, **credentials):
+        """Before allauth's per-address limits: the account's own limit, counted across every address."""
+        login = credentials.get("email", credentials.get("username", ""))
+        if request is not None and signin_limits.password_paused(login):
+            signin_limits.alert_owner_once(request, login)
+            minutes = signin_limits.ACCOUNT_FAILURES.window_seconds // 60
+            raise ValidationError(
+                ngettext(
+                    "Too many wrong passwords were tried for this account. To protect it, signing in with a password "
+                    "is paused for up to %(minutes)d minute. If this is your account, we have emailed you a one-time "
+                    "sign-in link; you can also reset your password.",
+                    "Too many wrong passwords were tried for this account. To protect it, signing in with a password "
+                    "is paused for up to %(minutes)d minutes. If this is your account, we have emailed you a one-time "
+                    "sign-in link; you can also reset your password.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="signin_paused",
+            )
+        super().pre_authenticate(request, **credentials)
+
+    def authentication_failed(self, request, **credentials):
+        if request is not None:
+            signin_limits.password_failed(request, credentials.get("email", credentials.get("username", "")))
+        super().authentication_failed(request, **credentials)
+
     def _get_login_attempts_cache_key(self, request, **credentials):
         """Count failed sign-ins per (account, address) pair.
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("users/<int:pk>/grant/", views.role_grant, name="role_grant"),
     path("users/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("roles/history/", views.role_history, name="role_history"),
+    path("signin-link/<str:token>/", views.signin_link, name="signin_link"),
 ]

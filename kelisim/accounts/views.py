@@ -1,5 +1,7 @@
 import json
 
+from allauth.account.internal.flows.login import perform_login, record_authentication
+from allauth.account.models import Login
 from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kelisim.accounts import rules, selectors, services
+from kelisim.accounts import rules, selectors, services, signin_limits
 from kelisim.accounts.decorators import administrator_required, officer_required
 from kelisim.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm, RoleChangeForm, UserSearchForm
 from kelisim.accounts.models import ApiToken, Role, User
@@ -215,3 +217,19 @@ def role_revoke(request, pk):
 def role_history(request):
     page = Paginator(selectors.role_history(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/role_history.html", {"page_obj": page})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signin_link(request, token: str):
+    """The one-time sign-in link of a paused account (kelisim.accounts.signin_limits). A GET only shows a button,
+    so that a mail scanner that opens links does not spend it; the POST signs in through allauth's login steps,
+    so a second factor is still asked for."""
+    if request.method == "POST":
+        user = signin_limits.user_for_link_token(token, use=True)
+        if user is not None:
+            record_authentication(request, user, method="code", email=user.email)
+            return perform_login(request, Login(user=user, email=user.email))
+    else:
+        user = signin_limits.user_for_link_token(token)
+    return render(request, "accounts/signin_link.html", {"link_user": user}, status=200 if user else 410)

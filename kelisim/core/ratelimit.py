@@ -92,3 +92,11 @@ def check(limit: Limit, identity: str) -> None:
     """Raise RateLimited if ``identity`` has no action left, without counting one."""
     if is_exhausted(limit, identity):
         raise RateLimited(_window(limit, time.time())[1] - time.time())
+
+
+def once_per_window(limit: Limit, identity: str) -> bool:
+    """True the first time it is asked for ``identity`` in the current window of ``limit``, False after (atomic):
+    for something that must happen once per window however many attempts there are, such as an alert."""
+    now = time.time()
+    window_start, window_end = _window(limit, now)
+    return cache.add(_key(limit, f"once|{identity}", window_start), 1, window_end - int(now) + 1)
