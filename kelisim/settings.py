@@ -7,6 +7,7 @@ headers, HTTPS and cookie flags are on, so that ``check --deploy`` reports nothi
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,13 +37,33 @@ KELISIM_ENV = os.environ.get("KELISIM_ENV", "local")
 PRODUCTION = KELISIM_ENV == "production"
 TESTING = os.environ.get("KELISIM_TESTING") == "1"
 
-DEBUG = env_bool("DEBUG", not PRODUCTION and not TESTING)
+# Off unless a developer asks for it (DEBUG=1): `make run` serves as a server does, with the site's own error pages.
+DEBUG = env_bool("DEBUG", False)
+
+
+def local_secret_key() -> str:
+    """A random key made once into var/secret_key (readable by its owner only), kept across restarts."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        draft = VAR_DIR / f".secret_key.{os.getpid()}"
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as key_file:
+            key_file.write(secrets.token_urlsafe(64))
+        try:
+            os.link(draft, path)  # atomic: of processes starting together, one key wins and all read it
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
 if PRODUCTION:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     if len(SECRET_KEY) < 32:
         raise ImproperlyConfigured("KELISIM_ENV=production needs SECRET_KEY: a random string of 50 characters or more.")
 else:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "local-only-insecure-key-change-me-for-any-real-deployment")
+    SECRET_KEY = os.environ.get("SECRET_KEY") or ("tests-only-key-" + "x" * 50 if TESTING else local_secret_key())
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -86,9 +107,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "kelisim.core.pagecache.PublicCacheSafetyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Second, so that every answer has the policy, including those that middleware below gives (413, 422, 429).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kelisim.core.middleware.RequestSizeMiddleware",
+    "kelisim.api.throttling.ApiThrottleMiddleware",
     "kelisim.core.middleware.UnstorableInputMiddleware",
     "kelisim.api.idempotency.IdempotencyMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,7 +122,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "kelisim.core.submission.SubmissionTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -213,7 +237,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kelisim] "
 # Failed sign-ins are counted per address, and per (account, address) pair: an attacker elsewhere
-# can exhaust only their own pair, never lock the account's owner out (see AccountAdapter).
+# can exhaust only their own pair (see AccountAdapter). Across every address, an account's own limit pauses
+# password sign-in and emails the owner a one-time link (kelisim.accounts.signin_limits).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/m/ip,5/5m/key",
     "signup": "10/h/ip",
@@ -222,6 +247,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_TOLERANCE = 1  # accept the neighbouring 30-second code: phone clocks drift
+# Wrong codes are limited per (account, address), not per account, so that an attacker who has the password
+# cannot lock the staff member out (kelisim.accounts.signin_limits).
+MFA_FORMS = {
+    "authenticate": "kelisim.accounts.mfa_forms.LimitedAuthenticateForm",
+    "reauthenticate": "kelisim.accounts.mfa_forms.LimitedReauthenticateForm",
+}
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For, or a header that carries the
 # client address. Rate limits (sign-in and anonymous writes) read the visitor's address through these.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -264,6 +295,9 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 STORAGES["default"] = objectstorage.storages(os.environ)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest multipart request (the largest file the platform takes, with its form); a larger one gets 413
+# before anything reads it (kelisim.core.middleware.RequestSizeMiddleware), as does any other body over 10 MB.
+MAX_UPLOAD_REQUEST_BYTES = int(os.environ.get("MAX_UPLOAD_REQUEST_MB", "25")) * 1024 * 1024
 
 # --- Email: every message goes through the outbox and a background task ---------------------
 EMAIL_BACKEND = os.environ.get(
@@ -394,6 +428,9 @@ if SENTRY_DSN:
 # --- Kelisim ----------------------------------------------------------------------------------
 KELISIM_API_PAGE_SIZE = 50
 KELISIM_API_MAX_PAGE_SIZE = 200
+# API requests a minute, from one network address and with one token (kelisim.api.throttling).
+API_THROTTLE_PER_ADDRESS = int(os.environ.get("API_THROTTLE_PER_ADDRESS", "240"))
+API_THROTTLE_PER_TOKEN = int(os.environ.get("API_THROTTLE_PER_TOKEN", "120"))
 SIMPLE_HISTORY_REVERT_DISABLED = True
 TOKEN_TTL = timedelta(days=365)
 

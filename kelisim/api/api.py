@@ -1,7 +1,8 @@
 import functools
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import URLPattern, path, re_path
@@ -13,7 +14,7 @@ from kelisim.api.docs import LocalSwagger, docs_asset
 from kelisim.api.errors import error_payload
 from kelisim.api.routers import core, experts, me, organisations
 from kelisim.core.errors import Refused
-from kelisim.core.middleware import is_database_outage, outage_response
+from kelisim.core.middleware import is_database_outage, outage_response, too_large_response
 from kelisim.core.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -60,8 +61,23 @@ def document_idempotency(operation: dict) -> None:
 
 
 def document_unreadable_body(operation: dict) -> None:
-    """Any operation with a body answers 400 when the body cannot be parsed at all (not JSON, say)."""
+    """Any operation with a body answers 400 when the body cannot be parsed at all (not JSON, say), and 413
+    when it is larger than the platform accepts."""
     add_error_response(operation, 400, "The body cannot be read")
+    add_error_response(operation, 413, "The body is larger than the platform accepts (payload_too_large)")
+
+
+RETRY_AFTER_HEADER = {
+    "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 1}}
+}
+
+
+def document_throttling(operation: dict) -> None:
+    """Every operation can answer 429 (kelisim.api.throttling), with Retry-After."""
+    add_error_response(operation, 429, "Too many requests (rate_limited): wait for Retry-After seconds")
+    responses = operation["responses"]
+    response = responses.get(429) or responses.get("429")
+    response.setdefault("headers", {}).update(RETRY_AFTER_HEADER)
 
 
 def unknown_address(request, unmatched: str = ""):
@@ -101,6 +117,7 @@ class KelisimAPI(NinjaAPI):
                     document_idempotency(operation)
                 if "requestBody" in operation:
                     document_unreadable_body(operation)
+                document_throttling(operation)
         return schema
 
     def _get_urls(self):
@@ -122,7 +139,11 @@ api = KelisimAPI(
     version="1",
     description="Open data and write access for the programme's participants. "
     "Lists are paginated with `page` and `page_size`; every error has the shape "
-    '`{"error": {"code", "message", "details"}}`.',
+    '`{"error": {"code", "message", "details"}}`. '
+    f"Requests are throttled: at most {settings.API_THROTTLE_PER_ADDRESS} a minute from one network address, "
+    f"and {settings.API_THROTTLE_PER_TOKEN} a minute with one token (from any address); past that the answer "
+    "is 429 `rate_limited` with a `Retry-After` header (seconds to wait). A body larger than the platform "
+    "accepts is answered 413 `payload_too_large`.",
     urls_namespace="api",
     docs=LocalSwagger(),
 )
@@ -190,6 +211,12 @@ def on_rate_limited(request, exc):
     )
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_request_too_big(request, exc):
+    """A body without a Content-Length (chunked) that turns out too large (RequestSizeMiddleware sees the rest)."""
+    return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 @api.exception_handler(HttpError)

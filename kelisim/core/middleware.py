@@ -191,3 +191,37 @@ class DatabaseOutageMiddleware:
             logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
             return serve_stale(request) or outage_response(request)
         return None
+
+
+def request_size_limit(request) -> int:
+    """The most bytes a request may carry: a form or JSON body up to DATA_UPLOAD_MAX_MEMORY_SIZE; a multipart
+    upload up to MAX_UPLOAD_REQUEST_BYTES (the largest file the platform takes, with its form)."""
+    if (request.content_type or "") == "multipart/form-data":
+        return settings.MAX_UPLOAD_REQUEST_BYTES
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def too_large_response(request, limit: int) -> HttpResponse:
+    megabytes = max(1, limit // (1024 * 1024))
+    if request.path.startswith("/api/"):
+        message = f"The request body is larger than {megabytes} MB."
+        return JsonResponse(error_payload("payload_too_large", message), status=413)
+    return _standalone_page(request, "413.html", status=413, context={"megabytes": megabytes})
+
+
+class RequestSizeMiddleware:
+    """A body over the limit is answered 413 from its Content-Length, before anything reads it (reading it
+    raised RequestDataTooBig deep in a view or middleware: a 400 page, or a 500 from the API)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = request_size_limit(request)
+        if length > limit:
+            return too_large_response(request, limit)
+        return self.get_response(request)
