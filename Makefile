@@ -4,14 +4,49 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Every dependency, direct or not, pinned with the hashes of its files (docs/operations.md, "Dependencies").
+LOCK := requirements/lock.txt
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
+UV_COMPILE = $(TOOLS)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 --no-header
 
-.PHONY: axe run test test-browser test-postgres lint lint-migrations bench bench-http chaos cluster-test messages worker clean-venv eval-duplicates
+.PHONY: axe run test test-browser test-postgres lint lint-migrations bench bench-http chaos cluster-test messages worker \
+	clean-venv eval-duplicates lock upgrade-lock sbom audit
 
-$(STAMP): pyproject.toml
+# Installs exactly the lock (pip refuses any file whose hash differs). If pyproject.toml asks for something the
+# lock lacks (a dependency added without `make lock`), the lock is regenerated first, loudly.
+$(STAMP): pyproject.toml $(LOCK) requirements/build.in
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	@$(PYTHON) requirements/check_lock.py || { \
+		echo "*** Regenerating $(LOCK) from pyproject.toml: commit the result. ***"; \
+		$(MAKE) --no-print-directory lock; }
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
+
+$(TOOLS_STAMP): requirements/tools.txt
+	@test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --require-hashes -r requirements/tools.txt
+	@touch $(TOOLS_STAMP)
+
+# The lock from pyproject.toml, keeping every pin that still fits; `make upgrade-lock` takes the newest releases.
+lock: $(TOOLS_STAMP)
+	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev -o $(LOCK)
+	@$(PYTHON) requirements/check_lock.py
+
+upgrade-lock: $(TOOLS_STAMP)
+	$(UV_COMPILE) --upgrade pyproject.toml requirements/build.in --extra dev -o $(LOCK)
+	$(UV_COMPILE) --upgrade requirements/tools.in -o requirements/tools.txt
+
+# A CycloneDX SBOM of what `make run` installs (the lock, with hashes and licences of the installed packages).
+sbom: $(STAMP) $(TOOLS_STAMP)
+	@mkdir -p var
+	$(TOOLS)/bin/cyclonedx-py environment --output-reproducible --of JSON -o var/sbom.cdx.json $(PY)
+	@echo "SBOM written to var/sbom.cdx.json"
+
+# Known vulnerabilities in the locked versions (the PyPI advisory database); says so, and passes, when offline.
+audit: $(TOOLS_STAMP)
+	@$(TOOLS)/bin/python requirements/audit.py $(LOCK)
 
 venv: $(STAMP)
 
@@ -82,4 +117,4 @@ messages: $(STAMP)
 	$(PY) manage.py make_all_messages
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(TOOLS)
