@@ -45,7 +45,9 @@ def test_csp_is_the_first_middleware_after_security_so_that_every_answer_has_it(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("language", "heading"), [("en", "Page not found"), ("ru", "Страница не найдена")])
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Page not found"), ("ru", "Страница не найдена"), ("kk", "Бет табылмады")]
+)
 def test_a_missing_page_is_the_sites_own_page_with_the_csp(client, language, heading):
     response = client.get(f"/{language}/no-such-page/")
     assert response.status_code == 404

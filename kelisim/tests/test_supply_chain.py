@@ -1,6 +1,7 @@
 """Issue 18, finding 10: dependencies installed from a hashed lock, which matches pyproject.toml; `make audit` says
 clearly whether it audited anything."""
 
+import json
 import os
 import re
 import shutil
@@ -85,9 +86,28 @@ def test_audit_without_the_database_says_not_audited_and_passes(tmp_path):
     assert "NOT AUDITED: the vulnerability database could not be reached" in result.stderr
 
 
+def test_audit_that_the_database_answered_for_no_package_is_not_called_clean(tmp_path):
+    skipped = [{"name": name, "skip_reason": "Dependency not found on PyPI and could not be audited"} for name in "ab"]
+    command = _fake_pip_audit(tmp_path, json.dumps({"dependencies": skipped}), 0)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    assert result.returncode == 0
+    assert "NOT AUDITED" in result.stderr and "AUDITED: no known" not in result.stdout
+
+
 def test_audit_fails_on_a_known_vulnerability(tmp_path):
-    command = _fake_pip_audit(tmp_path, "Name Version ID Fix Versions\ndjango 5.2.0 PYSEC-2099-1 5.2.1", 1)
+    dependencies = [
+        {"name": "django", "version": "5.2.0", "vulns": [{"id": "PYSEC-2099-1", "fix_versions": ["5.2.1"]}]},
+        {"name": "nh3", "version": "0.3.7", "vulns": []},
+    ]
+    command = _fake_pip_audit(tmp_path, json.dumps({"dependencies": dependencies}), 1)
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     assert result.returncode == 1
-    assert "PYSEC-2099-1" in result.stdout
-    assert "NOT AUDITED" not in result.stderr
+    assert "VULNERABLE: django 5.2.0: PYSEC-2099-1 (fixed in 5.2.1)" in result.stdout
+
+
+def test_a_clean_audit_says_how_many_packages_it_checked(tmp_path):
+    dependencies = [{"name": "nh3", "version": "0.3.7", "vulns": []}]
+    command = _fake_pip_audit(tmp_path, json.dumps({"dependencies": dependencies}), 0)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    assert result.returncode == 0
+    assert "AUDITED: no known vulnerability in the 1 packages checked" in result.stdout
