@@ -334,6 +334,7 @@ class ReviewForm(forms.Form):
                 label=_("Comment on %(criterion)s") % {"criterion": criterion.name},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=DESCRIPTION,
             )
 
     def scores(self) -> dict:
