@@ -40,8 +40,17 @@ def test_debug_is_a_developers_opt_in(tmp_path):
     assert _local_settings(tmp_path, DEBUG="1")["debug"] is True
 
 
-def test_csp_is_the_first_middleware_after_security_so_that_every_answer_has_it(settings):
-    assert settings.MIDDLEWARE[:2] == ["django.middleware.security.SecurityMiddleware", "csp.middleware.CSPMiddleware"]
+def test_csp_wraps_every_middleware_that_answers_on_its_own(settings):
+    order = settings.MIDDLEWARE
+    csp = order.index("csp.middleware.CSPMiddleware")
+    assert csp == order.index("django.middleware.security.SecurityMiddleware") + 1
+    for answering in (
+        "kelisim.core.middleware.RequestSizeMiddleware",
+        "kelisim.api.throttling.ApiThrottleMiddleware",
+        "kelisim.core.middleware.UnstorableInputMiddleware",
+        "kelisim.core.middleware.DatabaseOutageMiddleware",
+    ):
+        assert csp < order.index(answering), answering
 
 
 @pytest.mark.django_db
