@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links in emails (also those the demo queues) point at the port served, unless SITE_URL says otherwise.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export PORT SITE_URL
 STAMP := $(VENV)/.installed
 # Every dependency, direct or not, pinned with the hashes of its files (docs/operations.md, "Dependencies").
 LOCK := requirements/lock.txt

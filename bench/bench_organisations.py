@@ -95,6 +95,9 @@ def _import(content: bytes, officer, label: str):
         uploaded_file=SimpleUploadedFile("bench.csv", content),
         mode=ImportJob.Mode.ALL_OR_NOTHING,
     )
+    job.refresh_from_db()
+    if job.status == ImportJob.Status.PREVIEW:  # checked and previewed; written once confirmed
+        job = services.confirm_import(actor=officer, job=job)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     finished.set()
     watcher.join()

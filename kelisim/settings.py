@@ -67,13 +67,15 @@ else:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address links in emails and feeds start with. Locally it follows the port `make run` serves (PORT).
+SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}").rstrip("/")
 
 INSTALLED_APPS = [
     # Kelisim first, so that its templates and translations take precedence over the libraries'.
     # In the order of the flow: later apps may import earlier ones, never the reverse.
     "kelisim.core",
     "kelisim.accounts",
+    "kelisim.notifications",
     "kelisim.organisations",
     "kelisim.comments",
     "kelisim.consultations",
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "kelisim.activities",
     "kelisim.reports",
     "kelisim.publications",
+    "kelisim.worklists",
     "kelisim.api",
     "django.contrib.admin",
     "django.contrib.auth",

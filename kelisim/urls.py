@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("roundtables/", include("kelisim.meetings.urls")),
     path("plan/", include("kelisim.plans.urls")),
     path("news/", include("kelisim.publications.urls")),
+    path("work/", include("kelisim.worklists.urls")),
+    path("notifications/", include("kelisim.notifications.urls")),
     path("funding/", include("kelisim.funding.urls")),
     path("activities/", include("kelisim.activities.urls")),
     path("reports/", include("kelisim.reports.urls")),

@@ -62,11 +62,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def get_login_redirect_url(self, request):
-        """After sign-in, continue in the language the person chose in their profile."""
+        """Without a ``next`` page, sign-in leads to the person's work, in the language of the page they signed in on.
+
+        The profile's preferred language is for emails; the interface stays in the language the visitor chose by
+        the address they are reading (``/en/…``), as every other page does.
+        """
         url = super().get_login_redirect_url(request)
-        language = getattr(request.user, "preferred_language", "")
-        if language and url.startswith("/"):
-            return translate_url(url, language)
+        language = translation.get_language() or ""
+        if language[:2] in ContentLanguage.values and url.startswith("/"):
+            return translate_url(url, language[:2])
         return url
 
     def send_mail(self, template_prefix, email, context):

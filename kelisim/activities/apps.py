@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class ActivitiesConfig(AppConfig):
@@ -11,6 +12,9 @@ class ActivitiesConfig(AppConfig):
         from kelisim.activities import datasets
 
         datasets.register()
+        from kelisim.activities import notifying
+
+        notifying.register()
         from kelisim.activities import progress, selectors
         from kelisim.core import registry
         from kelisim.plans import registry as plan_registry
@@ -19,7 +23,7 @@ class ActivitiesConfig(AppConfig):
         registry.register_home_figure(
             registry.HomeFigure(
                 key="verified_activities",
-                label=_("verified outreach events"),
+                label=lambda n: ngettext("verified outreach event", "verified outreach events", n),
                 value=selectors.verified_event_count,
                 url_name="activities:dashboard",
                 order=60,

@@ -57,7 +57,7 @@ class Column:
 # The template's columns, in its order, by what they say about the activity.
 _WHAT_AND_WHEN = [
     Column("activity_type", gettext_lazy("Type code (see the Codes sheet)."), "lecture"),
-    Column("title", gettext_lazy("Short title, up to 300 characters."), "Lecture on media literacy"),
+    Column("title", gettext_lazy("Short title, up to 300 characters."), "EXAMPLE: replace this row"),
     Column("description", gettext_lazy("What happened. No names of participants."), ""),
     Column("start_date", gettext_lazy("Date: YYYY-MM-DD or DD.MM.YYYY."), "2026-03-12"),
     Column("end_date", gettext_lazy("Last day, if not the same day."), ""),
@@ -153,11 +153,18 @@ def template_xlsx(organisation=None) -> bytes:
     return buffer.getvalue()
 
 
+MAX_PREVIEWED = 200  # reports listed on the preview page (the count is always complete)
+# The template's example row: refused, so an unchanged template never becomes a report (issue 15).
+EXAMPLE_TITLE = "EXAMPLE: replace this row"
+
+
 def process_job(job_id: int) -> ReportImport:
+    """A queued file is checked and previewed (nothing written); a confirmed one is checked again and written."""
     job = ReportImport.objects.get(pk=job_id)
+    write = job.status == ReportImport.Status.CONFIRMED or job.confirmed_at is not None
     ReportImport.objects.filter(pk=job.pk).update(status=ReportImport.Status.RUNNING)
     try:
-        return _process(job)
+        return _process(job, write=write)
     except Exception:
         ReportImport.objects.filter(pk=job.pk).update(status=ReportImport.Status.FAILED, finished_at=timezone.now())
         raise
@@ -165,6 +172,23 @@ def process_job(job_id: int) -> ReportImport:
 
 def _problem(row, column: str, message) -> dict:
     return {"row": row, "column": column, "message": message}
+
+
+def _preview(rows: list[dict]) -> dict:
+    region_codes = dict(Region.objects.values_list("pk", "code"))
+    return {
+        "create_count": len(rows),
+        "creates": [
+            {
+                "title": data.get("title", ""),
+                "start_date": str(data.get("start_date", "")),
+                "activity_type": str(data.get("activity_type", "")),
+                "region": region_codes.get(data.get("region_id"), ""),
+                "participants": sum(int(data.get(name) or 0) for name in ATTENDANCE_FIELDS),
+            }
+            for data in rows[:MAX_PREVIEWED]
+        ],
+    }
 
 
 def _reject(job: ReportImport, errors: list[dict], row_count: int = 0) -> None:
@@ -177,7 +201,7 @@ def _reject(job: ReportImport, errors: list[dict], row_count: int = 0) -> None:
     )
 
 
-def _process(job: ReportImport) -> ReportImport:
+def _process(job: ReportImport, *, write: bool = True) -> ReportImport:
     try:  # again here, before openpyxl opens it: what it expands to, whichever way the file was stored
         files.check_stored(job.source, files.SPREADSHEET_IMPORT, name=job.original_name)
     except ValidationError as error:
@@ -194,8 +218,12 @@ def _process(job: ReportImport) -> ReportImport:
         if not errors:
             errors.append(_problem("", "", _("The file has no rows to import.")))
         _reject(job, errors, row_count)
-    else:
+    elif write:
         _write(job, reports)
+    else:
+        ReportImport.objects.filter(pk=job.pk).update(
+            status=ReportImport.Status.PREVIEW, processed_rows=row_count, preview=_preview(reports)
+        )
     job.refresh_from_db()
     return job
 
@@ -216,6 +244,11 @@ def _check_sheet(job: ReportImport, rows) -> tuple[list[dict], list[dict], int]:
             errors.append(_problem(row_number, "", _("At most %(max)s rows per file.") % {"max": MAX_ROWS}))
             break
         data, problems = check_cells(dict(zip(header, raw, strict=False)), refs)
+        if text(dict(zip(header, raw, strict=False)).get("title")) == EXAMPLE_TITLE:
+            errors.append(
+                _problem(row_number, "title", _("This is the template's example row: replace it with your activities."))
+            )
+            continue
         for problem in problems:
             letter = get_column_letter(header.index(problem.column) + 1) if problem.column in header else ""
             errors.append(_problem(row_number, f"{letter} {problem.column}".strip(), problem.message))

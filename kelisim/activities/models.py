@@ -291,8 +291,11 @@ class ReportImport(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
+        PREVIEW = "preview", _("Checked: waiting for your confirmation")
+        CONFIRMED = "confirmed", _("Confirmed: waiting to be written")
         DONE = "done", _("Done")
         REJECTED = "rejected", _("Rejected: nothing imported")
+        CANCELLED = "cancelled", _("Cancelled: nothing imported")
         FAILED = "failed", _("Failed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -305,6 +308,9 @@ class ReportImport(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # The reports the file would create (importing.preview), shown before anything is written.
+    preview = models.JSONField(default=dict, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -316,7 +322,7 @@ class ReportImport(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING, self.Status.CONFIRMED}
 
     @property
     def progress_percent(self) -> int:

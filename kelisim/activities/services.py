@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,8 @@ from kelisim.activities.validation import as_validation_error, milestone_problem
 from kelisim.core import files
 from kelisim.core.services import replace_relations
 from kelisim.core.workflow import record_history, transition
-from kelisim.organisations.models import Organisation
+from kelisim.notifications.services import notify
+from kelisim.organisations.models import Membership, Organisation
 
 
 def _save(report: ActivityReport, *, actor, reason: str) -> None:
@@ -93,7 +95,23 @@ def _move_without_progress(*, actor, report: ActivityReport, to: str, reason: st
         report.verified_at = report.verified_by = None
     report.save()
     StatusChange.objects.create(report=report, from_status=previous, to_status=to, actor=actor, comment=reason)
+    if to in (ReportStatus.VERIFIED, ReportStatus.RETURNED):
+        _tell_organisation(report, actor)
     return report, ReportStatus.VERIFIED in (previous, to)
+
+
+def _tell_organisation(report: ActivityReport, actor) -> None:
+    """The decision on a report reaches who wrote it and the organisation's admins (notifications)."""
+    admins = Membership.objects.filter(
+        organisation_id=report.organisation_id, status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN
+    ).select_related("user")
+    notify(
+        recipients=[report.created_by, *(membership.user for membership in admins)],
+        kind="activities.report",
+        params={"title": report.title, "status": report.status, "comment": report.return_comment or ""},
+        url=reverse("activities:report", args=[report.pk]),
+        exclude=[actor] if actor else [],
+    )
 
 
 @transaction.atomic
@@ -119,7 +137,8 @@ def delete_draft(*, actor, report: ActivityReport) -> None:
 
 
 def start_import(*, actor, organisation: Organisation, uploaded_file) -> ReportImport:
-    """Store the file and queue the task that checks and imports it (all or nothing)."""
+    """Store the file and queue the task that checks it and shows the reports it would create; nothing is written
+    before the person confirms (``confirm_import``), then all or nothing."""
     from django.utils import translation
 
     from kelisim.activities.tasks import run_import
@@ -136,6 +155,32 @@ def start_import(*, actor, organisation: Organisation, uploaded_file) -> ReportI
         )
         transaction.on_commit(lambda: run_import.enqueue(job.pk, translation.get_language() or ""))
     return job
+
+
+def _decide_import(actor, job: ReportImport, to: str, **values) -> ReportImport:
+    require_reporter(actor, job.organisation)
+    changed = ReportImport.objects.filter(pk=job.pk, status=ReportImport.Status.PREVIEW).update(status=to, **values)
+    if not changed:
+        raise ValidationError(_("This import is not waiting for a confirmation."), code="not_in_preview")
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def confirm_import(*, actor, job: ReportImport) -> ReportImport:
+    """After reading the preview, the reports are written (all or nothing) by the background task."""
+    from django.utils import translation
+
+    from kelisim.activities.tasks import run_import
+
+    job = _decide_import(actor, job, ReportImport.Status.CONFIRMED, confirmed_at=timezone.now())
+    transaction.on_commit(lambda: run_import.enqueue(job.pk, translation.get_language() or ""))
+    return job
+
+
+@transaction.atomic
+def cancel_import(*, actor, job: ReportImport) -> ReportImport:
+    return _decide_import(actor, job, ReportImport.Status.CANCELLED, finished_at=timezone.now())
 
 
 @transaction.atomic

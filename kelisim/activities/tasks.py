@@ -16,7 +16,7 @@ def run_import(job_id: int, language: str = "") -> str:
     from kelisim.activities.importing import process_job
     from kelisim.activities.models import ReportImport
 
-    unfinished = (ReportImport.Status.QUEUED, ReportImport.Status.RUNNING)
+    unfinished = (ReportImport.Status.QUEUED, ReportImport.Status.RUNNING, ReportImport.Status.CONFIRMED)
     status = ReportImport.objects.filter(pk=job_id).values_list("status", flat=True).first()
     if status not in unfinished:
         return status or "missing"

@@ -24,5 +24,6 @@ urlpatterns = [
     path("organisation/<int:pk>/new/", reports.report_create, name="report_create"),
     path("organisation/<int:pk>/import/", imports.import_upload, name="import_upload"),
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/decide/", imports.import_decide, name="import_decide"),
     path("imports/template.xlsx", imports.import_template, name="import_template"),
 ]

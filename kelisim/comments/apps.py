@@ -8,6 +8,9 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
+        from kelisim.comments import notifying
+
+        notifying.register()
         from kelisim.comments import personal_data, selectors
         from kelisim.core import registry
 

@@ -29,6 +29,7 @@ from kelisim.comments.models import (
 from kelisim.comments.registry import commentable_for, commentable_for_key
 from kelisim.core.services import email_link, queue_templated_email
 from kelisim.core.workflow import record_history, transition
+from kelisim.notifications.services import notify
 
 REPORTS_TO_HIDE = 3
 DELETED_PLACEHOLDER_NAME = ""
@@ -92,14 +93,14 @@ def _target_context(comment: Comment) -> dict:
 
 
 def _notify_reply(reply: Comment) -> None:
-    """Tell the parent's author about a published reply, once, if they asked for it. Held replies
-    never reach here: this runs only when a reply becomes published."""
+    """Tell the parent's author about a published reply, once. Held replies never reach here: this runs only
+    when a reply becomes published. An account holder gets a notification (and the email if they asked for
+    replies by email on that comment and their notification settings allow it); a visitor who asked, the email."""
     parent = reply.parent
     if (
         parent is None
         or reply.status != Comment.Status.APPROVED
         or reply.reply_notification_sent
-        or not parent.notify_on_reply
         or parent.status != Comment.Status.APPROVED
     ):
         return
@@ -108,15 +109,32 @@ def _notify_reply(reply: Comment) -> None:
         return
     if not parent.author_id and parent.author_email and parent.author_email.lower() == reply.author_email.lower():
         return
+    if not parent.author_id and not parent.notify_on_reply:
+        return
     context = {**_target_context(reply), "reply": reply, "parent": parent}
     context["comment_url"] = f"{context['target_url']}#comment-{reply.pk}"
-    queue_templated_email(
-        to=recipient,
-        template="comments/email/reply",
-        context=context,
-        language=_author_language(parent),
-        topic="comments.reply",
-    )
+
+    def send(person=None) -> None:
+        queue_templated_email(
+            to=recipient,
+            template="comments/email/reply",
+            context=context,
+            language=_author_language(parent),
+            topic="comments.reply",
+        )
+
+    if parent.author_id:
+        target = reply.target
+        notify(
+            recipients=[parent.author],
+            kind="comments.reply",
+            params={"title": str(commentable_for(target).title(target)), "name": reply.display_name},
+            url=f"{commentable_for(target).url(target)}#comment-{reply.pk}",
+            own_email=send,
+            email=parent.notify_on_reply,
+        )
+    else:
+        send()
     Comment.objects.filter(pk=reply.pk).update(reply_notification_sent=True)
     reply.reply_notification_sent = True
 

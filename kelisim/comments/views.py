@@ -25,6 +25,7 @@ from kelisim.comments.forms import (
 )
 from kelisim.comments.models import AuthorSanction, Comment, WordRule
 from kelisim.comments.registry import _commentables, resolve_target
+from kelisim.comments.templatetags.kelisim_comments import NOTICE_TAG
 from kelisim.comments.visitors import address_hash, browser_hash, remember_browser
 from kelisim.core import ratelimit
 from kelisim.core.forms import apply_validation_error
@@ -121,11 +122,16 @@ def post_comment(request, target: str, object_id: int):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
+            # The confirmation is shown in the comments section, where the page lands (comment-notice).
             if comment.status == Comment.Status.APPROVED:
-                messages.success(request, _("Your comment is published."))
+                messages.success(request, _("Your comment is published."), extra_tags=NOTICE_TAG)
                 return HttpResponseRedirect(f"{spec.url(obj)}#comment-{comment.pk}")
-            messages.info(request, _("Thank you. Your comment will appear once a moderator has checked it."))
-            return HttpResponseRedirect(f"{spec.url(obj)}#comments")
+            messages.info(
+                request,
+                _("Thank you. Your comment will appear once a moderator has checked it."),
+                extra_tags=NOTICE_TAG,
+            )
+            return HttpResponseRedirect(f"{spec.url(obj)}#comment-notice")
     return _form_page(request, spec=spec, target=obj, form=form, parent=parent, status=400)
 
 

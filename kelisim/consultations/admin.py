@@ -16,7 +16,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 @admin.register(DocumentVersion)
 class DocumentVersionAdmin(admin.ModelAdmin):
-    list_display = ["document", "number", "opens_at", "closes_at", "is_published"]
+    list_display = ["document", "number", "opens_at", "closes_at", "answer_within_days", "is_published"]
 
 
 @admin.register(Suggestion)

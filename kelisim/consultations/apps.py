@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class ConsultationsConfig(AppConfig):
@@ -11,8 +12,13 @@ class ConsultationsConfig(AppConfig):
         from kelisim.consultations import datasets
 
         datasets.register()
-        from kelisim.consultations import personal_data
-        from kelisim.consultations.models import Suggestion
+        from kelisim.consultations import personal_data, sitesearch
+
+        sitesearch.register()
+        from kelisim.consultations import notifying
+
+        notifying.register()
+        from kelisim.consultations import selectors
         from kelisim.consultations.search import SUGGESTION_SEARCH
         from kelisim.core import registry, search
 
@@ -22,8 +28,8 @@ class ConsultationsConfig(AppConfig):
         registry.register_home_figure(
             registry.HomeFigure(
                 key="suggestions",
-                label=_("suggestions on the draft programme"),
-                value=Suggestion.objects.count,
+                label=lambda n: ngettext("suggestion on the draft programme", "suggestions on the draft programme", n),
+                value=lambda: selectors.public_suggestions().count(),  # what the list shows
                 url_name="consultations:list",
                 order=20,
             )

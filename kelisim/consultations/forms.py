@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,16 +144,25 @@ class TriageFilterForm(SuggestionFilterForm):
         required=False,
     )
 
+    # What the queue applies when the address does not say: the form shows these too, so that pressing
+    # "Show" without changing anything keeps the same list (issue 15: 147 under "All statuses", then 301).
+    DEFAULTS = {"status": "open", "sort": "oldest"}
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for name, value in self.DEFAULTS.items():
+            data.setdefault(name, value)
+        super().__init__(data, *args, **kwargs)
+
     def filters(self, user=None) -> dict:
         data = super().filters()
-        status = self.data.get("status", "open")
-        if status == "open":
+        if self.data.get("status") == "open":
             data["status"] = [Status.RECEIVED, Status.UNDER_REVIEW]
         if data.get("assigned") == "me":
             data["assigned_to"] = user
         elif data.get("assigned") == "none":
             data["unassigned"] = True
-        if not self.data.get("sort"):
+        if not data.get("sort"):
             data["sort"] = "oldest"
         return data
 

@@ -107,6 +107,12 @@ class DocumentVersion(models.Model):
     allow_anonymous = models.BooleanField(_("anonymous suggestions allowed"), default=True)
     is_published = models.BooleanField(_("published"), default=False)
     note = models.CharField(_("what changed"), max_length=500, blank=True)
+    answer_within_days = models.PositiveSmallIntegerField(
+        _("answer within (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("The target time for an official answer; officers see each suggestion's age against it."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # Counters kept by services.submit_suggestion, so that a document page does not count
     # hundreds of thousands of rows on every view.

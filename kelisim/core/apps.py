@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class CoreConfig(AppConfig):
@@ -27,7 +28,12 @@ class CoreConfig(AppConfig):
         from kelisim.core.tasks import flush_outbox
 
         registry.register_home_figure(
-            registry.HomeFigure(key="regions", label=_("regions and cities"), value=Region.objects.count, order=900)
+            registry.HomeFigure(
+                key="regions",
+                label=lambda n: ngettext("region or city", "regions and cities", n),
+                value=Region.objects.count,
+                order=900,
+            )
         )
         registry.register_periodic(registry.PeriodicTask("core.flush_outbox", flush_outbox, every_seconds=60))
         from kelisim.core.sitemaps import HomeSitemap

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class HomeFigure:
+    """A headline number on the home page; ``value`` must count exactly what ``url_name``'s list shows."""
+
     key: str
-    label: str  # a lazy translation
+    label: Callable[[int], str]  # count -> text in the active language, through ngettext ("1 roundtable held")
     value: Callable[[], int]
     url_name: str = ""
     order: int = 100
@@ -25,6 +27,32 @@ def register_home_figure(figure: HomeFigure) -> None:
 
 def home_figures() -> list[HomeFigure]:
     return sorted(_home_figures.values(), key=lambda figure: (figure.order, figure.key))
+
+
+@dataclass(frozen=True)
+class AccountLink:
+    """A link in the header for a signed-in person ("My work", the notification inbox), added by a later app.
+
+    ``badge(request)`` (optional) returns a number shown beside the label (unread notifications); 0 hides it.
+    ``badge_label(count)`` says what the number is, for screen readers ("3 unread").
+    """
+
+    url_name: str
+    label: str  # a lazy translation
+    order: int = 100
+    badge: Callable[[object], int] | None = None
+    badge_label: Callable[[int], str] | None = None
+
+
+_account_links: dict[str, AccountLink] = {}
+
+
+def register_account_link(link: AccountLink) -> None:
+    _account_links[link.url_name] = link
+
+
+def account_links() -> list[AccountLink]:
+    return sorted(_account_links.values(), key=lambda link: (link.order, link.url_name))
 
 
 @dataclass(frozen=True)
@@ -216,3 +244,37 @@ def register_dataset(dataset: Dataset) -> None:
 
 def datasets() -> list[Dataset]:
     return sorted(_datasets.values(), key=lambda dataset: (dataset.order, dataset.key))
+
+
+class SearchHit:
+    title: str
+    url: str
+    detail: str = ""
+    language: str = ""  # the language of the title, when the object has one (lang attribute on the page)
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """One kind of thing the header's search box finds (suggestions, plan items, …), added by its app.
+
+    ``search(query, user, limit)`` returns how many the visitor may see and the first ``limit`` of them, best
+    first, using the app's own rules of visibility; ``list_url(query)`` is the app's list filtered by the same
+    words, which shows the same count.
+    """
+
+    key: str
+    label: Callable[[int], str]  # count -> "suggestions" in the right plural form
+    search: Callable[[str, object, int], tuple[int, list[SearchHit]]]
+    list_url: Callable[[str], str]
+    order: int = 100
+
+
+_search_kinds: dict[str, SearchKind] = {}
+
+
+def register_search_kind(kind: SearchKind) -> None:
+    _search_kinds[kind.key] = kind
+
+
+def search_kinds() -> list[SearchKind]:
+    return sorted(_search_kinds.values(), key=lambda kind: (kind.order, kind.key))

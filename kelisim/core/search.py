@@ -259,3 +259,20 @@ def search(queryset: QuerySet, index: SearchIndex, query: str | None) -> QuerySe
             any_column |= Q(**{f"{column}__icontains": term})
         condition &= any_column
     return queryset.filter(condition).annotate(search_rank=Value(0.0, FloatField())).order_by("pk")
+
+
+def contains_every_word(queryset: QuerySet, fields: list[str], query: str | None) -> QuerySet:
+    """For small tables without a full-text index (roundtables, calls, plan items): rows where every word of
+    ``query`` appears in at least one of ``fields`` (case-insensitive, any language column)."""
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models import Q
+
+    for term in query_terms(query):
+        # SQLite folds the case of ASCII letters only: the capitalised and upper-case spellings find "Молодёжь".
+        spellings = {term, term.capitalize(), term.upper()}
+        queryset = queryset.filter(
+            reduce(or_, (Q(**{f"{field}__icontains": spelling}) for field in fields for spelling in spellings))
+        )
+    return queryset

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class FundingConfig(AppConfig):
@@ -11,6 +12,12 @@ class FundingConfig(AppConfig):
         from kelisim.funding import datasets
 
         datasets.register()
+        from kelisim.funding import sitesearch
+
+        sitesearch.register()
+        from kelisim.funding import notifying
+
+        notifying.register()
         from kelisim.core import registry
         from kelisim.funding import personal_data, selectors, signals
         from kelisim.plans import registry as trace
@@ -19,7 +26,7 @@ class FundingConfig(AppConfig):
         registry.register_home_figure(
             registry.HomeFigure(
                 key="funding_contracts",
-                label=_("NGO projects under contract"),
+                label=lambda n: ngettext("NGO project under contract", "NGO projects under contract", n),
                 value=selectors.home_contract_count,
                 url_name="funding:contracts",
                 order=50,

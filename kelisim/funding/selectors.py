@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from kelisim.core import search
 from kelisim.funding import rules
 from kelisim.funding.models import (
     DECIDED_STATUSES,
@@ -38,6 +40,32 @@ def public_calls() -> QuerySet[Call]:
     return _calls_with_counts(Call.objects.exclude(status=Call.Status.DRAFT))
 
 
+CALL_SEARCH_FIELDS = [
+    "reference",
+    "title_kk",
+    "title_ru",
+    "title_en",
+    "description_kk",
+    "description_ru",
+    "description_en",
+]
+CONTRACT_SEARCH_FIELDS = [
+    "number",
+    "application__title",
+    "application__organisation__name_kk",
+    "application__organisation__name_ru",
+    "application__organisation__name_en",
+]
+
+
+def search_calls(queryset: QuerySet[Call], q: str) -> QuerySet[Call]:
+    return search.contains_every_word(queryset, CALL_SEARCH_FIELDS, q) if q else queryset
+
+
+def search_contracts(queryset: QuerySet[Contract], q: str) -> QuerySet[Contract]:
+    return search.contains_every_word(queryset, CONTRACT_SEARCH_FIELDS, q) if q else queryset
+
+
 def calls_for(user) -> QuerySet[Call]:
     if rules.is_officer(user):
         return _calls_with_counts(Call.objects.all())
@@ -59,6 +87,27 @@ def applications_for(user) -> QuerySet[Application]:
     if rules.is_officer(user):
         return base
     return base.filter(organisation_id__in=rules.member_organisation_ids(user))
+
+
+# The application list's status filter: one status, or "open" (still with the applicant: draft or sent back).
+OPEN_APPLICATION_STATUSES = (Application.Status.DRAFT, Application.Status.CHANGES_REQUESTED)
+APPLICATION_LIST_FILTERS = {"", "open", *Application.Status.values}
+
+
+def application_filter_choices() -> list[tuple[str, str]]:
+    return [
+        ("", _("All statuses")),
+        ("open", _("With the applicant (draft or changes requested)")),
+        *Application.Status.choices,
+    ]
+
+
+def filter_applications(applications: QuerySet[Application], status: str) -> QuerySet[Application]:
+    if status == "open":
+        return applications.filter(status__in=OPEN_APPLICATION_STATUSES)
+    if status:
+        return applications.filter(status=status)
+    return applications
 
 
 def review_assignments_for(user) -> QuerySet[ReviewAssignment]:

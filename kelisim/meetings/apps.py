@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class MeetingsConfig(AppConfig):
@@ -8,8 +9,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Roundtables")
 
     def ready(self):
+        from kelisim.meetings import sitesearch
+
+        sitesearch.register()
         from kelisim.core import registry
-        from kelisim.meetings.models import Roundtable
+        from kelisim.meetings import selectors
         from kelisim.meetings.tasks import send_roundtable_reminders
 
         registry.register_navigation(registry.NavigationEntry("meetings:list", _("Roundtables"), order=30))
@@ -19,8 +23,8 @@ class MeetingsConfig(AppConfig):
         registry.register_home_figure(
             registry.HomeFigure(
                 key="roundtables",
-                label=_("roundtables held"),
-                value=lambda: Roundtable.objects.filter(status=Roundtable.Status.CLOSED).count(),
+                label=lambda n: ngettext("roundtable held", "roundtables held", n),
+                value=selectors.held_count,
                 url_name="meetings:list",
                 order=30,
             )

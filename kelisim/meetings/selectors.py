@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from kelisim.accounts.permissions import is_signed_in
 from kelisim.consultations.models import Suggestion
+from kelisim.core import search
 from kelisim.meetings import registry
 from kelisim.meetings.models import AgendaItem, Attendance, Decision, Registration, Roundtable
 
@@ -13,11 +14,23 @@ def visible_roundtables(user=None):
     return Roundtable.objects.all()
 
 
-def roundtable_list(*, upcoming: bool):
+def held_count() -> int:
+    """Closed roundtables: the home page's figure and the count above the list's past roundtables."""
+    return visible_roundtables().filter(status=Roundtable.Status.CLOSED).count()
+
+
+ROUNDTABLE_SEARCH_FIELDS = ["title", "topic", "place", "organiser"]
+
+
+def search_roundtables(q: str):
+    return search.contains_every_word(visible_roundtables(), ROUNDTABLE_SEARCH_FIELDS, q)
+
+
+def roundtable_list(*, upcoming: bool, q: str = ""):
     from django.utils import timezone
 
     now = timezone.now()
-    queryset = visible_roundtables()
+    queryset = search_roundtables(q) if q else visible_roundtables()
     if upcoming:
         return queryset.filter(status=Roundtable.Status.SCHEDULED, ends_at__gte=now).order_by("starts_at", "pk")
     return queryset.filter(Q(ends_at__lt=now) | ~Q(status=Roundtable.Status.SCHEDULED)).order_by("-starts_at", "-pk")

@@ -27,14 +27,16 @@ from kelisim.meetings.models import AgendaItem, Attachment, Decision, Registrati
 
 @public_page("meetings", "organisations", "core")
 def roundtable_list(request):
-    return render(
-        request,
-        "meetings/list.html",
-        {
-            "upcoming": selectors.roundtable_list(upcoming=True),
-            "past": selectors.roundtable_list(upcoming=False)[:50],
-        },
-    )
+    q = (request.GET.get("q") or "").strip()[:200]
+    context = {
+        "upcoming": selectors.roundtable_list(upcoming=True, q=q),
+        "past": selectors.roundtable_list(upcoming=False, q=q)[:50],
+        "held": selectors.held_count(),
+        "q": q,
+    }
+    if q:
+        context["found"] = selectors.search_roundtables(q).count()
+    return render(request, "meetings/list.html", context)
 
 
 @public_page(*EVERYTHING)

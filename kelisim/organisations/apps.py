@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class OrganisationsConfig(AppConfig):
@@ -11,6 +12,12 @@ class OrganisationsConfig(AppConfig):
         from kelisim.organisations import datasets
 
         datasets.register()
+        from kelisim.organisations import sitesearch
+
+        sitesearch.register()
+        from kelisim.organisations import notifying
+
+        notifying.register()
         from kelisim.core import registry, search
         from kelisim.organisations import personal_data
         from kelisim.organisations.models import ORGANISATION_SEARCH
@@ -29,13 +36,14 @@ class OrganisationsConfig(AppConfig):
 
 
 def _register_home_figures(registry) -> None:
-    from kelisim.organisations.models import Expert, Organisation
+    from kelisim.organisations.models import Expert
+    from kelisim.organisations.selectors import public_organisations
 
     registry.register_home_figure(
         registry.HomeFigure(
             key="organisations",
-            label=_("organisations in the registry"),
-            value=Organisation.objects.filter(kind=Organisation.Kind.NGO).count,
+            label=lambda n: ngettext("organisation in the registry", "organisations in the registry", n),
+            value=lambda: public_organisations().count(),  # what the registry lists, all kinds
             url_name="organisations:list",
             order=70,
         )
@@ -43,7 +51,7 @@ def _register_home_figures(registry) -> None:
     registry.register_home_figure(
         registry.HomeFigure(
             key="experts",
-            label=_("listed experts and lecturers"),
+            label=lambda n: ngettext("listed expert or lecturer", "listed experts and lecturers", n),
             value=Expert.objects.filter(is_listed=True).count,
             url_name="organisations:expert_list",
             order=75,

@@ -346,8 +346,11 @@ class ImportJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
+        PREVIEW = "preview", _("Checked: waiting for your confirmation")
+        CONFIRMED = "confirmed", _("Confirmed: waiting to be written")
         DONE = "done", _("Done")
         REJECTED = "rejected", _("Rejected: nothing imported")
+        CANCELLED = "cancelled", _("Cancelled: nothing imported")
         FAILED = "failed", _("Failed")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -371,6 +374,12 @@ class ImportJob(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # What writing would do (importing.preview): counts, rows to create, rows to update with their changes.
+    preview = models.JSONField(default=dict, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -384,7 +393,7 @@ class ImportJob(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING, self.Status.CONFIRMED}
 
     @property
     def progress_percent(self) -> int:

@@ -17,6 +17,7 @@ from kelisim.core import files
 from kelisim.core.models import Strand
 from kelisim.core.services import email_url, queue_templated_email
 from kelisim.core.workflow import record_history, transition
+from kelisim.notifications.services import followers, notify
 from kelisim.organisations import rules
 from kelisim.organisations.models import PROFILE_FIELDS, ImportJob, Membership, Organisation
 from kelisim.organisations.validators import normalise_bin, validate_bin
@@ -107,6 +108,16 @@ def transition_verification(*, actor, organisation: Organisation, to: str, reaso
     organisation.verified_by = actor
     organisation.verified_at = timezone.now()
     organisation.save()
+    admins = organisation.memberships.filter(
+        status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN
+    ).select_related("user")
+    notify(
+        recipients=[*(membership.user for membership in admins), *followers(organisation)],
+        kind="organisations.verification",
+        params={"name": organisation.name_en or organisation.name_ru or organisation.name_kk, "status": to},
+        url=organisation.get_absolute_url(),
+        exclude=[actor],
+    )
     return organisation
 
 
@@ -236,8 +247,41 @@ def remove_member(*, actor, membership: Membership, reason: str = "") -> None:
 
 
 @transaction.atomic
+def confirm_import(*, actor, job: ImportJob) -> ImportJob:
+    """After reading the preview, an officer has the checked file written (by the background task)."""
+    from kelisim.organisations.tasks import run_import
+
+    require_officer(actor)
+    changed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+        status=ImportJob.Status.CONFIRMED,
+        stage=ImportJob.Stage.WAITING,
+        confirmed_by=actor,
+        confirmed_at=timezone.now(),
+    )
+    if not changed:
+        raise ValidationError(_("This import is not waiting for a confirmation."), code="not_in_preview")
+    language = get_language() or ""
+    transaction.on_commit(lambda: run_import.enqueue(job.pk, language))
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def cancel_import(*, actor, job: ImportJob) -> ImportJob:
+    require_officer(actor)
+    changed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+        status=ImportJob.Status.CANCELLED, finished_at=timezone.now()
+    )
+    if not changed:
+        raise ValidationError(_("This import is not waiting for a confirmation."), code="not_in_preview")
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
 def start_import(*, actor, uploaded_file, mode: str) -> ImportJob:
-    """An officer uploads a CSV or XLSX file; a background task checks and imports it."""
+    """An officer uploads a CSV or XLSX file; a background task checks it and shows what it would do (the
+    preview); nothing is written before the officer confirms (``confirm_import``)."""
     from kelisim.organisations.tasks import run_import
 
     require_officer(actor)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/history/", views.organisation_history, name="history"),
     path("imports/", views.import_upload, name="import_upload"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/decide/", views.import_decide, name="import_decide"),
     re_path(r"^imports/template\.(?P<file_format>csv|xlsx)$", views.import_template, name="import_template"),
     # The expert roster.
     path("experts/", expert_views.expert_list, name="expert_list"),

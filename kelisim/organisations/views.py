@@ -276,11 +276,33 @@ def import_upload(request):
 @officer_required
 @require_GET
 def import_detail(request, pk):
-    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+    job = get_object_or_404(ImportJob.objects.select_related("created_by", "confirmed_by"), pk=pk)
+    labels = import_columns.field_labels()
+    for update in (job.preview or {}).get("updates", []):
+        for change in update["changes"]:
+            change["label"] = labels.get(change["field"], change["field"])
     context = {"job": job}
     if request.htmx:
         return render(request, "organisations/_import_status.html", context)
     return render(request, "organisations/import_detail.html", context)
+
+
+@officer_required
+@require_POST
+def import_decide(request, pk):
+    """Write the checked file as previewed, or cancel it (nothing written)."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if request.POST.get("decision") == "confirm":
+        act_and_tell(
+            request,
+            lambda: services.confirm_import(actor=request.user, job=job),
+            _("Confirmed: the rows are being written."),
+        )
+    else:
+        act_and_tell(
+            request, lambda: services.cancel_import(actor=request.user, job=job), _("Cancelled: nothing was imported.")
+        )
+    return redirect("organisations:import_detail", pk=job.pk)
 
 
 @officer_required

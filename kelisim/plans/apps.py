@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class PlansConfig(AppConfig):
@@ -11,6 +12,12 @@ class PlansConfig(AppConfig):
         from kelisim.plans import datasets
 
         datasets.register()
+        from kelisim.plans import sitesearch
+
+        sitesearch.register()
+        from kelisim.plans import notifying
+
+        notifying.register()
         from kelisim.core import registry
         from kelisim.meetings import registry as meeting_registry
         from kelisim.plans import selectors
@@ -21,7 +28,7 @@ class PlansConfig(AppConfig):
         registry.register_home_figure(
             registry.HomeFigure(
                 key="plan_items",
-                label=_("action plan items"),
+                label=lambda n: ngettext("action plan item", "action plan items", n),
                 value=lambda: TrackedItem.objects.filter(first_published_in__isnull=False).count(),
                 url_name="plans:index",
                 order=40,

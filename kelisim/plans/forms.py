@@ -245,6 +245,9 @@ class ProgressSourceForm(forms.Form):
 
 
 class PlanFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Words"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
+    )
     body = forms.ChoiceField(label=_("Responsible body"), required=False)
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("All")

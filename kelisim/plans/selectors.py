@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from kelisim.core import search
 from kelisim.meetings.models import Decision, Roundtable
 from kelisim.meetings.registry import ItemRef
 from kelisim.plans.models import (
@@ -46,9 +47,15 @@ def public_version(plan: ActionPlan) -> PlanVersion | None:
     return published_versions(plan).first()
 
 
-def version_items(version: PlanVersion, *, body: str = "", region=None, status: str = "", details: bool = True):
+PLAN_ITEM_SEARCH_FIELDS = ["number", "text_kk", "text_ru", "text_en", "responsible_body", "tracked__code"]
+
+
+def version_items(
+    version: PlanVersion, *, body: str = "", region=None, status: str = "", details: bool = True, q: str = ""
+):
     """The version's items in plan order; ``details=False`` leaves out partners, regions and indicators (the plan
-    page's compact list shows number, code, text, status and progress only)."""
+    page's compact list shows number, code, text, status and progress only); ``q`` keeps the items whose text,
+    number, code or responsible body contains every word (the header's search and the plan page's filter)."""
     items = (
         PlanItem.objects.filter(version=version)
         .select_related("objective__strand", "tracked")
@@ -66,6 +73,8 @@ def version_items(version: PlanVersion, *, body: str = "", region=None, status: 
         items = items.filter(regions=region)
     if status:
         items = items.filter(tracked__status=status)
+    if q:
+        items = search.contains_every_word(items, PLAN_ITEM_SEARCH_FIELDS, q)
     return items
 
 

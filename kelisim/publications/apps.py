@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class PublicationsConfig(AppConfig):
@@ -8,6 +9,9 @@ class PublicationsConfig(AppConfig):
     verbose_name = _("Publications")
 
     def ready(self):
+        from kelisim.publications import sitesearch
+
+        sitesearch.register()
         from kelisim.comments.registry import Commentable, register_commentable
         from kelisim.core import registry, search
         from kelisim.publications.models import Article
@@ -27,7 +31,7 @@ class PublicationsConfig(AppConfig):
         registry.register_home_figure(
             registry.HomeFigure(
                 key="articles",
-                label=_("news articles"),
+                label=lambda n: ngettext("news article", "news articles", n),
                 value=lambda: Article.objects.public().count(),
                 url_name="publications:list",
                 order=90,

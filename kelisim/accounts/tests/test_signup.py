@@ -110,11 +110,26 @@ def test_password_reset_mail_goes_through_the_outbox(client):
     assert "/accounts/password/reset/key/" in message.body_text
 
 
-def test_signing_in_continues_in_the_preferred_language(client):
+def test_signing_in_keeps_the_language_of_the_page_signed_in_on(client):
+    """Issue 15: signing in on /en/ led to /ru/… (the profile's language); the interface stays in English."""
     person = UserFactory(preferred_language="kk")
     response = client.post(_url("account_login", "en"), {"login": person.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == _url("accounts:profile", "kk")
+    assert response["Location"].startswith("/en/")
+
+
+def test_signing_in_returns_to_the_page_the_header_link_came_from(client):
+    """Issue 15: the header's "Sign in" carries ?next= and sign-in goes back there."""
+    person = UserFactory(preferred_language="ru")
+    page = _url("organisations:list", "en") + "?region=&sort=name"
+    header = client.get(page).content.decode()
+    match = re.search(r'href="([^"]*/accounts/login/[^"]*)"', header)
+    assert match, "the header has a sign-in link"
+    login_url = match.group(1).replace("&amp;", "&")
+    assert "next=" in login_url
+    response = client.post(login_url, {"login": person.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == page
 
 
 def test_a_reset_for_an_unknown_address_says_so_and_names_the_address(client):

@@ -2,6 +2,8 @@
 rows (a file with errors first, refused whole), an officer verifies them, and the public dashboard and map
 change."""
 
+import re
+
 import pytest
 
 from kelisim.accounts.tests.factories import make_staff
@@ -71,7 +73,12 @@ def _import_a_wrong_file_then_150_rows(page, base, organisation, screenshot):
     screenshot("import-refused")
 
     page.get_by_role("link", name="Upload another file").click()
-    _upload(page, [_row(n) for n in range(150)], "Done")
+    _upload(page, [_row(n) for n in range(150)], "Checked")
+    # Issue 15: the reports are previewed first; nothing is written before the member confirms.
+    assert ActivityReport.objects.count() == 3
+    screenshot("import-preview")
+    page.get_by_role("button", name="Write these reports").click()
+    page.get_by_test_id("import-status").filter(has_text="Done").wait_for()
     assert page.get_by_test_id("import-created").inner_text() == "150"
 
 
@@ -81,7 +88,7 @@ def _verify_the_queue(page, base):
         for box in page.locator("input[name=report]").all():
             box.check()
         page.get_by_role("button", name="Verify the selected reports").click()
-        assert "Reports verified" in page.content()
+        assert re.search(r"\d+ reports? verified", page.content())
 
 
 def test_member_reports_and_imports_officer_verifies_public_dashboard_changes(page, screenshot, live_server):

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from kelisim.activities.importing import COLUMN_NAMES, REQUIRED_HEADER, process_job, template_xlsx
@@ -38,7 +39,11 @@ def _import(organisation, rows, *, columns=COLUMN_NAMES) -> ReportImport:
         organisation=organisation, created_by=member_of(organisation), original_name="reports.xlsx"
     )
     job.source.save("reports.xlsx", ContentFile(xlsx_of(rows, columns)))
-    return process_job(job.pk)
+    job = process_job(job.pk)
+    if job.status == ReportImport.Status.PREVIEW:  # checked and previewed; the person confirms, then it is written
+        ReportImport.objects.filter(pk=job.pk).update(status=ReportImport.Status.CONFIRMED, confirmed_at=timezone.now())
+        job = process_job(job.pk)
+    return job
 
 
 @pytest.fixture

@@ -65,6 +65,13 @@ def test_import_of_150_rows_submits_them_all(client, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("activities:import_upload", args=[organisation.pk]), {"source": _workbook(rows)})
     job = ReportImport.objects.get()
+    # Issue 15: the file is checked and previewed first; nothing is written before confirmation.
+    assert job.status == "preview" and not ActivityReport.objects.exists()
+    page = client.get(reverse("activities:import_detail", args=[job.pk])).content.decode()
+    assert "confirm to submit these 150 reports" in page and "Meeting 0" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("activities:import_decide", args=[job.pk]), {"decision": "confirm"})
+    job.refresh_from_db()
     assert (job.status, job.created_count) == ("done", 150)
     assert ActivityReport.objects.filter(status="submitted", organisation=organisation).count() == 150
     assert ActivityReport.history.filter(history_change_reason__startswith="imported").count() == 150
@@ -77,3 +84,31 @@ def test_template_lists_every_column_and_the_codes(client):
     assert [cell.value for cell in workbook["reports"][1]] == COLUMN_NAMES
     codes = {(row[0], row[1]) for row in workbook["codes"].iter_rows(values_only=True)}
     assert ("region", "KZ-62") in codes and ("strand", "youth") in codes
+
+
+def test_the_templates_example_row_is_never_imported(client, django_capture_on_commit_callbacks):
+    StrandFactory(code="youth")
+    organisation = OrganisationFactory()
+    client.force_login(member_of(organisation))
+    template = io.BytesIO(client.get(reverse("activities:import_template")).content)
+    template.name = "reports.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("activities:import_upload", args=[organisation.pk]), {"source": template})
+    job = ReportImport.objects.get()
+    assert job.status == "rejected" and not ActivityReport.objects.exists()
+    assert any("example row" in error["message"] for error in job.errors)
+
+
+def test_a_cancelled_import_writes_nothing(client, django_capture_on_commit_callbacks):
+    StrandFactory(code="youth")
+    organisation = OrganisationFactory()
+    client.force_login(member_of(organisation))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("activities:import_upload", args=[organisation.pk]), {"source": _workbook([_row()])})
+    job = ReportImport.objects.get()
+    client.post(reverse("activities:import_decide", args=[job.pk]), {"decision": "cancel"})
+    job.refresh_from_db()
+    assert job.status == "cancelled" and not ActivityReport.objects.exists()
+    client.post(reverse("activities:import_decide", args=[job.pk]), {"decision": "confirm"})
+    job.refresh_from_db()
+    assert job.status == "cancelled"

@@ -1,8 +1,10 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kelisim.activities import importing, rules, services
 from kelisim.activities.forms import ImportForm
@@ -60,3 +62,22 @@ def import_detail(request, pk):
     if request.htmx:
         return render(request, "activities/_import_status.html", context)
     return render(request, "activities/import_detail.html", context)
+
+
+@login_required
+@require_POST
+def import_decide(request, pk):
+    """Write the previewed reports, or cancel the import (nothing written)."""
+    job = get_object_or_404(ReportImport.objects.select_related("organisation"), pk=pk)
+    rules.require_reporter(request.user, job.organisation)
+    try:
+        if request.POST.get("decision") == "confirm":
+            services.confirm_import(actor=request.user, job=job)
+            messages.success(request, _("Confirmed: the reports are being written."))
+        else:
+            services.cancel_import(actor=request.user, job=job)
+            messages.success(request, _("Cancelled: nothing was imported."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("activities:import_detail", pk=job.pk)

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kelisim.accounts.decorators import officer_required
@@ -158,7 +159,9 @@ def queue(request):
     if request.method == "POST":
         ids = [int(value) for value in request.POST.getlist("report") if value.isdigit()]
         count = services.verify_many(actor=request.user, reports=ActivityReport.objects.filter(pk__in=ids))
-        messages.success(request, _("Reports verified: %(count)s.") % {"count": count})
+        messages.success(
+            request, ngettext("%(count)d report verified.", "%(count)d reports verified.", count) % {"count": count}
+        )
         return redirect("activities:queue")
     page = Paginator(selectors.verification_queue(), 100).get_page(request.GET.get("page"))
     return render(request, "activities/queue.html", {"page_obj": page})

@@ -1,4 +1,5 @@
 from django import template
+from django.contrib.messages import get_messages
 
 from kelisim.accounts.permissions import is_moderator
 from kelisim.comments import rules, selectors
@@ -7,6 +8,9 @@ from kelisim.comments.models import MAX_COMMENT_LENGTH
 from kelisim.comments.registry import commentable_for
 
 register = template.Library()
+
+
+NOTICE_TAG = "comment-notice"
 
 
 @register.inclusion_tag("comments/includes/section.html", takes_context=True)
@@ -29,6 +33,8 @@ def comment_section(context, target):
         "form": CommentForm(user=request.user),
         "max_length": MAX_COMMENT_LENGTH,
         "can_moderate": is_moderator(request.user),
+        # "Thank you" after sending a comment is shown here, where the page lands, not at the top (issue 15).
+        "notices": [message for message in get_messages(request) if NOTICE_TAG in message.tags.split()],
     }
 
 

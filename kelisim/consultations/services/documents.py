@@ -11,6 +11,7 @@ from kelisim.accounts.permissions import require_officer
 from kelisim.consultations.models import Document, DocumentVersion, Paragraph, Programme, Section, new_key
 from kelisim.consultations.text import ParsedSection, parse_markdown
 from kelisim.consultations.validation import check_language
+from kelisim.notifications.services import notify_followers
 
 
 @transaction.atomic
@@ -97,6 +98,14 @@ def create_version(
         note=note,
     )
     _create_parts(version, parsed, section_keys, paragraph_keys, language)
+    if publish:
+        notify_followers(
+            target=document,
+            kind="consultations.new_version",
+            params={"title": str(document)},
+            url=version.get_absolute_url(),
+            exclude=[actor] if actor else [],
+        )
     return version
 
 

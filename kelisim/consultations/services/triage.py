@@ -3,6 +3,7 @@ duplicates; and telling the authors."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from kelisim.consultations.models import (
 from kelisim.core.services import email_url, queue_templated_email
 from kelisim.core.text import normalise_text
 from kelisim.core.workflow import record_history, transition
+from kelisim.notifications.services import notify
 
 
 @transaction.atomic
@@ -26,14 +28,24 @@ def assign_suggestions(*, actor, suggestions, assignee) -> int:
     require_officer(actor, system=True)
     if assignee is not None and not is_officer(assignee):
         raise ValidationError({"assignee": _("Suggestions can only be assigned to programme officers.")})
-    changed = 0
+    changed = []
     for suggestion in suggestions:
         if suggestion.assigned_to_id != (assignee.pk if assignee else None):
             suggestion.assigned_to = assignee
             record_history(suggestion, actor=actor, reason="assigned")
             suggestion.save(update_fields=["assigned_to"])
-            changed += 1
-    return changed
+            changed.append(suggestion)
+    if assignee is not None and changed:
+        notify(
+            recipients=[assignee],
+            kind="consultations.assigned",
+            params={"count": len(changed), "reference": changed[0].reference},
+            url=reverse("consultations:triage_detail", args=[changed[0].reference])
+            if len(changed) == 1
+            else reverse("consultations:triage") + "?assigned=me",
+            exclude=[actor],
+        )
+    return len(changed)
 
 
 def _recipient(suggestion: Suggestion) -> tuple[str, str]:
@@ -45,23 +57,37 @@ def _recipient(suggestion: Suggestion) -> tuple[str, str]:
 
 
 def _notify(suggestion: Suggestion, template: str, topic: str, answered: Suggestion | None = None) -> None:
-    """Queue one message to the suggestion's author, if they can be reached; ``answered`` is the
-    suggestion whose answer it is, when that is the one this suggestion was merged into."""
+    """Tell the suggestion's author, if they can be reached; ``answered`` is the suggestion whose answer it
+    is, when that is the one this suggestion was merged into. An account holder gets a notification and this
+    email as they chose (at once, in the daily digest, or not); a visitor who confirmed an address, the email."""
     to, language = _recipient(suggestion)
     if not to:
         return
-    queue_templated_email(
-        to=to,
-        template=template,
-        context={
-            "suggestion": suggestion,
-            "answered": answered or suggestion,
-            "status": suggestion.get_status_display,
-            "follow_url": email_url("consultations:follow", suggestion.follow_token),
-        },
-        language=language or "ru",
-        topic=topic,
-    )
+
+    def send(person=None) -> None:
+        queue_templated_email(
+            to=to,
+            template=template,
+            context={
+                "suggestion": suggestion,
+                "answered": answered or suggestion,
+                "status": suggestion.get_status_display,
+                "follow_url": email_url("consultations:follow", suggestion.follow_token),
+            },
+            language=language or "ru",
+            topic=topic,
+        )
+
+    if suggestion.author_id and suggestion.author.is_active:
+        notify(
+            recipients=[suggestion.author],
+            kind="consultations.answer",
+            params={"reference": suggestion.reference, "status": (answered or suggestion).status},
+            url=reverse("consultations:suggestion", args=[suggestion.reference]),
+            own_email=send,
+        )
+    else:
+        send()
 
 
 def _steps(suggestion: Suggestion, to: str) -> list[str]:
@@ -96,6 +122,13 @@ def transition_suggestion(*, actor, suggestion: Suggestion, to: str, answer: str
     elif to == Status.UNDER_REVIEW:
         suggestion.merged_into = None
     suggestion.save()
+    if to == Status.UNDER_REVIEW and suggestion.author_id and suggestion.author.is_active:
+        notify(
+            recipients=[suggestion.author],
+            kind="consultations.status",
+            params={"reference": suggestion.reference, "status": to},
+            url=reverse("consultations:suggestion", args=[suggestion.reference]),
+        )
     if to in ANSWERED_STATUSES:
         _notify(suggestion, "consultations/email/answer", "consultations.answer")
         # Authors of suggestions merged into this one were told they would be answered together.

@@ -324,3 +324,21 @@ def test_officer_records_a_phone_suggestion_and_statistics_and_open_data_show_it
     assert "+7 700" not in json.dumps(rows)
     client.logout()
     assert client.get(reverse("consultations:scan", args=[suggestion.reference])).status_code in (302, 403)
+
+
+def test_the_triage_form_shows_the_filter_it_applies(client, version, officer):
+    """Issue 15: the queue listed waiting suggestions under "All statuses"; pressing Show then listed all of them."""
+    sign_in(client, officer)
+    waiting = factories.suggestion(version, text="Open youth clubs in every village of the region.")
+    answered = factories.suggestion(version, text="The helpline must work round the clock.")
+    services.transition_suggestion(actor=officer, suggestion=answered, to=Status.DECLINED, answer="Not now.")
+    first = client.get(reverse("consultations:triage"))
+    assert [s.reference for s in first.context["items"]] == [waiting.reference]
+    form = first.context["form"]
+    shown = {name: form[name].value() for name in ("status", "sort")}
+    assert shown == {"status": "open", "sort": "oldest"}
+    # Pressing "Show" sends what the form shows: the same list comes back.
+    again = client.get(reverse("consultations:triage"), {"q": "", "status": shown["status"], "sort": shown["sort"]})
+    assert [s.reference for s in again.context["items"]] == [waiting.reference]
+    everything = client.get(reverse("consultations:triage"), {"status": ""})
+    assert {s.reference for s in everything.context["items"]} == {waiting.reference, answered.reference}

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import template
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.html import format_html, format_html_join
@@ -19,6 +21,40 @@ def url_in_language(context, language_code: str) -> str:
     if url == request.get_full_path() and not url.startswith(f"/{language_code}/"):
         return f"/{language_code}/"
     return url
+
+
+@register.simple_tag(takes_context=True)
+def sign_in_next(context, login_url: str) -> str:
+    """``?next=`` for the header's "Sign in" link: after signing in the visitor is back on the page they were reading.
+
+    Not on the account pages themselves (signing in from the sign-up page leads to the person's home instead).
+    """
+    request = context.get("request")
+    if request is None or request.method != "GET":
+        return ""
+    accounts_prefix = login_url.rsplit("/", 2)[0] + "/"  # /en/accounts/
+    if request.path.startswith(accounts_prefix) or request.path in ("", "/"):
+        return ""
+    return "?" + urlencode({"next": request.get_full_path()})
+
+
+@register.simple_tag(takes_context=True)
+def account_links(context) -> list[dict]:
+    """The signed-in person's header links registered by later apps, with their badges (core.registry)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    links = []
+    for link in registry.account_links():
+        try:
+            url = reverse(link.url_name)
+        except NoReverseMatch:
+            continue
+        badge = link.badge(request) if link.badge else 0
+        badge_label = link.badge_label(badge) if badge and link.badge_label else ""
+        current = request.path.startswith(url)
+        links.append({"label": link.label, "url": url, "badge": badge, "badge_label": badge_label, "current": current})
+    return links
 
 
 @register.simple_tag(takes_context=True)

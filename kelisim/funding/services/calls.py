@@ -10,6 +10,7 @@ from kelisim.accounts.permissions import require_officer
 from kelisim.core.workflow import record_history, transition
 from kelisim.funding.models import Call, Criterion, Question
 from kelisim.funding.services.saving import save_unique
+from kelisim.notifications.services import notify_followers
 
 # A call's fields in the order the officer's form shows them; the relations are set after the call is saved.
 CALL_FIELDS = (
@@ -190,4 +191,11 @@ def transition_call(*, actor, call: Call, to: str, reason: str = "") -> Call:
     if to == Call.Status.PUBLISHED:
         call.published_at = timezone.now()
     call.save()
+    notify_followers(
+        target=call,
+        kind="funding.call_status",
+        params={"title": call.title or call.reference, "status": call.status},
+        url=call.get_absolute_url(),
+        exclude=[actor],
+    )
     return call

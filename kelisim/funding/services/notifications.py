@@ -1,7 +1,10 @@
 """The emails funding sends about an application: to its organisation's admins, and to the people concerned."""
 
+from django.urls import reverse
+
 from kelisim.core.services import queue_templated_email
 from kelisim.funding.models import Application
+from kelisim.notifications.services import notify
 from kelisim.organisations.models import Membership
 
 
@@ -29,10 +32,18 @@ def email_about_application(application: Application, *, to: str, language: str,
 
 
 def notify_organisation(application: Application, template: str, topic: str, extra_people=()) -> None:
-    """Email the applicant organisation's admins (and ``extra_people``, e.g. who submitted), once each."""
-    recipients = organisation_recipients(application.organisation)
-    for person in extra_people:
-        if person is not None:
-            recipients[person.email] = person.preferred_language
-    for email, language in sorted(recipients.items()):
-        email_about_application(application, to=email, language=language, template=template, topic=topic)
+    """Tell the applicant organisation's admins (and ``extra_people``, e.g. who submitted), once each: a
+    notification, and this email as each of them chose (at once, in the daily digest, or not)."""
+    admins = Membership.objects.filter(
+        organisation=application.organisation, status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN
+    ).select_related("user")
+    people = [membership.user for membership in admins] + [person for person in extra_people if person is not None]
+    notify(
+        recipients=sorted(people, key=lambda person: person.email),
+        kind="funding.application",
+        params={"title": application.title or str(application.organisation), "status": application.status},
+        url=reverse("funding:application_detail", args=[application.pk]),
+        own_email=lambda person: email_about_application(
+            application, to=person.email, language=person.preferred_language, template=template, topic=topic
+        ),
+    )

@@ -4,6 +4,7 @@ conflicts of interest, and the reviewers' scores."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from kelisim.funding.models import (
 )
 from kelisim.funding.services.notifications import email_about_application
 from kelisim.funding.services.saving import save_unique
+from kelisim.notifications.services import notify
 from kelisim.organisations.models import Membership
 
 
@@ -78,13 +80,19 @@ def assign_reviewer(*, actor, application: Application, reviewer: User) -> Revie
     record_history(assignment, actor=actor, reason="assigned" + (" (automatic conflict)" if is_member else ""))
     save_unique(assignment, _("This reviewer is already assigned to the application."))
     if not is_member:
-        email_about_application(
-            application,
-            to=reviewer.email,
-            language=reviewer.preferred_language,
-            template="funding/email/assigned",
-            topic="funding review assigned",
-            url=email_url("funding:review", assignment.pk),
+        notify(
+            recipients=[reviewer],
+            kind="funding.review_assigned",
+            params={"title": application.title or str(application.organisation), "call": application.call.reference},
+            url=reverse("funding:review", args=[assignment.pk]),
+            own_email=lambda person: email_about_application(
+                application,
+                to=person.email,
+                language=person.preferred_language,
+                template="funding/email/assigned",
+                topic="funding review assigned",
+                url=email_url("funding:review", assignment.pk),
+            ),
         )
     return assignment
 

@@ -28,11 +28,19 @@ STASH_SECONDS = 24 * 3600
 @login_required
 @require_GET
 def application_list(request):
-    applications = selectors.applications_for(request.user)
+    status = request.GET.get("status", "")
+    if status not in selectors.APPLICATION_LIST_FILTERS:
+        status = ""
+    applications = selectors.filter_applications(selectors.applications_for(request.user), status)
     return render(
         request,
         "funding/application_list.html",
-        {"applications": applications, "is_officer": rules.is_officer(request.user)},
+        {
+            "applications": applications,
+            "is_officer": rules.is_officer(request.user),
+            "status": status,
+            "status_choices": selectors.application_filter_choices(),
+        },
     )
 
 

@@ -21,8 +21,11 @@ from kelisim.organisations.models import Organisation
 @require_GET
 @public_page("funding", "core")
 def call_list(request):
-    calls = selectors.calls_for(request.user)
-    return render(request, "funding/call_list.html", {"calls": calls, "is_officer": rules.is_officer(request.user)})
+    q = (request.GET.get("q") or "").strip()[:200]
+    calls = selectors.search_calls(selectors.calls_for(request.user), q)
+    return render(
+        request, "funding/call_list.html", {"calls": calls, "is_officer": rules.is_officer(request.user), "q": q}
+    )
 
 
 def _applicant_organisations(call: Call, user) -> list[dict]:

@@ -32,9 +32,10 @@ PAGE_SIZE = 25
 @require_GET
 @public_page("funding", "organisations", "core")
 def contract_register(request):
-    paginator = Paginator(selectors.public_contracts(), PAGE_SIZE)
+    q = (request.GET.get("q") or "").strip()[:200]
+    paginator = Paginator(selectors.search_contracts(selectors.public_contracts(), q), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "funding/contract_register.html", {"page_obj": page, "contracts": page.object_list})
+    return render(request, "funding/contract_register.html", {"page_obj": page, "contracts": page.object_list, "q": q})
 
 
 @require_GET

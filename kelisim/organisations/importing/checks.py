@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kelisim.core.i18n import LANGUAGE_CODES
 from kelisim.core.models import Region, Strand
-from kelisim.organisations.importing.columns import COLUMN_NAMES, MAX_LENGTHS, NAME_COLUMNS, REQUIRED_COLUMNS
+from kelisim.organisations.importing.columns import (
+    COLUMN_NAMES,
+    EXAMPLE_BIN,
+    MAX_LENGTHS,
+    NAME_COLUMNS,
+    REQUIRED_COLUMNS,
+)
 from kelisim.organisations.importing.reading import FileError
 from kelisim.organisations.models import Organisation
 from kelisim.organisations.validators import normalise_bin, validate_bin
@@ -101,6 +107,9 @@ def check_bin(row: Row) -> None:
     row.values["bin"] = bin_number
     if not bin_number:
         row.error("bin", "required", _("The BIN is missing."))
+        return
+    if bin_number == EXAMPLE_BIN:
+        row.error("bin", "example_row", _("This is the template's example row: replace it with your organisations."))
         return
     try:
         validate_bin(bin_number)

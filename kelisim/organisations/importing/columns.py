@@ -18,21 +18,26 @@ class Column:
 
 
 COLUMNS = [
-    Column("bin", True, _("Business identification number: 12 digits, the last a check digit."), "160240000038"),
-    Column("name_kk", False, _("Name in Kazakh. At least one of the three names is required."), "«Келісім» қоғамы"),
-    Column("name_ru", False, _("Name in Russian."), "Объединение «Согласие»"),
-    Column("name_en", False, _("Name in English."), "Accord association"),
+    Column("bin", True, _("Business identification number: 12 digits, the last a check digit."), "000000000000"),
+    Column(
+        "name_kk",
+        False,
+        _("Name in Kazakh. At least one of the three names is required."),
+        "ҮЛГІ: осы жолды ауыстырыңыз",
+    ),
+    Column("name_ru", False, _("Name in Russian."), "ОБРАЗЕЦ: замените эту строку"),
+    Column("name_en", False, _("Name in English."), "EXAMPLE: replace this row"),
     Column("legal_form", True, _("Legal form code (see the list below)."), "public_association"),
     Column("region", True, _("Region code, ISO 3166-2:KZ (see the list below)."), "KZ-31"),
     Column("registration_date", False, _("Date of registration: YYYY-MM-DD or DD.MM.YYYY."), "2009-09-07"),
     Column("address", False, _("Postal address."), "Тараз, ул. Толе би, 1"),
     Column("strands", False, _("Programme strand codes, separated by semicolons."), "youth;prisons"),
     Column("working_languages", False, _("Language codes kk, ru, en, separated by semicolons."), "kk;ru"),
-    Column("public_email", False, _("Public email address."), "info@accord.example.kz"),
+    Column("public_email", False, _("Public email address."), "info@ngo.example.kz"),
     Column("public_phone", False, _("Public phone number."), "+7 7262 00 00 00"),
     Column("private_email", False, _("Email seen only by the organisation's admins and officers."), ""),
     Column("private_phone", False, _("Phone seen only by the organisation's admins and officers."), ""),
-    Column("website", False, _("Website address starting with http:// or https://."), "https://accord.example.kz"),
+    Column("website", False, _("Website address starting with http:// or https://."), "https://ngo.example.kz"),
     Column("description_kk", False, _("Description in Kazakh."), ""),
     Column("description_ru", False, _("Description in Russian."), "Межконфессиональный диалог в Жамбылской области."),
     Column("description_en", False, _("Description in English."), ""),
@@ -49,6 +54,18 @@ MAX_LENGTHS = {
 }
 # An import writes everything the file describes: the profile an NGO admin keeps.
 WRITTEN_FIELDS = list(PROFILE_FIELDS)
+
+
+# The templates' example row: a BIN that no organisation may be imported under (checks.check_bin refuses it), so an
+# unchanged template can never create or rename a real record (issue 15: the old example carried a real NGO's BIN).
+EXAMPLE_BIN = COLUMNS[0].example
+
+
+def field_labels() -> dict[str, str]:
+    """Column -> its label, for the preview's field-by-field differences."""
+    labels = {name: str(Organisation._meta.get_field(name).verbose_name) for name in WRITTEN_FIELDS}
+    labels["strands"] = str(Organisation._meta.get_field("focus_strands").verbose_name)
+    return labels
 
 
 def template_rows() -> list[list[str]]:

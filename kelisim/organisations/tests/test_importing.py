@@ -3,6 +3,7 @@ import io
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kelisim.core.exports import xlsx_bytes
@@ -61,10 +62,16 @@ def strands():
     StrandFactory(code="prisons")
 
 
-def run(upload, mode, django_capture_on_commit_callbacks):
+def run(upload, mode, django_capture_on_commit_callbacks, *, confirm=True):
+    """Upload, check (the preview), and — as the officer does after reading it — confirm, so the file is written."""
+    actor = officer()
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.start_import(actor=officer(), uploaded_file=upload, mode=mode)
+        job = services.start_import(actor=actor, uploaded_file=upload, mode=mode)
     job.refresh_from_db()
+    if confirm and job.status == ImportJob.Status.PREVIEW:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.confirm_import(actor=actor, job=job)
+        job.refresh_from_db()
     return job
 
 
@@ -199,14 +206,52 @@ def test_a_file_that_is_not_a_spreadsheet_is_rejected(django_capture_on_commit_c
     assert job.status == ImportJob.Status.REJECTED and job.errors[0]["code"] == "file"
 
 
-def test_the_templates_import_cleanly(django_capture_on_commit_callbacks):
-    StrandFactory(code="youth")
-    upload = SimpleUploadedFile("template.csv", columns.template_csv().encode("utf-8"))
-    job = run(upload, "all_or_nothing", django_capture_on_commit_callbacks)
-    assert job.status == "done", job.errors
-    upload = SimpleUploadedFile("template.xlsx", columns.template_xlsx())
-    job = run(upload, "all_or_nothing", django_capture_on_commit_callbacks)
-    assert (job.status, job.updated_count) == ("done", 1), job.errors
+def test_the_templates_example_row_can_never_match_a_real_record(django_capture_on_commit_callbacks):
+    """Issue 15: the template's example row carried a real NGO's BIN and renamed it at once ("Updated 1")."""
+    real = OrganisationFactory()
+    before = Organisation.objects.values_list("pk", "name_en", "name_ru").get(pk=real.pk)
+    for upload in (
+        SimpleUploadedFile("template.csv", columns.template_csv().encode("utf-8")),
+        SimpleUploadedFile("template.xlsx", columns.template_xlsx()),
+    ):
+        job = run(upload, "valid_rows", django_capture_on_commit_callbacks)
+        assert job.status == ImportJob.Status.REJECTED
+        assert errors_of(job) == {(2, "bin", "example_row")}
+    assert Organisation.objects.values_list("pk", "name_en", "name_ru").get(pk=real.pk) == before
+    assert Organisation.objects.count() == 1
+
+
+def test_the_preview_shows_creates_and_field_by_field_changes_and_writes_nothing(django_capture_on_commit_callbacks):
+    existing = OrganisationFactory(bin=valid_bin(1), name_en="Old name", name_ru="НПО 1")
+    job = run(
+        csv_file([row(1, name_en="New name"), row(2), row(3, bin="123")]),
+        "valid_rows",
+        django_capture_on_commit_callbacks,
+        confirm=False,
+    )
+    assert job.status == ImportJob.Status.PREVIEW
+    preview = job.preview
+    assert (preview["create_count"], preview["update_count"], job.error_count) == (1, 1, 1)
+    changes = {change["field"]: (change["old"], change["new"]) for change in preview["updates"][0]["changes"]}
+    assert changes["name_en"] == ("Old name", "New name")
+    assert preview["creates"][0]["bin"] == valid_bin(2)
+    existing.refresh_from_db()
+    assert existing.name_en == "Old name" and not Organisation.objects.filter(bin=valid_bin(2)).exists()
+    # Confirmed: written as previewed.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_import(actor=officer(), job=job)
+    job.refresh_from_db()
+    existing.refresh_from_db()
+    assert (job.status, job.created_count, job.updated_count) == ("done", 1, 1)
+    assert existing.name_en == "New name"
+
+
+def test_a_cancelled_preview_writes_nothing_and_cannot_be_confirmed(django_capture_on_commit_callbacks):
+    job = run(csv_file([row(1)]), "valid_rows", django_capture_on_commit_callbacks, confirm=False)
+    services.cancel_import(actor=officer(), job=job)
+    with pytest.raises(ValidationError):
+        services.confirm_import(actor=officer(), job=job)
+    assert not Organisation.objects.exists()
 
 
 def test_a_job_is_processed_only_once(django_capture_on_commit_callbacks):

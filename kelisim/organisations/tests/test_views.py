@@ -342,7 +342,8 @@ def test_upload_page_documents_columns_and_offers_templates(officer_client):
 
 def test_upload_runs_the_import_and_the_job_page_reports(officer_client, django_capture_on_commit_callbacks):
     StrandFactory(code="youth")
-    content = import_columns.template_csv() + f"{factories.valid_bin(3)},,,,nonsense,KZ-71\n"
+    content = "bin,name_ru,legal_form,region\n" + f"{factories.valid_bin(3)},НПО,nonsense,KZ-71\n"
+    content += f"{factories.valid_bin(4)},НПО четыре,public_association,KZ-71\n"
     upload = SimpleUploadedFile("registry.csv", content.encode("utf-8"))
     with django_capture_on_commit_callbacks(execute=True):
         response = officer_client.post(reverse("organisations:import_upload"), {"source": upload, "mode": "valid_rows"})
@@ -351,7 +352,12 @@ def test_upload_runs_the_import_and_the_job_page_reports(officer_client, django_
     page = officer_client.get(response["Location"])
     assert page.status_code == 200
     assert b"<code>legal_form</code>" in page.content
-    assert b'http-equiv="refresh"' not in page.content  # finished: no more refreshing
+    assert b'http-equiv="refresh"' not in page.content  # checked: no more refreshing
+    # Nothing is written before the officer confirms what the preview shows.
+    assert "1 organisation to add" in page.content.decode() and not Organisation.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(reverse("organisations:import_decide", args=[job.pk]), {"decision": "confirm"})
+    assert Organisation.objects.filter(bin=factories.valid_bin(4)).exists()
 
 
 def test_a_running_job_page_refreshes_itself(officer_client):

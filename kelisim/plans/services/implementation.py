@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import require_officer
 from kelisim.core.workflow import record_history, transition
+from kelisim.notifications.services import notify_followers
 from kelisim.plans import progress as indicator_progress
 from kelisim.plans.models import ItemStatus, ProgressSource, ProgressUpdate, TrackedItem
 
@@ -42,6 +43,13 @@ def record_progress(
     tracked.progress, tracked.progress_updated_at = progress, update.created_at
     record_history(tracked, actor=actor, reason=note)
     tracked.save()
+    notify_followers(
+        target=tracked,
+        kind="plans.progress",
+        params={"code": tracked.code, "progress": progress, "status": status},
+        url=tracked.get_absolute_url(),
+        exclude=[actor] if actor else [],
+    )
     return update
 
 

@@ -50,6 +50,7 @@ def index(request):
                 region=filters.get("region"),
                 status=filters.get("status", ""),
                 details=False,
+                q=filters.get("q", ""),
             )
         )
         context.update(

@@ -106,7 +106,12 @@ def test_a_comment_on_an_article_goes_through_the_pipeline_and_updates_the_count
     moderator = make_staff(Role.MODERATOR)
     url = en("comments:post", "publications.article", article.pk)
     response = client.post(url, {"name": "Aigul", "email": "a@example.kz", "text": "Thank you", "accept_policy": "on"})
-    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-notice"
+    # Issue 15: the "Thank you" is shown in the comments section where the page lands, not at the top.
+    landed = client.get(response["Location"]).content.decode()
+    section = landed[landed.index('id="comments"') :]
+    assert "will appear once a moderator has checked it" in section
+    assert "will appear once a moderator" not in landed[: landed.index('id="comments"')]
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
     from kelisim.comments.services import moderate_comments

@@ -1,0 +1,46 @@
+"""Organisations and experts in the header's search box (core.registry.SearchKind)."""
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import ngettext, npgettext
+
+from kelisim.core import search
+from kelisim.core.registry import SearchHit, SearchKind, register_search_kind
+from kelisim.organisations import expert_selectors, selectors
+from kelisim.organisations.models import ORGANISATION_SEARCH
+
+
+def _organisations(query: str, user, limit: int):
+    found = search.search(selectors.public_organisations(), ORGANISATION_SEARCH, query)
+    hits = [
+        SearchHit(title=str(organisation.name), url=organisation.get_absolute_url(), detail=organisation.bin)
+        for organisation in found[:limit]
+    ]
+    return found.count(), hits
+
+
+def _experts(query: str, user, limit: int):
+    found = expert_selectors.filter_experts(expert_selectors.listed_experts(), text=query)
+    hits = [SearchHit(title=expert.full_name, url=expert.get_absolute_url()) for expert in found[:limit]]
+    return found.count(), hits
+
+
+def register() -> None:
+    register_search_kind(
+        SearchKind(
+            "organisations",
+            lambda n: npgettext("search results", "organisation", "organisations", n),
+            _organisations,
+            lambda query: reverse("organisations:list") + "?" + urlencode({"q": query}),
+            order=70,
+        )
+    )
+    register_search_kind(
+        SearchKind(
+            "experts",
+            lambda n: ngettext("expert or lecturer", "experts and lecturers", n),
+            _experts,
+            lambda query: reverse("organisations:expert_list") + "?" + urlencode({"q": query}),
+            order=75,
+        )
+    )

@@ -1,0 +1,61 @@
+"""Issue 15, item 3: one search box for every kind, grouped with counts, each group linking to its filtered list."""
+
+import pytest
+from django.urls import reverse
+
+from kelisim.consultations.tests import factories as consultations
+from kelisim.funding.models import Call
+from kelisim.funding.tests import factories as funding
+from kelisim.meetings.tests import factories as meetings
+from kelisim.organisations.models import Organisation
+from kelisim.organisations.tests.factories import OrganisationFactory
+from kelisim.publications.tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_COUNT = {
+    "suggestions": lambda response: response.context["page_obj"].paginator.count,
+    "organisations": lambda response: response.context["page_obj"].paginator.count,
+    "news": lambda response: response.context["page"].paginator.count,
+    "roundtables": lambda response: response.context["found"],
+    "calls": lambda response: len(response.context["calls"]),
+}
+
+
+def test_one_search_finds_every_kind_and_each_group_links_to_its_list_with_the_same_count(client):
+    version = consultations.open_version()
+    consultations.suggestion(version, text="Open a Mediation club for teenagers in every district.")
+    consultations.suggestion(version, text="Школьные клубы медиации нужны в каждом районе.")
+    OrganisationFactory(name_en="Mediation Centre", name_ru="Центр медиации", name_kk="Медиация орталығы")
+    OrganisationFactory(name_en="Hidden Mediation", verification_status=Organisation.Verification.EXCLUDED)
+    ArticleFactory(title="Mediation in schools works")
+    meetings.roundtable(title="Mediation and youth")
+    funding.open_call(title_en="Mediation projects 2017")
+    response = client.get(reverse("core:search"), {"q": "mediation"})
+    assert response.status_code == 200
+    groups = {group["key"]: group for group in response.context["groups"]}
+    counts = {key: group["count"] for key, group in groups.items() if group["count"]}
+    assert counts == {"suggestions": 1, "organisations": 1, "news": 1, "roundtables": 1, "calls": 1}
+    for key, count_of in LIST_COUNT.items():
+        assert count_of(client.get(groups[key]["url"])) == counts[key], key
+    # Across languages: the Russian word finds the Russian text and the Russian name.
+    russian = client.get(reverse("core:search"), {"q": "медиации"})
+    found = {group["key"]: group["count"] for group in russian.context["groups"] if group["count"]}
+    assert found == {"suggestions": 1, "organisations": 1}
+
+
+def test_only_what_the_visitor_may_see(client):
+    funding.open_call(title_en="Secret draft call about mediation", publish=False)
+    response = client.get(reverse("core:search"), {"q": "mediation"})
+    assert Call.objects.count() == 1
+    assert response.context["total"] == 0
+
+
+def test_the_header_has_the_search_box_on_every_page(client):
+    body = client.get(reverse("organisations:list")).content.decode()
+    assert 'role="search"' in body and f'action="{reverse("core:search")}"' in body
+
+
+def test_search_syntax_is_plain_text(client):
+    response = client.get(reverse("core:search"), {"q": 'OR "" * NEAR( : &'})
+    assert response.status_code == 200
