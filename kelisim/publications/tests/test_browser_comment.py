@@ -41,8 +41,12 @@ def trim_to_the_limit_and_send(page, screenshot, article) -> Comment:
     assert "1500 / 1500" in page.locator("#id_text_counter").inner_text()
     page.get_by_label("I have read and accept the comment policy").check()
     page.get_by_role("button", name="Send comment").click()
-    page.wait_for_url(f"**{article.get_absolute_url()}#comments")
-    assert "will appear once a moderator has checked it" in page.locator(".messages").inner_text()
+    page.wait_for_url(f"**{article.get_absolute_url()}#comment-notice")
+    # Issue 15: the confirmation is where the page lands, in the comments section and in view.
+    notice = page.locator("#comments #comment-notice")
+    assert "will appear once a moderator has checked it" in notice.inner_text()
+    box = notice.bounding_box()  # relative to the viewport: in view without scrolling back up
+    assert notice.is_visible() and 0 <= box["y"] < page.viewport_size["height"]
     comment = Comment.objects.get()
     assert (comment.status, len(comment.text)) == (Comment.Status.PENDING, 1500)
     assert page.locator(f"#comment-{comment.pk}").count() == 0
