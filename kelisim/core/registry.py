@@ -246,6 +246,7 @@ def datasets() -> list[Dataset]:
     return sorted(_datasets.values(), key=lambda dataset: (dataset.order, dataset.key))
 
 
+@dataclass(frozen=True)
 class SearchHit:
     title: str
     url: str

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0005_suggestion_counters'),
+        ('consultations', '0007_suggestion_channels'),
     ]
 
     operations = [
