@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0007_suggestion_channels'),
+        ('consultations', '0008_upload_policy'),
     ]
 
     operations = [
