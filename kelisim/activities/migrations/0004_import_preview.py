@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0002_upload_policy_and_web_links'),
+        ('activities', '0003_text_limits'),
     ]
 
     operations = [

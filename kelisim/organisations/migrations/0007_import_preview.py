@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0005_upload_policy_and_web_links'),
+        ('organisations', '0006_text_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

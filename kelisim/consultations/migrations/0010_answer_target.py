@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0008_upload_policy'),
+        ('consultations', '0009_text_limits'),
     ]
 
     operations = [
