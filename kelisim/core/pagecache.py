@@ -215,8 +215,12 @@ def watch(connection, **kwargs) -> None:
 
 
 def cached_count(queryset, *scopes: str, timeout: int = 3600) -> int:
-    """``queryset.count()``, counted once per change of ``scopes`` (for pagers of long lists)."""
+    """``queryset.count()``, counted once per change of ``scopes`` (for pagers of long lists); counted each time
+    when kept pages are switched off (``PAGECACHE_ENABLED``), as the query-count guards measure."""
     from django.core.cache import cache
+
+    if not _setting("PAGECACHE_ENABLED", True):
+        return queryset.count()
 
     sql, params = queryset.query.sql_with_params()
     scope_versions = versions(scopes)
