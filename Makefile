@@ -92,9 +92,9 @@ bench: $(STAMP) compiled-messages
 	$(PY) bench/run.py
 
 # Public pages over HTTP (gunicorn) at ten times the seed's volume, SQLite and PostgreSQL (docs/performance.md).
-# BENCH_REUSE=1 keeps the seeded databases; see bench/http/run.py for the other knobs.
+# BENCH_REUSE=1 keeps the seeded databases; see bench/pages_http/run.py for the other knobs.
 bench-http: $(STAMP) compiled-messages
-	$(PY) bench/http/run.py
+	$(PY) bench/pages_http/run.py
 
 # The duplicate finder scored on labelled pairs (DATASET=folder with duplicate-pairs.tsv and distractors.txt),
 # sent through the submission service into a fresh SQLite database; figures in var/eval-duplicates.json.

@@ -54,18 +54,23 @@ def test_every_task_module_is_covered_here():
 
 
 def test_an_activity_report_import_run_twice_imports_its_reports_once():
+    from kelisim.activities import services
     from kelisim.activities.models import ActivityReport, ReportImport
     from kelisim.activities.tests.factories import OrganisationFactory, member_of, xlsx_of
     from kelisim.core.tests.factories import StrandFactory
 
     StrandFactory(code="youth")
     organisation = OrganisationFactory()
-    job = ReportImport.objects.create(
-        organisation=organisation, created_by=member_of(organisation), original_name="reports.xlsx"
-    )
+    member = member_of(organisation)
+    job = ReportImport.objects.create(organisation=organisation, created_by=member, original_name="reports.xlsx")
     row = {"activity_type": "lecture", "title": "Media literacy", "start_date": "2026-03-12", "region": "KZ-31"}
     row |= {"venue_type": "school", "strand": "youth", "female_14_18": 10, "male_14_18": 8}
     job.source.save("reports.xlsx", ContentFile(xlsx_of([row])))
+    # The check (the preview) run twice writes nothing.
+    assert activity_tasks.run_import.call(job.pk) == "preview"
+    assert activity_tasks.run_import.call(job.pk) == "preview"
+    assert not ActivityReport.objects.exists()
+    services.confirm_import(actor=member, job=job)
     assert activity_tasks.run_import.call(job.pk) == "done"
     after_first = rows_of(ActivityReport, ActivityReport.history.model)
     assert after_first["ActivityReport"] == 1
@@ -84,8 +89,14 @@ def test_an_organisation_import_run_twice_imports_its_rows_once(django_capture_o
     StrandFactory(code="youth")
     line = f"{valid_bin(1)},НПО 1,NGO 1,public_association,KZ-71,2015-01-20,youth,ngo1@example.kz,https://ngo.kz\n"
     upload = SimpleUploadedFile("registry.csv", (ORGANISATION_HEADER + line).encode())
-    with django_capture_on_commit_callbacks(execute=True):  # the upload's own run
-        job = services.start_import(actor=officer(), uploaded_file=upload, mode="all_or_nothing")
+    actor = officer()
+    with django_capture_on_commit_callbacks(execute=True):  # the upload's own run: the check, its preview
+        job = services.start_import(actor=actor, uploaded_file=upload, mode="all_or_nothing")
+    organisation_tasks.run_import.call(job.pk)  # the check delivered twice writes nothing
+    assert not Organisation.objects.exists()
+    job.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):  # the officer confirms; the write runs
+        services.confirm_import(actor=actor, job=job)
     after_first = rows_of(Organisation, Organisation.history.model)
     assert after_first["Organisation"] == 1
     organisation_tasks.run_import.call(job.pk)
@@ -104,8 +115,14 @@ def test_an_organisation_import_left_running_by_a_dead_worker_is_finished_when_i
 
     StrandFactory(code="youth")
     line = f"{valid_bin(2)},НПО 2,NGO 2,public_association,KZ-71,2015-01-20,youth,ngo2@example.kz,https://ngo.kz\n"
-    job = ImportJob.objects.create(
-        created_by=officer(), original_name="registry.csv", mode="all_or_nothing", status=ImportJob.Status.RUNNING
+    actor = officer()
+    job = ImportJob.objects.create(  # confirmed, then its writing worker died
+        created_by=actor,
+        original_name="registry.csv",
+        mode="all_or_nothing",
+        status=ImportJob.Status.RUNNING,
+        confirmed_by=actor,
+        confirmed_at=timezone.now(),
     )
     job.source.save("registry.csv", SimpleUploadedFile("registry.csv", (ORGANISATION_HEADER + line).encode()))
     assert organisation_tasks.run_import.call(job.pk) == "done"

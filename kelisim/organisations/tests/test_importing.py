@@ -201,9 +201,12 @@ def test_a_missing_required_column_rejects_the_file(django_capture_on_commit_cal
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_rejected(django_capture_on_commit_callbacks):
+    """Refused at upload by the content check, before a job exists or anything is stored."""
     upload = SimpleUploadedFile("registry.xlsx", b"this is not a zip")
-    job = run(upload, "all_or_nothing", django_capture_on_commit_callbacks)
-    assert job.status == ImportJob.Status.REJECTED and job.errors[0]["code"] == "file"
+    with pytest.raises(ValidationError) as refused:
+        run(upload, "all_or_nothing", django_capture_on_commit_callbacks)
+    assert "registry.xlsx" in str(refused.value.message_dict["source"])
+    assert not ImportJob.objects.exists()
 
 
 def test_the_templates_example_row_can_never_match_a_real_record(django_capture_on_commit_callbacks):

@@ -2,4 +2,4 @@
 
 from kelisim.settings import *  # noqa: F403
 
-ROOT_URLCONF = "bench.http.urls"
+ROOT_URLCONF = "bench.pages_http.urls"

@@ -1,6 +1,6 @@
 """Seed (or reuse) ten times the demo's volume in the database of DATABASE_URL, then describe it for the bench.
 
-Run by bench/http/run.py in a process of its own per database. Each part is seeded only if the database does
+Run by bench/pages_http/run.py in a process of its own per database. Each part is seeded only if the database does
 not hold it yet, so an interrupted seeding continues where it stopped (BENCH_REUSE=1 keeps what is there).
 Writes a JSON description (addresses to request, an officer's session, queries per page) to argv[1].
 """
@@ -289,7 +289,7 @@ def _officer():
 
 
 def main() -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.http.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.pages_http.settings")
     os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     os.environ["DEBUG"] = "0"

@@ -1,9 +1,9 @@
 """`make bench-http`: every public page type over HTTP at ten times the seed's volume, on SQLite and PostgreSQL.
 
-For each database: seed it (or reuse it with BENCH_REUSE=1) in a child process (bench/http/seed.py), serve it
+For each database: seed it (or reuse it with BENCH_REUSE=1) in a child process (bench/pages_http/seed.py), serve it
 with gunicorn as the README recommends, and measure, side by side in one run at 16 connections:
 
-- the floor: a view that only answers "ok" through the same middleware (bench/http/urls.py, not in the product);
+- the floor: a view that only answers "ok" through the same middleware (bench/pages_http/urls.py, not in the product);
 - every public page type and public API list as anonymous visitors get them (kept pages);
 - the first view after a change (every scope bumped before each request, one connection);
 - the officer's queues and pages signed in;
@@ -153,7 +153,7 @@ def bench_database(label: str, database_url: str) -> dict:
     environment = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "bench.http.settings",
+        "DJANGO_SETTINGS_MODULE": "bench.pages_http.settings",
         "KELISIM_VAR_DIR": str(var_dir),
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -166,7 +166,10 @@ def bench_database(label: str, database_url: str) -> dict:
     if not os.environ.get("BENCH_SKIP_SEED"):
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, str(ROOT / "bench/http/seed.py"), str(description)], env=environment, cwd=ROOT, check=True
+            [sys.executable, str(ROOT / "bench/pages_http/seed.py"), str(description)],
+            env=environment,
+            cwd=ROOT,
+            check=True,
         )
         print(f"  seeding/reuse and description: {time.perf_counter() - started:.0f} s (load {loadavg()})")
     described = json.loads(description.read_text())
