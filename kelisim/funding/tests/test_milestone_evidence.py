@@ -66,6 +66,7 @@ def test_evidence_is_a_download_for_the_organisation_and_hidden_from_others(clie
 
 
 @pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 def test_evidence_is_uploaded_from_the_report_page(page, live_server, tmp_path, screenshot):
     milestone, applicant = _milestone_and_applicant()
     evidence = tmp_path / "minutes.pdf"

@@ -22,7 +22,7 @@ def test_citizen_joins_is_approved_made_admin_and_edits_the_profile(page, screen
     # The citizen finds the organisation through the search and asks to join.
     sign_in_browser(page.context, live_server, citizen)
     page.goto("/en/organisations/")
-    page.get_by_label("Search").fill("steppe volunt")
+    page.locator("main").get_by_label("Search").fill("steppe volunt")
     page.get_by_role("button", name="Show").click()
     page.get_by_role("link", name="Steppe Volunteers").click()
     screenshot("detail-before-joining")
