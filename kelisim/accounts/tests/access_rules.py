@@ -1,10 +1,18 @@
-from kelisim.core.tests.access import ADMINISTRATORS, OFFICERS, SIGNED_IN, Rule
+from kelisim.core.tests.access import ADMINISTRATORS, EVERYONE, NOBODY, OFFICERS, SIGNED_IN, Rule
 
 
 def extend_world(world):
+    from allauth.account.models import EmailAddress
+
+    from kelisim.accounts import signin_limits
+    from kelisim.accounts.models import User
     from kelisim.accounts.services import create_api_token
 
     world.citizen_token = create_api_token(actor=world.users["citizen"], name="world script").token
+    # A paused account's one-time sign-in link; its holder is never signed in as an actor (that would spend it).
+    paused = User.objects.create_user(email="paused@world.test", password="world-password-123")
+    EmailAddress.objects.create(user=paused, email=paused.email, verified=True, primary=True)
+    world.signin_link_token = signin_limits.make_link_token(paused)
 
 
 def _role_change(action: str, person: str, data: dict) -> Rule:
@@ -35,6 +43,23 @@ ACCESS_RULES = [
         kwargs=lambda world: {"pk": world.citizen_token.pk},
         allowed={"citizen"},
         note="only the owner",
+    ),
+    # The emailed link is its own key: whoever holds it sees the button, and the POST signs in as its account.
+    Rule("accounts:signin_link", kwargs=lambda world: {"token": world.signin_link_token}, allowed=EVERYONE),
+    Rule(
+        "accounts:signin_link",
+        method="POST",
+        kwargs=lambda world: {"token": world.signin_link_token},
+        allowed=EVERYONE,
+        note="signs in",
+    ),
+    Rule("accounts:signin_link", kwargs=lambda world: {"token": "forged"}, allowed=NOBODY, note="forged"),
+    Rule(
+        "accounts:signin_link",
+        method="POST",
+        kwargs=lambda world: {"token": "forged"},
+        allowed=NOBODY,
+        note="forged, sent",
     ),
     Rule("accounts:data_export", allowed=SIGNED_IN),
     Rule("accounts:account_delete", allowed=SIGNED_IN),

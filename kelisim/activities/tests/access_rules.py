@@ -37,6 +37,13 @@ def extend_world(world):
         original_name="world.xlsx",
         status=ReportImport.Status.REJECTED,
     )
+    world.previewed_report_import = ReportImport.objects.create(
+        organisation=world.organisation,
+        created_by=world.users["ngo_member"],
+        source="activities/imports/world-preview.xlsx",
+        original_name="world-preview.xlsx",
+        status=ReportImport.Status.PREVIEW,
+    )
     world.indicator = Indicator.objects.create(item=world.plan_item, name="Events held", unit="events")
     world.manual_value = ManualIndicatorValue.objects.create(
         indicator=world.indicator, year=2026, value=3, evidence_file=pdf
@@ -92,6 +99,14 @@ ACCESS_RULES = [
     Rule("activities:report_create", kwargs=lambda w: {"pk": w.organisation.pk}, allowed=REPORTERS),
     Rule("activities:import_upload", kwargs=lambda w: {"pk": w.organisation.pk}, allowed=REPORTERS),
     Rule("activities:import_detail", kwargs=lambda w: {"pk": w.report_import.pk}, allowed=REPORTERS),
+    # Cancelling a previewed import: the organisation's members and officers, not another organisation's admin.
+    Rule(
+        "activities:import_decide",
+        method="POST",
+        kwargs=lambda w: {"pk": w.previewed_report_import.pk},
+        data=lambda w: {"decision": "cancel"},
+        allowed=REPORTERS,
+    ),
     Rule("activities:import_template", allowed=SIGNED_IN),
     Rule("api:activity_summary", allowed=EVERYONE),
     Rule("api:activity_indicators", allowed=EVERYONE),

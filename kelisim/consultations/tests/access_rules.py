@@ -1,13 +1,27 @@
+from django.utils import timezone
+
 from kelisim.core.tests.access import EVERYONE, OFFICERS, Rule
 
 
 def extend_world(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kelisim.consultations.services.suggestions import record_suggestion
     from kelisim.consultations.tests import factories
 
     world.consultation_version = factories.open_version(slug="world-draft")
     world.paragraph = world.consultation_version.paragraphs.first()
     world.suggestion = factories.suggestion(
         world.consultation_version, paragraph=world.paragraph, contact_email="visitor@world.test"
+    )
+    world.letter = record_suggestion(
+        actor=world.users["officer"],
+        version=world.consultation_version,
+        channel="letter",
+        text="By letter: hold the youth forum in the regional centre as well.",
+        received_on=timezone.localdate(),
+        contact_note="+7 700 000 00 00",
+        scan=SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png"),
     )
 
 
@@ -80,6 +94,20 @@ ACCESS_RULES = [
         allowed=OFFICERS,
         note="bulk assign",
     ),
+    Rule("consultations:record", allowed=OFFICERS),
+    Rule(
+        "consultations:record",
+        method="POST",
+        data=lambda world: {
+            "version": world.consultation_version.pk,
+            "channel": "phone",
+            "received_on": timezone.localdate().isoformat(),
+            "text": "By phone: open a reading room for young people in every district centre.",
+        },
+        allowed=OFFICERS,
+    ),
+    # A letter's scan may show a name and a postal address.
+    Rule("consultations:scan", kwargs=lambda world: {"reference": world.letter.reference}, allowed=OFFICERS),
     Rule("consultations:triage_detail", kwargs=_suggestion, allowed=OFFICERS),
     Rule(
         "consultations:triage_detail", method="POST", kwargs=_suggestion, data=_answer, allowed=OFFICERS, note="answer"

@@ -19,6 +19,12 @@ def extend_world(world):
         status=ImportJob.Status.DONE,
         stage=ImportJob.Stage.FINISHED,
     )
+    world.previewed_import_job = ImportJob.objects.create(
+        created_by=world.users["officer"],
+        original_name="registry.xlsx",
+        source="imports/registry.xlsx",
+        status=ImportJob.Status.PREVIEW,
+    )
 
 
 def _organisation(world):
@@ -67,5 +73,13 @@ ACCESS_RULES = [
     Rule("organisations:history", kwargs=_organisation, allowed=OFFICERS),
     Rule("organisations:import_upload", allowed=OFFICERS),
     Rule("organisations:import_detail", kwargs=lambda world: {"pk": world.import_job.pk}, allowed=OFFICERS),
+    # Cancelling a checked file waiting for confirmation: officers only (the service checks it again).
+    Rule(
+        "organisations:import_decide",
+        method="POST",
+        kwargs=lambda world: {"pk": world.previewed_import_job.pk},
+        data=lambda world: {"decision": "cancel"},
+        allowed=OFFICERS,
+    ),
     Rule("organisations:import_template", kwargs=lambda world: {"file_format": "xlsx"}, allowed=OFFICERS),
 ]

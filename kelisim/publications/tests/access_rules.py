@@ -55,7 +55,14 @@ ACCESS_RULES = [
         "publications:edit",
         kwargs=lambda world: {"pk": world.draft_article.pk},
         method="POST",
-        data=lambda world: {"language": "en", "title": "Renamed", "lead": "Lead.", "body": "Text."},
+        # The draft has a cover image, so its description for people who cannot see it is required.
+        data=lambda world: {
+            "language": "en",
+            "title": "Renamed",
+            "lead": "Lead.",
+            "body": "Text.",
+            "cover_alt": "Cover",
+        },
         allowed=OFFICERS,
     ),
     Rule(
