@@ -153,6 +153,112 @@ def test_milestone_reports_are_inert_for_the_officer(client):
     assert_inert(client.get(contract.get_absolute_url()).text)
 
 
+def assert_escaped(html: str, payload: str = PAYLOADS[0]) -> None:
+    """The payload is on the page as escaped text (so the page really shows it), and the inspector finds it inert."""
+    from django.utils.html import escape
+
+    assert_inert(html)
+    assert escape(payload) in html, "the stored text is not shown escaped on the page"
+
+
+def test_call_texts_are_inert_on_the_public_call_page(client):
+    from kelisim.funding.tests import factories
+
+    call = factories.open_call(title_en=PAYLOADS[0][:200], description_en=TEXT)
+    assert_escaped(client.get(call.get_absolute_url()).text)
+
+
+def test_application_answers_review_comments_and_inbox_are_inert_for_officers_and_reviewers(client):
+    from kelisim.funding import services
+    from kelisim.funding.tests import factories
+
+    call = factories.open_call()
+    organisation = factories.verified_organisation()
+    applicant = factories.member(organisation)
+    application = services.start_application(actor=applicant, call=call, organisation=organisation)
+    services.save_draft(
+        actor=applicant,
+        application=application,
+        title=PAYLOADS[0][:200],
+        summary=TEXT[:1000],
+        answers={str(question.pk): TEXT[:500] for question in call.questions.exclude(kind="budget")},
+        budget=[services.BudgetRow(PAYLOADS[1][:200], application.call.min_award_kzt)],
+    )
+    application = services.submit_application(actor=applicant, application=application)
+    person = factories.reviewer()
+    assignment = factories.assignment_for(application, person)
+    client.force_login(person)
+    assert_escaped(client.get(application.get_absolute_url()).text)
+    assert_escaped(client.get(en("notifications:inbox")).text)  # "you are asked to review <title>"
+    services.submit_review(
+        actor=person,
+        assignment=assignment,
+        scores={criterion.pk: (7, PAYLOADS[2]) for criterion in call.criteria.all()},
+        comment=TEXT[:2000],
+    )
+    client.force_login(factories.officer())
+    page = client.get(application.get_absolute_url()).text
+    assert_escaped(page)
+    assert_escaped(page, PAYLOADS[2])
+
+
+def test_expert_profiles_are_inert_on_the_public_page(client):
+    from kelisim.organisations.models import Expert
+    from kelisim.organisations.tests.factories import UserFactory
+
+    expert = Expert.objects.create(
+        user=UserFactory(),
+        full_name=PAYLOADS[0][:200],
+        title_en=PAYLOADS[1][:200],
+        bio_en=TEXT,
+        languages="en",
+        contact_email="expert@example.kz",
+    )
+    assert_escaped(client.get(expert.get_absolute_url()).text)
+
+
+def test_suggestions_are_inert_on_their_public_pages_and_the_public_list(client):
+    from kelisim.consultations.tests import factories
+
+    version = factories.open_version(markdown="# Aims\n\n" + TEXT)
+    suggestion = factories.suggestion(version, text=("Hold meetings. " + TEXT)[:1500])
+    assert_escaped(client.get(suggestion.get_absolute_url()).text)
+    assert_escaped(client.get(en("consultations:list")).text)
+    assert_inert(client.get(en("consultations:version", version.document.slug, version.number)).text)
+
+
+def test_roundtable_titles_and_agendas_are_inert(client):
+    from kelisim.meetings.tests.factories import agenda_item, roundtable
+
+    meeting = roundtable(title=PAYLOADS[0][:200])
+    agenda_item(meeting, title=PAYLOADS[1][:200])
+    client.force_login(_officer())
+    page = client.get(meeting.get_absolute_url()).text
+    assert_escaped(page)
+    assert_escaped(page, PAYLOADS[1][:200])
+
+
+def test_my_work_shows_assigned_suggestion_text_inert(client):
+    from kelisim.consultations import services
+    from kelisim.consultations.tests import factories
+
+    version = factories.open_version()
+    suggestion = factories.suggestion(version, text=("Hold meetings. " + TEXT)[:1500])
+    officer, colleague = _officer(), _officer()
+    services.assign_suggestions(actor=officer, suggestions=[suggestion], assignee=colleague)
+    client.force_login(colleague)
+    assert_escaped(client.get(en("worklists:home")).text, PAYLOADS[0][:40])
+
+
+def test_plan_item_progress_notes_are_inert_on_the_public_item_page(client):
+    from kelisim.plans import services
+    from kelisim.plans.tests.factories import draft_with_items
+
+    tracked = draft_with_items(items_per_strand=1).items.select_related("tracked").first().tracked
+    services.record_progress(actor=_officer(), tracked=tracked, status="in_progress", progress=10, note=TEXT[:2000])
+    assert_escaped(client.get(tracked.get_absolute_url()).text)
+
+
 def _officer():
     from kelisim.activities.tests.factories import staff_officer
 
