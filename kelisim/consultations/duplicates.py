@@ -10,6 +10,10 @@ How a pair is scored (measured with ``manage.py eval_duplicates``, see docs/dupl
 * **lexical**: character trigram TF-IDF cosine (the earlier finder), which rewards shared wording.
 * **score** = semantic + ``LEXICAL_WEIGHT`` × lexical. Pairs above ``FLOOR`` are stored both ways (the
   officers' look-up is one indexed query); each version's ``duplicate_threshold`` decides which are shown.
+* **standout**: suggestions on the same topic score high with each other whether or not they propose the same
+  thing. What marks the same proposal is a score far above the suggestion's *background* (its mean semantic
+  score with the rest of the document), in units of that background's spread, for both suggestions. The
+  lower of the two z-scores gives the band officers see ("strong", "likely", "possible").
 
 Indexing runs in a background task after a suggestion is sent. The vectors of a document are held in the
 worker's memory (loaded once, then only the new rows), so a new suggestion is compared with all of its
@@ -52,6 +56,10 @@ LEXICAL_CANDIDATES = 30
 # as PRIOR_WEIGHT suggestions: a young consultation is centred on them, a large one on its own suggestions.
 PRIOR_FILE = Path(__file__).parent / "data" / "language_centres.npy"
 PRIOR_WEIGHT = 100
+# A background needs enough other suggestions to have a spread; smaller documents get bands from the score.
+BACKGROUND_MINIMUM = 20
+STANDOUT_STRONG = 3.0
+STANDOUT_LIKELY = 2.0
 
 
 def suggestion_text(suggestion: Suggestion) -> str:
@@ -200,6 +208,38 @@ def semantic_scores(query: np.ndarray, query_language: int, languages: np.ndarra
     return (products[:, 0] - (offsets @ centred_query)[languages.astype(np.int64)]) / norms
 
 
+# --- Background and standout --------------------------------------------------------------------------------
+
+
+def background(semantic: np.ndarray) -> tuple[float | None, float | None]:
+    """Mean and standard deviation of a suggestion's semantic scores with the rest of its document
+    (entries of -inf, the suggestion itself, are left out); (None, None) while there are too few."""
+    finite = semantic[np.isfinite(semantic)]
+    if len(finite) < BACKGROUND_MINIMUM:
+        return None, None
+    spread = float(finite.std())
+    return float(finite.mean()), (spread if spread > 1e-6 else None)
+
+
+def standout(semantic: float, *backgrounds: tuple[float | None, float | None]) -> float | None:
+    """How many spreads ``semantic`` lies above the backgrounds of both suggestions: the lower of the two."""
+    values = []
+    for mean, spread in backgrounds:
+        if mean is None or not spread:
+            return None
+        values.append((semantic - mean) / spread)
+    return min(values) if values else None
+
+
+def _backgrounds(ids) -> dict[int, tuple[float | None, float | None]]:
+    return {
+        pk: (mean, spread)
+        for pk, mean, spread in SuggestionVector.objects.filter(suggestion_id__in=list(ids)).values_list(
+            "suggestion_id", "background_mean", "background_spread"
+        )
+    }
+
+
 # --- Lexical part (character trigrams) ---------------------------------------------------------------------
 
 
@@ -279,6 +319,10 @@ def index_suggestion(suggestion: Suggestion) -> list[SimilarPair]:
         offsets = _offsets()
         semantic = semantic_scores(vector, _language_index(suggestion.language), languages, vectors, offsets)
         semantic[ids == suggestion.pk] = -np.inf
+        mine = background(semantic)
+        SuggestionVector.objects.filter(suggestion=suggestion).update(
+            background_mean=mine[0], background_spread=mine[1]
+        )
         top = min(SEMANTIC_CANDIDATES, max(0, len(ids) - 1))
         chosen = np.argpartition(-semantic, top)[:top] if top and top < len(ids) else np.arange(len(ids))
         candidates = {int(ids[i]): float(semantic[i]) for i in chosen if semantic[i] > -np.inf}
@@ -286,7 +330,7 @@ def index_suggestion(suggestion: Suggestion) -> list[SimilarPair]:
         for pk in lexical_ids:
             if pk not in candidates:
                 candidates[pk] = float(semantic[position[pk]]) if pk in position else 0.0
-        scored = _combine(suggestion.pk, suggestion_text(suggestion), candidates)
+        scored = _combine(suggestion.pk, suggestion_text(suggestion), candidates, mine)
         SimilarPair.objects.filter(Q(suggestion=suggestion) | Q(other=suggestion)).delete()
         pairs = _pairs(suggestion.pk, scored)
         SimilarPair.objects.bulk_create(pairs, ignore_conflicts=True)
@@ -295,35 +339,37 @@ def index_suggestion(suggestion: Suggestion) -> list[SimilarPair]:
     return pairs[: len(scored)]
 
 
-def _combine(pk: int, text: str, candidates: dict[int, float]) -> list[tuple[float, float, float, int]]:
-    """(score, semantic, lexical, other id) of the best candidates, best first."""
+def _combine(pk: int, text: str, candidates: dict[int, float], mine) -> list[tuple]:
+    """(score, semantic, lexical, other id, standout) of the best candidates, best first."""
     texts = {
         other: f"{title} {body}".strip()
         for other, title, body in Suggestion.objects.filter(pk__in=list(candidates)).values_list("pk", "title", "text")
     }
     texts[pk] = text
     lexical = _lexical_vectors(texts)
-    mine = lexical.pop(pk)
+    my_lexical = lexical.pop(pk)
+    theirs = _backgrounds(candidates)
     scored = []
     for other, semantic in candidates.items():
         if other not in lexical:
             continue
-        lexical_score = cosine(mine, lexical[other])
+        lexical_score = cosine(my_lexical, lexical[other])
         score = semantic + LEXICAL_WEIGHT * lexical_score
         if score >= FLOOR:
-            scored.append((score, semantic, lexical_score, other))
-    scored.sort(reverse=True)
+            stands = standout(semantic, mine, theirs.get(other, (None, None)))
+            scored.append((score, semantic, lexical_score, other, stands))
+    scored.sort(key=lambda entry: entry[:4], reverse=True)
     return scored[:KEPT_PAIRS]
 
 
 def _pairs(pk: int, scored) -> list[SimilarPair]:
     forward = [
-        SimilarPair(suggestion_id=pk, other_id=other, score=score, semantic=semantic, lexical=lexical)
-        for score, semantic, lexical, other in scored
+        SimilarPair(suggestion_id=pk, other_id=other, score=score, semantic=semantic, lexical=lexical, standout=stands)
+        for score, semantic, lexical, other, stands in scored
     ]
     backward = [
-        SimilarPair(suggestion_id=other, other_id=pk, score=score, semantic=semantic, lexical=lexical)
-        for score, semantic, lexical, other in scored
+        SimilarPair(suggestion_id=other, other_id=pk, score=score, semantic=semantic, lexical=lexical, standout=stands)
+        for score, semantic, lexical, other, stands in scored
     ]
     return forward + backward
 
@@ -338,6 +384,7 @@ def rescore_document(document_id: int) -> int:
     centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
     similarity = centred @ centred.T
     np.fill_diagonal(similarity, -np.inf)
+    backgrounds = {int(pk): background(similarity[row]) for row, pk in enumerate(ids.tolist())}
     rows = Suggestion.objects.filter(pk__in=[int(pk) for pk in ids]).values_list("pk", "title", "text")
     texts = {pk: f"{title} {body}".strip() for pk, title, body in rows}
     lexical = _lexical_vectors(texts)
@@ -355,11 +402,17 @@ def rescore_document(document_id: int) -> int:
             lexical_score = cosine(lexical[pk], lexical[other])
             score = float(similarity[row, column]) + LEXICAL_WEIGHT * lexical_score
             if score >= FLOOR:
-                scored.append((score, float(similarity[row, column]), lexical_score, other))
-        scored.sort(reverse=True)
+                semantic = float(similarity[row, column])
+                stands = standout(semantic, backgrounds[pk], backgrounds[other])
+                scored.append((score, semantic, lexical_score, other, stands))
+        scored.sort(key=lambda entry: entry[:4], reverse=True)
         for pair in _pairs(pk, scored[:KEPT_PAIRS]):
             best[(pair.suggestion_id, pair.other_id)] = pair
     with transaction.atomic():
+        vectors_rows = list(SuggestionVector.objects.filter(document_id=document_id).only("suggestion_id"))
+        for row in vectors_rows:
+            row.background_mean, row.background_spread = backgrounds.get(row.suggestion_id, (None, None))
+        SuggestionVector.objects.bulk_update(vectors_rows, ["background_mean", "background_spread"], batch_size=1000)
         SimilarPair.objects.filter(suggestion__version__document_id=document_id).delete()
         SimilarPair.objects.bulk_create(list(best.values()), ignore_conflicts=True)
     return len(best)
@@ -423,8 +476,13 @@ def clusters(suggestion_ids: list[int]) -> dict[int, int]:
     return {pk: min(members) for members in groups.values() if len(members) > 1 for pk in members}
 
 
-def band(score: float, threshold: float) -> str:
-    """How far above the shown threshold a pair scores: "strong", "likely" or "possible"."""
+def band(score: float, threshold: float, stands: float | None = None) -> str:
+    """ "strong", "likely" or "possible": by how far the pair stands out from both suggestions' backgrounds,
+    or, in a document too small to have one, by how far above the shown threshold it scores."""
+    if stands is not None:
+        if stands >= STANDOUT_STRONG:
+            return "strong"
+        return "likely" if stands >= STANDOUT_LIKELY else "possible"
     if score >= threshold + 0.15:
         return "strong"
     if score >= threshold + 0.07:

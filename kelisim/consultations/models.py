@@ -453,13 +453,16 @@ class SimilarPair(models.Model):
     """A possible duplicate, stored both ways so that a look-up is one indexed query.
 
     ``score`` is what the finder ranks by: ``semantic`` (sentence-encoder cosine after removing part of each
-    language's centre) plus a share of ``lexical`` (character-trigram TF-IDF cosine)."""
+    language's centre) plus a share of ``lexical`` (character-trigram TF-IDF cosine). ``standout`` is how many
+    standard deviations ``semantic`` lies above each suggestion's similarity to the rest of its document (the
+    lower of the two); empty while the document is too small to have a background. It decides the band."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="similar_pairs")
     other = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
     semantic = models.FloatField(default=0.0)
     lexical = models.FloatField(default=0.0)
+    standout = models.FloatField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["suggestion", "-score"])]
@@ -476,6 +479,10 @@ class SuggestionVector(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
     language = models.CharField(max_length=2)
     vector = models.BinaryField()
+    # Mean and standard deviation of the suggestion's semantic score with the other suggestions of its document,
+    # taken when it was (re)indexed: the background a possible duplicate has to stand out from.
+    background_mean = models.FloatField(null=True, blank=True)
+    background_spread = models.FloatField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["document", "suggestion"])]

@@ -194,7 +194,7 @@ def possible_duplicates(suggestion: Suggestion, limit: int = 5, threshold: float
     mine = f"{suggestion.title} {suggestion.text}"
     for pair in pairs:
         pair.decision = decisions.get(pair.other_id, "")
-        pair.band = band(pair.score, threshold)
+        pair.band = band(pair.score, threshold, pair.standout)
         pair.shared_terms = shared_terms(mine, f"{pair.other.title} {pair.other.text}")
     return pairs
 

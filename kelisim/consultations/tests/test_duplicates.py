@@ -149,3 +149,69 @@ def test_eval_command_scores_a_folder(tmp_path):
     assert "0.30" in result["by_threshold"]
     # With two pairs and one distractor, each text's partner is among its top 5 when nothing is cut off.
     assert result["by_threshold"]["0.20"]["recall_at_5"]["overall"] == result["recall_at_5"]["overall"]
+
+
+def test_background_is_the_mean_and_spread_of_the_other_scores(monkeypatch):
+    monkeypatch.setattr(duplicates, "BACKGROUND_MINIMUM", 4)
+    scores = np.array([0.1, 0.3, -np.inf, 0.2, 0.4], dtype=np.float32)
+    mean, spread = duplicates.background(scores)
+    assert mean == pytest.approx(0.25)
+    assert spread == pytest.approx(np.std([0.1, 0.3, 0.2, 0.4]))
+    # Too few others, or all alike: no background, so no standout and the band falls back to the score.
+    assert duplicates.background(scores[:3]) == (None, None)
+    assert duplicates.background(np.full(6, 0.3, dtype=np.float32))[1] is None
+
+
+def test_standout_is_the_lower_of_both_suggestions_z_scores():
+    # 0.6 is 4 spreads above a background of 0.2 ± 0.1, but only 2 above one of 0.4 ± 0.1.
+    assert duplicates.standout(0.6, (0.2, 0.1), (0.4, 0.1)) == pytest.approx(2.0)
+    assert duplicates.standout(0.6, (0.2, 0.1), (None, None)) is None
+
+
+def test_bands_follow_the_standout_and_else_the_score():
+    assert duplicates.band(0.36, 0.35, 3.2) == "strong"
+    assert duplicates.band(0.9, 0.35, 2.4) == "likely"
+    assert duplicates.band(0.9, 0.35, 1.0) == "possible"
+    assert duplicates.band(0.55, 0.35, None) == "strong"
+    assert duplicates.band(0.36, 0.35, None) == "possible"
+
+
+# Suggestions of one consultation on youth and prevention: two pairs of the same proposal (one across languages)
+# and others on the same subjects proposing something else.
+CLUB = "Open a youth club with free sports sections in every village of the region."
+CLUB_RU = "В каждом селе области нужен молодёжный клуб с бесплатными спортивными секциями."
+CLUB_OTHER = "Youth clubs in villages should get fast internet so that teenagers can do their homework there."
+MENTORS = "Released prisoners need a mentor from their own town for the first year after the colony."
+MENTORS_KK = "Колониядан босаған адамға алғашқы жылы өз қаласынан тәлімгер бекіту керек."
+BACKGROUND_TEXTS = [
+    "Schools should teach pupils to check religious information they find online.",
+    "Imams and priests should meet parents of teenagers in every district once a quarter.",
+    "Colonies need more libraries with books in Kazakh and Russian.",
+    "A film festival about tolerance could be held for students every spring.",
+    "Local television should show stories of people who left radical groups.",
+    "Бюджет программы нужно публиковать с отчетом по каждому мероприятию.",
+]
+
+
+def test_a_restated_proposal_stands_out_more_than_one_on_the_same_subject(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(duplicates, "BACKGROUND_MINIMUM", 5)
+    version = factories.open_version()
+    sent = _send(
+        version, [CLUB, CLUB_OTHER, MENTORS, *BACKGROUND_TEXTS, CLUB_RU, MENTORS_KK], django_capture_on_commit_callbacks
+    )
+    club, club_other, mentors, club_ru, mentors_kk = sent[0], sent[1], sent[2], sent[-2], sent[-1]
+    shown = {pair.other: pair for pair in possible_duplicates(club_ru, threshold=-1.0, limit=20)}
+    assert shown[club].standout is not None
+    assert shown[club].standout > shown[club_other].standout
+    assert shown[club].band in {"strong", "likely"}
+    mentor_pairs = {pair.other: pair for pair in possible_duplicates(mentors_kk, threshold=-1.0, limit=20)}
+    assert mentor_pairs[mentors].standout == max(pair.standout for pair in mentor_pairs.values())
+    # The standout is the lower of both z-scores, from the backgrounds stored with the vectors.
+    stored = {
+        row.suggestion_id: (row.background_mean, row.background_spread)
+        for row in SuggestionVector.objects.filter(suggestion__in=[club_ru, club])
+    }
+    expected = duplicates.standout(shown[club].semantic, stored[club_ru.pk], stored[club.pk])
+    assert shown[club].standout == pytest.approx(expected, abs=1e-4)

@@ -8,7 +8,8 @@ for every suggestion. Then, for each pair member, the possible duplicates an off
 the version's threshold) are read with the same selector as the triage page.
 
 Printed and written to var/eval-duplicates.json: recall@5 per category and overall (a pair counts twice, once
-from each side) and the number of distractors proposed for any pair member.
+from each side) and the number of distractors proposed for any pair member; and, for the candidates shown, how
+many of each band ("strong", "likely", "possible") are the true partner, another pair's member or a distractor.
 """
 
 import csv
@@ -26,6 +27,7 @@ from django.utils import timezone
 from kelisim.consultations import duplicates, selectors, services
 from kelisim.consultations.models import Document, Suggestion
 
+BANDS = ("strong", "likely", "possible")
 DRAFT = "# Programme\nThe programme asks the public for suggestions.\n"
 
 
@@ -114,6 +116,7 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         version.refresh_from_db()
         recall, found, proposed = self._score(pairs, sent, distractor_ids, version.duplicate_threshold)
+        bands = self._bands(sent, distractor_ids, version.duplicate_threshold)
         sweep = {}
         for step in range(4, 13):
             threshold = round(step * 0.05, 2)
@@ -124,12 +127,15 @@ class Command(BaseCommand):
             "distractors_proposed": proposed,
             "found": found,
             "by_threshold": sweep,
+            "bands": bands,
             "distractors": len(distractors),
             "method": {
                 "encoder": duplicates.encoder.MODEL_NAME,
                 "language_share_removed": duplicates.LANGUAGE_SHARE,
                 "lexical_weight": duplicates.LEXICAL_WEIGHT,
                 "threshold": version.duplicate_threshold,
+                "standout_strong": duplicates.STANDOUT_STRONG,
+                "standout_likely": duplicates.STANDOUT_LIKELY,
             },
             "seconds_to_send_and_index": round(seconds, 1),
         }
@@ -153,6 +159,23 @@ class Command(BaseCommand):
         recall["overall"] = round(sum(hits.values()) / max(1, sum(totals.values())), 4)
         return recall, {category: [hits[category], totals[category]] for category in totals}, len(proposed)
 
+    @staticmethod
+    def _bands(sent, distractor_ids, threshold: float) -> dict:
+        """For every candidate shown to a pair member: its band and whether it is the partner, a member of
+        another pair or a distractor (counted once per showing)."""
+        partner_of = {suggestion.pk: sent[(pair, 1 - side)].pk for (pair, side), suggestion in sent.items()}
+        bands = {name: {"partner": 0, "other_pair_member": 0, "distractor": 0} for name in BANDS}
+        for suggestion in sent.values():
+            for found in selectors.possible_duplicates(suggestion, limit=5, threshold=threshold):
+                if found.other_id == partner_of[suggestion.pk]:
+                    kind = "partner"
+                elif found.other_id in distractor_ids:
+                    kind = "distractor"
+                else:
+                    kind = "other_pair_member"
+                bands[found.band][kind] += 1
+        return bands
+
     def _print(self, result: dict) -> None:
         self.stdout.write(f"{'category':<10} {'found':>7} {'recall@5':>9}")
         for category, (hit, total) in result["found"].items():
@@ -164,6 +187,11 @@ class Command(BaseCommand):
             f"distractors proposed: {result['distractors_proposed']} of {result['distractors']}"
             f" (threshold {result['method']['threshold']})"
         )
+        self.stdout.write("candidates shown, by band (partner / another pair's member / distractor):")
+        for name, counts in result["bands"].items():
+            self.stdout.write(
+                f"  {name:<9} {counts['partner']:>4} / {counts['other_pair_member']:>4} / {counts['distractor']:>4}"
+            )
         self.stdout.write("other thresholds (overall recall@5, distractors proposed):")
         for threshold, figures in result["by_threshold"].items():
             self.stdout.write(
