@@ -81,9 +81,9 @@ def _indicator_items() -> dict:
 
     items = {}
     for indicator in Indicator.objects.filter(
-        name__in=INDICATOR_RULES, item__version__published_at__isnull=False
+        name_en__in=INDICATOR_RULES, item__version__published_at__isnull=False
     ).select_related("item"):
-        items.setdefault(indicator.name, indicator.item.tracked_id)
+        items.setdefault(indicator.name_en, indicator.item.tracked_id)
     return items
 
 
@@ -256,9 +256,9 @@ def _indicators() -> None:
     from kelisim.plans.models import Indicator
 
     evidence = "https://kelisim.example.kz/evidence/videos"
-    for indicator in Indicator.objects.filter(name__in=INDICATOR_RULES):
+    for indicator in Indicator.objects.filter(name_en__in=INDICATOR_RULES):
         IndicatorSource.objects.update_or_create(
-            indicator=indicator, defaults={"rule": INDICATOR_RULES[indicator.name]}
+            indicator=indicator, defaults={"rule": INDICATOR_RULES[indicator.name_en]}
         )
         if INDICATOR_RULES[indicator.name] == IndicatorRule.MANUAL:
             for year, value in ((2017, 38), (2018, 64)):

@@ -5,7 +5,10 @@ Records that carry their own text in several languages keep one column per langu
 language and falls back to the others, so that a page never shows an empty name.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import lazy
 from django.utils.translation import get_language
@@ -39,8 +42,32 @@ def fallback_order(language: str | None = None) -> list[str]:
     return [first, *[code for code in ("ru", "kk", "en") if code != first]]
 
 
+@dataclass(frozen=True)
+class LocalizedText:
+    """A content field's text for a reader, with the language it is written in.
+
+    ``language`` is the language of ``text`` (empty when no language has it); ``fallback`` says that the reader's
+    language had no text, so the page should mark the text with its ``lang`` and say which language it is in.
+    """
+
+    text: str
+    language: str
+    wanted: str
+
+    @property
+    def fallback(self) -> bool:
+        return bool(self.text) and self.language != self.wanted
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class Localized:
-    """A read-only attribute that picks ``<base>_<lang>`` for the active language."""
+    """A read-only attribute that picks ``<base>_<lang>`` for the active language.
+
+    ``Model.<attribute>.resolve(obj)`` gives the same text as a :class:`LocalizedText` (text and its language), for
+    templates that mark a fallback (``{% localized obj "title" %}``, ``core.templatetags.kelisim``).
+    """
 
     def __init__(self, base: str):
         self.base = base
@@ -48,15 +75,43 @@ class Localized:
     def __set_name__(self, owner, name):
         self.attribute = name
 
+    def resolve(self, instance, language: str | None = None) -> LocalizedText:
+        order = fallback_order(language)
+        for code in order:
+            value = getattr(instance, f"{self.base}_{code}", "")
+            if value:
+                return LocalizedText(value, code, order[0])
+        return LocalizedText("", "", order[0])
+
+    def missing(self, instance) -> list[str]:
+        """The languages without text, when at least one has it (nothing is missing from an empty field)."""
+        empty = [code for code in LANGUAGE_CODES if not getattr(instance, f"{self.base}_{code}", "")]
+        return [] if len(empty) == len(LANGUAGE_CODES) else empty
+
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
-        for code in fallback_order():
-            value = getattr(instance, f"{self.base}_{code}", "")
-            if value:
-                return value
-        return ""
+        return self.resolve(instance).text
+
+
+def localized_attributes(model) -> list[Localized]:
+    """The model's localized content attributes, in the order they are declared."""
+    return [value for value in vars(model).values() if isinstance(value, Localized)]
 
 
 def localized_fields(base: str) -> list[str]:
     return [f"{base}_{code}" for code in LANGUAGE_CODES]
+
+
+def require_one_language(data: dict, base: str, message) -> None:
+    """Refuse (``ValidationError``) a content field left empty in every language; ``data`` maps field names to text."""
+    if not any((data.get(name) or "").strip() for name in localized_fields(base)):
+        raise ValidationError(message)
+
+
+LANGUAGE_NOTES = {
+    "kk": _("shown in Kazakh"),
+    "ru": _("shown in Russian"),
+    "en": _("shown in English"),
+}
+"""The visible note beside a text shown in another language than the page's, worded in the reader's language."""

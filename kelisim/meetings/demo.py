@@ -18,10 +18,27 @@ from kelisim.meetings.models import Attendance, Registration, Roundtable
 from kelisim.organisations.models import Organisation
 
 ALMATY = ZoneInfo("Asia/Almaty")
-FEBRUARY_TITLE = (
-    "Urgent issues concerning the prevention of religious extremism and terrorism in the Republic of Kazakhstan"
+# Titles as (kk, ru, en): the demo's content is complete in the three languages.
+FEBRUARY_TITLES = (
+    "Қазақстан Республикасында діни экстремизм мен терроризмнің алдын алудың өзекті мәселелері",
+    "Актуальные вопросы профилактики религиозного экстремизма и терроризма в Республике Казахстан",
+    "Urgent issues concerning the prevention of religious extremism and terrorism in the Republic of Kazakhstan",
 )
-UPCOMING_TITLE = "Prevention online: bloggers, opinion leaders and counter-messaging"
+UPCOMING_TITLES = (
+    "Желідегі алдын алу: блогерлер, пікір көшбасшылары және қарсы насихат",
+    "Профилактика в сети: блогеры, лидеры мнений и контрпропаганда",
+    "Prevention online: bloggers, opinion leaders and counter-messaging",
+)
+UPCOMING_AGENDA_TITLES = (
+    "Желіде не нәтиже береді: ҮЕҰ-лардың тәжірибесінен мысалдар",
+    "Что работает в сети: примеры из практики НПО",
+    "What works online: examples from the NGOs",
+)
+
+
+def titles(texts: tuple[str, str, str]) -> dict:
+    return dict(zip(("title_kk", "title_ru", "title_en"), texts, strict=True))
+
 
 NAMED_ATTENDANCE = {
     "Programme Office for the Prevention of Religious Extremism": 4,
@@ -54,10 +71,46 @@ MINUTES = """\
 """
 
 AGENDA = [
-    (time(10, 0), 30, "Opening: the 2017–2020 programme and the draft action plan", None),
-    (time(10, 30), 60, "Zero tolerance of radicalism online: bloggers and opinion leaders", "zero-tolerance"),
-    (time(11, 30), 45, "Work with prison inmates and support after release", "prisons"),
-    (time(12, 15), 45, "Spiritual and moral education of young people", "youth"),
+    (
+        time(10, 0),
+        30,
+        (
+            "Ашылу: 2017–2020 жылдарға арналған бағдарлама және іс-шаралар жоспарының жобасы",
+            "Открытие: программа на 2017–2020 годы и проект плана мероприятий",
+            "Opening: the 2017–2020 programme and the draft action plan",
+        ),
+        None,
+    ),
+    (
+        time(10, 30),
+        60,
+        (
+            "Желідегі радикализмге төзбеушілік: блогерлер және пікір көшбасшылары",
+            "Нулевая терпимость к радикализму в сети: блогеры и лидеры мнений",
+            "Zero tolerance of radicalism online: bloggers and opinion leaders",
+        ),
+        "zero-tolerance",
+    ),
+    (
+        time(11, 30),
+        45,
+        (
+            "Сотталғандармен жұмыс және босатылғаннан кейінгі сүйемелдеу",
+            "Работа с осуждёнными и сопровождение после освобождения",
+            "Work with prison inmates and support after release",
+        ),
+        "prisons",
+    ),
+    (
+        time(12, 15),
+        45,
+        (
+            "Жастарды рухани-адамгершілікке тәрбиелеу",
+            "Духовно-нравственное воспитание молодёжи",
+            "Spiritual and moral education of young people",
+        ),
+        "youth",
+    ),
 ]
 
 
@@ -85,7 +138,7 @@ def _february(officer) -> Roundtable:
     )
     roundtable = services.save_roundtable(
         actor=officer,
-        title=FEBRUARY_TITLE,
+        **titles(FEBRUARY_TITLES),
         topic="Officials and NGO representatives exchange views on making society resistant to radical ideology "
         "and put concrete suggestions into the draft action plan of the 2017–2020 programme.",
         starts_at=starts,
@@ -131,7 +184,7 @@ def _february(officer) -> Roundtable:
             suggestions=suggestions,
             starts_at=at,
             duration_minutes=minutes,
-            title=title,
+            **titles(title),
             position=position,
         )
         # The last suggestions of each item get a decline, a deferral or a merge; the first ones are
@@ -171,7 +224,7 @@ def _upcoming(officer) -> Roundtable:
     starts = timezone.localtime(timezone.now() + timedelta(days=20)).replace(hour=15, minute=0, second=0, microsecond=0)
     roundtable = services.save_roundtable(
         actor=officer,
-        title=UPCOMING_TITLE,
+        **titles(UPCOMING_TITLES),
         topic="How NGOs, bloggers and the programme office can make counter-messaging that young people "
         "actually watch and share.",
         starts_at=starts,
@@ -189,7 +242,7 @@ def _upcoming(officer) -> Roundtable:
         suggestions=_open_suggestions("zero-tolerance", 2),
         starts_at=time(15, 0),
         duration_minutes=60,
-        title="What works online: examples from the NGOs",
+        **titles(UPCOMING_AGENDA_TITLES),
     )
     for email in ("ngo-member@demo.kelisim.kz", "ngo-admin@demo.kelisim.kz"):
         user = User.objects.filter(email=email).first()
@@ -200,7 +253,7 @@ def _upcoming(officer) -> Roundtable:
 
 
 def load(stdout=None) -> str:
-    if Roundtable.objects.filter(title=FEBRUARY_TITLE).exists():
+    if Roundtable.objects.filter(title_en=FEBRUARY_TITLES[2]).exists():
         return f"{Roundtable.objects.count()} roundtables (already loaded)"
     officer = User.objects.filter(email="officer@demo.kelisim.kz").first()
     _february(officer)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kelisim.consultations.models import Suggestion
 from kelisim.core.fields import NOTE
-from kelisim.core.i18n import lazy_interpolate
+from kelisim.core.i18n import lazy_interpolate, localized_fields, require_one_language
 from kelisim.core.links import validate_web_url
 from kelisim.meetings.models import MAX_ATTACHMENT_BYTES, ROUNDTABLE_FIELDS, Decision, Roundtable
 from kelisim.organisations.models import Organisation
@@ -33,11 +33,18 @@ class RoundtableForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in localized_fields("title"):
+            self.fields[name].widget.attrs["lang"] = name[-2:]
         self.fields["invited_organisations"].queryset = Organisation.objects.filter(
             verification_status=Organisation.Verification.VERIFIED
         ).order_by("name_ru")
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        data = super().clean()
+        require_one_language(data, "title", _("Give the title in at least one language."))
+        return data
 
     def service_arguments(self) -> dict:
         """The cleaned data as ``services.save_roundtable`` takes it."""
@@ -57,7 +64,9 @@ class RegistrationForm(forms.Form):
 class AgendaItemForm(forms.Form):
     starts_at = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=600, initial=30)
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title_ru = forms.CharField(label=_("Title (Russian)"), max_length=300, required=False)
+    title_kk = forms.CharField(label=_("Title (Kazakh)"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
     suggestion_references = forms.CharField(
         label=_("Suggestions to discuss"),
         required=False,
@@ -68,7 +77,7 @@ class AgendaItemForm(forms.Form):
         label=_("Plan items to discuss"),
         required=False,
         max_length=NOTE,
-        help_text=_("Item IDs separated by spaces, e.g. AP-0003.")
+        help_text=_("Item IDs separated by spaces, e.g. AP-0003."),
     )
 
     def clean_suggestion_references(self):
@@ -79,10 +88,18 @@ class AgendaItemForm(forms.Form):
             raise forms.ValidationError(_("No suggestion has the reference %(refs)s.") % {"refs": ", ".join(missing)})
         return [found[reference] for reference in references]
 
+    def clean(self):
+        data = super().clean()
+        require_one_language(data, "title", _("Give the title in at least one language."))
+        return data
+
     def service_arguments(self) -> dict:
         """The cleaned data as ``services.save_agenda_item`` takes it."""
         data = self.cleaned_data
-        fields = {name: data[name] for name in ("starts_at", "duration_minutes", "title", "plan_item_codes")}
+        fields = {
+            name: data[name]
+            for name in ("starts_at", "duration_minutes", *localized_fields("title"), "plan_item_codes")
+        }
         return {"suggestions": data["suggestion_references"], **fields}
 
 

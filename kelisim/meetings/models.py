@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from kelisim.consultations.models import Programme, Suggestion
 from kelisim.core import files
 from kelisim.core.fields import DESCRIPTION, DOCUMENT, NOTE, BoundedTextField
+from kelisim.core.i18n import Localized, localized_fields
 from kelisim.core.links import validate_web_url
 from kelisim.core.workflow import Workflow
 from kelisim.organisations.models import Organisation
@@ -25,7 +26,7 @@ MAX_ATTACHMENT_BYTES = files.DOCUMENTS.max_bytes
 
 # What an officer may set on a roundtable (services.save_roundtable refuses any other field).
 ROUNDTABLE_FIELDS = (
-    "title",
+    *localized_fields("title"),
     "topic",
     "starts_at",
     "ends_at",
@@ -65,7 +66,11 @@ class Roundtable(models.Model):
         related_name="roundtables",
         verbose_name=_("programme"),
     )
-    title = models.CharField(_("title"), max_length=300)
+    # The Russian title keeps the column of the single title of earlier releases (rolling upgrades: old code still
+    # reads and writes "title"); the Kazakh and English ones were added beside it (issue 16).
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True, default="", db_default="")
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, db_column="title")
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True, default="", db_default="")
     topic = BoundedTextField(_("topic"), blank=True, max_length=NOTE)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -90,6 +95,8 @@ class Roundtable(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords(excluded_fields=["seats_taken", "minutes_html", "reminder_sent_at"])
+
+    title = Localized("title")
 
     class Meta:
         ordering = ["-starts_at", "-pk"]
@@ -163,12 +170,17 @@ class AgendaItem(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     starts_at = models.TimeField(_("time"))
     duration_minutes = models.PositiveSmallIntegerField(_("minutes"), default=30)
-    title = models.CharField(_("title"), max_length=300)
+    # As on the roundtable: the Russian title keeps the old "title" column.
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True, default="", db_default="")
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, db_column="title")
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True, default="", db_default="")
     suggestions = models.ManyToManyField(
         Suggestion, blank=True, related_name="agenda_items", verbose_name=_("suggestions to discuss")
     )
     # Stable codes of plan items to discuss ("AP-0003 AP-0007"); the plans app turns them into links.
     plan_item_codes = models.CharField(_("plan items to discuss"), max_length=500, blank=True)
+
+    title = Localized("title")
 
     class Meta:
         ordering = ["roundtable", "starts_at", "position", "pk"]

@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from kelisim.accounts.permissions import is_signed_in
 from kelisim.consultations.models import Suggestion
 from kelisim.core import search
+from kelisim.core.i18n import localized_fields
 from kelisim.meetings import registry
 from kelisim.meetings.models import AgendaItem, Attendance, Decision, Registration, Roundtable
 
@@ -19,7 +20,7 @@ def held_count() -> int:
     return visible_roundtables().filter(status=Roundtable.Status.CLOSED).count()
 
 
-ROUNDTABLE_SEARCH_FIELDS = ["title", "topic", "place", "organiser"]
+ROUNDTABLE_SEARCH_FIELDS = [*localized_fields("title"), "topic", "place", "organiser"]
 
 
 def search_roundtables(q: str):

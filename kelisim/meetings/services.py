@@ -14,6 +14,7 @@ from kelisim.consultations.models import OPEN_STATUSES, Suggestion
 from kelisim.consultations.models import Status as SuggestionStatus
 from kelisim.consultations.services.triage import merge_suggestions, transition_suggestion
 from kelisim.core import files
+from kelisim.core.i18n import localized_fields, require_one_language
 from kelisim.core.services import email_url, queue_templated_email
 from kelisim.core.workflow import record_history, transition
 from kelisim.meetings.models import (
@@ -38,6 +39,11 @@ def _require_scheduled(roundtable: Roundtable) -> None:
 # --- Scheduling ---------------------------------------------------------------------------------
 
 
+def _require_title(obj) -> None:
+    titles = {name: getattr(obj, name) for name in localized_fields("title")}
+    require_one_language(titles, "title", _("Give the title in at least one language."))
+
+
 @transaction.atomic
 def save_roundtable(
     *, actor, roundtable: Roundtable | None = None, invited_organisations=None, reason: str = "", **fields
@@ -55,6 +61,7 @@ def save_roundtable(
         _require_scheduled(roundtable)
     for name, value in fields.items():
         setattr(roundtable, name, value)
+    _require_title(roundtable)
     if roundtable.ends_at <= roundtable.starts_at:
         raise ValidationError({"ends_at": _("The roundtable must end after it starts.")})
     if not roundtable.place and not roundtable.online_url:
@@ -238,9 +245,10 @@ def save_agenda_item(
     agenda_item = agenda_item or AgendaItem(roundtable=roundtable)
     if agenda_item.roundtable_id != roundtable.pk:
         raise ValidationError(_("This agenda item belongs to another roundtable."))
-    for name in ("starts_at", "duration_minutes", "title", "plan_item_codes", "position"):
+    for name in ("starts_at", "duration_minutes", "title_kk", "title_ru", "title_en", "plan_item_codes", "position"):
         if name in fields:
             setattr(agenda_item, name, fields[name])
+    _require_title(agenda_item)
     agenda_item.plan_item_codes = " ".join(agenda_item.plan_item_code_list)
     agenda_item.save()
     agenda_item.suggestions.set(suggestions)

@@ -8,7 +8,7 @@ from kelisim.accounts.models import User
 from kelisim.consultations.models import Programme
 from kelisim.core.models import Region, Strand
 from kelisim.meetings import services as meeting_services
-from kelisim.meetings.demo import FEBRUARY_TITLE
+from kelisim.meetings.demo import FEBRUARY_TITLES
 from kelisim.meetings.models import Roundtable
 from kelisim.organisations.models import Organisation
 from kelisim.plans import services
@@ -17,7 +17,7 @@ from kelisim.plans.models import ActionPlan, PlanVersion, ProgressUpdate
 ALMATY = ZoneInfo("Asia/Almaty")
 
 # strand code -> objectives -> items: (en, ru, kk), responsible body, partners (English names), regions,
-# deadline, form of completion, budget KZT, source, indicator (name, unit, baseline, {year: target}).
+# deadline, form of completion, budget KZT, source, indicator (name as (en, ru, kk), unit, baseline, {year: target}).
 PLAN = {
     "zero-tolerance": [
         (
@@ -40,7 +40,12 @@ PLAN = {
                     "Videos published; report to the programme office",
                     45_000_000,
                     "republican budget",
-                    ("Videos published", "videos", 0, {2017: 40, 2018: 60, 2019: 60, 2020: 60}),
+                    (
+                        ("Videos published", "Опубликовано видеороликов", "Жарияланған бейнероликтер"),
+                        "videos",
+                        0,
+                        {2017: 40, 2018: 60, 2019: 60, 2020: 60},
+                    ),
                 ),
                 (
                     (
@@ -55,7 +60,7 @@ PLAN = {
                     "Training courses held",
                     12_000_000,
                     "state social order",
-                    ("People trained", "people", 0, {2017: 150, 2018: 300}),
+                    (("People trained", "Обучено человек", "Оқытылған адамдар"), "people", 0, {2017: 150, 2018: 300}),
                 ),
             ],
         ),
@@ -81,7 +86,12 @@ PLAN = {
                     "Quarterly reports",
                     30_000_000,
                     "republican budget",
-                    ("Inmates who took part", "people", 120, {2017: 200, 2018: 300, 2019: 350, 2020: 400}),
+                    (
+                        ("Inmates who took part", "Осуждённые, принявшие участие", "Қатысқан сотталғандар"),
+                        "people",
+                        120,
+                        {2017: 200, 2018: 300, 2019: 350, 2020: 400},
+                    ),
                 ),
                 (
                     (
@@ -96,7 +106,16 @@ PLAN = {
                     "Cases followed up; annual report",
                     8_000_000,
                     "local budgets",
-                    ("People supported after release", "people", 0, {2018: 50, 2019: 80}),
+                    (
+                        (
+                            "People supported after release",
+                            "Получили сопровождение после освобождения",
+                            "Босатылғаннан кейін сүйемелдеу алғандар",
+                        ),
+                        "people",
+                        0,
+                        {2018: 50, 2019: 80},
+                    ),
                 ),
             ],
         ),
@@ -122,7 +141,12 @@ PLAN = {
                     "Meetings reported on the platform",
                     60_000_000,
                     "state social order",
-                    ("Meetings held", "meetings", 150, {2017: 200, 2018: 250, 2019: 300, 2020: 300}),
+                    (
+                        ("Meetings held", "Проведено встреч", "Өткізілген кездесулер"),
+                        "meetings",
+                        150,
+                        {2017: 200, 2018: 250, 2019: 300, 2020: 300},
+                    ),
                 ),
                 (
                     (
@@ -137,7 +161,12 @@ PLAN = {
                     "Course approved and taught",
                     15_000_000,
                     "republican budget",
-                    ("Teachers trained", "people", 0, {2017: 500, 2018: 1500}),
+                    (
+                        ("Teachers trained", "Обучено педагогов", "Оқытылған педагогтер"),
+                        "people",
+                        0,
+                        {2017: 500, 2018: 1500},
+                    ),
                 ),
             ],
         ),
@@ -209,11 +238,13 @@ def _draft_one(officer, plan: ActionPlan) -> PlanVersion:
                     budget_kzt=budget,
                     budget_source=source,
                 )
-                name, unit, baseline, targets = indicator
+                names, unit, baseline, targets = indicator
                 services.save_indicator(
                     actor=officer,
                     item=item,
-                    name=name,
+                    name_en=names[0],
+                    name_ru=names[1],
+                    name_kk=names[2],
                     unit=unit,
                     baseline=baseline,
                     targets=[(year, None, value) for year, value in targets.items()],
@@ -222,7 +253,7 @@ def _draft_one(officer, plan: ActionPlan) -> PlanVersion:
 
 
 def _roundtable_decisions(officer, plan: ActionPlan, roundtable: Roundtable) -> int:
-    items = {item.title: item for item in roundtable.agenda_items.prefetch_related("suggestions")}
+    items = {item.title_en: item for item in roundtable.agenda_items.prefetch_related("suggestions")}
     by_strand = {
         "zero-tolerance": items.get("Zero tolerance of radicalism online: bloggers and opinion leaders"),
         "prisons": items.get("Work with prison inmates and support after release"),
@@ -361,7 +392,7 @@ def load(stdout=None) -> str:
         title_kk="2017–2020 жылдарға арналған бағдарламаны іске асыру жөніндегі іс-шаралар жоспары",
     )
     draft_one = _draft_one(officer, plan)
-    roundtable = Roundtable.objects.filter(title=FEBRUARY_TITLE).first()
+    roundtable = Roundtable.objects.filter(title_en=FEBRUARY_TITLES[2]).first()
     decisions = 0
     if roundtable is not None:
         decisions = _roundtable_decisions(officer, plan, roundtable)

@@ -109,7 +109,9 @@ TARGET_LINE = re.compile(r"^\s*(?:(KZ-\w+)\s+)?(\d{4})\s*[:=]\s*([\d\s.,]+)\s*$"
 
 
 class IndicatorForm(forms.Form):
-    name = forms.CharField(label=_("Indicator"), max_length=300)
+    name_ru = forms.CharField(label=_("Indicator (Russian)"), max_length=300, required=False)
+    name_kk = forms.CharField(label=_("Indicator (Kazakh)"), max_length=300, required=False)
+    name_en = forms.CharField(label=_("Indicator (English)"), max_length=300, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=50)
     baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=14, decimal_places=2)
     targets = forms.CharField(
@@ -142,6 +144,12 @@ class IndicatorForm(forms.Form):
                 ) from None
             rows.append((int(year), regions.get(code) if code else None, amount))
         return rows
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("name_ru") or data.get("name_kk") or data.get("name_en")):
+            raise forms.ValidationError(_("Write the indicator in at least one language."))
+        return data
 
 
 class IncorporateForm(forms.Form):

@@ -261,9 +261,15 @@ class PlanItem(models.Model):
 class Indicator(models.Model):
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="indicators")
     position = models.PositiveSmallIntegerField(default=1)
-    name = models.CharField(_("indicator"), max_length=300)
+    # The Russian name keeps the column of the single name of earlier releases (rolling upgrades); the Kazakh and
+    # English ones were added beside it (issue 16).
+    name_kk = models.CharField(_("indicator (Kazakh)"), max_length=300, blank=True, default="", db_default="")
+    name_ru = models.CharField(_("indicator (Russian)"), max_length=300, blank=True, db_column="name")
+    name_en = models.CharField(_("indicator (English)"), max_length=300, blank=True, default="", db_default="")
     unit = models.CharField(_("unit"), max_length=50)
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    name = Localized("name")
 
     class Meta:
         ordering = ["item", "position", "pk"]

@@ -2,7 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from kelisim.worklists import selectors
+from kelisim.accounts.decorators import officer_required
+from kelisim.accounts.permissions import is_officer
+from kelisim.worklists import selectors, translations
 
 
 @login_required
@@ -11,7 +13,12 @@ def home(request):
     return render(
         request,
         "worklists/home.html",
-        {"work": work, "waiting": sum(item.count for item in work), "has_roles": bool(work)},
+        {
+            "work": work,
+            "waiting": sum(item.count for item in work),
+            "has_roles": bool(work),
+            "is_officer": is_officer(request.user),
+        },
     )
 
 
@@ -25,4 +32,14 @@ def queue(request, key: str):
         request,
         "worklists/queue.html",
         {"queue": queue, "label": queue.label(page.paginator.count), "page_obj": page, "rows": rows},
+    )
+
+
+@officer_required
+def missing_translations(request):
+    report = translations.missing_translations()
+    return render(
+        request,
+        "worklists/translations.html",
+        {"report": report, "total": sum(kind["count"] for kind in report), "listed": translations.LISTED},
     )

@@ -19,7 +19,10 @@ router = Router(tags=["roundtables"])
 
 class RoundtableOut(Schema):
     id: int
-    title: str
+    title: str = Field(description="The title in the request's language, or another one when it has none.")
+    title_kk: str
+    title_ru: str
+    title_en: str
     topic: str
     starts_at: datetime
     ends_at: datetime
@@ -37,7 +40,10 @@ class AgendaItemOut(Schema):
     id: int
     starts_at: time
     duration_minutes: int
-    title: str
+    title: str = Field(description="The title in the request's language, or another one when it has none.")
+    title_kk: str
+    title_ru: str
+    title_en: str
     suggestions: list[str] = Field(description="References of the suggestions discussed.")
     plan_items: list[str] = Field(description="Stable IDs of the plan items discussed.")
 

@@ -50,7 +50,10 @@ class TargetOut(Schema):
 
 
 class PlanIndicatorOut(Schema):
-    name: str
+    name: str = Field(description="The name in the request's language, or another one when it has none.")
+    name_kk: str
+    name_ru: str
+    name_en: str
     unit: str
     baseline: Decimal | None
     targets: list[TargetOut]

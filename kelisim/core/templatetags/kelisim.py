@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.core import registry
+from kelisim.core.i18n import LANGUAGE_NOTES
 
 register = template.Library()
 
@@ -121,3 +122,14 @@ def web_link(url, label=""):
     from kelisim.core.links import web_link as render
 
     return render(url, label)
+
+
+@register.inclusion_tag("core/includes/localized.html")
+def localized(obj, attribute: str, block: bool = False, linebreaks: bool = False):
+    """A content field in the reader's language; text from another language is marked with its ``lang`` and a note.
+
+    ``{% localized roundtable "title" %}``; ``block=True`` for a paragraph-sized text (a ``div`` instead of a
+    ``span``), ``linebreaks=True`` to keep its paragraphs.
+    """
+    value = getattr(type(obj), attribute).resolve(obj)
+    return {"value": value, "block": block, "linebreaks": linebreaks, "note": LANGUAGE_NOTES.get(value.language, "")}

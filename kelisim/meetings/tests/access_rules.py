@@ -51,7 +51,7 @@ def _draft_attachment(world):
 
 def _roundtable_data(world):
     return {
-        "title": "Access roundtable",
+        "title_en": "Access roundtable",
         "topic": "",
         "starts_at": "2030-02-10T10:00",
         "ends_at": "2030-02-10T13:00",
@@ -84,7 +84,7 @@ ACCESS_RULES = [
     *page_and_form(
         "meetings:agenda",
         kwargs=_open,
-        data=lambda world: {"starts_at": "11:00", "duration_minutes": "20", "title": "Prisons"},
+        data=lambda world: {"starts_at": "11:00", "duration_minutes": "20", "title_en": "Prisons"},
         allowed=OFFICERS,
     ),
     Rule("meetings:decide", kwargs=_agenda_item, allowed=OFFICERS),

@@ -14,9 +14,12 @@ from kelisim.organisations.tests.factories import OrganisationFactory
 def roundtable(
     *, capacity: int = 10, access: str = Roundtable.Access.PUBLIC, days: int = 7, invited=(), **fields
 ) -> Roundtable:
+    """``title=`` is the English title (tests write in English); ``title_kk``/``title_ru`` may be given beside it."""
     starts = timezone.now().replace(microsecond=0) + timedelta(days=days)
+    if "title" in fields:
+        fields["title_en"] = fields.pop("title")
     values = {
-        "title": "Prevention of radicalism: the NGOs' view",
+        "title_en": "Prevention of radicalism: the NGOs' view",
         "topic": "What the draft action plan should say about young people.",
         "starts_at": starts,
         "ends_at": starts + timedelta(hours=3),
@@ -39,5 +42,5 @@ def member(organisation=None, **user_fields):
 
 def agenda_item(roundtable: Roundtable, *, suggestions=(), title: str = "Youth strand", at=time(10, 0), **fields):
     return services.save_agenda_item(
-        actor=None, roundtable=roundtable, suggestions=list(suggestions), title=title, starts_at=at, **fields
+        actor=None, roundtable=roundtable, suggestions=list(suggestions), title_en=title, starts_at=at, **fields
     )

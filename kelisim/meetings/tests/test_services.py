@@ -23,12 +23,12 @@ pytestmark = pytest.mark.django_db
 def test_scheduling_needs_an_officer_and_a_place_or_link():
     citizen = UserFactory()
     with pytest.raises(PermissionDenied):
-        services.save_roundtable(actor=citizen, title="x")
+        services.save_roundtable(actor=citizen, title_en="x")
     start = timezone.now() + timedelta(days=1)
     with pytest.raises(ValidationError) as error:
         services.save_roundtable(
             actor=None,
-            title="No place",
+            title_en="No place",
             starts_at=start,
             ends_at=start + timedelta(hours=1),
             organiser="Office",

@@ -53,7 +53,7 @@ def test_a_rejected_roundtable_form_keeps_what_was_typed(client):
     response = client.post(
         reverse("meetings:create"),
         {
-            "title": "Kept title",
+            "title_en": "Kept title",
             "starts_at": "2030-02-10T10:00",
             "ends_at": "2030-02-10T09:00",
             "place": "Astana",
@@ -126,7 +126,7 @@ def test_detail_page_queries_do_not_grow(client):
 
     def add(count=4):
         for number in range(count):
-            item = AgendaItem.objects.create(roundtable=meeting, starts_at="10:00", title=f"Item {number}")
+            item = AgendaItem.objects.create(roundtable=meeting, starts_at="10:00", title_en=f"Item {number}")
             suggestion = consultation_factories.suggestion(version)
             item.suggestions.add(suggestion)
             Decision.objects.create(

@@ -122,12 +122,25 @@ def remove_item(*, actor, item: PlanItem) -> None:
 
 @transaction.atomic
 def save_indicator(
-    *, actor, item: PlanItem, name: str, unit: str, baseline=None, targets=(), indicator: Indicator | None = None
+    *,
+    actor,
+    item: PlanItem,
+    unit: str,
+    name_kk: str = "",
+    name_ru: str = "",
+    name_en: str = "",
+    baseline=None,
+    targets=(),
+    indicator: Indicator | None = None,
 ) -> Indicator:
-    """``targets`` is a list of (year, region or None, value); it replaces the indicator's targets."""
+    """``targets`` is a list of (year, region or None, value); it replaces the indicator's targets.
+
+    The name is given in one language at least (``name_kk``, ``name_ru``, ``name_en``).
+    """
     require_officer(actor, system=True)
     require_working(item.version)
-    if not name.strip() or not unit.strip():
+    names = {"name_kk": name_kk.strip(), "name_ru": name_ru.strip(), "name_en": name_en.strip()}
+    if not any(names.values()) or not unit.strip():
         raise ValidationError({"name": _("An indicator needs a name and a unit.")})
     programme = item.version.plan.programme
     seen = set()
@@ -148,7 +161,9 @@ def save_indicator(
         indicator = Indicator(item=item, position=position)
     elif indicator.item_id != item.pk:
         raise ValidationError(_("This indicator belongs to another item."))
-    indicator.name, indicator.unit, indicator.baseline = name.strip(), unit.strip(), baseline
+    for field, value in names.items():
+        setattr(indicator, field, value)
+    indicator.unit, indicator.baseline = unit.strip(), baseline
     indicator.save()
     indicator.targets.all().delete()
     IndicatorTarget.objects.bulk_create(

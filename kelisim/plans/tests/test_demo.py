@@ -20,7 +20,7 @@ def test_the_demo_roundtable_and_plan_load_twice_without_duplicates():
     meetings_demo.load()
     demo.load()
 
-    february = Roundtable.objects.get(title=meetings_demo.FEBRUARY_TITLE)
+    february = Roundtable.objects.get(title_en=meetings_demo.FEBRUARY_TITLES[2])
     assert february.status == Roundtable.Status.CLOSED
     assert february.attendance.count() >= 5
     assert set(Decision.objects.filter(roundtable=february).values_list("kind", flat=True)) == {
@@ -37,5 +37,5 @@ def test_the_demo_roundtable_and_plan_load_twice_without_duplicates():
     adopted = PlanVersion.objects.get(kind="adopted")
     assert adopted.items.values("objective__strand").distinct().count() == 3
     assert adopted.items.filter(tracked__updates__isnull=False).distinct().count() == 4
-    upcoming = Roundtable.objects.get(title=meetings_demo.UPCOMING_TITLE)
+    upcoming = Roundtable.objects.get(title_en=meetings_demo.UPCOMING_TITLES[2])
     assert list(upcoming.registrations.values_list("status", flat=True)) == ["confirmed", "waiting"]

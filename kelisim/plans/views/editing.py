@@ -147,7 +147,7 @@ def indicator_edit(request, number: int, code: str):
     )
 
     def save(data):
-        facts = {name: data[name] for name in ("name", "unit", "baseline", "targets")}
+        facts = {name: data[name] for name in ("name_kk", "name_ru", "name_en", "unit", "baseline", "targets")}
         services.save_indicator(actor=request.user, item=item, **facts)
 
     form = IndicatorForm(request.POST or None)

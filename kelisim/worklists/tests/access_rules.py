@@ -16,4 +16,5 @@ ACCESS_RULES = [
     _queue("milestones_due", allowed={"ngo_member", "ngo_admin", "ngo_admin_other"}),
     _queue("failed_emails", allowed=ADMINISTRATORS),
     _queue("no_such_queue", allowed=NOBODY),
+    Rule("worklists:translations", allowed=OFFICERS),
 ]

@@ -1,0 +1,133 @@
+"""Content in three languages (issue 16): a page shows a missing translation in the language that has it, marked
+with its ``lang`` and a note in the reader's language; officers get the list of what is missing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from kelisim.accounts.tests.factories import UserFactory, make_staff, sign_in
+from kelisim.funding.models import Call, Criterion
+from kelisim.funding.tests.factories import open_call
+from kelisim.meetings.models import AgendaItem, Roundtable
+from kelisim.meetings.tests.factories import roundtable
+from kelisim.plans.models import Indicator, PlanItem
+from kelisim.plans.tests.factories import draft_with_items
+from kelisim.worklists.translations import missing_translations
+
+pytestmark = pytest.mark.django_db
+
+RU = "Профилактика радикализма среди молодёжи"
+ALL = {"kk": "Жастар арасында радикализмнің алдын алу", "ru": RU, "en": "Prevention of radicalism among the young"}
+
+
+def _texts(base: str, languages) -> dict:
+    return {f"{base}_{code}": (ALL[code] if code in languages else "") for code in ("kk", "ru", "en")}
+
+
+def _roundtable(languages):
+    meeting = roundtable(**_texts("title", languages))
+    return meeting.get_absolute_url()
+
+
+def _agenda_item(languages):
+    meeting = roundtable(title_ru="Круглый стол")
+    AgendaItem.objects.create(roundtable=meeting, starts_at="10:00", **_texts("title", languages))
+    return meeting.get_absolute_url()
+
+
+def _plan_item(languages):
+    item = draft_with_items(items_per_strand=1).items.select_related("tracked").first()
+    PlanItem.objects.filter(pk=item.pk).update(**_texts("text", languages))
+    return item.tracked.get_absolute_url()
+
+
+def _indicator(languages):
+    item = draft_with_items(items_per_strand=1).items.select_related("tracked").first()
+    Indicator.objects.create(item=item, unit="people", **_texts("name", languages))
+    return item.tracked.get_absolute_url()
+
+
+def _call(languages):
+    with translation.override("en"):
+        call = open_call()
+    Call.objects.filter(pk=call.pk).update(**_texts("title", languages))
+    return call.get_absolute_url()
+
+
+def _criterion(languages):
+    with translation.override("en"):
+        call = open_call()
+    Criterion.objects.filter(call=call, name_en="Relevance").update(**_texts("name", languages))
+    return call.get_absolute_url()
+
+
+KINDS = {
+    "roundtable": _roundtable,
+    "agenda item": _agenda_item,
+    "plan item": _plan_item,
+    "indicator": _indicator,
+    "call": _call,
+    "criterion": _criterion,
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_missing_english_text_is_shown_in_russian_marked_as_such(client, kind):
+    with translation.override("en"):
+        url = KINDS[kind](["ru"])
+    page = client.get(url).text
+    assert f'<span lang="ru">{RU}</span>' in page
+    assert "(shown in Russian)" in page
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_note_is_worded_in_the_readers_language(client, kind):
+    with translation.override("kk"):
+        url = KINDS[kind](["ru"])
+    page = client.get(url).text
+    assert f'<span lang="ru">{RU}</span>' in page
+    with translation.override("kk"):
+        assert f"({translation.gettext('shown in Russian')})" in page
+    assert "(shown in Russian)" not in page
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_content_in_the_three_languages_has_no_note(client, kind):
+    with translation.override("en"):
+        url = KINDS[kind](["kk", "ru", "en"])
+    page = client.get(url).text
+    assert ALL["en"] in page
+    assert RU not in page
+    assert "shown in" not in page
+
+
+def test_officers_see_what_misses_a_translation_counted_by_kind(client):
+    roundtable(title_en="Only English")
+    roundtable(**_texts("title", ["kk", "ru", "en"]))
+    roundtable(title_en="English", title_ru="Русский")
+    counts = {kind["key"]: kind["count"] for kind in missing_translations()}
+    assert counts["roundtables"] == 2
+    # The factory's agenda-less roundtables and no plan or call: nothing else is missing.
+    assert sum(counts.values()) == 2
+
+    sign_in(client, make_staff())
+    page = client.get(reverse("worklists:translations")).text
+    assert "Only English" in page
+    assert reverse("meetings:edit", args=[Roundtable.objects.get(title_en="Only English").pk]) in page
+    assert "missing: Kazakh, Russian" in page
+    assert "missing: Kazakh</li>" in page
+    assert reverse("worklists:translations") in client.get(reverse("worklists:home")).text
+
+
+def test_the_list_is_for_officers_only(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("worklists:translations")).status_code in (403, 404)
+
+
+def test_the_demo_is_written_in_the_three_languages():
+    call_command("load_demo", "--quiet-signins", stdout=StringIO())
+    missing = {kind["key"]: [row.label for row in kind["rows"]] for kind in missing_translations() if kind["count"]}
+    assert missing == {}
