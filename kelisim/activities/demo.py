@@ -236,7 +236,7 @@ def _progress_follows_indicators() -> None:
 
     officer = User.objects.filter(email="officer@demo.kelisim.kz").first()
     indicator = (
-        Indicator.objects.filter(name="People trained", item__version__published_at__isnull=False)
+        Indicator.objects.filter(name_en="People trained", item__version__published_at__isnull=False)
         .select_related("item__tracked")
         .first()
     )
@@ -260,7 +260,7 @@ def _indicators() -> None:
         IndicatorSource.objects.update_or_create(
             indicator=indicator, defaults={"rule": INDICATOR_RULES[indicator.name_en]}
         )
-        if INDICATOR_RULES[indicator.name] == IndicatorRule.MANUAL:
+        if INDICATOR_RULES[indicator.name_en] == IndicatorRule.MANUAL:
             for year, value in ((2017, 38), (2018, 64)):
                 ManualIndicatorValue.objects.update_or_create(
                     indicator=indicator,
