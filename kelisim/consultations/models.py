@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kelisim.consultations import answers
 from kelisim.core import files
 from kelisim.core.fields import DOCUMENT, LONG_TEXT, NOTE, BoundedTextField
 from kelisim.core.i18n import ContentLanguage, Localized
@@ -285,6 +286,9 @@ class Suggestion(models.Model):
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     official_answer = BoundedTextField(_("official answer"), blank=True, max_length=LONG_TEXT)
+    # An answer the system gives (a roundtable's decision) is kept as facts and worded in each reader's
+    # language (``consultations.answers``); then ``official_answer`` stays empty.
+    answer_facts = models.JSONField(default=dict, blank=True)
     answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -367,6 +371,13 @@ class Suggestion(models.Model):
     @property
     def days_waiting(self) -> int:
         return (timezone.now() - self.created_at).days
+
+    @property
+    def answer_text(self) -> str:
+        """The official answer in the active language: the officer's text, or the system's worded now."""
+        if self.answer_facts:
+            return answers.word(self.answer_facts)
+        return self.official_answer
 
 
 class StatusChange(models.Model):

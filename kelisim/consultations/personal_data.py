@@ -17,7 +17,7 @@ def export_personal_data(user) -> list[dict]:
             "text": suggestion.text,
             "status": suggestion.status,
             "sent_at": suggestion.created_at.isoformat(),
-            "official_answer": suggestion.official_answer,
+            "official_answer": suggestion.answer_text,
         }
         for suggestion in Suggestion.objects.filter(author=user).select_related("version__document")
     ]

@@ -2,9 +2,10 @@
 minutes and the decisions that carry suggestions forward.
 
 A decision that incorporates a suggestion into the action plan names the plan item only by its stable
-public code (``plan_item_code``, e.g. "AP-0007") and a label for people ("item 2.1.3"). The plans app,
-which comes after this one, owns the real link (``plans.Provenance``) and fills these two columns; this
-app never imports plans.
+public code (``plan_item_code``, e.g. "AP-0007") and the item's number when decided (``plan_item_number``,
+"2.1.3"), worded for people in the reader's language by ``Decision.plan_item_label``. The plans app, which
+comes after this one, owns the real link (``plans.Provenance``) and fills these two columns; this app never
+imports plans.
 """
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kelisim.consultations import answers
 from kelisim.consultations.models import Programme, Suggestion
 from kelisim.core import files
 from kelisim.core.fields import DESCRIPTION, DOCUMENT, NOTE, BoundedTextField
@@ -266,7 +268,7 @@ class Decision(models.Model):
     )
     # Loose references filled by the plans app (see the module docstring).
     plan_item_code = models.CharField(max_length=20, blank=True, db_index=True)
-    plan_item_label = models.CharField(max_length=100, blank=True)
+    plan_item_number = models.CharField(max_length=100, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -287,3 +289,8 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.roundtable_id})"
+
+    @property
+    def plan_item_label(self) -> str:
+        """The plan item as people name it ("item 2.1.3 (AP-0007)"), in the active language."""
+        return answers.plan_item_label(self.plan_item_number, self.plan_item_code)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kelisim.accounts.permissions import is_signed_in, require_officer
+from kelisim.consultations import answers
 from kelisim.consultations.models import OPEN_STATUSES, Suggestion
 from kelisim.consultations.models import Status as SuggestionStatus
 from kelisim.consultations.services.triage import merge_suggestions, transition_suggestion
@@ -328,7 +329,7 @@ def record_decision(
     merge_into: Suggestion | None = None,
     acceptance: str = "",
     plan_item_code: str = "",
-    plan_item_label: str = "",
+    plan_item_number: str = "",
 ) -> Decision:
     """Record what the roundtable decided. Nothing is public, and no suggestion changes, until the close.
 
@@ -351,7 +352,7 @@ def record_decision(
             raise ValidationError({"plan_item": _("Choose the plan item.")})
         acceptance = acceptance or Decision.Acceptance.ACCEPTED
     else:
-        acceptance, plan_item_code, plan_item_label = "", "", ""
+        acceptance, plan_item_code, plan_item_number = "", "", ""
     if suggestion is not None and Decision.objects.filter(agenda_item=agenda_item, suggestion=suggestion).exists():
         raise ValidationError({"suggestion": _("This suggestion already has a decision under this agenda item.")})
     decision = Decision(
@@ -363,7 +364,7 @@ def record_decision(
         text=text,
         merge_into=merge_into if kind == Decision.Kind.MERGE else None,
         plan_item_code=plan_item_code,
-        plan_item_label=plan_item_label,
+        plan_item_number=plan_item_number,
         created_by=actor,
     )
     record_history(decision, actor=actor, reason="recorded")
@@ -379,23 +380,17 @@ def withdraw_decision(*, actor, decision: Decision) -> None:
     decision.delete()
 
 
-def _answer_for(decision: Decision) -> str:
+def _answer_facts(decision: Decision) -> dict:
+    """The roundtable's answer as facts, worded in each reader's language when shown (``consultations.answers``)."""
     roundtable = decision.roundtable
-    when = timezone.localtime(roundtable.starts_at).strftime("%d.%m.%Y")
-    if decision.kind == Decision.Kind.INCORPORATE:
-        return _(
-            "The roundtable “%(title)s” of %(date)s took this suggestion into the action plan, %(item)s: %(text)s"
-        ) % {
-            "title": roundtable.title,
-            "date": when,
-            "item": decision.plan_item_label or decision.plan_item_code,
-            "text": decision.text,
-        }
-    return _("The roundtable “%(title)s” of %(date)s decided: %(text)s") % {
-        "title": roundtable.title,
-        "date": when,
-        "text": decision.text,
-    }
+    incorporated = decision.kind == Decision.Kind.INCORPORATE
+    return answers.roundtable_facts(
+        title=roundtable.title,
+        held_on=timezone.localdate(roundtable.starts_at),
+        text=decision.text,
+        item_number=decision.plan_item_number if incorporated else "",
+        item_code=decision.plan_item_code if incorporated else "",
+    )
 
 
 def _answer(decision: Decision, suggestion: Suggestion, actor, to: str) -> None:
@@ -407,7 +402,7 @@ def _answer(decision: Decision, suggestion: Suggestion, actor, to: str) -> None:
             actor=actor, suggestion=suggestion, to=SuggestionStatus.UNDER_REVIEW, reason="reopened by a roundtable"
         )
     transition_suggestion(
-        actor=actor, suggestion=suggestion, to=to, answer=_answer_for(decision), reason="roundtable decision"
+        actor=actor, suggestion=suggestion, to=to, answer_facts=_answer_facts(decision), reason="roundtable decision"
     )
 
 

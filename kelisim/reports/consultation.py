@@ -13,6 +13,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kelisim.consultations import answers
 from kelisim.consultations.models import ANSWERED_STATUSES, DocumentVersion, Status, StatusChange, Suggestion
 from kelisim.core.i18n import ContentLanguage
 from kelisim.core.models import Region, Strand
@@ -72,11 +73,14 @@ def _week(moment) -> str:
 def report(version: DocumentVersion) -> dict:
     """Everything the page, the PDF and the tests show, in the active language."""
     channel = _channel_field()
-    fields = ["pk", "reference", "title", "text", "language", "status", "official_answer", "answered_at"]
-    fields += ["created_at", "region_id", "strand_id", "merged_into_id", "support_count"]
+    fields = ["pk", "reference", "title", "text", "language", "status", "official_answer", "answer_facts"]
+    fields += ["answered_at", "created_at", "region_id", "strand_id", "merged_into_id", "support_count"]
     if channel:
         fields.append(channel)
     rows = list(Suggestion.objects.filter(version=version).order_by("created_at", "pk").values(*fields))
+    for row in rows:
+        if row["answer_facts"]:  # the system's answer, worded in the report's language
+            row["official_answer"] = answers.word(row["answer_facts"])
     by_pk = {row["pk"]: row for row in rows}
 
     regions = {r.pk: r for r in Region.objects.all()}

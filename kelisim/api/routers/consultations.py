@@ -110,6 +110,10 @@ class SuggestionOut(Schema):
         return suggestion.version.document.slug
 
     @staticmethod
+    def resolve_official_answer(suggestion) -> str:
+        return suggestion.answer_text
+
+    @staticmethod
     def resolve_version(suggestion) -> int:
         return suggestion.version.number
 

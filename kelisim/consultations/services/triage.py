@@ -98,15 +98,19 @@ def _steps(suggestion: Suggestion, to: str) -> list[str]:
 
 
 @transaction.atomic
-def transition_suggestion(*, actor, suggestion: Suggestion, to: str, answer: str = "", reason: str = "") -> Suggestion:
+def transition_suggestion(
+    *, actor, suggestion: Suggestion, to: str, answer: str = "", answer_facts: dict | None = None, reason: str = ""
+) -> Suggestion:
     """Move a suggestion along its workflow (``Suggestion.WORKFLOW``). An answering status publishes
-    ``answer`` and tells the author. Each step is also kept as a StatusChange, the history officers read."""
+    ``answer`` (an officer's text) or ``answer_facts`` (the system's, worded for each reader, see
+    ``consultations.answers``) and tells the author. Each step is also kept as a StatusChange, the history
+    officers read."""
     require_officer(actor, system=True)
     suggestion = Suggestion.objects.select_for_update(of=("self",)).select_related("author").get(pk=suggestion.pk)
     if to == Status.MERGED:
         raise ValidationError({"status": _("Use “merge” to merge suggestions.")})
     answer = normalise_text(answer)
-    if to in ANSWERED_STATUSES and not answer:
+    if to in ANSWERED_STATUSES and not (answer or answer_facts):
         raise ValidationError({"answer": _("An official answer is required with this status.")})
     steps = _steps(suggestion, to)
     history_reason = reason or f"status: {suggestion.status} -> {to}"
@@ -117,7 +121,8 @@ def transition_suggestion(*, actor, suggestion: Suggestion, to: str, answer: str
             suggestion=suggestion, from_status=previous, to_status=step, actor=actor, reason=step_reason
         )
     if to in ANSWERED_STATUSES:
-        suggestion.official_answer = answer
+        suggestion.official_answer = "" if answer_facts else answer
+        suggestion.answer_facts = answer_facts or {}
         suggestion.answered_at = timezone.now()
     elif to == Status.UNDER_REVIEW:
         suggestion.merged_into = None

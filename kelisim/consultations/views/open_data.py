@@ -62,7 +62,7 @@ def _export_rows(request):
             "region_name": suggestion.region.name if suggestion.region_id else "",
             "status": suggestion.status,
             "status_label": str(suggestion.get_status_display()),
-            "official_answer": suggestion.official_answer,
+            "official_answer": suggestion.answer_text,
             "answered_on": suggestion.answered_at.date().isoformat() if suggestion.answered_at else "",
             "merged_into": suggestion.merged_into.reference if suggestion.merged_into_id else "",
             "supporters": suggestion.support_count,

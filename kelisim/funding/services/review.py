@@ -76,7 +76,6 @@ def assign_reviewer(*, actor, application: Application, reviewer: User) -> Revie
     if is_member:
         assignment.automatic_conflict = True
         assignment.status = ReviewAssignment.Status.CONFLICTED
-        assignment.conflict_note = _("Member of the applicant organisation.")
     record_history(assignment, actor=actor, reason="assigned" + (" (automatic conflict)" if is_member else ""))
     save_unique(assignment, _("This reviewer is already assigned to the application."))
     if not is_member:

@@ -186,7 +186,7 @@ def test_closing_publishes_decisions_and_answers_suggestions():
     declined.refresh_from_db()
     deferred.refresh_from_db()
     duplicate.refresh_from_db()
-    assert declined.status == Status.DECLINED and "Out of proportion." in declined.official_answer
+    assert declined.status == Status.DECLINED and "Out of proportion." in declined.answer_text
     assert deferred.status == Status.UNDER_REVIEW
     assert duplicate.status == Status.MERGED and duplicate.merged_into == primary
     assert OutboxEmail.objects.filter(to=author.email, topic="consultations.answer").count() == 1

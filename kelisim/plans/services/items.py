@@ -210,7 +210,6 @@ def incorporate_suggestion(
             objective = version.objectives.get(key=objective.key)
         item = save_item(actor=actor, version=version, objective=objective, reason="roundtable decision", **new_item)
         tracked = item.tracked
-    label = _("item %(number)s (%(code)s)") % {"number": item.number, "code": tracked.code}
     decision = meeting_services.record_decision(
         actor=actor,
         agenda_item=agenda_item,
@@ -219,7 +218,7 @@ def incorporate_suggestion(
         suggestion=suggestion,
         acceptance=acceptance,
         plan_item_code=tracked.code,
-        plan_item_label=label,
+        plan_item_number=item.number,
     )
     Provenance.objects.create(
         tracked=tracked,

@@ -101,6 +101,6 @@ def test_officer_takes_a_suggestion_into_the_plan_and_the_public_traces_it(page,
     # The author was told once; the public compares and traces.
     suggestion.refresh_from_db()
     assert suggestion.status == Status.ACCEPTED
-    assert "item 3.1.2" in suggestion.official_answer
+    assert "item 3.1.2" in suggestion.answer_text
     assert OutboxEmail.objects.filter(to=author.email, topic="consultations.answer").count() == 1
     _public_compares_and_traces(page, base, draft_one, suggestion, item.title, screenshot)

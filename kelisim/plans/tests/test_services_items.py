@@ -1,6 +1,10 @@
 """A working copy's items and roundtable decisions (kelisim.plans.services.items)."""
 
 import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from kelisim.accounts.tests.factories import UserFactory, make_staff
 from kelisim.consultations.models import Status
@@ -11,6 +15,7 @@ from kelisim.meetings.tests.factories import agenda_item, roundtable
 from kelisim.plans import selectors, services
 from kelisim.plans.models import PlanVersion, Provenance, TrackedItem
 from kelisim.plans.tests.factories import draft_with_items
+from kelisim.tests.page_language import foreign_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +76,7 @@ def test_incorporating_a_suggestion_records_provenance_and_answers_the_author_at
     meeting_services.close_roundtable(actor=officer, roundtable=meeting)
     suggestion.refresh_from_db()
     other.refresh_from_db()
-    assert suggestion.status == Status.ACCEPTED and "item 3.1.2" in suggestion.official_answer
+    assert suggestion.status == Status.ACCEPTED and "item 3.1.2" in suggestion.answer_text
     assert other.status == Status.PARTLY_ACCEPTED
     emails = OutboxEmail.objects.filter(to=author.email, topic="consultations.answer")
     assert emails.count() == 1
@@ -88,3 +93,60 @@ def test_every_edit_of_an_item_is_in_its_history():
     latest = item.history.order_by("-history_date").first()
     assert latest.history_change_reason == "changed" and latest.history_user == officer
     assert latest.text_en == "Rewritten"
+
+
+def test_the_roundtable_answer_is_kept_as_facts_and_read_in_each_readers_language(client):
+    """Decided and closed on a Russian page, the answer reads in Kazakh and English on their pages, in the
+    trace and in the Kazakh-speaking author's email: none of the system's Russian sentence stays."""
+    first = draft_with_items(items_per_strand=1)
+    version = consultation_factories.open_version()
+    author = UserFactory(preferred_language="kk")
+    suggestion = consultation_factories.suggestion(
+        version, text="Train imams to talk with young people.", author=author
+    )
+    meeting = roundtable()
+    item = agenda_item(meeting, suggestions=[suggestion])
+    officer = make_staff()
+    with translation.override("ru"):
+        decision = services.incorporate_suggestion(
+            actor=officer,
+            plan=first.plan,
+            agenda_item=item,
+            suggestion=suggestion,
+            text="Into the youth strand.",
+            tracked=first.items.get(number="2.1.1").tracked,
+        )
+        meeting_services.save_minutes(actor=officer, roundtable=meeting, markdown="We agreed.")
+        meeting_services.close_roundtable(actor=officer, roundtable=meeting)
+    suggestion.refresh_from_db()
+    decision.refresh_from_db()
+    assert (suggestion.official_answer, decision.plan_item_number) == ("", "2.1.1")
+    russian = _worded(suggestion, "ru")
+    assert "Круглый стол" in russian and "пункт 2.1.1" in russian
+
+    for language in ("kk", "en"):
+        worded = _worded(suggestion, language)
+        assert "2.1.1" in worded and "Into the youth strand." in worded
+        with translation.override(language):
+            paths = (suggestion.get_absolute_url(), reverse("plans:trace_suggestion", args=[suggestion.reference]))
+        for path in paths:
+            page = client.get(path)
+            assert page.status_code == 200, path
+            html = page.content.decode()
+            assert escape(worded) in html and escape(russian) not in html
+            assert "Круглый стол" not in html and "пункт" not in html
+            assert not [text for text in foreign_strings(html, language) if "roundtable" in text.lower()]
+        with translation.override(language):
+            assert "2.1.1" in decision.plan_item_label and decision.plan_item_code in decision.plan_item_label
+            assert "пункт" not in decision.plan_item_label
+
+    email = OutboxEmail.objects.get(to=author.email, topic="consultations.answer")
+    with translation.override("kk"):
+        kazakh_subject = " ".join(render_to_string("consultations/email/answer_subject.txt", {"suggestion": suggestion}).split())
+    assert email.subject == kazakh_subject != f"Your suggestion {suggestion.reference} has an answer"
+    assert _worded(suggestion, "kk") in email.body_text and "Круглый стол" not in email.body_text
+
+
+def _worded(suggestion, language: str) -> str:
+    with translation.override(language):
+        return suggestion.answer_text
