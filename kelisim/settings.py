@@ -154,6 +154,9 @@ TEMPLATES = [
     },
 ]
 
+# Every invalid field is marked aria-invalid and described by its error (kelisim.core.forms).
+FORM_RENDERER = "kelisim.core.forms.FormRenderer"
+
 # --- Database -----------------------------------------------------------------------------
 # SQLite out of the box; PostgreSQL (or any URL dj-database-url knows) when DATABASE_URL is set.
 VAR_DIR.mkdir(parents=True, exist_ok=True)

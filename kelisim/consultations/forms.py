@@ -31,7 +31,14 @@ IMPORT_LENGTH = 10 * DOCUMENT
 class SuggestionForm(forms.Form):
     text = forms.CharField(
         label=_("Your suggestion"),
-        widget=forms.Textarea(attrs={"rows": 8, "data-counter-max": TEXT_MAX_LENGTH}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "data-counter-max": TEXT_MAX_LENGTH,
+                "data-counter-target": "text-counter",
+                "aria-describedby": "text-help text-counter",
+            }
+        ),
         strip=False,
         help_text=lazy_interpolate(
             _("Between %(min)d and %(max)d characters."), {"min": TEXT_MIN_LENGTH, "max": TEXT_MAX_LENGTH}

@@ -390,11 +390,26 @@ class StatusChange(models.Model):
     reason = BoundedTextField(blank=True, max_length=NOTE)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Reasons the system gives when a roundtable closes: stored as these fixed codes (meetings writes them),
+    # worded in the reader's language by ``reason_text``. Any other reason is a person's own words.
+    ROUNDTABLE_DECISION = "roundtable decision"
+    REOPENED_BY_ROUNDTABLE = "reopened by a roundtable"
+    DEFERRED_BY_ROUNDTABLE = "deferred by a roundtable"
+    SYSTEM_REASONS = {
+        ROUNDTABLE_DECISION: _("Decided by a roundtable"),
+        REOPENED_BY_ROUNDTABLE: _("Reopened by a roundtable"),
+        DEFERRED_BY_ROUNDTABLE: _("Deferred by a roundtable"),
+    }
+
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.suggestion_id}: {self.from_status} -> {self.to_status}"
+
+    @property
+    def reason_text(self) -> str:
+        return str(self.SYSTEM_REASONS.get(self.reason, self.reason))
 
 
 class Support(models.Model):

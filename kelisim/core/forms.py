@@ -1,4 +1,6 @@
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
 
 
 def apply_validation_error(form, error: ValidationError) -> None:
@@ -8,3 +10,32 @@ def apply_validation_error(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
+
+
+class AccessibleBoundField(BoundField):
+    """A field that tells assistive technology about its error even when its widget names its own
+    descriptions (a live counter, a help text with another id): Django then drops the error's id, so a
+    screen reader on the field would hear the help but not what is wrong."""
+
+    @property
+    def aria_describedby(self):
+        ids = self.field.widget.attrs.get("aria-describedby", "").split()
+        if self.auto_id and not self.is_hidden:
+            if self.help_text and not ids:
+                ids.append(f"{self.auto_id}_helptext")
+            if self.errors:
+                ids.append(f"{self.auto_id}_error")
+        return " ".join(ids)
+
+    def build_widget_attrs(self, attrs, widget=None):
+        given = "aria-describedby" in (attrs or {})
+        attrs = super().build_widget_attrs(attrs, widget)
+        if not given and not self.use_fieldset and self.errors and (described := self.aria_describedby):
+            attrs["aria-describedby"] = described
+        return attrs
+
+
+class FormRenderer(DjangoTemplates):
+    """The project's form renderer (``FORM_RENDERER``): every form's fields are ``AccessibleBoundField``."""
+
+    bound_field_class = AccessibleBoundField

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from kelisim.accounts.permissions import is_signed_in, require_officer
 from kelisim.consultations import answers
-from kelisim.consultations.models import OPEN_STATUSES, Suggestion
+from kelisim.consultations.models import OPEN_STATUSES, StatusChange, Suggestion
 from kelisim.consultations.models import Status as SuggestionStatus
 from kelisim.consultations.services.triage import merge_suggestions, transition_suggestion
 from kelisim.core import files
@@ -399,10 +399,17 @@ def _answer(decision: Decision, suggestion: Suggestion, actor, to: str) -> None:
         return
     if suggestion.status not in OPEN_STATUSES:
         transition_suggestion(
-            actor=actor, suggestion=suggestion, to=SuggestionStatus.UNDER_REVIEW, reason="reopened by a roundtable"
+            actor=actor,
+            suggestion=suggestion,
+            to=SuggestionStatus.UNDER_REVIEW,
+            reason=StatusChange.REOPENED_BY_ROUNDTABLE,
         )
     transition_suggestion(
-        actor=actor, suggestion=suggestion, to=to, answer_facts=_answer_facts(decision), reason="roundtable decision"
+        actor=actor,
+        suggestion=suggestion,
+        to=to,
+        answer_facts=_answer_facts(decision),
+        reason=StatusChange.ROUNDTABLE_DECISION,
     )
 
 
@@ -419,7 +426,10 @@ def _apply(decision: Decision, actor) -> None:
     elif decision.kind == Decision.Kind.DEFER and suggestion.status == SuggestionStatus.RECEIVED:
         # Deferred: still open, but no longer untouched. A suggestion under review stays as it is.
         transition_suggestion(
-            actor=actor, suggestion=suggestion, to=SuggestionStatus.UNDER_REVIEW, reason="deferred by a roundtable"
+            actor=actor,
+            suggestion=suggestion,
+            to=SuggestionStatus.UNDER_REVIEW,
+            reason=StatusChange.DEFERRED_BY_ROUNDTABLE,
         )
 
 

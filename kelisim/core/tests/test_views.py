@@ -62,10 +62,10 @@ def test_the_error_summary_links_every_problem_to_its_field_and_names_what_faile
 
     form = TitleForm(data={"title": "", "step": "x"})
     html = render_to_string("core/includes/form_fields.html", {"form": form})
-    assert 'class="error-summary"' in html and "Please correct the following:" in html
+    assert 'class="error-summary"' in html and "<h2>There is a problem</h2>" in html
     assert "<li>Nothing was saved.</li>" in html
     assert '<a href="#id_title">Title</a>: This field is required.' in html
     assert "Enter a whole number." in html  # a hidden field's error is not lost
     named = render_to_string("core/includes/error_summary.html", {"form": form, "heading": "The article was not saved"})
-    assert "<h2>The article was not saved</h2>" in named
+    assert "<h2>There is a problem</h2>" in named and "<p>The article was not saved.</p>" in named
     assert "error-summary" not in render_to_string("core/includes/error_summary.html", {"form": TitleForm()})

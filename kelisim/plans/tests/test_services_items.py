@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from kelisim.accounts.tests.factories import UserFactory, make_staff
-from kelisim.consultations.models import Status
+from kelisim.consultations.models import Status, StatusChange
 from kelisim.consultations.tests import factories as consultation_factories
 from kelisim.core.models import OutboxEmail
 from kelisim.meetings import services as meeting_services
@@ -122,6 +122,8 @@ def test_the_roundtable_answer_is_kept_as_facts_and_read_in_each_readers_languag
     decision.refresh_from_db()
     assert (suggestion.official_answer, decision.plan_item_number) == ("", "2.1.1")
     russian = _worded(suggestion, "ru")
+    with translation.override("ru"):
+        russian_why = suggestion.status_changes.get(to_status=Status.ACCEPTED).reason_text
     assert "Круглый стол" in russian and "пункт 2.1.1" in russian
 
     for language in ("kk", "en"):
@@ -139,10 +141,18 @@ def test_the_roundtable_answer_is_kept_as_facts_and_read_in_each_readers_languag
         with translation.override(language):
             assert "2.1.1" in decision.plan_item_label and decision.plan_item_code in decision.plan_item_label
             assert "пункт" not in decision.plan_item_label
+            # The officers' history says why in their language too, not the stored code.
+            why = suggestion.status_changes.get(to_status=Status.ACCEPTED).reason_text
+            assert why == str(StatusChange.SYSTEM_REASONS[StatusChange.ROUNDTABLE_DECISION]) and why not in (
+                "roundtable decision",
+                russian_why,
+            )
 
     email = OutboxEmail.objects.get(to=author.email, topic="consultations.answer")
     with translation.override("kk"):
-        kazakh_subject = " ".join(render_to_string("consultations/email/answer_subject.txt", {"suggestion": suggestion}).split())
+        kazakh_subject = " ".join(
+            render_to_string("consultations/email/answer_subject.txt", {"suggestion": suggestion}).split()
+        )
     assert email.subject == kazakh_subject != f"Your suggestion {suggestion.reference} has an answer"
     assert _worded(suggestion, "kk") in email.body_text and "Круглый стол" not in email.body_text
 
