@@ -74,19 +74,39 @@ class AccountAdapter(DefaultAccountAdapter):
         return url
 
     def send_mail(self, template_prefix, email, context):
-        """Every account email goes through the outbox and the background worker."""
-        language = translation.get_language() or "ru"
+        """Every account email goes through the outbox and the background worker.
+
+        An account's emails are written in the language its profile prefers, whichever page asked for them
+        (a password reset asked for on a Russian page reaches a Kazakh speaker in Kazakh, its link opening
+        the Kazakh page); an address without an account gets the language of the page."""
+        language = self._recipient_language(email, context)
         request = self.request or allauth_context.request
-        # The Site row says "example.com" unless someone edits it; emails name the platform and its address.
-        context = {"request": request, "email": email, **context, "current_site": self._site()}
-        subject = render_to_string(f"{template_prefix}_subject.txt", context, request=request).strip()
-        subject = self.format_email_subject(" ".join(subject.splitlines()))
-        body_text = render_to_string(f"{template_prefix}_message.txt", context, request=request).strip()
-        try:
-            body_html = render_to_string(f"{template_prefix}_message.html", context, request=request)
-        except TemplateDoesNotExist:
-            body_html = ""
+        # Resolved in the page's language (its prefix is the one the address carries), then reversed in the reader's.
+        links = {key: translate_url(value, language) for key, value in context.items() if key.endswith("_url")}
+        with translation.override(language):
+            # The Site row says "example.com" unless someone edits it; emails name the platform and its address.
+            context = {"request": request, "email": email, **context, **links, "current_site": self._site()}
+            subject = render_to_string(f"{template_prefix}_subject.txt", context, request=request).strip()
+            subject = self.format_email_subject(" ".join(subject.splitlines()))
+            body_text = render_to_string(f"{template_prefix}_message.txt", context, request=request).strip()
+            try:
+                body_html = render_to_string(f"{template_prefix}_message.html", context, request=request)
+            except TemplateDoesNotExist:
+                body_html = ""
         queue_email(to=email, subject=subject, body_text=body_text, body_html=body_html, topic=f"account:{language}")
+
+    @staticmethod
+    def _recipient_language(email: str, context: dict) -> str:
+        from kelisim.accounts.models import User
+
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        preferred = (getattr(user, "preferred_language", "") or "")[:2]
+        if preferred in ContentLanguage.values:
+            return preferred
+        page = (translation.get_language() or "ru")[:2]
+        return page if page in ContentLanguage.values else "ru"
 
     @staticmethod
     def _site():

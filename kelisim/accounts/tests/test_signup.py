@@ -137,3 +137,17 @@ def test_a_reset_for_an_unknown_address_says_so_and_names_the_address(client):
     message = OutboxEmail.objects.get(to="nobody@example.kz")
     assert "nobody@example.kz" in message.body_text
     assert "/ru/accounts/signup/" in message.body_text
+
+
+def test_a_password_reset_reaches_a_kazakh_speaker_in_kazakh_from_a_russian_page(client):
+    """Issue 16: an account's email is in its preferred language, subject and link included."""
+    UserFactory(email="kz@example.kz", preferred_language="kk")
+    client.post(_url("account_reset_password", "ru"), {"email": "kz@example.kz"})
+    message = OutboxEmail.objects.get(to="kz@example.kz")
+    with translation.override("kk"):
+        from django.template.loader import render_to_string
+
+        subject = " ".join(render_to_string("account/email/password_reset_key_subject.txt").split())
+    assert message.subject == f"[Kelisim] {subject}" and subject != "Password Reset Email"
+    assert "/kk/accounts/password/reset/key/" in message.body_text
+    assert message.topic == "account:kk"
