@@ -9,6 +9,7 @@ which people wrote, stay in the language they were written in.
 
 import datetime
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kelisim.core.templatetags.formats import short_date
@@ -19,7 +20,8 @@ ROUNDTABLE = "roundtable"
 def roundtable_facts(
     *, title: str, held_on: datetime.date, text: str, item_number: str = "", item_code: str = ""
 ) -> dict:
-    """What a roundtable's answer keeps: ``item_*`` only when the decision took the suggestion into the plan."""
+    """What a roundtable's answer keeps: its title in each language it has (``{"kk": …, "ru": …, "en": …}``),
+    ``item_*`` only when the decision took the suggestion into the plan."""
     return {
         "kind": ROUNDTABLE,
         "title": title,
@@ -37,13 +39,21 @@ def plan_item_label(number: str, code: str) -> str:
     return number or code
 
 
+def _title(titles) -> str:
+    """The title in the active language, else in Russian, else in any language it has."""
+    if isinstance(titles, str):
+        return titles
+    language = (get_language() or "ru")[:2]
+    return titles.get(language) or titles.get("ru") or next((title for title in titles.values() if title), "")
+
+
 def word(facts: dict) -> str:
     """The answer in the active language; unknown facts give an empty text rather than a wrong one."""
     if facts.get("kind") != ROUNDTABLE:
         return ""
     try:
         held_on = short_date(datetime.date.fromisoformat(facts["date"]))
-        values = {"title": facts["title"], "date": held_on, "text": facts["text"]}
+        values = {"title": _title(facts["title"]), "date": held_on, "text": facts["text"]}
     except (KeyError, TypeError, ValueError):
         return ""
     item = plan_item_label(facts.get("item_number", ""), facts.get("item_code", ""))

@@ -15,7 +15,7 @@ from kelisim.consultations.models import OPEN_STATUSES, StatusChange, Suggestion
 from kelisim.consultations.models import Status as SuggestionStatus
 from kelisim.consultations.services.triage import merge_suggestions, transition_suggestion
 from kelisim.core import files
-from kelisim.core.i18n import localized_fields, require_one_language
+from kelisim.core.i18n import ContentLanguage, localized_fields, require_one_language
 from kelisim.core.services import email_url, queue_templated_email
 from kelisim.core.workflow import record_history, transition
 from kelisim.meetings.models import (
@@ -385,7 +385,7 @@ def _answer_facts(decision: Decision) -> dict:
     roundtable = decision.roundtable
     incorporated = decision.kind == Decision.Kind.INCORPORATE
     return answers.roundtable_facts(
-        title=roundtable.title,
+        title={language: getattr(roundtable, f"title_{language}") for language in ContentLanguage.values},
         held_on=timezone.localdate(roundtable.starts_at),
         text=decision.text,
         item_number=decision.plan_item_number if incorporated else "",

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0010_answer_target"),
+        ("consultations", "0011_duplicate_standout"),
     ]
 
     operations = [

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from kelisim.consultations import answers
 
+LANGUAGES = ("kk", "ru", "en")
 NUMBER = re.compile(r"\d+(?:\.\d+)*")
 
 
@@ -22,7 +23,7 @@ def _old_answers(decision, label: str) -> set[str]:
     """The sentence the system used to store, in each language it may have been written in."""
     roundtable = decision.roundtable
     values = {
-        "title": roundtable.title,
+        "title": roundtable.title_ru,  # the single title of before, kept in this column
         "date": timezone.localtime(roundtable.starts_at).strftime("%d.%m.%Y"),
         "text": decision.text,
     }
@@ -55,7 +56,7 @@ def forwards(apps, schema_editor):
             if not suggestion.answer_facts and written and written in _old_answers(decision, label):
                 incorporated = decision.kind == "incorporate"
                 suggestion.answer_facts = answers.roundtable_facts(
-                    title=decision.roundtable.title,
+                    title={language: getattr(decision.roundtable, f"title_{language}") for language in LANGUAGES},
                     held_on=timezone.localtime(decision.roundtable.starts_at).date(),
                     text=decision.text,
                     item_number=number if incorporated else "",
@@ -84,8 +85,8 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0003_text_limits"),
-        ("consultations", "0011_answer_facts"),
+        ("meetings", "0004_titles_in_three_languages"),
+        ("consultations", "0012_answer_facts"),
     ]
 
     operations = [
