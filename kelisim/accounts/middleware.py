@@ -24,6 +24,8 @@ MFA_SETUP_ALLOWED_URL_NAMES = (
     "account_confirm_email",
     "account_email_verification_sent",
 )
+# How often a staff member's activity is written to the session (see StaffSessionPolicyMiddleware._enforce).
+ACTIVITY_STAMP_SECONDS = 60
 
 
 class StaffSessionPolicyMiddleware:
@@ -59,8 +61,12 @@ class StaffSessionPolicyMiddleware:
                 % {"minutes": idle_limit // 60},
             )
             return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
-        request.session["staff_last_seen"] = now
-        request.session.set_expiry(idle_limit)
+        if last_seen is None or now - last_seen >= ACTIVITY_STAMP_SECONDS:
+            # Stamped at most once a minute: writing the session on every request cost three queries per staff
+            # page and serialised staff requests on SQLite's single writer (issue 13). The idle limit is kept
+            # to within that minute.
+            request.session["staff_last_seen"] = now
+            request.session.set_expiry(idle_limit)
 
         if self._has_second_factor(user):
             if self._url_name(request) == "mfa_deactivate_totp":

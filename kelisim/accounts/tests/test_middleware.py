@@ -127,6 +127,19 @@ def test_active_staff_stays_signed_in_with_a_short_session(client):
     assert response.wsgi_request.session.get_expiry_age() == settings.STAFF_SESSION_IDLE_SECONDS
 
 
+def test_staff_activity_is_written_to_the_session_at_most_once_a_minute(client):
+    sign_in(client, make_staff(Role.OFFICER))
+    client.get(_url("accounts:profile"))
+    stamped = client.session["staff_last_seen"]
+    # A request seconds later changes nothing (no session write); one a minute later moves the stamp.
+    assert client.get(_url("accounts:profile")).wsgi_request.session.modified is False
+    session = client.session
+    session["staff_last_seen"] = stamped - 61
+    session.save()
+    client.get(_url("accounts:profile"))
+    assert client.session["staff_last_seen"] >= stamped
+
+
 def test_citizens_keep_a_two_week_session(client):
     citizen = UserFactory()
     client.post(_url("account_login"), {"login": citizen.email, "password": PASSWORD})
