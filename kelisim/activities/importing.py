@@ -15,8 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history
 
 from kelisim.activities.models import (
@@ -116,6 +114,8 @@ REQUIRED_HEADER = [column.name for column in COLUMNS if not column.optional_in_h
 
 def template_xlsx(organisation=None) -> bytes:
     """The template; with an organisation, the Codes sheet also lists its contracts' milestones."""
+    from openpyxl import Workbook  # only here: openpyxl costs every web process memory (issue 13)
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "reports"
@@ -209,6 +209,8 @@ def _process(job: ReportImport, *, write: bool = True) -> ReportImport:
         job.refresh_from_db()
         return job
     with job.source.open("rb") as handle:
+        from openpyxl import load_workbook
+
         workbook = load_workbook(handle, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         ReportImport.objects.filter(pk=job.pk).update(total_rows=max(0, (sheet.max_row or 1) - 1))
@@ -250,6 +252,8 @@ def _check_sheet(job: ReportImport, rows) -> tuple[list[dict], list[dict], int]:
             )
             continue
         for problem in problems:
+            from openpyxl.utils import get_column_letter
+
             letter = get_column_letter(header.index(problem.column) + 1) if problem.column in header else ""
             errors.append(_problem(row_number, f"{letter} {problem.column}".strip(), problem.message))
         if not problems and not errors:

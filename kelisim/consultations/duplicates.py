@@ -28,17 +28,26 @@ from pathlib import Path
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Max, Q
 
 from kelisim.consultations import encoder
 from kelisim.consultations.models import (
     FingerprintGram,
     GramFrequency,
     LanguageCentre,
-    PairDecision,
     SimilarPair,
     Suggestion,
     SuggestionVector,
+)
+
+# Officers' decisions, groups and bands live in ``pairs`` (no numpy); imported here, where they used to be.
+from kelisim.consultations.pairs import (  # noqa: F401
+    STANDOUT_LIKELY,
+    STANDOUT_STRONG,
+    band,
+    clusters,
+    decisions_for,
+    ordered,
 )
 from kelisim.consultations.text import cosine, grams, tfidf_vector
 
@@ -58,8 +67,6 @@ PRIOR_FILE = Path(__file__).parent / "data" / "language_centres.npy"
 PRIOR_WEIGHT = 100
 # A background needs enough other suggestions to have a spread; smaller documents get bands from the score.
 BACKGROUND_MINIMUM = 20
-STANDOUT_STRONG = 3.0
-STANDOUT_LIKELY = 2.0
 
 
 def suggestion_text(suggestion: Suggestion) -> str:
@@ -416,75 +423,3 @@ def rescore_document(document_id: int) -> int:
         SimilarPair.objects.filter(suggestion__version__document_id=document_id).delete()
         SimilarPair.objects.bulk_create(list(best.values()), ignore_conflicts=True)
     return len(best)
-
-
-# --- Officers' decisions and groups --------------------------------------------------------------------
-
-
-def ordered(first_id: int, second_id: int) -> tuple[int, int]:
-    return (first_id, second_id) if first_id < second_id else (second_id, first_id)
-
-
-def decisions_for(suggestion_id: int) -> dict[int, str]:
-    """{other suggestion id: decision} for one suggestion."""
-    result = {}
-    for first, second, decision in PairDecision.objects.filter(
-        Q(first_id=suggestion_id) | Q(second_id=suggestion_id)
-    ).values_list("first_id", "second_id", "decision"):
-        result[second if first == suggestion_id else first] = decision
-    return result
-
-
-def clusters(suggestion_ids: list[int]) -> dict[int, int]:
-    """Group suggestions that are duplicates of each other: {suggestion id: cluster id}.
-
-    Confirmed pairs always join; a stored pair joins when its score reaches its version's threshold and no
-    officer dismissed it. The cluster id is the smallest suggestion id in the group; lone ones are left out.
-    """
-    parent = {pk: pk for pk in suggestion_ids}
-
-    def find(pk: int) -> int:
-        while parent[pk] != pk:
-            parent[pk] = parent[parent[pk]]
-            pk = parent[pk]
-        return pk
-
-    def join(left: int, right: int) -> None:
-        root_left, root_right = find(left), find(right)
-        if root_left != root_right:
-            parent[max(root_left, root_right)] = min(root_left, root_right)
-
-    decisions = {
-        (first, second): decision
-        for first, second, decision in PairDecision.objects.filter(
-            first__in=suggestion_ids, second__in=suggestion_ids
-        ).values_list("first_id", "second_id", "decision")
-    }
-    for (first, second), decision in decisions.items():
-        if decision == PairDecision.Decision.CONFIRMED:
-            join(first, second)
-    for left, right in SimilarPair.objects.filter(
-        suggestion__in=suggestion_ids,
-        other__in=suggestion_ids,
-        score__gte=F("suggestion__version__duplicate_threshold"),
-    ).values_list("suggestion", "other"):
-        if decisions.get(ordered(left, right)) != PairDecision.Decision.DISMISSED:
-            join(left, right)
-    groups: dict[int, list[int]] = {}
-    for pk in suggestion_ids:
-        groups.setdefault(find(pk), []).append(pk)
-    return {pk: min(members) for members in groups.values() if len(members) > 1 for pk in members}
-
-
-def band(score: float, threshold: float, stands: float | None = None) -> str:
-    """ "strong", "likely" or "possible": by how far the pair stands out from both suggestions' backgrounds,
-    or, in a document too small to have one, by how far above the shown threshold it scores."""
-    if stands is not None:
-        if stands >= STANDOUT_STRONG:
-            return "strong"
-        return "likely" if stands >= STANDOUT_LIKELY else "possible"
-    if score >= threshold + 0.15:
-        return "strong"
-    if score >= threshold + 0.07:
-        return "likely"
-    return "possible"

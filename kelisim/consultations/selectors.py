@@ -178,7 +178,7 @@ def triage_queue() -> QuerySet:
 def possible_duplicates(suggestion: Suggestion, limit: int = 5, threshold: float | None = None) -> list[SimilarPair]:
     """The stored possible duplicates at or above the version's threshold, best first, without the pairs an
     officer dismissed. Each carries ``decision`` ("confirmed" or "") and ``band`` (how strong the match is)."""
-    from kelisim.consultations.duplicates import band, decisions_for
+    from kelisim.consultations.pairs import band, decisions_for
     from kelisim.consultations.text import shared_terms
 
     if threshold is None:

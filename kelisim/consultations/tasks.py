@@ -1,12 +1,14 @@
 from django_tasks import task
 
-from kelisim.consultations.duplicates import index_suggestion
 from kelisim.consultations.models import Suggestion
 
 
 @task()
 def index_suggestion_task(suggestion_id: int) -> int:
     """Find possible duplicates of a new suggestion, after it was saved (the participant does not wait)."""
+    # numpy and the encoder load here, in the worker, not in every web process that enqueues (issue 13).
+    from kelisim.consultations.duplicates import index_suggestion
+
     suggestion = Suggestion.objects.select_related("version").filter(pk=suggestion_id).first()
     if suggestion is None:
         return 0

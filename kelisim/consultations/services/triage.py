@@ -199,7 +199,7 @@ def merge_suggestions(*, actor, primary: Suggestion, duplicates, reason: str = "
 def decide_duplicate(*, actor, suggestion: Suggestion, other: Suggestion, decision: str) -> PairDecision:
     """An officer confirms (same proposal: they join one group) or dismisses (never shown again) a possible
     duplicate. A later decision on the same pair replaces the earlier one (the row keeps who and when)."""
-    from kelisim.consultations.duplicates import ordered
+    from kelisim.consultations.pairs import ordered
 
     require_officer(actor, system=True)
     if suggestion.pk == other.pk:

@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 
 from kelisim.accounts.decorators import officer_required
 from kelisim.consultations import selectors, services
-from kelisim.consultations.duplicates import clusters
 from kelisim.consultations.forms import (
     AssignForm,
     BulkActionForm,
@@ -24,6 +23,7 @@ from kelisim.consultations.forms import (
     TriageFilterForm,
 )
 from kelisim.consultations.models import Suggestion
+from kelisim.consultations.pairs import clusters
 from kelisim.consultations.views.saving import saved
 from kelisim.core.files import file_response
 
