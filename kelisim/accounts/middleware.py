@@ -61,14 +61,24 @@ class StaffSessionPolicyMiddleware:
                 % {"minutes": idle_limit // 60},
             )
             return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
-        if last_seen is None or now - last_seen >= ACTIVITY_STAMP_SECONDS:
+        stamping = last_seen is None or now - last_seen >= ACTIVITY_STAMP_SECONDS
+        if stamping:
             # Stamped at most once a minute: writing the session on every request cost three queries per staff
             # page and serialised staff requests on SQLite's single writer (issue 13). The idle limit is kept
             # to within that minute.
             request.session["staff_last_seen"] = now
             request.session.set_expiry(idle_limit)
+        # A second factor found is remembered until the next stamp (one query fewer per page); a missing one is
+        # looked up on every request, so that the page after setting it up lets the person through at once.
+        has_second_factor = not stamping and request.session.get("staff_second_factor", False)
+        if not has_second_factor:
+            has_second_factor = self._has_second_factor(user)
+            if has_second_factor:
+                request.session["staff_second_factor"] = True
+            else:
+                request.session.pop("staff_second_factor", None)
 
-        if self._has_second_factor(user):
+        if has_second_factor:
             if self._url_name(request) == "mfa_deactivate_totp":
                 messages.error(request, _("Your role requires a second sign-in factor, so it cannot be turned off."))
                 return redirect("mfa_index")

@@ -1,7 +1,7 @@
 """Each queue of work a person may have, declared once: who sees it, what it counts, where its full list is.
 
 A queue's ``queryset(user)`` is already filtered to what waits for that person and ordered oldest first; "My
-work" takes its count and its first rows (two queries per queue, whatever the volume). ``url(user)`` is the
+work" takes its count and its first rows (one query per queue, whatever the volume). ``url(user)`` is the
 queue's own page, filtered to the same rows; queues that have no page of their own elsewhere are listed in full
 by ``worklists:queue``.
 """

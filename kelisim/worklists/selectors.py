@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 
 from kelisim.accounts.models import Role
 from kelisim.organisations.models import Membership
@@ -52,14 +53,15 @@ def queue_url(queue: Queue, user) -> str:
 def work_for(user, *, first_rows: int = FIRST_ROWS) -> list[Shown]:
     """Every queue of the person's roles with its count and its ``first_rows`` oldest rows.
 
-    Two queries per queue (a COUNT and a LIMIT), whatever the number of rows: the page's query count depends
-    only on the person's roles.
+    One query per queue, whatever the number of rows: its first rows, each carrying the queue's total (a window
+    count, computed before the LIMIT); no row means nothing waits. The page's query count depends only on the
+    person's roles.
     """
     shown = []
     for queue in queues_for(user):
-        queryset = queue.queryset(user)
-        count = queryset.count()
-        rows = [queue.row(obj) for obj in queryset[:first_rows]]  # always: the same queries whatever the data
+        objects = list(queue.queryset(user).annotate(queue_total=Window(Count("pk")))[:first_rows])
+        count = objects[0].queue_total if objects else 0
+        rows = [queue.row(obj) for obj in objects]
         shown.append(Shown(queue, count, queue.label(count), queue_url(queue, user), rows))
     return shown
 
