@@ -7,6 +7,7 @@ with gunicorn as the README recommends, and measure, side by side in one run at 
 - every public page type and public API list as anonymous visitors get them (kept pages);
 - the first view after a change (every scope bumped before each request, one connection);
 - the officer's queues and pages signed in;
+- a mixed load of 150 visitors, nine requests in ten reads (BENCH_MIXED_SECONDS);
 
 and prints req/s, the share of the floor, p50 and p99, queries per page (counted in-process on the same data)
 and the gunicorn workers' RSS after warm-up and at the end.
@@ -16,7 +17,9 @@ BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/kelisim_bench_htt
 BENCH_WORKERS (cores + 1), BENCH_THREADS (8; 1 = sync workers), BENCH_REQUESTS (per connection, 25),
 BENCH_ONLY (comma-separated page names), BENCH_SKIP_SEED=1 (measure only, with the last description),
 BENCH_SEED_SKIP=comments,reports (leave the million comments / reports out: the table prints what was seeded),
-BENCH_DESCRIBE_ONLY=1 (no seeding, only describe the data and count queries).
+BENCH_DESCRIBE_ONLY=1 (no seeding, only describe the data and count queries), BENCH_MIXED_USERS (150) and
+BENCH_MIXED_SECONDS (60; 0 = no mixed load): a mixed load of that many visitors, 90 % reads of public pages and
+10 % suggestions sent through the API, after the table's measurements; p50/p95/p99 over every request.
 """
 
 import asyncio
@@ -49,13 +52,19 @@ def percentile(samples, fraction):
 # --- Load: 16 connections, a new TCP connection per request (sync workers do not keep connections alive) --------
 
 
-async def _one(path: str, cookie: str | None) -> tuple[float, int, int]:
+async def _one(
+    path: str, cookie: str | None, *, method: str = "GET", body: bytes = b"", headers: dict | None = None
+) -> tuple[float, int, int]:
     started = time.perf_counter()
     reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
-    head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept-Encoding: identity\r\n"
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept-Encoding: identity\r\n"
     if cookie:
         head += f"Cookie: sessionid={cookie}\r\n"
-    writer.write((head + "\r\n").encode())
+    for name, value in (headers or {}).items():
+        head += f"{name}: {value}\r\n"
+    if body:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    writer.write((head + "\r\n").encode() + body)
     await writer.drain()
     data = await reader.read()
     writer.close()
@@ -105,6 +114,70 @@ def first_views(path: str, versions_dir: Path) -> dict:
         elapsed, status, size = asyncio.run(_one(path, None))
         samples.append(elapsed)
     return {"median": statistics.median(samples), "size": size, "status": status}
+
+
+# --- Mixed load: many visitors, nine requests in ten read a public page, one in ten writes --------------------
+
+MIXED_USERS = int(os.environ.get("BENCH_MIXED_USERS", "150"))
+MIXED_SECONDS = float(os.environ.get("BENCH_MIXED_SECONDS", "60"))
+
+
+async def _mixed(paths: list[str], document: str, seconds: float) -> dict:
+    """Each visitor sends one request after another (a new connection each) for ``seconds``: a read of a random
+    public page, or one time in ten a suggestion through the public API (anonymous, with an address, from the
+    visitor's own client address as a proxy would pass it)."""
+    import random
+
+    reads, writes, statuses = [], [], {}
+    until = time.monotonic() + seconds
+
+    async def visitor(number: int) -> None:
+        rng = random.Random(number)
+        address = f"198.51.{number // 250}.{number % 250 + 1}"
+        sent = 0
+        while time.monotonic() < until:
+            sent += 1
+            try:
+                if rng.random() < 0.1:
+                    body = json.dumps(
+                        {
+                            "document": document,
+                            "text": f"Bench suggestion {number}-{sent}: more youth clubs in the villages, please.",
+                            "contact_email": f"bench-{number}-{sent}@example.org",
+                        }
+                    ).encode()
+                    elapsed, status, _size = await _one(
+                        "/api/v1/consultations/suggestions",
+                        None,
+                        method="POST",
+                        body=body,
+                        headers={"X-Forwarded-For": address, "Idempotency-Key": f"bench-{number}-{sent}-{until}"},
+                    )
+                    writes.append(elapsed)
+                else:
+                    elapsed, status, _size = await _one(rng.choice(paths), None, headers={"X-Forwarded-For": address})
+                    reads.append(elapsed)
+            except OSError:
+                status = 0
+            statuses[status] = statuses.get(status, 0) + 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(visitor(number) for number in range(MIXED_USERS)))
+    took = time.perf_counter() - started
+    everything = reads + writes
+    return {
+        "users": MIXED_USERS,
+        "seconds": round(took, 1),
+        "requests": len(everything),
+        "rps": len(everything) / took,
+        "p50": percentile(everything, 0.5),
+        "p95": percentile(everything, 0.95),
+        "p99": percentile(everything, 0.99),
+        "reads_p95": percentile(reads, 0.95) if reads else None,
+        "writes_p95": percentile(writes, 0.95) if writes else None,
+        "writes": len(writes),
+        "statuses": {str(key): value for key, value in sorted(statuses.items())},
+    }
 
 
 # --- Server ------------------------------------------------------------------------------------------------------
@@ -160,6 +233,8 @@ def bench_database(label: str, database_url: str) -> dict:
         "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "PYTHONPATH": str(ROOT),
+        # The mixed load passes each visitor's address as a proxy would (the rate limits count per visitor).
+        "TRUSTED_PROXY_COUNT": "1",
     }
     environment.pop("REDIS_URL", None)
     description = var_dir / "description.json"
@@ -180,7 +255,9 @@ def bench_database(label: str, database_url: str) -> dict:
         check=True,
     )
     only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
-    server = start_server(environment)
+    # Served as in production: the web processes queue background work (a suggestion's duplicate search) for a
+    # worker instead of running it inside the request (seeding above ran it at once).
+    server = start_server({**environment, "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"})
     rows = []
     try:
         load_start = loadavg()
@@ -210,6 +287,12 @@ def bench_database(label: str, database_url: str) -> dict:
             if only and name not in only:
                 continue
             firsts[name] = first_views(path, var_dir / "pagecache")
+        mixed = None
+        if MIXED_SECONDS > 0 and not only:
+            mixed_load_start = loadavg()
+            paths = [path for name, path in described["public"].items()]
+            mixed = asyncio.run(_mixed(paths, described.get("document", "bench-programme"), MIXED_SECONDS))
+            mixed["load"] = f"{mixed_load_start} → {loadavg()}"
         rss_end = worker_rss(server)
         load_end = loadavg()
     finally:
@@ -228,6 +311,7 @@ def bench_database(label: str, database_url: str) -> dict:
         "rss_warm": rss_warm,
         "rss_end": rss_end,
         "load": f"{load_start} → {load_end}",
+        "mixed": mixed,
     }
 
 
@@ -250,6 +334,14 @@ def print_table(result: dict) -> None:
         print(
             f"  {row['page']:<38} {row['rps']:>8.0f} {row['share']:>6.0%} {row['p50']:>7.0f} {row['p99']:>7.0f} "
             f"{row['queries'] if row['queries'] is not None else '—':>7} {first:>11} {render:>18} {size:>6}{bad}"
+        )
+    mixed = result.get("mixed")
+    if mixed:
+        print(
+            f"  mixed load, {mixed['users']} visitors, 90 % reads, {mixed['seconds']} s (load {mixed['load']}): "
+            f"{mixed['requests']} requests, {mixed['rps']:.0f} req/s, p50 {mixed['p50']:.0f} ms, "
+            f"p95 {mixed['p95']:.0f} ms (reads {mixed['reads_p95'] or 0:.0f}, writes {mixed['writes_p95'] or 0:.0f}), "
+            f"p99 {mixed['p99']:.0f} ms; answers {mixed['statuses']}"
         )
     print(
         f"  worker RSS after warm-up: {', '.join(f'{v:.0f}' for v in result['rss_warm'])} MB; at the end: "

@@ -75,7 +75,7 @@ def seed_comments() -> None:
     """One article with 2,000 comments (400 replies), and the rest of 1,000,000 spread over 300 articles and
     2,000 suggestions, approved, with the hosts' and parents' counters recounted."""
     from django.contrib.contenttypes.models import ContentType
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from bench import bench_comments
@@ -106,6 +106,12 @@ def seed_comments() -> None:
     todo = COMMENTS - Comment.objects.count()
     progress = Progress("comments", todo)
     index = existing
+    # Prepared INSERTs (executemany) rather than model instances: about three times the rows per second.
+    columns = (
+        "content_type_id, object_id, author_name, author_email, text, text_hash, language, status, reason_code, "
+        "notify_on_reply, reply_notification_sent, reply_count, report_count, moderator_note, created_at"
+    )
+    sql = f"INSERT INTO comments_comment ({columns}) VALUES ({', '.join(['%s'] * 15)})"
     while todo > 0:
         rows = []
         for _ in range(min(BATCH, todo)):
@@ -113,21 +119,26 @@ def seed_comments() -> None:
             content_type_id, object_id = hosts[index % len(hosts)]
             text = f"Comment {index}: " + " ".join(rng.choice(words) for _ in range(25))
             rows.append(
-                Comment(
-                    content_type_id=content_type_id,
-                    object_id=object_id,
-                    author_name=f"Reader {index % 5000}",
-                    author_email=f"reader{index % 5000}@example.kz",
-                    text=text,
-                    text_hash=text_hash(text),
-                    language=("kk", "ru", "en")[index % 3],
-                    status=Comment.Status.APPROVED,
-                    reason_code="fits_policy",
-                    created_at=start + timezone.timedelta(seconds=index),
+                (
+                    content_type_id,
+                    object_id,
+                    f"Reader {index % 5000}",
+                    f"reader{index % 5000}@example.kz",
+                    text,
+                    text_hash(text),
+                    ("kk", "ru", "en")[index % 3],
+                    Comment.Status.APPROVED.value,
+                    "fits_policy",
+                    False,
+                    False,
+                    0,
+                    0,
+                    "",
+                    connection.ops.adapt_datetimefield_value(start + timezone.timedelta(seconds=index)),
                 )
             )
-        with transaction.atomic():
-            Comment.objects.bulk_create(rows, batch_size=1000)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
         todo -= len(rows)
         progress.advance(len(rows))
     for content_type_id, object_id in hosts:
@@ -266,6 +277,7 @@ def describe(path: Path) -> None:
                 "renders": renders,
                 "counts": counts,
                 "vendor": connection.vendor,
+                "document": document.slug,
             },
             indent=2,
         )
