@@ -60,7 +60,7 @@ def profile(request):
     context = {
         "form": form,
         "sections": _profile_sections(request),
-        "roles": sorted(user.role_grants.values_list("role", flat=True)),
+        "roles": sorted(user.role_codes),  # read once per request, as the header's role checks do
         "role_labels": dict(Role.choices),
         "active_token_count": ApiToken.objects.filter(user=user, revoked_at__isnull=True).count(),
         "has_second_factor": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),

@@ -1,6 +1,8 @@
 """Reads. A thread page costs the same few queries whatever the number of comments: one page of
 top-level comments, the first replies of each in one windowed query, and a count."""
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -17,19 +19,50 @@ def _visible_replies():
     return Comment.objects.filter(status=Comment.Status.APPROVED).select_related("author").order_by("created_at", "pk")
 
 
-def thread_page(target, *, page_number=1, page_size: int = THREAD_PAGE_SIZE):
-    """One page of top-level comments (newest first), each with its first replies prefetched.
+def _top_level(target):
+    """Top-level comments (newest first), each with its first replies prefetched.
 
     A deleted comment stays as a placeholder while it has published replies."""
     content_type = ContentType.objects.get_for_model(target)
-    top_level = (
+    return (
         Comment.objects.filter(content_type=content_type, object_id=target.pk, parent__isnull=True)
         .filter(Q(status=Comment.Status.APPROVED) | Q(status=Comment.Status.DELETED, reply_count__gt=0))
         .select_related("author")
         .prefetch_related(Prefetch("replies", queryset=_visible_replies()[:REPLIES_SHOWN], to_attr="first_replies"))
         .order_by("-created_at", "-pk")
     )
-    return Paginator(top_level, page_size).get_page(page_number)
+
+
+def thread_page(target, *, page_number=1, page_size: int = THREAD_PAGE_SIZE):
+    """One page of top-level comments with the pager's total (the "older comments" pages)."""
+    return Paginator(_top_level(target), page_size).get_page(page_number)
+
+
+@dataclass
+class FirstPage:
+    """The first page shown under the host: whether older comments exist is known from one extra row, so the
+    host's page does not count its top-level comments (a COUNT over thousands on every first view, issue 13)."""
+
+    object_list: list
+    more: bool
+    number: int = 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def next_page_number(self) -> int:
+        return 2
+
+
+def first_thread_page(target, *, page_size: int = THREAD_PAGE_SIZE) -> FirstPage:
+    comments = list(_top_level(target)[: page_size + 1])
+    return FirstPage(comments[:page_size], len(comments) > page_size)
 
 
 def replies_page(parent: Comment, *, page_number=1, page_size: int = REPLIES_PAGE_SIZE):

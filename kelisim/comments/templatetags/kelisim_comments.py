@@ -18,8 +18,12 @@ def comment_section(context, target):
     """The comments of any registered object: count, policy link, form and the first thread page."""
     request = context["request"]
     spec = commentable_for(target)
-    page = selectors.thread_page(target, page_number=1)
-    count = getattr(target, spec.counter_field) if spec.counter_field else page.paginator.count
+    if spec.counter_field:  # the total is the host's counter; the first page needs no count of its own
+        page = selectors.first_thread_page(target)
+        count = getattr(target, spec.counter_field)
+    else:
+        page = selectors.thread_page(target, page_number=1)
+        count = page.paginator.count
     return {
         "request": request,
         "user": request.user,
