@@ -79,7 +79,8 @@ def test_an_ngo_members_pages_stay_within_ten_queries(client):
     MembershipFactory(user=member, organisation=organisation, role=Membership.Role.ADMIN)
 
     def more():
-        MembershipFactory.create_batch(3, organisation=organisation, status=Membership.Status.PENDING)
+        for _ in range(3):
+            Membership.objects.create(user=UserFactory(), organisation=organisation, status=Membership.Status.PENDING)
         ReportFactory.create_batch(3, organisation=organisation, status=ReportStatus.RETURNED)
         for number in range(3):
             notifications.notify(
