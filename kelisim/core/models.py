@@ -87,6 +87,10 @@ class OutboxEmail(models.Model):
     # Fixed when the message is written, so that a retry after an unknown outcome (the connection dropped
     # after DATA) carries the same Message-ID and the receiving side can recognise the duplicate.
     message_id = models.CharField(_("Message-ID"), max_length=200, default=new_message_id, editable=False)
+    # Set on a message that answers one received (the consultation's acknowledgement of an email): the
+    # person's reply goes to ``reply_to`` and their mail program threads it under the message answered.
+    reply_to = models.EmailField(_("reply to"), blank=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)

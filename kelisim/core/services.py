@@ -20,6 +20,8 @@ def queue_email(
     body_text: str,
     body_html: str = "",
     topic: str = "",
+    reply_to: str = "",
+    in_reply_to: str = "",
 ) -> OutboxEmail:
     """Store a message in the outbox and ask a worker to send it once the transaction commits.
 
@@ -30,13 +32,21 @@ def queue_email(
     from kelisim.core.tasks import deliver_email
 
     message = OutboxEmail.objects.create(
-        to=to, subject=subject[:255], body_text=body_text, body_html=body_html, topic=topic
+        to=to,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        topic=topic,
+        reply_to=reply_to,
+        in_reply_to=in_reply_to,
     )
     transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
     return message
 
 
-def queue_templated_email(*, to: str, template: str, context: dict, language: str, topic: str = "") -> OutboxEmail:
+def queue_templated_email(
+    *, to: str, template: str, context: dict, language: str, topic: str = "", **headers: str
+) -> OutboxEmail:
     """Render ``<template>_subject.txt``, ``_body.txt`` and (if present) ``_body.html`` in ``language``."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
@@ -45,7 +55,7 @@ def queue_templated_email(*, to: str, template: str, context: dict, language: st
             body_html = render_to_string(f"{template}_body.html", context)
         except Exception:
             body_html = ""
-    return queue_email(to=to, subject=subject, body_text=body_text, body_html=body_html, topic=topic)
+    return queue_email(to=to, subject=subject, body_text=body_text, body_html=body_html, topic=topic, **headers)
 
 
 def _absolute(build: Callable[[], str]) -> str:

@@ -47,12 +47,16 @@ def deliver_email(outbox_id: int) -> str:
     if not claimed:
         return "skipped"
     message = OutboxEmail.objects.get(pk=outbox_id)
+    headers = {"Message-ID": message.message_id}
+    if message.in_reply_to:
+        headers["In-Reply-To"] = headers["References"] = message.in_reply_to
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
-        headers={"Message-ID": message.message_id},
+        reply_to=[message.reply_to] if message.reply_to else None,
+        headers=headers,
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
