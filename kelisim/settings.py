@@ -321,6 +321,22 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kelisim <noreply@kelisim.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Suggestions by email: the intake mailbox, read over IMAP by a periodic task (consultations.mailbox) ----
+# No host, no reading. Security: ssl (IMAPS, port 993), starttls (143), or none (a local test server only).
+EMAIL_INTAKE_HOST = os.environ.get("EMAIL_INTAKE_HOST", "")
+EMAIL_INTAKE_SECURITY = os.environ.get("EMAIL_INTAKE_SECURITY", "ssl")
+EMAIL_INTAKE_PORT = int(os.environ.get("EMAIL_INTAKE_PORT", "993" if EMAIL_INTAKE_SECURITY == "ssl" else "143"))
+EMAIL_INTAKE_USER = os.environ.get("EMAIL_INTAKE_USER", "")
+EMAIL_INTAKE_PASSWORD = os.environ.get("EMAIL_INTAKE_PASSWORD", "")
+EMAIL_INTAKE_CA_FILE = os.environ.get("EMAIL_INTAKE_CA_FILE", "")  # a private CA's certificate; else the system's
+EMAIL_INTAKE_INBOX = os.environ.get("EMAIL_INTAKE_INBOX", "INBOX")
+EMAIL_INTAKE_DONE_FOLDER = os.environ.get("EMAIL_INTAKE_DONE_FOLDER", "Kelisim-Done")
+EMAIL_INTAKE_ATTENTION_FOLDER = os.environ.get("EMAIL_INTAKE_ATTENTION_FOLDER", "Kelisim-Needs-Attention")
+EMAIL_INTAKE_MAX_BYTES = int(os.environ.get("EMAIL_INTAKE_MAX_MB", "25")) * 1024 * 1024
+EMAIL_INTAKE_BATCH = int(os.environ.get("EMAIL_INTAKE_BATCH", "500"))  # messages per run; the rest wait
+EMAIL_INTAKE_EVERY_SECONDS = int(os.environ.get("EMAIL_INTAKE_EVERY_SECONDS", "60"))
+EMAIL_INTAKE_TIMEOUT = int(os.environ.get("EMAIL_INTAKE_TIMEOUT", "30"))
+
 # --- Background tasks -----------------------------------------------------------------------
 # The database backend needs no extra service; `make run` starts a worker beside the web server.
 TASKS = {

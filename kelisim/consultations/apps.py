@@ -39,3 +39,12 @@ class ConsultationsConfig(AppConfig):
         from kelisim.consultations.sitemaps import ConsultationSitemap
 
         registry.register_sitemap(registry.SitemapSection("consultation", ConsultationSitemap, order=20))
+        from django.conf import settings
+
+        from kelisim.consultations.tasks import read_intake_mailbox
+
+        registry.register_periodic(
+            registry.PeriodicTask(
+                "consultations.email_intake", read_intake_mailbox, every_seconds=settings.EMAIL_INTAKE_EVERY_SECONDS
+            )
+        )

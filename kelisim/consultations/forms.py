@@ -379,3 +379,11 @@ class WindowForm(forms.Form):
     )
     allow_anonymous = forms.BooleanField(label=_("Anonymous suggestions allowed"), required=False)
     is_published = forms.BooleanField(label=_("Published"), required=False)
+    intake_address = forms.EmailField(
+        label=_("Intake email address"),
+        required=False,
+        help_text=_(
+            "Emails sent to this address (delivered to the intake mailbox) become suggestions on this version; "
+            "the public page shows it. Leave empty for none."
+        ),
+    )

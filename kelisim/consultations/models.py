@@ -125,6 +125,13 @@ class DocumentVersion(models.Model):
         validators=[MinValueValidator(0.2), MaxValueValidator(1.0)],
         help_text=_("Lower shows more possible duplicates (and more false ones); higher shows fewer."),
     )
+    # Mail to this address in the intake mailbox becomes a suggestion on this version (consultations.mailbox).
+    intake_address = models.EmailField(
+        _("intake email address"),
+        blank=True,
+        db_index=True,
+        help_text=_("Emails sent to this address become suggestions on this version. Leave empty for none."),
+    )
 
     class Meta:
         ordering = ["document", "-number"]
@@ -552,3 +559,67 @@ class PairDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id} ~ {self.second_id}: {self.decision}"
+
+
+class InboundEmail(models.Model):
+    """One message read from the intake mailbox, recorded once whatever became of it.
+
+    ``message_key`` (the Message-ID, or a hash of the message when it has none) is unique: a message read
+    again after a crash between this row's commit and its move to a folder is recognised and only moved."""
+
+    class Outcome(models.TextChoices):
+        SUGGESTION = "suggestion", _("New suggestion")
+        ADDITION = "addition", _("Added to a suggestion")
+        IGNORED = "ignored", _("Ignored (automatic reply or bounce)")
+        ATTENTION = "attention", _("Needs attention")
+
+    message_key = models.CharField(max_length=255, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=998, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    sender = models.EmailField(_("sender (private)"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    # The message's text as read (a long email is cut to the suggestion's limit; the whole text stays here).
+    text = BoundedTextField(_("text"), blank=True, max_length=LONG_TEXT)
+    version = models.ForeignKey(DocumentVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_emails"
+    )
+    # The acknowledgement's Message-ID: a reply naming it (In-Reply-To, References) joins the same suggestion.
+    acknowledgement_id = models.CharField(max_length=200, blank=True, db_index=True)
+    received_at = models.DateTimeField(_("read on"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("dealt with on"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("email received")
+        verbose_name_plural = _("emails received")
+        indexes = [models.Index(fields=["outcome", "resolved_at", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.outcome}: {self.subject or self.message_key}"
+
+
+class EmailAttachment(models.Model):
+    """A file that came with an email: kept privately when the upload policy accepts it, otherwise only
+    named, with the reason it was refused (the suggestion arrives all the same)."""
+
+    email = models.ForeignKey(InboundEmail, on_delete=models.CASCADE, related_name="attachments")
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="email_attachments"
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file = models.FileField(_("file"), blank=True, **files.DOCUMENTS.field_options())
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    refused_reason = models.CharField(_("why it was refused"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or f"attachment {self.pk}"

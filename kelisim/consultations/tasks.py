@@ -13,3 +13,11 @@ def index_suggestion_task(suggestion_id: int) -> int:
     if suggestion is None:
         return 0
     return len(index_suggestion(suggestion))
+
+
+@task()
+def read_intake_mailbox() -> dict:
+    """Turn the emails waiting in the intake mailbox into suggestions (periodic; see consultations.mailbox)."""
+    from kelisim.consultations import mailbox
+
+    return dict(mailbox.read_mailbox())

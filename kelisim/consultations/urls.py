@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kelisim.consultations.views import documents, open_data, suggestions, triage
+from kelisim.consultations.views import documents, intake, open_data, suggestions, triage
 
 app_name = "consultations"
 
@@ -16,8 +16,11 @@ urlpatterns = [
     path("confirm-email/<str:token>/", suggestions.confirm_email, name="confirm_email"),
     path("triage/", triage.triage, name="triage"),
     path("triage/record/", triage.record, name="record"),
+    path("triage/email/", intake.email_intake, name="email_intake"),
+    path("triage/email/<int:pk>/resolve/", intake.resolve_email, name="resolve_email"),
     path("triage/<str:reference>/", triage.triage_detail, name="triage_detail"),
     path("triage/<str:reference>/scan/", triage.scan, name="scan"),
+    path("triage/<str:reference>/attachment/<int:pk>/", intake.email_attachment, name="email_attachment"),
     path("d/<slug:slug>/", documents.document, name="document"),
     path("d/<slug:slug>/import/", documents.import_document, name="import"),
     path("d/<slug:slug>/v<int:number>/", documents.version, name="version"),

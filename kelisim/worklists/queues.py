@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from kelisim.accounts.models import Role
 from kelisim.activities.models import ActivityReport, ReportImport, ReportStatus
 from kelisim.comments.models import Comment
-from kelisim.consultations.models import SimilarPair, Status, Suggestion
+from kelisim.consultations.models import InboundEmail, SimilarPair, Status, Suggestion
 from kelisim.core.models import OutboxEmail
 from kelisim.funding.models import Application, Contract, Milestone, ReviewAssignment
 from kelisim.organisations.models import ImportJob, Membership
@@ -93,6 +93,21 @@ def _suggestions_with_duplicates(user) -> QuerySet:
         suggestion=OuterRef("pk"), score__gte=DUPLICATE_SCORE, other__status__in=OPEN_SUGGESTION
     )
     return _suggestions_to_answer(user).filter(Exists(pairs))
+
+
+def _emails_needing_attention(user) -> QuerySet:
+    return InboundEmail.objects.filter(outcome=InboundEmail.Outcome.ATTENTION, resolved_at__isnull=True).order_by(
+        "received_at", "pk"
+    )
+
+
+def _email_intake_row(email) -> Row:
+    return Row(
+        title=email.subject or email.message_key[:80],
+        url=reverse("consultations:email_intake"),
+        since=email.received_at,
+        detail=email.reason,
+    )
 
 
 def _reports_to_verify(user) -> QuerySet:
@@ -361,6 +376,16 @@ QUEUES: tuple[Queue, ...] = (
         _suggestions_with_duplicates,
         _suggestion_row,
         _url("consultations:triage", "status=open&sort=oldest&group=clusters"),
+    ),
+    Queue(
+        "email_attention",
+        Role.OFFICER,
+        lambda n: ngettext(
+            "email to an intake address that needs attention", "emails to intake addresses that need attention", n
+        ),
+        _emails_needing_attention,
+        _email_intake_row,
+        _url("consultations:email_intake"),
     ),
     Queue(
         "reports",

@@ -4,6 +4,7 @@ from the previous version), adding a translation, and the consultation window.""
 import difflib
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -189,12 +190,51 @@ def add_translation(*, actor, version: DocumentVersion, markdown: str, language:
 
 @transaction.atomic
 def set_window(
-    *, actor, version: DocumentVersion, opens_at, closes_at, allow_anonymous: bool, is_published: bool
+    *,
+    actor,
+    version: DocumentVersion,
+    opens_at,
+    closes_at,
+    allow_anonymous: bool,
+    is_published: bool,
+    intake_address: str | None = None,
 ) -> DocumentVersion:
+    """The consultation's window and, when given, its intake email address ("" for none)."""
     require_officer(actor, system=True)
     if closes_at <= opens_at:
         raise ValidationError({"closes_at": _("The consultation must close after it opens.")})
+    fields = ["opens_at", "closes_at", "allow_anonymous", "is_published"]
+    if intake_address is not None:
+        version.intake_address = _clean_intake_address(version, intake_address)
+        fields.append("intake_address")
     version.opens_at, version.closes_at = opens_at, closes_at
     version.allow_anonymous, version.is_published = allow_anonymous, is_published
-    version.save(update_fields=["opens_at", "closes_at", "allow_anonymous", "is_published"])
+    version.save(update_fields=fields)
     return version
+
+
+def _clean_intake_address(version: DocumentVersion, raw: str) -> str:
+    """One address leads to one consultation: another document's open version may not share it."""
+    address = (raw or "").strip().lower()
+    if not address:
+        return ""
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError({"intake_address": _("Enter a valid email address.")}) from None
+    taken = (
+        DocumentVersion.objects.filter(
+            intake_address=address, closes_at__gt=version.opens_at, opens_at__lt=version.closes_at
+        )
+        .exclude(pk=version.pk)
+        .select_related("document")
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            {
+                "intake_address": _("%(document)s, version %(number)d, takes email at this address at the same time.")
+                % {"document": taken.document, "number": taken.number}
+            }
+        )
+    return address

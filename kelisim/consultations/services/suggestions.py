@@ -99,7 +99,7 @@ def submit_suggestion(
     return _save_new(suggestion, language=language, actor=suggestion.author, reason="sent")
 
 
-def _save_new(suggestion: Suggestion, *, language: str, actor, reason: str) -> Suggestion:
+def _save_new(suggestion: Suggestion, *, language: str, actor, reason: str, ask_to_confirm: bool = True) -> Suggestion:
     """What every new suggestion goes through, whatever its channel: language, history, counters, the
     first status, the confirmation of its contact address and, after commit, the duplicate finder."""
     suggestion.language = language or detect_language(f"{suggestion.title} {suggestion.text}")
@@ -107,7 +107,7 @@ def _save_new(suggestion: Suggestion, *, language: str, actor, reason: str) -> S
     suggestion.save()
     _count(suggestion)
     StatusChange.objects.create(suggestion=suggestion, from_status="", to_status=Status.RECEIVED, actor=actor)
-    if suggestion.contact_email:
+    if suggestion.contact_email and ask_to_confirm:
         _ask_to_confirm(suggestion)
     from kelisim.consultations.tasks import index_suggestion_task
 

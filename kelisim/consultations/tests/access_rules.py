@@ -23,6 +23,14 @@ def extend_world(world):
         contact_note="+7 700 000 00 00",
         scan=SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png"),
     )
+    from kelisim.consultations.models import DocumentVersion
+    from kelisim.consultations.services.intake import receive_email
+    from kelisim.consultations.tests.mail import INTAKE, compose
+
+    DocumentVersion.objects.filter(pk=world.consultation_version.pk).update(intake_address=INTAKE)
+    raw = compose(attachments=[("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")])
+    world.emailed = receive_email(key="<world-email@example.kz>", size=len(raw), raw=raw)
+    world.stray_email = receive_email(key="<world-stray@example.kz>", size=10, raw=compose(to="x@elsewhere.kz"))
 
 
 def _suggestion(world):
@@ -108,6 +116,22 @@ ACCESS_RULES = [
     ),
     # A letter's scan may show a name and a postal address.
     Rule("consultations:scan", kwargs=lambda world: {"reference": world.letter.reference}, allowed=OFFICERS),
+    # Emails: the sender's address and the files they sent are private.
+    Rule("consultations:email_intake", allowed=OFFICERS),
+    Rule(
+        "consultations:resolve_email",
+        method="POST",
+        kwargs=lambda world: {"pk": world.stray_email.pk},
+        allowed=OFFICERS,
+    ),
+    Rule(
+        "consultations:email_attachment",
+        kwargs=lambda world: {
+            "reference": world.emailed.suggestion.reference,
+            "pk": world.emailed.attachments.get().pk,
+        },
+        allowed=OFFICERS,
+    ),
     Rule("consultations:triage_detail", kwargs=_suggestion, allowed=OFFICERS),
     Rule(
         "consultations:triage_detail", method="POST", kwargs=_suggestion, data=_answer, allowed=OFFICERS, note="answer"

@@ -94,6 +94,7 @@ def edit_window(request, slug, number):
         "closes_at": timezone.localtime(version.closes_at),
         "allow_anonymous": version.allow_anonymous,
         "is_published": version.is_published,
+        "intake_address": version.intake_address,
     }
     form = WindowForm(request.POST or None, initial=initial)
 

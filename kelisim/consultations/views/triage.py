@@ -241,6 +241,7 @@ def triage_detail(request, reference):
             "assign_form": forms["assign"],
             "merge_form": forms["merge"],
             "history": suggestion.status_changes.all(),
+            "emails": suggestion.inbound_emails.prefetch_related("attachments").order_by("received_at", "pk"),
         },
         status=400 if request.method == "POST" else 200,
     )
