@@ -144,7 +144,9 @@ class ActivityReport(models.Model):
         validators=[links.validate_link_list],
     )
     material_file = models.FileField(_("material (file)"), blank=True, **files.DOCUMENTS.field_options())
-    material_file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
+    material_file_name = models.CharField(
+        _("file name"), max_length=255, blank=True, editable=False, default="", db_default=""
+    )
 
     female_under14 = _count_field(_("women and girls under 14"))
     female_14_18 = _count_field(_("women and girls 14–18"))
@@ -309,7 +311,7 @@ class ReportImport(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     # The reports the file would create (importing.preview), shown before anything is written.
-    preview = models.JSONField(default=dict, blank=True)
+    preview = models.JSONField(default=dict, db_default={}, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -472,7 +474,9 @@ class ManualIndicatorValue(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     evidence_url = models.URLField(_("evidence (link)"), blank=True, validators=[links.validate_web_url])
     evidence_file = models.FileField(_("evidence (file)"), blank=True, **files.DOCUMENTS.field_options())
-    evidence_file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
+    evidence_file_name = models.CharField(
+        _("file name"), max_length=255, blank=True, editable=False, default="", db_default=""
+    )
     note = models.CharField(_("note"), max_length=500, blank=True, help_text=PERSONAL_DATA_WARNING)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     entered_at = models.DateTimeField(default=timezone.now)

@@ -111,6 +111,7 @@ class DocumentVersion(models.Model):
     answer_within_days = models.PositiveSmallIntegerField(
         _("answer within (days)"),
         default=30,
+        db_default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("The target time for an official answer; officers see each suggestion's age against it."),
     )
@@ -315,7 +316,9 @@ class Suggestion(models.Model):
     )
     support_count = models.PositiveIntegerField(_("supporters"), default=0)
     created_at = models.DateTimeField(_("sent on"), default=timezone.now)
-    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WEB)
+    channel = models.CharField(
+        _("channel"), max_length=12, choices=Channel.choices, default=Channel.WEB, db_default=Channel.WEB
+    )
     # For suggestions recorded by an officer: when the letter, call or meeting happened, who typed it in,
     # a private contact (phone or postal address, never published) and the scan of a letter.
     received_on = models.DateField(_("received on"), null=True, blank=True)
@@ -327,9 +330,11 @@ class Suggestion(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    contact_note = models.CharField(_("contact (private)"), max_length=300, blank=True)
-    scan = models.FileField(_("scan of the letter"), blank=True, **files.SCANS.field_options())
-    scan_content_type = models.CharField(max_length=100, blank=True)
+    contact_note = models.CharField(_("contact (private)"), max_length=300, blank=True, default="", db_default="")
+    scan = models.FileField(
+        _("scan of the letter"), blank=True, default="", db_default="", **files.SCANS.field_options()
+    )
+    scan_content_type = models.CharField(max_length=100, blank=True, default="", db_default="")
 
     history = HistoricalRecords(excluded_fields=["support_count", "contact_token", "follow_token"])
 

@@ -229,7 +229,7 @@ class Attachment(models.Model):
     roundtable = models.ForeignKey(Roundtable, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), **files.DOCUMENTS.field_options())
-    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True, default="", db_default="")
     content_type = models.CharField(max_length=100, choices=Kind.choices)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -375,7 +375,7 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     # What writing would do (importing.preview): counts, rows to create, rows to update with their changes.
-    preview = models.JSONField(default=dict, blank=True)
+    preview = models.JSONField(default=dict, db_default={}, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

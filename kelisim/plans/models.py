@@ -70,7 +70,7 @@ class PlanVersion(models.Model):
         FROM_DECISIONS = "from_decisions", _("Changes from roundtable decisions")
 
     note = models.CharField(_("what changed"), max_length=500, blank=True)
-    system_note = models.CharField(max_length=20, choices=SystemNote.choices, blank=True, default="")
+    system_note = models.CharField(max_length=20, choices=SystemNote.choices, blank=True, default="", db_default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)

@@ -3,6 +3,7 @@ after a worker died, a lease ran out or a retry from the admin. The second run c
 nothing a second time. Each test runs the task itself (``task.call``) twice over what it works on."""
 
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -27,15 +28,24 @@ def rows_of(*models) -> dict:
     return {model.__name__: model.objects.count() for model in models}
 
 
+def task_modules():
+    """Every ``tasks`` module of a Kelisim app, found rather than listed, so that a new one cannot be missed."""
+    import importlib
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    names = [f"{config.name}.tasks" for config in apps.get_app_configs() if config.name.startswith("kelisim.")]
+    return [importlib.import_module(name) for name in names if find_spec(name)]
+
+
 def test_every_task_module_is_covered_here():
     """A new @task must be added to this file (and made safe to run twice)."""
     from django_tasks.base import Task
 
-    from kelisim.core import registry  # noqa: F401  (the task modules are imported above)
-
-    modules = [activity_tasks, api_tasks, consultation_tasks, core_tasks, meeting_tasks]
-    modules += [organisation_tasks, plan_tasks, publication_tasks]
-    found = {f"{m.__name__}.{name}" for m in modules for name, value in vars(m).items() if isinstance(value, Task)}
+    found = {
+        f"{m.__name__}.{name}" for m in task_modules() for name, value in vars(m).items() if isinstance(value, Task)
+    }
     covered = {
         "kelisim.activities.tasks.run_import",
         "kelisim.api.tasks.forget_expired_idempotency_keys",
@@ -45,10 +55,13 @@ def test_every_task_module_is_covered_here():
         "kelisim.consultations.tasks.read_intake_mailbox",
         "kelisim.core.tasks.deliver_email",
         "kelisim.core.tasks.flush_outbox",
+        "kelisim.funding.tasks.publish_releases",
         "kelisim.meetings.tasks.send_roundtable_reminders",
+        "kelisim.notifications.tasks.send_daily_digests",
         "kelisim.organisations.tasks.run_import",
         "kelisim.plans.tasks.refresh_indicator_progress",
         "kelisim.publications.tasks.publish_scheduled_articles",
+        "kelisim.reports.tasks.render_consultation_reports",
     }
     assert found == covered
 
@@ -243,3 +256,52 @@ def test_forgetting_expired_idempotency_keys_twice_deletes_once():
     assert api_tasks.forget_expired_idempotency_keys.call() == 1
     assert api_tasks.forget_expired_idempotency_keys.call() == 0
     assert IdempotentRequest.objects.filter(key="fresh").exists()
+
+
+# --- Digests, open data and reports -----------------------------------------------------------------------
+
+
+def test_the_daily_digest_task_run_twice_sends_one_email():
+    from kelisim.accounts.tests.factories import UserFactory
+    from kelisim.notifications import registry, services
+    from kelisim.notifications import tasks as notification_tasks
+    from kelisim.notifications.models import EmailChoice
+
+    registry.register_kind(registry.Kind("tests.twice", lambda params: "Something changed"))
+    person = UserFactory()
+    services.set_email_choice(actor=person, choice=EmailChoice.DAILY)
+    services.notify(recipients=[person], kind="tests.twice", params={}, url="/en/")
+    tomorrow = timezone.now() + timedelta(days=1)
+    with mock.patch("django.utils.timezone.now", return_value=tomorrow):
+        notification_tasks.send_daily_digests.call()
+        notification_tasks.send_daily_digests.call()
+    assert OutboxEmail.objects.filter(to=person.email, topic="notifications.digest").count() == 1
+
+
+def test_the_release_task_run_twice_publishes_each_change_once(django_capture_on_commit_callbacks):
+    from kelisim.funding import tasks as funding_tasks
+    from kelisim.funding.models import Release
+    from kelisim.funding.tests import factories as funding_factories
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contract = funding_factories.signed_contract(actor=funding_factories.officer())
+    before = Release.objects.filter(contract=contract).count()
+    funding_tasks.publish_releases.call([contract.pk])
+    funding_tasks.publish_releases.call([contract.pk])
+    assert Release.objects.filter(contract=contract).count() == before == 1
+
+
+def test_the_consultation_report_task_run_twice_builds_each_pdf_once(settings, tmp_path):
+    from kelisim.consultations.tests import factories as consultation_factories
+    from kelisim.reports import tasks as report_tasks
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    version = consultation_factories.open_version()
+    consultation_factories.suggestion(version, text="Open a youth centre in every district town, please.")
+    with mock.patch("kelisim.reports.views.consultation_pdf", return_value=b"%PDF-1.7 test") as build:
+        assert report_tasks.render_consultation_reports.call(version.pk) == 3
+        assert report_tasks.render_consultation_reports.call(version.pk) == 3
+    assert build.call_count == 3, "the second run finds the three stored PDFs"

@@ -28,22 +28,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="activityreport",
             name="material_file_name",
-            field=models.CharField(blank=True, editable=False, max_length=255, verbose_name="file name"),
+            field=models.CharField(db_default="", default="", blank=True, editable=False, max_length=255, verbose_name="file name"),
         ),
         migrations.AddField(
             model_name="historicalactivityreport",
             name="material_file_name",
-            field=models.CharField(blank=True, editable=False, max_length=255, verbose_name="file name"),
+            field=models.CharField(db_default="", default="", blank=True, editable=False, max_length=255, verbose_name="file name"),
         ),
         migrations.AddField(
             model_name="historicalmanualindicatorvalue",
             name="evidence_file_name",
-            field=models.CharField(blank=True, editable=False, max_length=255, verbose_name="file name"),
+            field=models.CharField(db_default="", default="", blank=True, editable=False, max_length=255, verbose_name="file name"),
         ),
         migrations.AddField(
             model_name="manualindicatorvalue",
             name="evidence_file_name",
-            field=models.CharField(blank=True, editable=False, max_length=255, verbose_name="file name"),
+            field=models.CharField(db_default="", default="", blank=True, editable=False, max_length=255, verbose_name="file name"),
         ),
         migrations.AlterField(
             model_name="activityreport",

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reportimport',
             name='preview',
-            field=models.JSONField(blank=True, default=dict),
+            field=models.JSONField(db_default={}, blank=True, default=dict),
         ),
         migrations.AlterField(
             model_name='reportimport',

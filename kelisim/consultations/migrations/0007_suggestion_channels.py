@@ -17,12 +17,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalsuggestion',
             name='channel',
-            field=models.CharField(choices=[('web', 'Website'), ('email', 'Email to the intake address'), ('letter', 'Letter'), ('phone', 'Phone call'), ('meeting', 'At a meeting'), ('forwarded', 'Email forwarded by an officer')], default='web', max_length=12, verbose_name='channel'),
+            field=models.CharField(db_default='web', choices=[('web', 'Website'), ('email', 'Email to the intake address'), ('letter', 'Letter'), ('phone', 'Phone call'), ('meeting', 'At a meeting'), ('forwarded', 'Email forwarded by an officer')], default='web', max_length=12, verbose_name='channel'),
         ),
         migrations.AddField(
             model_name='historicalsuggestion',
             name='contact_note',
-            field=models.CharField(blank=True, max_length=300, verbose_name='contact (private)'),
+            field=models.CharField(db_default="", default="", blank=True, max_length=300, verbose_name='contact (private)'),
         ),
         migrations.AddField(
             model_name='historicalsuggestion',
@@ -37,22 +37,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalsuggestion',
             name='scan',
-            field=models.TextField(blank=True, max_length=100, verbose_name='scan of the letter'),
+            field=models.TextField(db_default="", default="", blank=True, max_length=100, verbose_name='scan of the letter'),
         ),
         migrations.AddField(
             model_name='historicalsuggestion',
             name='scan_content_type',
-            field=models.CharField(blank=True, max_length=100),
+            field=models.CharField(db_default="", default="", blank=True, max_length=100),
         ),
         migrations.AddField(
             model_name='suggestion',
             name='channel',
-            field=models.CharField(choices=[('web', 'Website'), ('email', 'Email to the intake address'), ('letter', 'Letter'), ('phone', 'Phone call'), ('meeting', 'At a meeting'), ('forwarded', 'Email forwarded by an officer')], default='web', max_length=12, verbose_name='channel'),
+            field=models.CharField(db_default='web', choices=[('web', 'Website'), ('email', 'Email to the intake address'), ('letter', 'Letter'), ('phone', 'Phone call'), ('meeting', 'At a meeting'), ('forwarded', 'Email forwarded by an officer')], default='web', max_length=12, verbose_name='channel'),
         ),
         migrations.AddField(
             model_name='suggestion',
             name='contact_note',
-            field=models.CharField(blank=True, max_length=300, verbose_name='contact (private)'),
+            field=models.CharField(db_default="", default="", blank=True, max_length=300, verbose_name='contact (private)'),
         ),
         migrations.AddField(
             model_name='suggestion',
@@ -67,12 +67,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='suggestion',
             name='scan',
-            field=models.FileField(blank=True, upload_to='suggestions/scans/%Y/%m/', verbose_name='scan of the letter'),
+            field=models.FileField(db_default="", default="", blank=True, upload_to='suggestions/scans/%Y/%m/', verbose_name='scan of the letter'),
         ),
         migrations.AddField(
             model_name='suggestion',
             name='scan_content_type',
-            field=models.CharField(blank=True, max_length=100),
+            field=models.CharField(db_default="", default="", blank=True, max_length=100),
         ),
         migrations.AddIndex(
             model_name='suggestion',

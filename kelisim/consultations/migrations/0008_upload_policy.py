@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalsuggestion",
             name="scan",
-            field=models.TextField(
+            field=models.TextField(db_default="", default="", 
                 blank=True,
                 max_length=255,
                 validators=[kelisim.core.files.PolicyValidator("scans")],
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="suggestion",
             name="scan",
-            field=models.FileField(
+            field=models.FileField(db_default="", default="", 
                 blank=True,
                 max_length=255,
                 upload_to=kelisim.core.files.RandomName("scans"),

@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='documentversion',
             name='answer_within_days',
-            field=models.PositiveSmallIntegerField(default=30, help_text="The target time for an official answer; officers see each suggestion's age against it.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)], verbose_name='answer within (days)'),
+            field=models.PositiveSmallIntegerField(db_default=30, default=30, help_text="The target time for an official answer; officers see each suggestion's age against it.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)], verbose_name='answer within (days)'),
         ),
     ]

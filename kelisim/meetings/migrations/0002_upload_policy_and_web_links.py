@@ -9,9 +9,9 @@ def keep_file_names(apps, schema_editor):
     """Files stored before the upload policy keep their stored name; its last part is their download name."""
     import posixpath
 
-    attachment = apps.get_model("meetings", "Attachment")
-    for pk, stored in attachment.objects.values_list("pk", "file").iterator():
-        attachment.objects.filter(pk=pk).update(original_name=posixpath.basename(stored)[:255])
+    Attachment = apps.get_model("meetings", "Attachment")
+    for pk, stored in Attachment.objects.values_list("pk", "file").iterator():
+        Attachment.objects.filter(pk=pk).update(original_name=posixpath.basename(stored)[:255])
 
 
 class Migration(migrations.Migration):
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="attachment",
             name="original_name",
-            field=models.CharField(blank=True, max_length=255, verbose_name="file name"),
+            field=models.CharField(db_default="", default="", blank=True, max_length=255, verbose_name="file name"),
         ),
         migrations.AlterField(
             model_name="attachment",

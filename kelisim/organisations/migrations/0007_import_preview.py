@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='importjob',
             name='preview',
-            field=models.JSONField(blank=True, default=dict),
+            field=models.JSONField(db_default={}, blank=True, default=dict),
         ),
         migrations.AlterField(
             model_name='importjob',

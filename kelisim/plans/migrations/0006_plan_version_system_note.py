@@ -30,12 +30,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalplanversion',
             name='system_note',
-            field=models.CharField(blank=True, choices=[('from_decisions', 'Changes from roundtable decisions')], default='', max_length=20),
+            field=models.CharField(db_default="", blank=True, choices=[('from_decisions', 'Changes from roundtable decisions')], default='', max_length=20),
         ),
         migrations.AddField(
             model_name='planversion',
             name='system_note',
-            field=models.CharField(blank=True, choices=[('from_decisions', 'Changes from roundtable decisions')], default='', max_length=20),
+            field=models.CharField(db_default="", blank=True, choices=[('from_decisions', 'Changes from roundtable decisions')], default='', max_length=20),
         ),
         migrations.RunPython(keep_as_fact, write_back),
     ]
