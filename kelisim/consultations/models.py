@@ -296,7 +296,7 @@ class Suggestion(models.Model):
     official_answer = BoundedTextField(_("official answer"), blank=True, max_length=LONG_TEXT)
     # An answer the system gives (a roundtable's decision) is kept as facts and worded in each reader's
     # language (``consultations.answers``); then ``official_answer`` stays empty.
-    answer_facts = models.JSONField(default=dict, blank=True)
+    answer_facts = models.JSONField(default=dict, db_default={}, blank=True)
     answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,

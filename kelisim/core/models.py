@@ -89,8 +89,8 @@ class OutboxEmail(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=200, default=new_message_id, editable=False)
     # Set on a message that answers one received (the consultation's acknowledgement of an email): the
     # person's reply goes to ``reply_to`` and their mail program threads it under the message answered.
-    reply_to = models.EmailField(_("reply to"), blank=True)
-    in_reply_to = models.CharField(max_length=998, blank=True)
+    reply_to = models.EmailField(_("reply to"), blank=True, default="", db_default="")
+    in_reply_to = models.CharField(max_length=998, blank=True, default="", db_default="")
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)

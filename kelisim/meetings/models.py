@@ -268,7 +268,7 @@ class Decision(models.Model):
     )
     # Loose references filled by the plans app (see the module docstring).
     plan_item_code = models.CharField(max_length=20, blank=True, db_index=True)
-    plan_item_number = models.CharField(max_length=100, blank=True)
+    plan_item_number = models.CharField(max_length=100, blank=True, db_column="plan_item_label")
     applied_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

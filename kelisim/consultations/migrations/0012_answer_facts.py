@@ -12,11 +12,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalsuggestion",
             name="answer_facts",
-            field=models.JSONField(blank=True, default=dict),
+            field=models.JSONField(blank=True, default=dict, db_default={}),
         ),
         migrations.AddField(
             model_name="suggestion",
             name="answer_facts",
-            field=models.JSONField(blank=True, default=dict),
+            field=models.JSONField(blank=True, default=dict, db_default={}),
         ),
     ]

@@ -12,11 +12,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="outboxemail",
             name="in_reply_to",
-            field=models.CharField(blank=True, max_length=998),
+            field=models.CharField(blank=True, default="", db_default="", max_length=998),
         ),
         migrations.AddField(
             model_name="outboxemail",
             name="reply_to",
-            field=models.EmailField(blank=True, max_length=254, verbose_name="reply to"),
+            field=models.EmailField(blank=True, default="", db_default="", max_length=254, verbose_name="reply to"),
         ),
     ]

@@ -9,7 +9,7 @@ typed.
 
 import re
 
-from django.db import migrations
+from django.db import migrations, models
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -90,9 +90,24 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RenameField(model_name="decision", old_name="plan_item_label", new_name="plan_item_number"),
-        migrations.RenameField(
-            model_name="historicaldecision", old_name="plan_item_label", new_name="plan_item_number"
+        # Renamed in the code only: the column keeps its name, so the release still running during a rolling
+        # upgrade reads and writes it as before.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RenameField(
+                    model_name=model, old_name="plan_item_label", new_name="plan_item_number"
+                )
+                for model in ("decision", "historicaldecision")
+            ]
+            + [
+                migrations.AlterField(
+                    model_name=model,
+                    name="plan_item_number",
+                    field=models.CharField(blank=True, db_column="plan_item_label", max_length=100),
+                )
+                for model in ("decision", "historicaldecision")
+            ],
+            database_operations=[],
         ),
         migrations.RunPython(forwards, backwards),
     ]
