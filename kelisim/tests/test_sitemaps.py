@@ -119,7 +119,7 @@ def test_news_lists_public_articles_under_their_own_language_only(client):
     assert f"{HOST}/en/news/kk-story/" not in news and f"{HOST}/ru/news/kk-story/" not in news
     assert hidden.slug not in news and future.slug not in news
     assert f"<loc>{HOST}/ru/news/</loc>" in news
-    assert story.updated_at.strftime("<lastmod>%Y-%m-%d</lastmod>") in news
+    assert timezone.localtime(story.updated_at).strftime("<lastmod>%Y-%m-%d</lastmod>") in news
 
 
 def _more_of_everything(number: int):
