@@ -65,7 +65,7 @@ def test_the_activity_import_refuses_the_bomb_at_upload_and_in_the_task(client, 
     assert response.status_code == 200 and MESSAGE in response.content.decode()
     assert not ReportImport.objects.exists()
 
-    monkeypatch.setattr(importing, "load_workbook", lambda *args, **kwargs: pytest.fail("openpyxl was reached"))
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *args, **kwargs: pytest.fail("openpyxl was reached"))
     job = ReportImport(organisation=organisation, created_by=member, original_name="reports.xlsx")
     job.source.save("reports.xlsx", ContentFile(bomb), save=False)
     job.save()
