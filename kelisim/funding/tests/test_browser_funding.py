@@ -37,7 +37,7 @@ def _apply(page, base, call, organisation, screenshot) -> Application:
     page.get_by_label("Budget item 1").fill("Experts' fees")
     page.get_by_label("Amount, KZT (line 1)").fill("nine hundred thousand")
     page.get_by_role("button", name="Submit application").click()
-    assert "Please correct the following" in page.content()
+    assert "There is a problem" in page.content()
     assert "is not an amount in tenge" in page.content()
     assert page.get_by_label("Project title").input_value() == "Dialogue evenings in Taraz"
     assert page.get_by_label("Amount, KZT (line 1)").input_value() == "nine hundred thousand"
