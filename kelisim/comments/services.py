@@ -27,6 +27,7 @@ from kelisim.comments.models import (
     WordRule,
 )
 from kelisim.comments.registry import commentable_for, commentable_for_key
+from kelisim.core.i18n import in_each_language
 from kelisim.core.services import email_link, queue_templated_email
 from kelisim.core.workflow import record_history, transition
 from kelisim.notifications.services import notify
@@ -128,7 +129,10 @@ def _notify_reply(reply: Comment) -> None:
         notify(
             recipients=[parent.author],
             kind="comments.reply",
-            params={"title": str(commentable_for(target).title(target)), "name": reply.display_name},
+            params={
+                "title": in_each_language(lambda: commentable_for(target).title(target)),
+                "name": reply.display_name,
+            },
             url=f"{commentable_for(target).url(target)}#comment-{reply.pk}",
             own_email=send,
             email=parent.notify_on_reply,

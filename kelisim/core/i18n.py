@@ -5,13 +5,14 @@ Records that carry their own text in several languages keep one column per langu
 language and falls back to the others, so that a page never shows an empty name.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CODES = [code for code, _label in settings.LANGUAGES]
@@ -40,6 +41,32 @@ def active_language() -> str:
 def fallback_order(language: str | None = None) -> list[str]:
     first = language or active_language()
     return [first, *[code for code in ("ru", "kk", "en") if code != first]]
+
+
+def in_each_language(make: Callable[[], object]) -> dict[str, str]:
+    """``make()`` worded in each language, for text stored now and read later by someone else (a notification
+    about a call keeps the call's title in kk, ru and en, so that its reader gets the title in their language,
+    not in the language of the person whose action sent it)."""
+    worded = {}
+    for code in LANGUAGE_CODES:
+        with override(code):
+            worded[code] = str(make() or "")
+    return worded
+
+
+def is_worded_in_each_language(value) -> bool:
+    return isinstance(value, dict) and bool(value) and set(value) <= set(LANGUAGE_CODES)
+
+
+def in_reader_language(value, language: str | None = None) -> str:
+    """The reader's wording of a value made by :func:`in_each_language` (another language's if theirs is
+    empty); any other value as it is."""
+    if not is_worded_in_each_language(value):
+        return value
+    for code in fallback_order(language):
+        if value.get(code):
+            return value[code]
+    return ""
 
 
 @dataclass(frozen=True)

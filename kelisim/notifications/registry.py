@@ -1,11 +1,15 @@
 """What each kind of notification says, registered by the app that sends it (notifications imports no domain app).
 
 ``register_kind(Kind("consultations.answer", lambda params: _("…") % params))``: the text is made when it is
-shown or mailed, in the reader's language, from the parameters stored with the notification.
+shown or mailed, in the reader's language, from the parameters stored with the notification. A parameter that is
+content with a text per language (a call's title) is stored as ``core.i18n.in_each_language(...)`` and reaches the
+kind's text in the reader's language.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from kelisim.core.i18n import in_reader_language
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ def register_kind(kind: Kind) -> None:
 
 
 def render(key: str, params: dict) -> str:
+    params = {name: in_reader_language(value) for name, value in params.items()}
     kind = _kinds.get(key)
     if kind is None:
         return params.get("title", key)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import is_signed_in, require_officer, require_signed_in
 from kelisim.core import files
+from kelisim.core.i18n import in_each_language
 from kelisim.core.models import Strand
 from kelisim.core.services import email_url, queue_templated_email
 from kelisim.core.workflow import record_history, transition
@@ -114,7 +115,7 @@ def transition_verification(*, actor, organisation: Organisation, to: str, reaso
     notify(
         recipients=[*(membership.user for membership in admins), *followers(organisation)],
         kind="organisations.verification",
-        params={"name": organisation.name_en or organisation.name_ru or organisation.name_kk, "status": to},
+        params={"name": in_each_language(lambda: str(organisation)), "status": to},
         url=organisation.get_absolute_url(),
         exclude=[actor],
     )

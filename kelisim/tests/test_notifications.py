@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from kelisim.accounts.tests.factories import UserFactory, make_staff, sign_in
 from kelisim.comments import services as comments
@@ -115,3 +116,30 @@ def test_the_email_choice_is_saved_from_the_inbox(client):
     response = client.post(reverse("notifications:inbox"), {"email": "daily"})
     assert response.status_code == 302
     assert person.notification_preference.email == EmailChoice.DAILY
+
+
+def test_a_follower_reads_the_calls_title_in_their_own_language_whatever_the_officers(client):
+    officer = funding.officer()
+    call = funding.open_call()
+    call.title_kk, call.title_ru, call.title_en = "Жастар клубтары", "Молодёжные клубы", "Youth clubs"
+    call.save()
+    follower = UserFactory(preferred_language="kk")
+    Follow.objects.create(user=follower, content_type_id=_content_type_id(call), object_id=call.pk)
+    with translation.override("en"):  # the officer works in English
+        funding_services.transition_call(actor=officer, call=call, to=Call.Status.CANCELLED, reason="budget")
+    (notification,) = Notification.objects.filter(recipient=follower)
+    with translation.override("kk"):
+        assert "Жастар клубтары" in notification.text
+    with translation.override("ru"):
+        assert "Молодёжные клубы" in notification.text
+    sign_in(client, follower)
+    inbox = client.get(reverse("notifications:inbox").replace("/en/", "/ru/")).content.decode()
+    assert "Молодёжные клубы" in inbox and "Youth clubs" not in inbox
+    email = OutboxEmail.objects.get(to=follower.email, topic__startswith="notifications")
+    assert "Жастар клубтары" in email.body_text
+
+
+def _content_type_id(obj) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj).pk

@@ -12,6 +12,7 @@ from kelisim.accounts.permissions import require_officer
 from kelisim.consultations.models import Document, DocumentVersion, Paragraph, Programme, Section, new_key
 from kelisim.consultations.text import ParsedSection, parse_markdown
 from kelisim.consultations.validation import check_language
+from kelisim.core.i18n import in_each_language
 from kelisim.notifications.services import notify_followers
 
 
@@ -103,7 +104,7 @@ def create_version(
         notify_followers(
             target=document,
             kind="consultations.new_version",
-            params={"title": str(document)},
+            params={"title": in_each_language(lambda: str(document))},
             url=version.get_absolute_url(),
             exclude=[actor] if actor else [],
         )

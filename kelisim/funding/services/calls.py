@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import require_officer
+from kelisim.core.i18n import in_each_language
 from kelisim.core.workflow import record_history, transition
 from kelisim.funding.models import Call, Criterion, Question
 from kelisim.funding.services.saving import save_unique
@@ -194,7 +195,7 @@ def transition_call(*, actor, call: Call, to: str, reason: str = "") -> Call:
     notify_followers(
         target=call,
         kind="funding.call_status",
-        params={"title": call.title or call.reference, "status": call.status},
+        params={"title": in_each_language(lambda: call.title or call.reference), "status": call.status},
         url=call.get_absolute_url(),
         exclude=[actor],
     )

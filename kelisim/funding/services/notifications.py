@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from kelisim.core.i18n import in_each_language
 from kelisim.core.services import queue_templated_email
 from kelisim.funding.models import Application
 from kelisim.notifications.services import notify
@@ -41,7 +42,10 @@ def notify_organisation(application: Application, template: str, topic: str, ext
     notify(
         recipients=sorted(people, key=lambda person: person.email),
         kind="funding.application",
-        params={"title": application.title or str(application.organisation), "status": application.status},
+        params={
+            "title": in_each_language(lambda: application.title or str(application.organisation)),
+            "status": application.status,
+        },
         url=reverse("funding:application_detail", args=[application.pk]),
         own_email=lambda person: email_about_application(
             application, to=person.email, language=person.preferred_language, template=template, topic=topic

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kelisim.accounts.models import Role, User
 from kelisim.accounts.permissions import require_officer
+from kelisim.core.i18n import in_each_language
 from kelisim.core.services import email_url
 from kelisim.core.workflow import record_history, transition
 from kelisim.funding import rules
@@ -82,7 +83,10 @@ def assign_reviewer(*, actor, application: Application, reviewer: User) -> Revie
         notify(
             recipients=[reviewer],
             kind="funding.review_assigned",
-            params={"title": application.title or str(application.organisation), "call": application.call.reference},
+            params={
+                "title": in_each_language(lambda: application.title or str(application.organisation)),
+                "call": application.call.reference,
+            },
             url=reverse("funding:review", args=[assignment.pk]),
             own_email=lambda person: email_about_application(
                 application,
