@@ -40,11 +40,11 @@ def dovecot_server(tmp_path_factory, worker_id):
     shared = tmp_path_factory.getbasetemp()
     if worker_id != "master":
         shared = shared.parent
-    with dovecot.shared(shared / "dovecot") as (_pid, ca_file):
+    with dovecot.shared(shared / "dovecot") as (_pid, ca_file, port):
         user = "intake-main" if worker_id == "master" else f"intake-{worker_id}"
         yield {
             "host": "127.0.0.1",
-            "port": dovecot.IMAPS_PORT,
+            "port": port,
             "user": user,
             "password": dovecot.PASSWORD,
             "ca_file": ca_file,

@@ -19,8 +19,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-IMAP_PORT = 10143
-IMAPS_PORT = 10993
 PASSWORD = "intake-test-password"
 # One mailbox user per pytest-xdist worker (gw0, gw1, …), so that parallel workers never see each other's mail.
 USERS = ["intake-main", *(f"intake-gw{number}" for number in range(16))]
@@ -76,7 +74,7 @@ def _certificate(directory: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def _config(directory: Path, cert: Path, key: Path, binary_user: pwd.struct_passwd, mail_user) -> str:
+def _config(directory: Path, cert: Path, key: Path, binary_user: pwd.struct_passwd, mail_user, ports) -> str:
     running_as_root = os.getuid() == 0
     internal = (
         ""
@@ -118,11 +116,11 @@ namespace inbox {{
 service imap-login {{
   inet_listener imap {{
     address = 127.0.0.1
-    port = {IMAP_PORT}
+    port = {ports[0]}
   }}
   inet_listener imaps {{
     address = 127.0.0.1
-    port = {IMAPS_PORT}
+    port = {ports[1]}
     ssl = yes
   }}
 }}
@@ -148,7 +146,19 @@ def _wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: flo
     raise RuntimeError(f"dovecot did not listen on {port}: {log.read_text() if log.exists() else ''}")
 
 
-def start(directory: Path) -> Server:
+def _free_ports(count: int) -> list[int]:
+    """Ports nobody listens on now (the kernel's choice), so that two test runs on one machine never meet."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def start(directory: Path, attempts: int = 3) -> Server:
     binary = available()
     if binary is None:
         raise RuntimeError("dovecot is not installed")
@@ -163,26 +173,33 @@ def start(directory: Path) -> Server:
     cert, key = _certificate(directory)
     (directory / "passwd").write_text("".join(f"{user}:{{PLAIN}}{PASSWORD}::::::\n" for user in USERS))
     conf = directory / "dovecot.conf"
-    conf.write_text(_config(directory, cert, key, current, mail_user))
     log = directory / "dovecot.log"
-    process = subprocess.Popen(  # noqa: S603 - the dovecot binary found above, our own configuration
-        [binary, "-F", "-c", str(conf)],
-        stdout=subprocess.DEVNULL,
-        stderr=open(log, "ab"),  # noqa: SIM115
-    )
-    try:
-        _wait_for_port(IMAPS_PORT, process, log)
-        _wait_for_port(IMAP_PORT, process, log)
-    except Exception:
-        process.kill()
-        raise
-    return Server(process, directory, "127.0.0.1", IMAPS_PORT, IMAP_PORT, str(cert))
+    for attempt in range(attempts):
+        # A port found free can be taken by someone else before Dovecot binds it: then try other ports.
+        imap_port, imaps_port = _free_ports(2)
+        conf.write_text(_config(directory, cert, key, current, mail_user, (imap_port, imaps_port)))
+        process = subprocess.Popen(  # noqa: S603 - the dovecot binary found above, our own configuration
+            [binary, "-F", "-c", str(conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=open(log, "ab"),  # noqa: SIM115
+        )
+        try:
+            _wait_for_port(imaps_port, process, log)
+            _wait_for_port(imap_port, process, log)
+        except Exception:
+            process.kill()
+            process.wait(timeout=5)
+            if attempt == attempts - 1:
+                raise
+            continue
+        return Server(process, directory, "127.0.0.1", imaps_port, imap_port, str(cert))
+    raise AssertionError("unreachable")
 
 
 @contextlib.contextmanager
 def shared(directory: Path):
     """The server for every test process of this run (xdist workers share ``directory``): the first one in
-    starts it, the last one out stops it. Yields (process id, CA file)."""
+    starts it, the last one out stops it. Yields (process id, CA file, IMAPS port)."""
     directory.mkdir(parents=True, exist_ok=True)
     state = directory / "state.json"
     with open(directory / "lock", "w") as lock:
@@ -191,11 +208,17 @@ def shared(directory: Path):
         if info["users"] == 0:
             # Under /tmp, not pytest's private (0700) directory: Dovecot's own users must reach the files.
             server = start(Path(tempfile.mkdtemp(prefix="kelisim-dovecot-")))
-            info = {"users": 0, "pid": server.process.pid, "ca_file": server.ca_file, "dir": str(server.directory)}
+            info = {
+                "users": 0,
+                "pid": server.process.pid,
+                "ca_file": server.ca_file,
+                "dir": str(server.directory),
+                "imaps_port": server.imaps_port,
+            }
         info["users"] += 1
         state.write_text(json.dumps(info))
     try:
-        yield info["pid"], info["ca_file"]
+        yield info["pid"], info["ca_file"], info["imaps_port"]
     finally:
         with open(directory / "lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
