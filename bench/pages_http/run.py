@@ -100,14 +100,15 @@ def measure(path: str, cookie: str | None = None, per_connection: int = REQUESTS
 
 
 def first_views(path: str, versions_dir: Path) -> dict:
-    """The first visitor after a change: every scope's version moves, then one request (one connection)."""
+    """The first visitor after a change: every app's label moves (as ``pagecache.bump`` of every app: each kept page
+    depends on the labels of the tables it read), then one request (one connection)."""
     from kelisim.core.pagecache import EVERYTHING
 
     samples = []
     for _ in range(FIRST_VIEWS):
         stamp = time.time_ns()
         versions_dir.mkdir(parents=True, exist_ok=True)
-        for scope in EVERYTHING:  # what a change in one app bumps, in every app at once
+        for scope in EVERYTHING:
             target = versions_dir / scope
             target.touch(exist_ok=True)
             os.utime(target, ns=(stamp, stamp))

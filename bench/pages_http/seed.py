@@ -16,7 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 ORGANISATIONS = 23_000
-SUGGESTIONS = 200_000
 COMMENTS = 1_000_000
 BIG_ARTICLE_COMMENTS = 2_000
 REPORTS = 1_000_000
@@ -53,7 +52,7 @@ def seed_suggestions() -> None:
     from bench import bench_consultations
     from kelisim.consultations.models import Suggestion
 
-    if Suggestion.objects.count() >= SUGGESTIONS:
+    if Suggestion.objects.count() >= bench_consultations.SUGGESTIONS:  # BENCH_SUGGESTIONS for a smaller volume
         return
     started = time.perf_counter()
     bench_consultations._seed(_report)

@@ -1,24 +1,49 @@
 """Public pages rendered once per change (issue 13).
 
-A public page's rendering for an anonymous visitor is kept in the ``pages`` cache under the *versions* of the
-scopes it shows, the language and the request's own path and query. A scope is an app label
-("consultations", "comments", …); its version changes after every committed write to one of that app's tables,
-so the next visitor after a change gets a fresh rendering and every other visitor gets the kept one.
+A public page's rendering for an anonymous visitor is kept in the ``pages`` cache under the *versions of the
+tables its rendering read*, plus the scopes the view names, the language and the request's own path and query.
+So a page changes when, and only when, something it shows changed: a new suggestion renews the suggestion list,
+its document page and the home page's figures, not the news, the organisation registry or the plan.
+
+What keys a page
+    While a page is rendered for keeping, every SELECT its rendering sends is read for the Kelisim tables it
+    names (``FROM``/``JOIN``; a search index table counts as the table it indexes). Those tables, with the app
+    label of each (see "explicit bumps") and the scopes named in ``@public_page(...)``, are the page's
+    *dependencies*, kept beside the page under its address. The next visitor reads the dependencies' current
+    versions, and the page kept under exactly those versions answers; any other version is a miss and a fresh
+    rendering. The versions are read *before* the rendering (all of them: a write committed while the page renders
+    leaves it under the older version, so it is never found again). Which tables a page reads is decided by the
+    data it read before (a list that is empty sends no query for its children): a change that makes it read a
+    new table is a write to a table it read already, so the learned set is always enough; what a page computes
+    from the clock alone is bounded by ``PAGECACHE_TIMEOUT``. Writes to tables no public page reads (sign-in times,
+    the outbox, rate limits, idempotency keys, duplicate-detection vectors, history) therefore renew nothing.
 
 How versions change
     Every database connection runs :func:`_watch_writes` (a Django execute wrapper installed by
-    ``CoreConfig.ready``): an INSERT, UPDATE or DELETE on a table of a Kelisim app marks that app's scope, and
-    the scope is bumped once, *after* the transaction commits (``transaction.on_commit``), nothing if it rolls
-    back. So no service can forget to invalidate a page, bulk writes (``executemany``, ``.update()``) included.
-    Changes that are not a write to the app's own tables (a user's display name shown beside their comments,
-    a rule that depends on a setting) call :func:`bump` explicitly, also after commit.
+    ``CoreConfig.ready``): an INSERT, UPDATE or DELETE on a table of a Kelisim app marks that *table*, and its
+    version is bumped once, *after* the transaction commits (``transaction.on_commit``), nothing if it rolls back.
+    So no service can forget to invalidate a page, bulk writes (``executemany``, ``.update()``) included.
+
+Explicit bumps
+    Changes that are not a write to a table the page reads (a user's display name shown beside comments, a rule
+    that depends on a setting) call :func:`bump` with an app label ("comments"), also after commit. Every page
+    that read a table of that app, or names the label in ``@public_page``, is renewed.
 
 Where versions live
     With ``REDIS_URL`` in the shared cache (every web node and worker sees the same versions). Without it, as
-    the modification times of small files under ``VAR_DIR/pagecache/`` (shared by all gunicorn workers and the
-    background worker of one machine; a ``stat`` costs microseconds and needs no database connection). The
-    rendered pages themselves may live in a per-process cache: the key contains the versions, so a stale page
-    can never be found again once the version moved.
+    the modification times of small files under ``VAR_DIR/pagecache/`` (one per table or label, shared by all
+    gunicorn workers and the background worker of one machine; a ``stat`` costs microseconds and needs no
+    database connection). The rendered pages themselves may live in a per-process cache: the key contains the
+    versions, so a stale page can never be found again once a version moved.
+
+One rendering at a time (single flight)
+    When a page's versions moved, the first visitor renders it; visitors who ask for it *while that rendering
+    runs* get the previous rendering (``X-Kelisim-Page: stale``, ``max-age=0``) instead of rendering it too, for
+    at most ``PAGECACHE_RENDER_SECONDS`` (2 s; after that they render it themselves). They asked concurrently
+    with the change, so either answer is one they could have got; a visitor who asks after the new rendering is
+    kept, or when no one else is rendering it, gets the new one. This keeps a page that is renewed by every
+    write under a mixed load from being rendered by every worker at once. The claim lives in the pages cache
+    (shared through Redis, per process otherwise).
 
 Who gets a kept page
     Only a GET/HEAD from a visitor without a session cookie, without flash messages and without any cookie the
@@ -32,13 +57,14 @@ Per-visitor parts of a kept page
     own token (a byte replacement, no rendering). Such an answer sets the CSRF cookie, so it is
     ``private, no-cache``; a page without a form is ``public, max-age=N`` so that a proxy (nginx) may keep it
     for a few seconds. ETag (the rendering's hash, plus the visitor's CSRF cookie when a token was filled in)
-    and Last-Modified (the latest change of the page's scopes) answer conditional requests with 304.
+    and Last-Modified (the latest change of the page's dependencies) answer conditional requests with 304.
 
 Time-dependent content (a window that closes at noon) is bounded by ``PAGECACHE_TIMEOUT`` (default 60 s).
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import logging
@@ -64,11 +90,13 @@ _CSRF_MARKER_BYTES = CSRF_MARKER.encode()
 RENDERING_ATTR = "_kelisim_pagecache_rendering"
 VERSION_PREFIX = "kelisim:pagecache:version:"
 WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
+READ_TABLES = re.compile(r'\b(?:FROM|JOIN)\s+"?([A-Za-z0-9_]+)"?', re.I)
 # Tables whose writes do not change what a public page shows (sign-in times, the outbox, heartbeats, …).
 IGNORED_WRITES = re.compile(r'^\s*UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\s*=\s*\S+\s+WHERE', re.I)
 
 
-# The scopes of a page that gathers from every part of the site (the home page, a comment thread on any object).
+# The explicit-bump scopes (app labels) of a page that gathers from every part of the site (the home page, a
+# comment thread on any object). Writes need not be named: a page depends on every table it reads.
 EVERYTHING = (
     "core",
     "accounts",
@@ -88,12 +116,12 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
-# --- Scopes and versions -------------------------------------------------------------------------------
+# --- Tables, scopes and versions ------------------------------------------------------------------------
 
 
 @functools.cache
 def _table_scopes() -> dict[str, str]:
-    """Table name -> scope, for every model of a Kelisim app (history tables included)."""
+    """Table name -> app label, for every model of a Kelisim app (history tables included)."""
     from django.apps import apps
 
     scopes: dict[str, str] = {}
@@ -107,11 +135,36 @@ def _table_scopes() -> dict[str, str]:
     return scopes
 
 
+@functools.cache
+def _read_table(name: str) -> str | None:
+    """The Kelisim table a name in a SELECT stands for: itself, or the table a search index (``<table>_…``) is
+    kept for; None for Django's and the libraries' own tables."""
+    tables = _table_scopes()
+    if name in tables:
+        return name
+    owners = [table for table in tables if name.startswith(table + "_")]
+    return max(owners, key=len) if owners else None
+
+
 def _scope_of(sql: str) -> str | None:
+    """The table an INSERT/UPDATE/DELETE changes, if a public page may show it."""
     match = WRITE_SQL.match(sql)
     if match is None or IGNORED_WRITES.match(sql):
         return None
-    return _table_scopes().get(match.group(1))
+    table = match.group(1)
+    return table if table in _table_scopes() else None
+
+
+def dependencies(tables, scopes=()) -> tuple[str, ...]:
+    """What a rendering that read ``tables`` is kept under: the tables, their apps' labels (explicit bumps) and the
+    scopes the view names."""
+    labels = _table_scopes()
+    return tuple(sorted({*tables, *(labels[table] for table in tables if table in labels), *scopes}))
+
+
+def _every_scope() -> tuple[str, ...]:
+    tables = _table_scopes()
+    return (*tables, *set(tables.values()))
 
 
 def _files_dir() -> Path:
@@ -123,7 +176,8 @@ def _uses_cache_for_versions() -> bool:
 
 
 def versions(scopes) -> dict[str, int]:
-    """The current version of each scope (a nanosecond timestamp of its last change; 0 if never changed)."""
+    """The current version of each scope (a table or an app label): a nanosecond timestamp of its last change,
+    0 if never changed."""
     if _uses_cache_for_versions():
         kept = caches["default"].get_many([VERSION_PREFIX + scope for scope in scopes])
         return {scope: int(kept.get(VERSION_PREFIX + scope, 0)) for scope in scopes}
@@ -169,8 +223,9 @@ def _in_transaction(connection) -> bool:
 def bump(*scopes: str, using: str | None = None) -> None:
     """Mark what ``scopes`` show as changed, after the current transaction commits (at once outside one).
 
-    Writes to a Kelisim app's own tables bump its scope by themselves; call this for a change the pages of
-    another scope show (e.g. ``bump("comments")`` when a user's display name changes)."""
+    Writes to a Kelisim app's own tables bump those tables by themselves; call this with an app label for a
+    change the pages showing that app's data show otherwise (e.g. ``bump("comments")`` when a user's display name
+    changes): every page that read one of the app's tables, or names the label, is renewed."""
     wanted = frozenset(scopes)
     if _in_transaction(transaction.get_connection(using)) and not _setting("PAGECACHE_BUMP_AT_WRITE", False):
         transaction.on_commit(lambda: _bump_now(wanted), using=using)
@@ -178,10 +233,24 @@ def bump(*scopes: str, using: str | None = None) -> None:
         _bump_now(wanted)
 
 
+# The tables read by the page being rendered for keeping in this thread (None when no page is).
+_reading: contextvars.ContextVar[set | None] = contextvars.ContextVar("kelisim_pagecache_reading", default=None)
+
+
+def _note_reads(sql: str, read: set) -> None:
+    for name in READ_TABLES.findall(sql):
+        table = _read_table(name)
+        if table is not None:
+            read.add(table)
+
+
 def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if not isinstance(sql, str):
         return result
+    read = _reading.get()
+    if read is not None:
+        _note_reads(sql, read)
     scope = _scope_of(sql)
     if scope is None:
         return result
@@ -215,15 +284,21 @@ def watch(connection, **kwargs) -> None:
 
 
 def cached_count(queryset, *scopes: str, timeout: int = 3600) -> int:
-    """``queryset.count()``, counted once per change of ``scopes`` (for pagers of long lists); counted each time
-    when kept pages are switched off (``PAGECACHE_ENABLED``), as the query-count guards measure."""
+    """``queryset.count()``, counted once per change of the tables it reads (and of ``scopes``), for pagers of long
+    lists; counted each time when kept pages are switched off (``PAGECACHE_ENABLED``), as the query-count guards
+    measure. A page rendered for keeping depends on those tables even when the count came from the cache."""
     from django.core.cache import cache
 
     if not _setting("PAGECACHE_ENABLED", True):
         return queryset.count()
 
     sql, params = queryset.query.sql_with_params()
-    scope_versions = versions(scopes)
+    tables: set = set()
+    _note_reads(sql, tables)
+    read = _reading.get()
+    if read is not None:
+        read.update(tables)
+    scope_versions = versions(dependencies(tables, scopes))
     digest = hashlib.sha256(repr((queryset.db, sql, params, sorted(scope_versions.items()))).encode()).hexdigest()
     key = f"kelisim:count:{digest[:40]}"
     count = cache.get(key)
@@ -264,25 +339,33 @@ def _pages_cache():
     return caches["pages"] if "pages" in settings.CACHES else caches["default"]
 
 
-def _key(request, scope_versions: dict[str, int], vary) -> str:
+def _base_key(request, vary) -> str:
+    """The page's address as this visitor asks for it (path, language, query, the META keys it varies on)."""
     parts = [request.path, get_language() or "", "&".join(sorted(request.GET.urlencode().split("&")))]
-    parts += [f"{scope}={version}" for scope, version in sorted(scope_versions.items())]
     parts += [f"{name}={request.META.get(name, '')}" for name in vary]
     if request.headers.get("HX-Request"):
         parts.append("htmx")
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
-    return f"kelisim:page:{digest}"
+    return "kelisim:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+
+
+def _stamp(scope_versions: dict[str, int]) -> str:
+    stamp = "\n".join(f"{scope}={version}" for scope, version in sorted(scope_versions.items()))
+    return hashlib.sha256(stamp.encode()).hexdigest()[:32]
 
 
 def _render_for_keeping(view, request, args, kwargs):
+    """The view's answer, and the tables its rendering read (None if the answer may not be kept)."""
     setattr(request, RENDERING_ATTR, True)
     csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+    read: set = set()
+    reading = _reading.set(read)
     try:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
     finally:
+        _reading.reset(reading)
         delattr(request, RENDERING_ATTR)
     used_real_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     if csrf_before and not used_real_token:
@@ -294,7 +377,7 @@ def _render_for_keeping(view, request, args, kwargs):
         and not used_real_token
         and not response.has_header("Cache-Control")
     )
-    return response, keepable
+    return response, read if keepable else None
 
 
 def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) -> HttpResponse:
@@ -339,8 +422,9 @@ def _not_modified(request, etag: str, last_modified_ns: int) -> bool:
 
 
 def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = None):
-    """Keep the view's anonymous rendering under the versions of ``scopes`` (see the module's docstring).
+    """Keep the view's anonymous rendering under the versions of what it read (see the module's docstring).
 
+    ``scopes``: app labels whose explicit bumps (:func:`bump`) renew the page besides its tables' writes.
     ``bypass_cookies``: cookies that make the page personal (a visitor who has one gets it rendered for them).
     ``vary``: request META keys that change the page besides path, query and language."""
     if not scopes:
@@ -351,27 +435,44 @@ def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = 
         def wrapper(request, *args, **kwargs):
             if not _setting("PAGECACHE_ENABLED", True) or not is_cacheable_request(request, bypass_cookies):
                 return view(request, *args, **kwargs)
-            scope_versions = versions(scopes)
-            last_modified_ns = max(scope_versions.values())
-            key = _key(request, scope_versions, vary)
             cache = _pages_cache()
-            entry = cache.get(key)
-            if entry is not None:
-                entry["state"] = "hit"
-                return _answer(request, entry, last_modified_ns, _setting("PAGECACHE_PROXY_SECONDS", 10))
-            response, keepable = _render_for_keeping(view, request, args, kwargs)
-            if not keepable:
-                return response
-            body = response.content
-            entry = {
-                "body": body,
-                "content_type": response["Content-Type"],
-                "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
-                "headers": [(h, v) for h, v in response.items() if h.lower() in ("content-language", "link")],
-                "state": "miss",
-            }
-            cache.set(key, entry, timeout if timeout is not None else _setting("PAGECACHE_TIMEOUT", 60))
-            return _answer(request, entry, last_modified_ns, _setting("PAGECACHE_PROXY_SECONDS", 10))
+            base = _base_key(request, vary)
+            public_seconds = _setting("PAGECACHE_PROXY_SECONDS", 10)
+            # One entry per address: the latest rendering, the tables it read and their versions then.
+            latest = cache.get(base)
+            if latest is not None:
+                current = versions(latest["depends_on"])
+                if _stamp(current) == latest["stamp"]:
+                    latest["state"] = "hit"
+                    return _answer(request, latest, max(current.values(), default=0), public_seconds)
+            claim = f"{base}:rendering"
+            if latest is not None and not cache.add(claim, 1, _setting("PAGECACHE_RENDER_SECONDS", 2)):
+                # Someone renders the new version right now: the previous one, for at most those seconds.
+                latest["state"] = "stale"
+                return _answer(request, latest, latest["last_modified"], 0)
+            try:
+                before = versions(_every_scope())  # before the first read: a write during the rendering misses
+                response, read = _render_for_keeping(view, request, args, kwargs)
+                if read is None:
+                    return response
+                depends_on = dependencies(read, scopes)
+                kept_versions = {scope: before.get(scope, 0) for scope in depends_on}
+                body = response.content
+                entry = {
+                    "body": body,
+                    "content_type": response["Content-Type"],
+                    "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+                    "headers": [(h, v) for h, v in response.items() if h.lower() in ("content-language", "link")],
+                    "state": "miss",
+                    "depends_on": depends_on,
+                    "stamp": _stamp(kept_versions),
+                    "last_modified": max(kept_versions.values(), default=0),
+                }
+                cache.set(base, entry, timeout if timeout is not None else _setting("PAGECACHE_TIMEOUT", 60))
+            finally:
+                if latest is not None:
+                    cache.delete(claim)
+            return _answer(request, entry, entry["last_modified"], public_seconds)
 
         wrapper.pagecache_scopes = scopes
         return wrapper

@@ -51,28 +51,105 @@ def test_a_committed_change_shows_to_the_next_visitor_and_a_rolled_back_one_does
     assert b"Never saved" not in fresh.content
 
 
-def test_writes_bump_their_apps_scope_only(django_capture_on_commit_callbacks, settings):
+def test_writes_bump_the_tables_they_change_only(django_capture_on_commit_callbacks, settings):
     settings.PAGECACHE_BUMP_AT_WRITE = False
-    before = pagecache.versions(["publications", "consultations", "core", "accounts"])
+    watched = ["publications_article", "consultations_suggestion", "publications", "core_region"]
+    before = pagecache.versions(watched)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         ArticleFactory()
         ArticleFactory()
-    after = pagecache.versions(["publications", "consultations", "core", "accounts"])
-    assert after["publications"] > before["publications"]
-    assert after["consultations"] == before["consultations"]
+    after = pagecache.versions(watched)
+    assert after["publications_article"] > before["publications_article"]
+    # Not the app's label (explicit bumps only) nor any other table.
+    assert {name: after[name] for name in watched[1:]} == {name: before[name] for name in watched[1:]}
 
 
 def test_sign_in_times_and_core_bookkeeping_do_not_bump_pages():
     user = UserFactory()
-    before = pagecache.versions(["accounts", "core"])
+    before = pagecache.versions(["accounts_user", "core_workerheartbeat"])
     update_last_login(None, user)
     from kelisim.core.models import WorkerHeartbeat
 
     WorkerHeartbeat.objects.all().delete()
-    assert pagecache.versions(["accounts", "core"]) == before
+    assert pagecache.versions(["accounts_user", "core_workerheartbeat"]) == before
     user.display_name = "Aigerim"
     user.save()
-    assert pagecache.versions(["accounts"])["accounts"] > before["accounts"]
+    assert pagecache.versions(["accounts_user"])["accounts_user"] > before["accounts_user"]
+
+
+def test_a_kept_page_depends_on_the_tables_its_rendering_read_and_its_named_scopes(client):
+    ArticleFactory(title="Prevention in schools")
+    client.get(NEWS)
+    kept = pagecache._pages_cache().get(_address(NEWS))
+    assert "publications_article" in kept["depends_on"]
+    assert "publications" in kept["depends_on"]  # the label of a table it read: explicit bumps reach it
+    assert not any(name.startswith("consultations") for name in kept["depends_on"])
+
+
+def test_a_change_to_what_another_page_shows_leaves_this_page_kept():
+    from kelisim.consultations.tests.factories import open_version, suggestion
+
+    version = open_version()
+    ArticleFactory(title="Prevention in schools")
+    suggestions = reverse("consultations:list")
+    for url in (NEWS, suggestions):
+        Client().get(url)
+    suggestion(version, text="Open a youth centre in every district town.")
+    assert Client().get(NEWS)["X-Kelisim-Page"] == "hit"
+    fresh = Client().get(suggestions)
+    assert fresh["X-Kelisim-Page"] == "miss" and b"Open a youth centre" in fresh.content
+    ArticleFactory(title="Roundtable in Shymkent")
+    assert Client().get(suggestions)["X-Kelisim-Page"] == "hit"
+    assert b"Roundtable in Shymkent" in Client().get(NEWS).content
+
+
+def test_a_write_to_a_table_no_public_page_reads_renews_nothing():
+    from kelisim.api.models import IdempotentRequest
+    from kelisim.core.services import queue_email
+
+    ArticleFactory(title="Prevention in schools")
+    pages = (NEWS, "/en/", reverse("consultations:list"), reverse("organisations:list"))
+    for url in pages:
+        assert Client().get(url)["X-Kelisim-Page"] == "miss", url
+    queue_email(to="someone@example.kz", subject="Hello", body_text="Hello")
+    IdempotentRequest.objects.all().delete()
+    update_last_login(None, UserFactory())
+    for url in pages:
+        assert Client().get(url)["X-Kelisim-Page"] == "hit", url
+
+
+def test_an_explicit_bump_of_an_app_renews_the_pages_that_read_its_tables():
+    ArticleFactory(title="Prevention in schools")
+    Client().get(NEWS)
+    pagecache.bump("consultations")
+    assert Client().get(NEWS)["X-Kelisim-Page"] == "hit"
+    pagecache.bump("publications")
+    assert Client().get(NEWS)["X-Kelisim-Page"] == "miss"
+
+
+def test_while_one_visitor_renders_a_changed_page_others_get_the_previous_rendering_briefly():
+    article = ArticleFactory(title="Prevention in schools")
+    Client().get(NEWS)
+    Article.objects.filter(pk=article.pk).update(title="Prevention in families")
+    pages = pagecache._pages_cache()
+    claim = _address(NEWS) + ":rendering"
+    assert pages.add(claim, 1, 2)  # another worker has started the new rendering
+    during = Client().get(NEWS)
+    assert during["X-Kelisim-Page"] == "stale"
+    assert b"Prevention in schools" in during.content
+    assert during["Cache-Control"] == "public, max-age=0"
+    pages.delete(claim)  # that rendering is kept (or two seconds passed)
+    after = Client().get(NEWS)
+    assert after["X-Kelisim-Page"] == "miss" and b"Prevention in families" in after.content
+    assert pages.get(claim) is None  # the claim of a finished rendering is given back
+
+
+def _address(url: str) -> str:
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    with translation.override("en"):
+        return pagecache._base_key(RequestFactory().get(url), ())
 
 
 def test_explicit_bump_changes_the_version():
