@@ -36,6 +36,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 KELISIM_ENV = os.environ.get("KELISIM_ENV", "local")
 PRODUCTION = KELISIM_ENV == "production"
 TESTING = os.environ.get("KELISIM_TESTING") == "1"
+# The release a node runs (the commit), reported by /healthz so that a rolling upgrade can be followed node by
+# node: the deploy step sets KELISIM_RELEASE or writes a RELEASE file beside manage.py. Read once, here.
+RELEASE = os.environ.get("KELISIM_RELEASE", "").strip() or (
+    (BASE_DIR / "RELEASE").read_text().strip() if (BASE_DIR / "RELEASE").is_file() else ""
+)
 
 # Off unless a developer asks for it (DEBUG=1): `make run` serves as a server does, with the site's own error pages.
 DEBUG = env_bool("DEBUG", False)

@@ -1,7 +1,8 @@
 """Health endpoints for load balancers and orchestrators.
 
-- ``/healthz`` is liveness: the process answers. It touches neither the database nor the cache, so a node
-  is never taken out because a shared service blinked, and it answers in milliseconds.
+- ``/healthz`` is liveness: the process answers, with the release it runs (settings.RELEASE). It touches
+  neither the database nor the cache, so a node is never taken out because a shared service blinked, and it
+  answers in milliseconds.
 - ``/readyz`` is readiness: the database, the cache, the file storage and the task queue are each checked
   and named; any failing part gives 503 so the balancer sends traffic elsewhere until it recovers.
 """
@@ -25,7 +26,10 @@ MAX_QUEUE_LAG_SECONDS = getattr(settings, "READYZ_MAX_QUEUE_LAG_SECONDS", 300)
 @never_cache
 @require_GET
 def healthz(request):
-    return JsonResponse({"status": "ok"})
+    response = JsonResponse({"status": "ok", "release": settings.RELEASE})
+    if settings.RELEASE:
+        response["X-Kelisim-Release"] = settings.RELEASE
+    return response
 
 
 def _check_database() -> dict:

@@ -15,7 +15,14 @@ def test_healthz_is_liveness_only_and_answers_while_the_database_is_down(client)
     with database_down():
         response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "release": ""}
+
+
+def test_healthz_names_the_release_the_node_runs(client, settings):
+    settings.RELEASE = "5cad8bd"
+    response = client.get("/healthz")
+    assert response.json()["release"] == "5cad8bd"
+    assert response["X-Kelisim-Release"] == "5cad8bd"
 
 
 def test_readyz_checks_each_part_and_reports_the_queue_lag(client):
