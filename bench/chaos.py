@@ -19,8 +19,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -29,6 +27,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from chaos_smtp import FakeSmtpServer
+from load import api_tokens, call
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -111,21 +110,6 @@ def prepare(smtp_port: int) -> dict:
     return environment
 
 
-ACCOUNTS_SCRIPT = """
-import json
-from kelisim.accounts.models import ApiToken, User, hash_token
-tokens = []
-for number in range({count}):
-    user, _ = User.objects.get_or_create(
-        email=f"chaos{{number}}@example.org", defaults={{"display_name": f"Chaos {{number}}"}}
-    )
-    raw = ApiToken.generate_raw()
-    ApiToken.objects.create(user=user, name="chaos", token_prefix=raw[:8], token_hash=hash_token(raw))
-    tokens.append(raw)
-print(json.dumps(tokens))
-"""
-
-
 def open_article_id() -> int:
     with psycopg.connect(f"{PG}/{DATABASE}") as connection:
         row = connection.execute(
@@ -136,24 +120,15 @@ def open_article_id() -> int:
 
 
 def tokens_for(environment: dict) -> list[str]:
-    return json.loads(
-        manage(environment, "shell", "-c", ACCOUNTS_SCRIPT.format(count=ACCOUNTS)).strip().splitlines()[-1]
-    )
+    return api_tokens(manage, environment, ACCOUNTS)
 
 
 def request(method: str, path: str, body: dict | None = None, headers: dict | None = None) -> int:
     data = json.dumps(body).encode() if body is not None else None
-    call = urllib.request.Request(BASE + path, data=data, method=method, headers=headers or {})
+    headers = dict(headers or {})
     if data is not None:
-        call.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(call, timeout=30) as answer:
-            answer.read()
-            return answer.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0  # refused or timed out: not an answer
+        headers["Content-Type"] = "application/json"
+    return call(BASE + path, method, data, headers)[0]  # 0: refused or timed out, not an answer
 
 
 class Load:

@@ -3,21 +3,27 @@
 Brings up SeaweedFS (S3), nginx with deploy/nginx/ (its locations.conf and http part as shipped; only paths,
 ports and the node list differ), three gunicorn nodes with deploy/gunicorn.conf.py, two task workers and two
 schedulers, all on the machine's PostgreSQL (a database of their own) and Redis (a db number of their own).
-Then:
+The cluster starts on the previous release (CLUSTER_OLD_REF, else the commit before the newest one that added
+a migration, unpacked with `git archive`) and is upgraded to this working tree under load. Then:
 
-1. browser journeys through nginx (Playwright, Debian's Chromium): the home page and the consultation as a
-   visitor; an officer signs in, attaches a PDF to a roundtable's minutes, downloads it again; the file is then
-   read from each node directly with the officer's session;
-2. a mixed load through nginx (pages, API reads, API writes with Idempotency-Key) during which node 3 is
-   SIGKILLed (and started again later), a worker is SIGKILLed (and started again), node 2 gets a rolling
-   restart (SIGTERM, wait, start), and 200 slow connections are held open against nginx for 30 s.
+1. browser journeys through nginx on the old release (Playwright, Debian's Chromium): the home page and the
+   consultation as a visitor; an officer signs in, attaches a PDF to a roundtable's minutes, downloads it
+   again; the file is then read from each node directly with the officer's session;
+2. a mixed load through nginx from many clients, each with its own address and API token (bench/load.py):
+   pages, API reads, API writes with Idempotency-Key. Meanwhile a rolling upgrade: the new release's
+   migrations run while the old release serves, then workers, nodes (one at a time, out of nginx first) and
+   schedulers are restarted on the new code. Then node 3 is SIGKILLed (and started again later), a worker is
+   SIGKILLed (and started again), and 200 slow connections are held open against nginx;
+3. the journeys again, on the new release; both files are read from every node.
 
-It prints one table and exits 1 if a request failed that was not in flight on the killed node, a periodic task
-was enqueued twice for a due time, a file was unreadable on a node, or no page was served during the slow
-connections. Needs Linux, root (apt-get for nginx and chromium when missing), PostgreSQL on 127.0.0.1:5432 with
-trust auth and Redis on 127.0.0.1:6379. Settings: CLUSTER_DATABASE (kelisim_cluster), CLUSTER_REDIS_DB (12),
-CLUSTER_PORT_BASE (8700: nginx on +80, nodes on +11..+13), CLUSTER_SECONDS (120), CLUSTER_DIR, CLUSTER_KEEP=1
-(keep the database) and CLUSTER_REUSE=1 (start from the kept one).
+It prints one table and exits 1 if a request failed that was not in flight on the killed node, a node does not
+report the new release at the end, a periodic task was enqueued twice for a due time, a file was unreadable on
+a node, a journey failed, or no page was served during the slow connections. Needs Linux, root (apt-get for
+nginx and chromium when missing), PostgreSQL on 127.0.0.1:5432 with trust auth and Redis on 127.0.0.1:6379.
+Settings: CLUSTER_DATABASE (kelisim_cluster), CLUSTER_REDIS_DB (12), CLUSTER_PORT_BASE (8700: nginx on +80,
+nodes on +11..+13, SeaweedFS from CLUSTER_S3_PORT_START, +100), CLUSTER_SECONDS (120), CLUSTER_VISITORS (12),
+CLUSTER_CLIENTS (1000), CLUSTER_OLD_REF, CLUSTER_DIR, CLUSTER_KEEP=1 (keep the database) and CLUSTER_REUSE=1
+(start from the kept one).
 """
 
 import sys
@@ -35,13 +41,15 @@ import socket  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
 import uuid  # noqa: E402
 from collections import Counter  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "bench"))  # after the standard library's modules are loaded
+
+from load import Client, api_tokens, call, clients  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -51,10 +59,12 @@ REDIS_DB = os.environ.get("CLUSTER_REDIS_DB", "12")
 PORT_BASE = int(os.environ.get("CLUSTER_PORT_BASE", "8700"))
 NGINX_PORT = PORT_BASE + 80
 NODE_PORTS = {f"node-{n}": PORT_BASE + 10 + n for n in (1, 2, 3)}
+S3_PORT_START = int(os.environ.get("CLUSTER_S3_PORT_START", PORT_BASE + 100))  # SeaweedFS takes 8 from here
 BASE = f"http://127.0.0.1:{NGINX_PORT}"
 DURATION = float(os.environ.get("CLUSTER_SECONDS", "120"))
 WORK = Path(os.environ.get("CLUSTER_DIR", "/tmp/kelisim-cluster"))
 VISITORS = int(os.environ.get("CLUSTER_VISITORS", "12"))
+CLIENTS = int(os.environ.get("CLUSTER_CLIENTS", "1000"))
 SLOW_CONNECTIONS = 200
 METRICS_TOKEN = uuid.uuid4().hex
 OFFICER = ("officer@demo.kelisim.kz", "kelisim-demo-2017")
@@ -93,15 +103,22 @@ class Processes:
     """Each process of the cluster, started as systemd would start it."""
 
     def __init__(self):
-        self.running: dict[str, tuple[list[str], dict, subprocess.Popen]] = {}
+        self.running: dict[str, tuple[list[str], dict, Release, subprocess.Popen]] = {}
 
-    def start(self, name: str, arguments: list[str], environment: dict) -> None:
+    def start(self, name: str, arguments: list[str], environment: dict, release: "Release") -> None:
         log = open(WORK / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
-        process = subprocess.Popen(arguments, cwd=ROOT, env=environment, stdout=log, stderr=log, start_new_session=True)
-        self.running[name] = (arguments, environment, process)
+        process = subprocess.Popen(
+            arguments,
+            cwd=release.directory,
+            env={**environment, "KELISIM_RELEASE": release.commit},
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        self.running[name] = (arguments, environment, release, process)
 
     def signal(self, name: str, number: int, wait: float = 30) -> None:
-        process = self.running[name][2]
+        process = self.running[name][3]
         if number == signal.SIGKILL:
             os.killpg(process.pid, signal.SIGKILL)  # the machine is lost: the master and all its workers at once
         else:
@@ -112,27 +129,32 @@ class Processes:
             process.kill()
             process.wait()
 
-    def restart(self, name: str) -> None:
-        arguments, environment, _ = self.running[name]
-        self.start(name, arguments, environment)
+    def restart(self, name: str, release: "Release | None" = None) -> None:
+        """Start the process again, on ``release`` when given (a rolling upgrade), else on the one it ran."""
+        arguments, environment, ran, _ = self.running[name]
+        self.start(name, arguments, environment, release or ran)
 
     def alive(self, name: str) -> bool:
-        return self.running[name][2].poll() is None
+        return self.running[name][3].poll() is None
 
     def stop_all(self) -> None:
-        for _, _, process in self.running.values():
+        for *_, process in self.running.values():
             if process.poll() is None:
                 process.terminate()
-        for _, _, process in self.running.values():
+        for *_, process in self.running.values():
             try:
                 process.wait(timeout=25)
             except subprocess.TimeoutExpired:
                 process.kill()
 
 
-def manage(environment: dict, *arguments: str) -> str:
+def manage(environment: dict, *arguments: str, release: "Release | None" = None) -> str:
     result = subprocess.run(
-        [PYTHON, "manage.py", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True
+        [PYTHON, "manage.py", *arguments],
+        cwd=release.directory if release else ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
     if result.returncode:
         raise SystemExit(f"manage.py {' '.join(arguments)} failed:\n{result.stderr[-3000:]}")
@@ -147,7 +169,73 @@ def psql(sql: str, database: str = DATABASE) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
-def prepare(storage_url: str) -> dict:
+# --- The releases ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Release:
+    """Code the cluster runs: its commit (reported by /healthz), the directory it runs from, where it came from."""
+
+    commit: str
+    directory: Path
+    origin: str
+
+
+def git(*arguments: str) -> str:
+    result = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def new_release() -> Release:
+    return Release(git("describe", "--always", "--dirty", "--abbrev=12") or "unknown", ROOT, "this working tree")
+
+
+def old_release(new: Release) -> Release:
+    """The previous release, unpacked from git into the cluster's directory and run on this tree's .venv.
+
+    CLUSTER_OLD_REF, else the parent of the newest commit that added a migration: the newest code that the
+    new release's migrations must not break (what the migration linter promises). Without that history (a
+    shallow clone) the cluster runs the new code throughout, and says so loudly."""
+    wanted = os.environ.get("CLUSTER_OLD_REF", "")
+    if not wanted:
+        added = git("log", "-1", "--diff-filter=A", "--format=%H", "HEAD", "--", "kelisim/*/migrations/0*.py")
+        wanted = f"{added}~1" if added else "the commit before the newest migration"
+    commit = git("rev-parse", "--verify", "--quiet", f"{wanted}^{{commit}}")
+    if not commit:
+        say(f"WARNING: no history for the previous release ({wanted}); the rolling restart runs the SAME code")
+        return Release(new.commit, new.directory, f"SAME code as the new release: no history for {wanted}")
+    directory = WORK / "release-old"
+    directory.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(directory)], input=archive, check=True)
+    (directory / "RELEASE").write_text(commit[:12])  # what a deploy step writes (settings.RELEASE)
+    dependencies = ["pyproject.toml", "requirements/lock.txt"]
+    same = subprocess.run(["git", "diff", "--quiet", commit, "HEAD", "--", *dependencies], cwd=ROOT).returncode == 0
+    # Migrations the old release has and the new one has since edited: its database is then not the one the
+    # new release's migrations expect, whatever the linter says.
+    edited = git("diff", "--diff-filter=MDR", "--name-only", commit, "HEAD", "--", "kelisim/*/migrations/*.py")
+    edited = ", ".join(f"{path.split('/')[1]}.{Path(path).stem[:4]}" for path in edited.split())
+    if edited:
+        say(f"WARNING: migrations of the old release edited since: {edited}")
+    release = Release(
+        commit[:12],
+        directory,
+        f"git archive {commit[:12]}"
+        + ("" if same else " (ITS DEPENDENCIES DIFFER from this tree's: it runs on this tree's .venv)")
+        + (f"; its migrations EDITED SINCE: {edited}" if edited else ""),
+    )
+    manage(dict(os.environ), "compile_translations", release=release)  # .mo files are built, not committed
+    return release
+
+
+def release_on(port: int) -> str:
+    status, body, _ = call(f"http://127.0.0.1:{port}/healthz", headers={"Host": "127.0.0.1"}, timeout=5)
+    if status != 200:
+        return "down"
+    return json.loads(body).get("release") or "none"  # releases before settings.RELEASE do not say
+
+
+def prepare(storage_url: str, release: Release) -> dict:
     reuse = os.environ.get("CLUSTER_REUSE") == "1"  # a database left by CLUSTER_KEEP=1: skip migrate and demo
     if not reuse:
         psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)", "postgres")
@@ -171,27 +259,20 @@ def prepare(storage_url: str) -> dict:
         "WEB_WORKERS": "2",
         "WEB_THREADS": "4",
     }
-    say("Preparing the database (migrate, demo scenario, API accounts, static files)")
+    say(f"Preparing the database with the old release {release.commit} (migrate, demo scenario, static files)")
     if not reuse:
-        manage(environment, "migrate", "--no-input", "-v0")
-        manage(environment, "load_demo", "--quiet-signins")
-    manage(environment, "collectstatic", "--no-input", "-v0")
+        manage(environment, "migrate", "--no-input", "-v0", release=release)
+        manage(environment, "load_demo", "--quiet-signins", release=release)
+    manage(environment, "collectstatic", "--no-input", "-v0", release=release)
     return environment
 
 
-def tokens_for(environment: dict) -> list[str]:
-    sys.path.append(str(ROOT / "bench"))  # after the standard library's modules are loaded
-    from chaos import ACCOUNTS_SCRIPT
-
-    return json.loads(manage(environment, "shell", "-c", ACCOUNTS_SCRIPT.format(count=20)).strip().splitlines()[-1])
-
-
-def periodic_every(environment: dict) -> dict[str, int]:
+def periodic_every(environment: dict, release: Release) -> dict[str, int]:
     script = (
         "import json; from kelisim.core import registry; "
         "print(json.dumps({p.task.module_path: p.every_seconds for p in registry.periodic_tasks()}))"
     )
-    return json.loads(manage(environment, "shell", "-c", script).strip().splitlines()[-1])
+    return json.loads(manage(environment, "shell", "-c", script, release=release).strip().splitlines()[-1])
 
 
 # --- nginx ---------------------------------------------------------------------------------------
@@ -284,28 +365,18 @@ http {{
 # --- Requests ------------------------------------------------------------------------------------
 
 
-def fetch(url: str, method: str = "GET", body: bytes | None = None, headers: dict | None = None, timeout: float = 30):
-    call = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(call, timeout=timeout) as answer:
-            return answer.status, answer.read(), dict(answer.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read(), dict(error.headers)
-    except OSError:
-        return 0, b"", {}
-
-
 def wait_for(url: str, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if fetch(url, timeout=5)[0] == 200:
+        if call(url, timeout=5)[0] == 200:
             return
         time.sleep(0.5)
     raise SystemExit(f"{url} did not answer 200 within {timeout:.0f} s")
 
 
 class Load:
-    """Visitors through nginx: pages and API reads, and one write in ten (an API suggestion with a key)."""
+    """Visitors through nginx, each visit (a few requests) made by one of many clients (bench/load.py): pages
+    and API reads, and one request in ten an API suggestion with an Idempotency-Key and the client's token."""
 
     READS = (
         "/en/",
@@ -316,23 +387,29 @@ class Load:
         "/api/v1/consultations/suggestions",
     )
 
-    def __init__(self, tokens: list[str]):
-        self.tokens, self.lock, self.records = tokens, threading.Lock(), []
+    def __init__(self, clients: list[Client]):
+        self.clients, self.lock, self.records, self.resent = clients, threading.Lock(), [], Counter()
 
-    def one(self) -> None:
+    def one(self, client: Client) -> None:
         started = time.monotonic()
         if random.random() < 0.1:
             key = uuid.uuid4().hex
             body = json.dumps({"document": "programme-draft", "text": f"Cluster suggestion {key}: more sport clubs."})
             headers = {
-                "Authorization": f"Bearer {random.choice(self.tokens)}",
+                "Authorization": f"Bearer {client.token}",
                 "Idempotency-Key": key,
                 "Content-Type": "application/json",
             }
-            status = fetch(f"{BASE}/api/v1/consultations/suggestions", "POST", body.encode(), headers)[0]
+            url = f"{BASE}/api/v1/consultations/suggestions"
+            status, _, answer_headers = call(url, "POST", body.encode(), headers, client=client)
+            if status == 503:  # what the API asks of a client: wait Retry-After, send again with the same key
+                time.sleep(min(2, int(answer_headers.get("Retry-After", "1"))))
+                status = call(url, "POST", body.encode(), headers, client=client)[0]
+                with self.lock:
+                    self.resent[status] += 1
             kind = "write"
         else:
-            status = fetch(BASE + random.choice(self.READS))[0]
+            status = call(BASE + random.choice(self.READS), client=client)[0]
             kind = "read"
         with self.lock:
             self.records.append((started, time.monotonic(), status, kind))
@@ -340,7 +417,9 @@ class Load:
     def run(self, stop: threading.Event) -> None:
         def visitor():
             while not stop.is_set():
-                self.one()
+                client = random.choice(self.clients)
+                for _ in range(random.randint(1, 5)):
+                    self.one(client)
 
         threads = [threading.Thread(target=visitor) for _ in range(VISITORS)]
         for thread in threads:
@@ -435,14 +514,16 @@ def journeys(roundtable: int) -> dict:
 def readable_on_nodes(path: str, session: str) -> dict[str, bool]:
     headers = {"Cookie": f"sessionid={session}", "Host": "127.0.0.1"}
     return {
-        name: fetch(f"http://127.0.0.1:{port}{path}", headers=headers)[1] == PDF for name, port in NODE_PORTS.items()
+        name: call(f"http://127.0.0.1:{port}{path}", headers=headers)[1] == PDF for name, port in NODE_PORTS.items()
     }
 
 
 # --- The run ---------------------------------------------------------------------------------------
 
+WORKERS, SCHEDULERS = ("worker-1", "worker-2"), ("scheduler-1", "scheduler-2")
 
-def start_cluster(processes: Processes, environment: dict) -> None:
+
+def start_cluster(processes: Processes, environment: dict, release: Release) -> None:
     for name, port in NODE_PORTS.items():
         node = {
             **environment,
@@ -450,11 +531,11 @@ def start_cluster(processes: Processes, environment: dict) -> None:
             "PROMETHEUS_MULTIPROC_DIR": str(WORK / f"metrics-{name}"),
         }
         shutil.rmtree(WORK / f"metrics-{name}", ignore_errors=True)
-        processes.start(name, [GUNICORN, "-c", "deploy/gunicorn.conf.py", "kelisim.wsgi"], node)
-    for name in ("worker-1", "worker-2"):
-        processes.start(name, [PYTHON, "manage.py", "db_worker", "--interval", "0.5"], environment)
-    for name in ("scheduler-1", "scheduler-2"):
-        processes.start(name, [PYTHON, "manage.py", "run_periodic", "--tick", "1"], environment)
+        processes.start(name, [GUNICORN, "-c", "deploy/gunicorn.conf.py", "kelisim.wsgi"], node, release)
+    for name in WORKERS:
+        processes.start(name, [PYTHON, "manage.py", "db_worker", "--interval", "0.5"], environment, release)
+    for name in SCHEDULERS:
+        processes.start(name, [PYTHON, "manage.py", "run_periodic", "--tick", "1"], environment, release)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -468,38 +549,102 @@ def p50_p99(values: list[float]) -> str:
     return f"{percentile(values, 0.5):.0f} / {percentile(values, 0.99):.0f}"
 
 
-def events(processes: Processes, nginx: Nginx, start: float, marks: dict, slow: SlowConnections) -> None:
-    """The faults, on a timeline relative to the start of the load."""
+def migrate_under_load(environment: dict, release: Release) -> tuple[list[str], list[str]]:
+    """`manage.py migrate` beside a serving release, as docs/deployment.md runs it: with a lock timeout, so that
+    visitors' queries never queue long behind a migration waiting for its lock, and again when it was stopped
+    (a lock timeout, or a deadlock with the load); each migration is one transaction, undone whole.
+    Returns the migrations applied and why earlier attempts stopped."""
+    applied, stopped = [], []
+    for _attempt in range(6):
+        result = subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--no-input", "-v1"],
+            cwd=release.directory,
+            env={**environment, "PGOPTIONS": "-c lock_timeout=5s"},
+            capture_output=True,
+            text=True,
+        )
+        applied += [line.split()[1].rstrip(".") for line in result.stdout.splitlines() if line.endswith("... OK")]
+        if result.returncode == 0:
+            return applied, stopped
+        errors = [line for line in result.stderr.splitlines() if "Error" in line or "errors." in line]
+        stopped.append(errors[-1].strip() if errors else "no message")
+        say(f"migrate stopped ({stopped[-1][:120]}); again in 3 s")
+        time.sleep(3)
+    raise SystemExit(f"migrate did not complete beside the old release: {stopped}")
+
+
+def rolling_upgrade(processes: Processes, nginx: Nginx, environment: dict, new: Release, upgrade: dict) -> None:
+    """docs/deployment.md's rolling upgrade, under the load: the new release's migrations and static files while
+    the old release serves, then the workers (a new node or scheduler may enqueue a task only new code knows),
+    then one node after the other (out of nginx, SIGTERM, started on the new code, back in), then the
+    schedulers."""
+    say(f"Rolling upgrade onto {new.commit}: its migrations while the old release serves")
+    upgrade["migrations"], upgrade["migrate stopped"] = migrate_under_load(environment, new)
+    manage(environment, "collectstatic", "--no-input", "-v0", release=new)
+    for name in WORKERS:
+        processes.signal(name, signal.SIGTERM, wait=40)
+        processes.restart(name, new)
+    for name, port in NODE_PORTS.items():
+        say(f"Rolling upgrade: {name} out of nginx, SIGTERM, started on {new.commit}, back in")
+        nginx.set_nodes(drained=(name,))
+        nginx.check_nodes()
+        time.sleep(3)  # nginx's old workers finish what they sent to the node
+        processes.signal(name, signal.SIGTERM, wait=40)
+        processes.restart(name, new)
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+        upgrade[name] = release_on(port)
+        nginx.set_nodes(drained=())
+        nginx.check_nodes()
+    for name in SCHEDULERS:
+        processes.signal(name, signal.SIGTERM, wait=40)
+        processes.restart(name, new)
+
+
+def reporting_failure(marks: dict, function, *arguments) -> None:
+    """Run ``function`` in a thread; what stopped it, if anything, goes to marks["failed"]."""
+    try:
+        function(*arguments)
+    except BaseException as error:  # SystemExit too: a thread swallows it silently
+        marks["failed"] = f"{type(error).__name__}: {error}"
+        say(f"The timeline stopped: {marks['failed']}")
+
+
+def timeline(
+    processes: Processes,
+    nginx: Nginx,
+    environment: dict,
+    new: Release,
+    start: float,
+    marks: dict,
+    upgrade: dict,
+    slow: SlowConnections,
+) -> None:
+    """The rolling upgrade and the faults, on a timeline relative to the start of the load."""
 
     def at(offset: float) -> None:
         time.sleep(max(0.0, start + offset - time.monotonic()))
 
-    at(DURATION * 0.12)
+    at(DURATION * 0.05)
+    marks["upgrade start"] = time.monotonic()
+    rolling_upgrade(processes, nginx, environment, new, upgrade)
+    marks["upgrade end"] = time.monotonic()
+    at(DURATION * 0.4)
     say("SIGKILL node-3 (nginx must route around it)")
     marks["node-3 killed"] = time.monotonic()
     processes.signal("node-3", signal.SIGKILL)
-    at(DURATION * 0.2)
+    marks["node-3 dead"] = time.monotonic()
+    at(DURATION * 0.45)
     say("SIGKILL worker-1")
     processes.signal("worker-1", signal.SIGKILL)
-    at(DURATION * 0.28)
-    processes.restart("worker-1")
-    at(DURATION * 0.35)
-    say("Rolling restart of node-2 (taken out of nginx, SIGTERM, started again, put back: docs/deployment.md)")
-    marks["node-2 restart"] = time.monotonic()
-    nginx.set_nodes(drained=("node-2",))
-    nginx.check_nodes()
-    time.sleep(3)  # nginx's old workers finish what they sent to node-2
-    processes.signal("node-2", signal.SIGTERM, wait=40)
-    processes.restart("node-2")
-    wait_for(f"http://127.0.0.1:{NODE_PORTS['node-2']}/healthz")
-    nginx.set_nodes(drained=())
-    nginx.check_nodes()
-    marks["node-2 back"] = time.monotonic()
     at(DURATION * 0.5)
+    processes.restart("worker-1")
+    at(DURATION * 0.55)
     say("node-3 started again")
     processes.restart("node-3")
     wait_for(f"http://127.0.0.1:{NODE_PORTS['node-3']}/healthz")
+    marks["node-3 back"] = time.monotonic()
     at(DURATION * 0.6)
+    time.sleep(max(0.0, marks["node-3 back"] + 15 - time.monotonic()))  # latency before the slow connections
     say(f"{SLOW_CONNECTIONS} slow connections to nginx for {DURATION * 0.3:.0f} s")
     marks["slow start"] = time.monotonic()
     slow.run(DURATION * 0.3)
@@ -511,6 +656,14 @@ def health_checker(nginx: Nginx, stop: threading.Event) -> None:
         nginx.check_nodes()
 
 
+def addresses_nginx_saw() -> int:
+    seen = set()
+    for line in (WORK / "logs" / "nginx-access.log").read_text().splitlines():
+        if line.startswith("{"):
+            seen.add(json.loads(line)["client"])
+    return len(seen)
+
+
 def main() -> int:
     from kelisim.core import seaweedfs
 
@@ -518,31 +671,38 @@ def main() -> int:
     shutil.rmtree(WORK, ignore_errors=True)
     (WORK / "logs").mkdir(parents=True)
     processes, nginx = Processes(), Nginx()
-    with seaweedfs.running(WORK / "seaweedfs", port_start=18400) as s3:
-        environment = prepare(s3.storage_url)
-        tokens = tokens_for(environment)
-        every = periodic_every(environment)
+    new = new_release()
+    old = old_release(new)
+    say(f"Old release {old.commit} ({old.origin}); new release {new.commit} ({new.origin})")
+    with seaweedfs.running(WORK / "seaweedfs", port_start=S3_PORT_START) as s3:
+        environment = prepare(s3.storage_url, old)
+        load_clients = clients(api_tokens(manage, environment, CLIENTS, release=old))
+        every = periodic_every(environment, old)
         roundtable = psql("SELECT id FROM meetings_roundtable WHERE status = 'scheduled' ORDER BY id LIMIT 1")[0][0]
         stop_checks = threading.Event()
         cluster_started = time.time()
         try:
-            start_cluster(processes, environment)
+            start_cluster(processes, environment, old)
             for port in NODE_PORTS.values():
                 wait_for(f"http://127.0.0.1:{port}/healthz")
+            releases_before = [release_on(port) for port in NODE_PORTS.values()]
             nginx.write()
             nginx.start()
             wait_for(f"{BASE}/readyz")
             checker = threading.Thread(target=health_checker, args=(nginx, stop_checks), daemon=True)
             checker.start()
-            say("Browser journeys through nginx")
-            journey = journeys(roundtable)
-            on_nodes_before = readable_on_nodes(journey["path"], journey["session"])
-            anonymous_object = fetch(f"{s3.endpoint}/{s3.bucket}/")[0]
+            say(f"Browser journeys through nginx on the old release {old.commit}")
+            journey_old = journeys(roundtable)
+            on_nodes_before = readable_on_nodes(journey_old["path"], journey_old["session"])
+            anonymous_object = call(f"{s3.endpoint}/{s3.bucket}/")[0]
 
-            say(f"Mixed load through nginx for {DURATION:.0f} s with {VISITORS} visitors")
-            load, marks, slow = Load(tokens), {}, SlowConnections(SLOW_CONNECTIONS)
+            say(f"Mixed load through nginx for {DURATION:.0f} s: {VISITORS} visitors, {CLIENTS} clients")
+            load, marks, upgrade, slow = Load(load_clients), {}, {}, SlowConnections(SLOW_CONNECTIONS)
             start = time.monotonic()
-            faults = threading.Thread(target=events, args=(processes, nginx, start, marks, slow))
+            faults = threading.Thread(
+                target=reporting_failure,
+                args=(marks, timeline, processes, nginx, environment, new, start, marks, upgrade, slow),
+            )
             faults.start()
             stop_load = threading.Event()
             visitors = threading.Thread(target=load.run, args=(stop_load,))
@@ -551,26 +711,38 @@ def main() -> int:
             faults.join()  # the load goes on until the last fault (the slow connections) is over
             stop_load.set()
             visitors.join()
-            still_running = all(
-                processes.alive(name) for name in ("worker-1", "worker-2", "scheduler-1", "scheduler-2", *NODE_PORTS)
-            )
-            on_nodes_after = readable_on_nodes(journey["path"], journey["session"])
-            metrics = fetch(
+            if "failed" in marks:
+                raise SystemExit(f"The rolling upgrade and faults did not complete: {marks['failed']}")
+            say(f"Browser journeys through nginx on the new release {new.commit}")
+            journey_new = journeys(roundtable)
+            still_running = all(processes.alive(name) for name in (*WORKERS, *SCHEDULERS, *NODE_PORTS))
+            releases_after = [release_on(port) for port in NODE_PORTS.values()]
+            on_nodes_after = {
+                name: old_file and new_file
+                for (name, old_file), new_file in zip(
+                    readable_on_nodes(journey_old["path"], journey_new["session"]).items(),
+                    readable_on_nodes(journey_new["path"], journey_new["session"]).values(),
+                    strict=True,
+                )
+            }
+            metrics = call(
                 f"http://127.0.0.1:{NODE_PORTS['node-1']}/metrics",
                 headers={"Authorization": f"Bearer {METRICS_TOKEN}", "Host": "127.0.0.1"},
             )
             time.sleep(2)
+            every |= periodic_every(environment, new)
             periodic = psql(
                 "SELECT task_path FROM django_tasks_database_dbtaskresult "
                 f"WHERE enqueued_at >= to_timestamp({cluster_started})"
             )
+            tasks_failed = psql("SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'")[0][0]
         finally:
             stop_checks.set()
             nginx.stop()
             processes.stop_all()
     # Each scheduler logs every enqueue with its due time (kelisim.core.periodic, JSON lines): one per due time.
     claims = Counter()
-    for name in ("scheduler-1", "scheduler-2"):
+    for name in SCHEDULERS:
         for line in (WORK / "logs" / f"{name}.log").read_text().splitlines():
             if line.startswith("{") and '"periodic"' in line:
                 entry = json.loads(line)
@@ -580,31 +752,56 @@ def main() -> int:
     in_table = sum(1 for (path,) in periodic if path in every)
 
     records = load.records
-    killed = marks.get("node-3 killed", 0)
     failed = [r for r in records if r[2] == 0 or r[2] >= 500]
-    in_flight = [r for r in failed if r[0] <= killed <= r[1]]
-    latencies = [(r[1] - r[0]) * 1000 for r in records if 0 < r[2] < 500]
-    slow_window = [r for r in records if marks["slow start"] <= r[0] and r[1] <= marks["slow end"] and 0 < r[2] < 500]
+    # Sent before node 3's processes were gone, answered (with an error) after the kill began.
+    in_flight = [r for r in failed if r[0] <= marks["node-3 dead"] and r[1] >= marks["node-3 killed"]]
+    answered = [r for r in records if 0 < r[2] < 500]
+    latencies = [(r[1] - r[0]) * 1000 for r in answered]
+    during_upgrade = [r for r in records if marks["upgrade start"] <= r[0] <= marks["upgrade end"]]
+    slow_window = [r for r in answered if marks["slow start"] <= r[0] and r[1] <= marks["slow end"]]
     slow_latencies = [(r[1] - r[0]) * 1000 for r in slow_window]
     before_slow = [
-        (r[1] - r[0]) * 1000
-        for r in records
-        if marks["node-2 back"] <= r[0] and r[1] < marks["slow start"] and 0 < r[2] < 500
+        (r[1] - r[0]) * 1000 for r in answered if marks["node-3 back"] <= r[0] and r[1] < marks["slow start"]
     ]
     statuses = Counter(r[2] for r in records)
     files_before = sum(on_nodes_before.values())
     files_after = sum(on_nodes_after.values())
+    journeys_passed = journey_old["downloaded"] and journey_new["downloaded"]
+    upgraded = all(release == new.commit for release in releases_after)
     table = {
+        "old release → new release": f"{old.commit} ({old.origin}) → {new.commit} ({new.origin})",
+        "migrations of the new release applied while the old one served": (
+            (", ".join(upgrade["migrations"]) or "none")
+            + "".join(f"; an attempt stopped: {reason[:90]}, run again" for reason in upgrade["migrate stopped"])
+        ),
+        "release by /healthz, node-1..3: before / after the rolling upgrade": (
+            f"{' '.join(releases_before)} / {' '.join(releases_after)}"
+        ),
+        "requests during the rolling upgrade / failed": (
+            f"{len(during_upgrade)} / {sum(1 for r in during_upgrade if r[2] == 0 or r[2] >= 500)}"
+        ),
+        "rolling upgrade took (s)": f"{marks['upgrade end'] - marks['upgrade start']:.0f}",
+        "clients (own address and API token) / addresses nginx saw": f"{len(load_clients)} / {addresses_nginx_saw()}",
         "requests sent through nginx": len(records),
         "answered": len(records) - len(failed),
+        "answered 429 (a client's own limit; not failures)": statuses[429],
+        "writes answered 503, sent again with the same key → then answered": (
+            f"{sum(load.resent.values())} → {' '.join(f'{s}:{n}' for s, n in sorted(load.resent.items())) or '-'}"
+        ),
         "failed": len(failed),
         "failed while in flight on the killed node": len(in_flight),
         "failed otherwise": len(failed) - len(in_flight),
         "answers by status": " ".join(f"{status}:{count}" for status, count in sorted(statuses.items())),
         "latency p50 / p99 (ms)": p50_p99(latencies),
         "periodic due times enqueued (schedulers' logs / task table) / twice": f"{enqueues} / {in_table} / {twice}",
-        "journeys (home, consultation, sign-in, upload, download)": "passed" if journey["downloaded"] else "FAILED",
-        "file readable on nodes (after upload / after the load)": f"{files_before}/3 / {files_after}/3",
+        "tasks failed": tasks_failed,
+        "journeys (home, consultation, sign-in, upload, download) on old / new": (
+            f"{'passed' if journey_old['downloaded'] else 'FAILED'} / "
+            f"{'passed' if journey_new['downloaded'] else 'FAILED'}"
+        ),
+        "file readable on nodes (old upload, after it / both uploads, at the end)": (
+            f"{files_before}/3 / {files_after}/3"
+        ),
         "anonymous read of the bucket": anonymous_object,
         "slow connections held at once (min) / opened / dropped by nginx": (
             f"{slow.held_min} / {slow.opened} / {slow.closed_by_nginx}"
@@ -624,7 +821,8 @@ def main() -> int:
         and twice == 0
         and enqueues == in_table
         and files_before == files_after == 3
-        and journey["downloaded"]
+        and journeys_passed
+        and upgraded
         and len(slow_window) > 0
         and still_running
     )
