@@ -8,6 +8,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def lock_suggestions_first(apps, schema_editor):
+    """A suggestion is written before its version's counter is updated; this migration alters the versions'
+    table and then adds foreign keys to suggestions. Under load (a rolling upgrade) that opposite order
+    deadlocked with every attempt (make cluster-test); taking the suggestions' lock first keeps the
+    application's order, so writes wait for the migration instead. It changes no schema."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("LOCK TABLE consultations_suggestion IN SHARE ROW EXCLUSIVE MODE")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("consultations", "0012_answer_facts"),
@@ -15,6 +24,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(lock_suggestions_first, migrations.RunPython.noop, elidable=True),
         migrations.AddField(
             model_name="documentversion",
             name="intake_address",
