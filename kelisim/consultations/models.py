@@ -123,6 +123,7 @@ class DocumentVersion(models.Model):
     duplicate_threshold = models.FloatField(
         _("duplicate threshold"),
         default=0.35,
+        db_default=0.35,
         validators=[MinValueValidator(0.2), MaxValueValidator(1.0)],
         help_text=_("Lower shows more possible duplicates (and more false ones); higher shows fewer."),
     )
@@ -130,6 +131,7 @@ class DocumentVersion(models.Model):
     intake_address = models.EmailField(
         _("intake email address"),
         blank=True,
+        db_default="",
         db_index=True,
         help_text=_("Emails sent to this address become suggestions on this version. Leave empty for none."),
     )
@@ -498,8 +500,8 @@ class SimilarPair(models.Model):
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="similar_pairs")
     other = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
-    semantic = models.FloatField(default=0.0)
-    lexical = models.FloatField(default=0.0)
+    semantic = models.FloatField(default=0.0, db_default=0.0)
+    lexical = models.FloatField(default=0.0, db_default=0.0)
     standout = models.FloatField(null=True, blank=True)
 
     class Meta:

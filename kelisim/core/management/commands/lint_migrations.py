@@ -6,6 +6,10 @@ Migrations that existed when the linter was introduced are listed in kelisim/cor
 and not linted; every later one is. A finding that was read and judged safe (widening a column, an index on a small
 table) is listed with its reason in kelisim/core/data/migrations_reviewed.txt; only that finding is then ignored for
 that migration, so anything else the same migration does is still checked.
+
+The linter reads SQL and accepts ``ADD COLUMN … DEFAULT '' NOT NULL`` although Django drops that default in the
+next statement; so the operations themselves are also checked: a column added to an existing table must be
+nullable or carry ``db_default``, or the release still running cannot insert a row.
 """
 
 import tempfile
@@ -13,6 +17,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import migrations as operations
+from django.db.migrations.loader import MigrationLoader
+from django.db.models import NOT_PROVIDED
 
 BASELINE = Path(__file__).resolve().parents[2] / "data" / "migrations_baseline.txt"
 REVIEWED = BASELINE.with_name("migrations_reviewed.txt")
@@ -32,6 +39,26 @@ def reviewed_findings() -> dict[str, frozenset[str]]:
 def migration_files() -> list[str]:
     root = Path(settings.BASE_DIR)
     return sorted(str(path.relative_to(root)) for path in root.glob("kelisim/*/migrations/[0-9]*.py") if path.is_file())
+
+
+def columns_old_code_cannot_fill(names: list[str]) -> list[str]:
+    """``app.migration: model.field`` for every NOT NULL column without a database default that these migration
+    files add to an existing table (``kelisim/<app>/migrations/<name>.py``)."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    found = []
+    for name in names:
+        parts = Path(name).parts
+        migration = loader.disk_migrations.get((parts[-3], Path(name).stem))
+        if migration is None:
+            continue
+        for operation in migration.operations:
+            if not isinstance(operation, operations.AddField):
+                continue
+            field = operation.field
+            if field.null or field.many_to_many or field.db_default is not NOT_PROVIDED:
+                continue
+            found.append(f"{migration.app_label}.{migration.name}: {operation.model_name}.{operation.name}")
+    return found
 
 
 class Command(BaseCommand):
@@ -56,6 +83,9 @@ class Command(BaseCommand):
         for name in new:
             groups.setdefault(reviewed.get(name, frozenset()), []).append(name)
         failed = False
+        for problem in columns_old_code_cannot_fill([name for name in new if "NOT_NULL" not in reviewed.get(name, ())]):
+            self.stderr.write(f"{problem}: NOT NULL without db_default, the running release cannot insert rows")
+            failed = True
         for excluded, names in groups.items():
             failed |= self.lint(names, excluded)
         if failed:
