@@ -1,16 +1,19 @@
 """Each queue of work a person may have, declared once: who sees it, what it counts, where its full list is.
 
-A queue's ``queryset(user)`` is already filtered to what waits for that person and ordered oldest first; "My
-work" takes its count and its first rows (one query per queue, whatever the volume). ``url(user)`` is the
+A queue's ``queryset(user)`` is already filtered to what waits for that person and ordered oldest first; its
+``columns`` are the values its ``row`` reads (a dict, not model instances), so that "My work" can take the count and
+the first rows of all the person's queues in one query (selectors.work_for). ``url(user)`` is the
 queue's own page, filtered to the same rows; queues that have no page of their own elsewhere are listed in full
 by ``worklists:queue``.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -19,9 +22,10 @@ from kelisim.accounts.models import Role
 from kelisim.activities.models import ActivityReport, ReportImport, ReportStatus
 from kelisim.comments.models import Comment
 from kelisim.consultations.models import InboundEmail, SimilarPair, Status, Suggestion
+from kelisim.core.i18n import localized_fields
 from kelisim.core.models import OutboxEmail
-from kelisim.funding.models import Application, Contract, Milestone, ReviewAssignment
-from kelisim.organisations.models import ImportJob, Membership
+from kelisim.funding.models import Application, Call, Contract, Milestone, ReviewAssignment
+from kelisim.organisations.models import ImportJob, Membership, Organisation
 from kelisim.organisations.selectors import join_requests_without_admin
 
 OPEN_SUGGESTION = (Status.RECEIVED, Status.UNDER_REVIEW)
@@ -59,6 +63,30 @@ class Queue:
     queryset: Callable[[object], QuerySet]
     row: Callable[[object], Row]
     url: Callable[[object], str] | None = None  # None: the full list is worklists:queue
+    columns: dict[str, object] = field(kw_only=True)  # name -> field path or expression: what ``row`` reads
+
+
+def _moment(value: str) -> datetime:
+    """A time read back from a JSON column: PostgreSQL writes its offset, SQLite its UTC time without one."""
+    moment = datetime.fromisoformat(value)
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+
+
+def _shortened(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 80 else text[:79].rstrip() + "…"
+
+
+ORGANISATION_FIELDS = (*localized_fields("name"), "bin")
+
+
+def _organisation_columns(path: str) -> dict[str, str]:
+    return {f"organisation_{field}": f"{path}__{field}" for field in ORGANISATION_FIELDS}
+
+
+def _organisation(values: dict) -> str:
+    """The organisation as it names itself (in the reader's language, else another), from its columns' values."""
+    return str(Organisation(**{field: values[f"organisation_{field}"] for field in ORGANISATION_FIELDS}))
 
 
 def _memberships(user, *, admin: bool = False):
@@ -79,12 +107,21 @@ def _suggestions_to_answer(user) -> QuerySet:
     return Suggestion.objects.filter(status__in=OPEN_SUGGESTION).select_related("version").order_by("created_at", "pk")
 
 
-def _suggestion_row(suggestion) -> Row:
+SUGGESTION_COLUMNS = {
+    "reference": "reference",
+    "title": "title",
+    "text": "text",
+    "since": "created_at",
+    "target": "version__answer_within_days",
+}
+
+
+def _suggestion_row(suggestion: dict) -> Row:
     return Row(
-        title=f"{suggestion.reference} · {suggestion.display_title}",
-        url=reverse("consultations:triage_detail", args=[suggestion.reference]),
-        since=suggestion.created_at,
-        target_days=suggestion.version.answer_within_days,
+        title=f"{suggestion['reference']} · {suggestion['title'] or _shortened(suggestion['text'])}",
+        url=reverse("consultations:triage_detail", args=[suggestion["reference"]]),
+        since=_moment(suggestion["since"]),
+        target_days=suggestion["target"],
     )
 
 
@@ -101,12 +138,15 @@ def _emails_needing_attention(user) -> QuerySet:
     )
 
 
-def _email_intake_row(email) -> Row:
+EMAIL_INTAKE_COLUMNS = {"subject": "subject", "message_key": "message_key", "since": "received_at", "reason": "reason"}
+
+
+def _email_intake_row(email: dict) -> Row:
     return Row(
-        title=email.subject or email.message_key[:80],
+        title=email["subject"] or email["message_key"][:80],
         url=reverse("consultations:email_intake"),
-        since=email.received_at,
-        detail=email.reason,
+        since=_moment(email["since"]),
+        detail=email["reason"],
     )
 
 
@@ -118,12 +158,20 @@ def _reports_to_verify(user) -> QuerySet:
     )
 
 
-def _report_row(report) -> Row:
+REPORT_COLUMNS = {
+    "pk": "pk",
+    "title": "title",
+    "since": Coalesce("submitted_at", "created_at"),
+    **_organisation_columns("organisation"),
+}
+
+
+def _report_row(report: dict) -> Row:
     return Row(
-        title=report.title,
-        url=reverse("activities:report", args=[report.pk]),
-        since=report.submitted_at or report.created_at,
-        detail=str(report.organisation),
+        title=report["title"],
+        url=reverse("activities:report", args=[report["pk"]]),
+        since=_moment(report["since"]),
+        detail=_organisation(report),
     )
 
 
@@ -135,12 +183,21 @@ def _applications_to_decide(user) -> QuerySet:
     )
 
 
-def _application_row(application) -> Row:
+APPLICATION_COLUMNS = {
+    "pk": "pk",
+    "title": "title",
+    "since": Coalesce("submitted_at", "created_at"),
+    "call": "call__reference",
+    **_organisation_columns("organisation"),
+}
+
+
+def _application_row(application: dict) -> Row:
     return Row(
-        title=application.title or str(application.organisation),
-        url=reverse("funding:application_detail", args=[application.pk]),
-        since=application.submitted_at or application.created_at,
-        detail=f"{application.call.reference} · {application.organisation}",
+        title=application["title"] or _organisation(application),
+        url=reverse("funding:application_detail", args=[application["pk"]]),
+        since=_moment(application["since"]),
+        detail=f"{application['call']} · {_organisation(application)}",
     )
 
 
@@ -156,12 +213,20 @@ def _overdue_milestones(user) -> QuerySet:
     )
 
 
-def _milestone_row(milestone) -> Row:
+MILESTONE_COLUMNS = {
+    "contract": "contract__number",
+    "title": "title",
+    "since": "due_date",
+    **_organisation_columns("contract__application__organisation"),
+}
+
+
+def _milestone_row(milestone: dict) -> Row:
     return Row(
-        title=f"{milestone.contract.number} · {milestone.title}",
-        url=reverse("funding:contract_detail", args=[milestone.contract.number]),
-        since=milestone.due_date,
-        detail=str(milestone.contract.application.organisation),
+        title=f"{milestone['contract']} · {milestone['title']}",
+        url=reverse("funding:contract_detail", args=[milestone["contract"]]),
+        since=date.fromisoformat(milestone["since"]),
+        detail=_organisation(milestone),
     )
 
 
@@ -173,11 +238,20 @@ def _milestone_reports_to_decide(user) -> QuerySet:
     )
 
 
-def _join_request_row(membership) -> Row:
+JOIN_REQUEST_COLUMNS = {
+    "user_name": "user__display_name",
+    "user_email": "user__email",
+    "organisation": "organisation_id",
+    "since": "created_at",
+    **_organisation_columns("organisation"),
+}
+
+
+def _join_request_row(membership: dict) -> Row:
     return Row(
-        title=f"{membership.user} → {membership.organisation}",
-        url=reverse("organisations:members", args=[membership.organisation_id]),
-        since=membership.created_at,
+        title=f"{membership['user_name'] or membership['user_email']} → {_organisation(membership)}",
+        url=reverse("organisations:members", args=[membership["organisation"]]),
+        since=_moment(membership["since"]),
     )
 
 
@@ -187,12 +261,16 @@ def _failed_imports(user) -> QuerySet:
     ).order_by("created_at", "pk")
 
 
-def _import_row(job) -> Row:
+IMPORT_COLUMNS = {"pk": "pk", "name": "original_name", "status": "status", "since": "created_at"}
+
+
+def _import_row(job: dict) -> Row:
+    status = ImportJob.Status(job["status"]).label
     return Row(
-        title=job.original_name or str(job),
-        url=reverse("organisations:import_detail", args=[job.pk]),
-        since=job.created_at,
-        detail=job.get_status_display(),
+        title=job["name"] or f" ({status})",  # what an unnamed job's str() gives
+        url=reverse("organisations:import_detail", args=[job["pk"]]),
+        since=_moment(job["since"]),
+        detail=status,
     )
 
 
@@ -206,12 +284,14 @@ def _comments(status):
     return queryset
 
 
-def _comment_row(comment) -> Row:
-    text = " ".join(comment.text.split())
+COMMENT_COLUMNS = {"pk": "pk", "text": "text", "since": "created_at"}
+
+
+def _comment_row(comment: dict) -> Row:
     return Row(
-        title=text if len(text) <= 80 else text[:79].rstrip() + "…",
-        url=reverse("comments:moderate", args=[comment.pk]),
-        since=comment.created_at,
+        title=_shortened(comment["text"]),
+        url=reverse("comments:moderate", args=[comment["pk"]]),
+        since=_moment(comment["since"]),
     )
 
 
@@ -232,13 +312,21 @@ def _reviews_due(user) -> QuerySet:
     )
 
 
-def _review_row(assignment) -> Row:
-    application = assignment.application
+REVIEW_COLUMNS = {
+    "pk": "pk",
+    "title": "application__title",
+    "since": "assigned_at",
+    "call": "application__call__reference",
+    **_organisation_columns("application__organisation"),
+}
+
+
+def _review_row(assignment: dict) -> Row:
     return Row(
-        title=application.title or str(application.organisation),
-        url=reverse("funding:review", args=[assignment.pk]),
-        since=assignment.assigned_at,
-        detail=application.call.reference,
+        title=assignment["title"] or _organisation(assignment),
+        url=reverse("funding:review", args=[assignment["pk"]]),
+        since=_moment(assignment["since"]),
+        detail=assignment["call"],
     )
 
 
@@ -264,12 +352,23 @@ def _applications_to_finish(user) -> QuerySet:
     )
 
 
-def _draft_row(application) -> Row:
+CALL_FIELDS = (*localized_fields("title"), "reference")
+DRAFT_COLUMNS = {
+    "pk": "pk",
+    "title": "title",
+    "status": "status",
+    "since": "created_at",
+    **{f"call_{field}": f"call__{field}" for field in CALL_FIELDS},
+}
+
+
+def _draft_row(application: dict) -> Row:
+    call = Call(**{field: application[f"call_{field}"] for field in CALL_FIELDS})
     return Row(
-        title=application.title or str(application.call),
-        url=reverse("funding:application_edit", args=[application.pk]),
-        since=application.created_at,
-        detail=f"{application.get_status_display()} · {application.call.reference}",
+        title=application["title"] or str(call),
+        url=reverse("funding:application_edit", args=[application["pk"]]),
+        since=_moment(application["since"]),
+        detail=f"{Application.Status(application['status']).label} · {call.reference}",
     )
 
 
@@ -283,12 +382,21 @@ def _reports_to_correct(user) -> QuerySet:
     )
 
 
-def _own_report_row(report) -> Row:
+OWN_REPORT_COLUMNS = {
+    "pk": "pk",
+    "title": "title",
+    "status": "status",
+    "since": "created_at",
+    **_organisation_columns("organisation"),
+}
+
+
+def _own_report_row(report: dict) -> Row:
     return Row(
-        title=report.title,
-        url=reverse("activities:report", args=[report.pk]),
-        since=report.created_at,
-        detail=f"{report.get_status_display()} · {report.organisation}",
+        title=report["title"],
+        url=reverse("activities:report", args=[report["pk"]]),
+        since=_moment(report["since"]),
+        detail=f"{ReportStatus(report['status']).label} · {_organisation(report)}",
     )
 
 
@@ -313,12 +421,13 @@ def _failed_report_imports(user) -> QuerySet:
     ).order_by("created_at", "pk")
 
 
-def _report_import_row(job) -> Row:
+def _report_import_row(job: dict) -> Row:
+    status = ReportImport.Status(job["status"]).label
     return Row(
-        title=job.original_name or str(job),
-        url=reverse("activities:import_detail", args=[job.pk]),
-        since=job.created_at,
-        detail=job.get_status_display(),
+        title=job["name"] or f" ({status})",  # what an unnamed import's str() gives
+        url=reverse("activities:import_detail", args=[job["pk"]]),
+        since=_moment(job["since"]),
+        detail=status,
     )
 
 
@@ -333,11 +442,14 @@ def _failed_tasks(user) -> QuerySet:
     )
 
 
-def _task_row(task) -> Row:
+TASK_COLUMNS = {"pk": "pk", "path": "task_path", "since": "enqueued_at"}
+
+
+def _task_row(task: dict) -> Row:
     return Row(
-        title=task.task_path,
-        url=reverse("admin:django_tasks_database_dbtaskresult_change", args=[task.pk]),
-        since=task.enqueued_at,
+        title=task["path"],
+        url=reverse("admin:django_tasks_database_dbtaskresult_change", args=[UUID(task["pk"])]),
+        since=_moment(task["since"]),
     )
 
 
@@ -345,12 +457,15 @@ def _failed_emails(user) -> QuerySet:
     return OutboxEmail.objects.filter(status=OutboxEmail.Status.FAILED).order_by("created_at", "pk")
 
 
-def _email_row(message) -> Row:
+OUTBOX_COLUMNS = {"pk": "pk", "subject": "subject", "since": "created_at", "topic": "topic"}
+
+
+def _email_row(message: dict) -> Row:
     return Row(
-        title=message.subject,
-        url=reverse("admin:core_outboxemail_change", args=[message.pk]),
-        since=message.created_at,
-        detail=message.topic,
+        title=message["subject"],
+        url=reverse("admin:core_outboxemail_change", args=[message["pk"]]),
+        since=_moment(message["since"]),
+        detail=message["topic"],
     )
 
 
@@ -366,6 +481,7 @@ QUEUES: tuple[Queue, ...] = (
         _suggestions_to_answer,
         _suggestion_row,
         _url("consultations:triage", "status=open&sort=oldest"),
+        columns=SUGGESTION_COLUMNS,
     ),
     Queue(
         "duplicates",
@@ -376,6 +492,7 @@ QUEUES: tuple[Queue, ...] = (
         _suggestions_with_duplicates,
         _suggestion_row,
         _url("consultations:triage", "status=open&sort=oldest&group=clusters"),
+        columns=SUGGESTION_COLUMNS,
     ),
     Queue(
         "email_attention",
@@ -386,6 +503,7 @@ QUEUES: tuple[Queue, ...] = (
         _emails_needing_attention,
         _email_intake_row,
         _url("consultations:email_intake"),
+        columns=EMAIL_INTAKE_COLUMNS,
     ),
     Queue(
         "reports",
@@ -394,6 +512,7 @@ QUEUES: tuple[Queue, ...] = (
         _reports_to_verify,
         _report_row,
         _url("activities:queue"),
+        columns=REPORT_COLUMNS,
     ),
     Queue(
         "applications",
@@ -402,6 +521,7 @@ QUEUES: tuple[Queue, ...] = (
         _applications_to_decide,
         _application_row,
         _url("funding:applications", "status=submitted"),
+        columns=APPLICATION_COLUMNS,
     ),
     Queue(
         "milestone_reports",
@@ -409,6 +529,7 @@ QUEUES: tuple[Queue, ...] = (
         lambda n: ngettext("milestone report to accept or return", "milestone reports to accept or return", n),
         _milestone_reports_to_decide,
         _milestone_row,
+        columns=MILESTONE_COLUMNS,
     ),
     Queue(
         "overdue_milestones",
@@ -416,6 +537,7 @@ QUEUES: tuple[Queue, ...] = (
         lambda n: ngettext("milestone overdue", "milestones overdue", n),
         _overdue_milestones,
         _milestone_row,
+        columns=MILESTONE_COLUMNS,
     ),
     Queue(
         "orphan_join_requests",
@@ -426,6 +548,7 @@ QUEUES: tuple[Queue, ...] = (
         lambda user: join_requests_without_admin(),
         _join_request_row,
         _url("organisations:join_requests"),
+        columns=JOIN_REQUEST_COLUMNS,
     ),
     Queue(
         "failed_imports",
@@ -433,6 +556,7 @@ QUEUES: tuple[Queue, ...] = (
         lambda n: ngettext("organisation import that failed", "organisation imports that failed", n),
         _failed_imports,
         _import_row,
+        columns=IMPORT_COLUMNS,
     ),
     Queue(
         "comments_held",
@@ -441,6 +565,7 @@ QUEUES: tuple[Queue, ...] = (
         _comments(Comment.Status.PENDING),
         _comment_row,
         _url("comments:queue", "status=pending"),
+        columns=COMMENT_COLUMNS,
     ),
     Queue(
         "comments_reported",
@@ -449,6 +574,7 @@ QUEUES: tuple[Queue, ...] = (
         _comments(Comment.Status.HIDDEN),
         _comment_row,
         _url("comments:queue", "status=hidden"),
+        columns=COMMENT_COLUMNS,
     ),
     Queue(
         "reviews",
@@ -457,6 +583,7 @@ QUEUES: tuple[Queue, ...] = (
         _reviews_due,
         _review_row,
         _url("funding:reviews"),
+        columns=REVIEW_COLUMNS,
     ),
     Queue(
         "member_requests",
@@ -464,6 +591,7 @@ QUEUES: tuple[Queue, ...] = (
         lambda n: ngettext("request to join your organisation", "requests to join your organisation", n),
         _member_requests,
         _join_request_row,
+        columns=JOIN_REQUEST_COLUMNS,
     ),
     Queue(
         "applications_to_finish",
@@ -472,6 +600,7 @@ QUEUES: tuple[Queue, ...] = (
         _applications_to_finish,
         _draft_row,
         _url("funding:applications", "status=open"),
+        columns=DRAFT_COLUMNS,
     ),
     Queue(
         "reports_to_correct",
@@ -480,6 +609,7 @@ QUEUES: tuple[Queue, ...] = (
         _reports_to_correct,
         _own_report_row,
         _url("activities:my_reports"),
+        columns=OWN_REPORT_COLUMNS,
     ),
     Queue(
         "milestones_due",
@@ -487,6 +617,7 @@ QUEUES: tuple[Queue, ...] = (
         lambda n: ngettext("milestone due or overdue", "milestones due or overdue", n),
         _milestones_due,
         _milestone_row,
+        columns=MILESTONE_COLUMNS,
     ),
     Queue(
         "failed_report_imports",
@@ -494,6 +625,7 @@ QUEUES: tuple[Queue, ...] = (
         lambda n: ngettext("activity import that failed", "activity imports that failed", n),
         _failed_report_imports,
         _report_import_row,
+        columns=IMPORT_COLUMNS,
     ),
     Queue(
         "failed_tasks",
@@ -502,6 +634,7 @@ QUEUES: tuple[Queue, ...] = (
         _failed_tasks,
         _task_row,
         _url("admin:django_tasks_database_dbtaskresult_changelist", "status__exact=FAILED"),
+        columns=TASK_COLUMNS,
     ),
     Queue(
         "failed_emails",
@@ -510,6 +643,7 @@ QUEUES: tuple[Queue, ...] = (
         _failed_emails,
         _email_row,
         _url("admin:core_outboxemail_changelist", "status__exact=failed"),
+        columns=OUTBOX_COLUMNS,
     ),
 )
 QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
+from django.db.models import CharField, Count, Value, Window
+from django.db.models.functions import JSONObject, RowNumber
 
 from kelisim.accounts.models import Role
 from kelisim.organisations.models import Membership
@@ -50,18 +51,40 @@ def queue_url(queue: Queue, user) -> str:
     return queue.url(user) if queue.url else reverse("worklists:queue", args=[queue.key])
 
 
+def _first_rows(queue: Queue, user, first_rows: int):
+    """The queue's ``first_rows`` oldest rows as (key, place, total, values): the total is a window count over the
+    whole queue, the place its row number in the queue's order, which keeps that order once its rows are mixed with
+    other queues'. Filtered on the place rather than sliced: SQLite allows no LIMIT inside a UNION."""
+    queryset = queue.queryset(user)
+    return (
+        queryset.values(
+            key=Value(queue.key, output_field=CharField()),
+            place=Window(RowNumber(), order_by=list(queryset.query.order_by)),
+            total=Window(Count("pk")),
+            data=JSONObject(**queue.columns),
+        )
+        .filter(place__lte=first_rows)
+        .order_by()
+    )
+
+
 def work_for(user, *, first_rows: int = FIRST_ROWS) -> list[Shown]:
     """Every queue of the person's roles with its count and its ``first_rows`` oldest rows.
 
-    One query per queue, whatever the number of rows: its first rows, each carrying the queue's total (a window
-    count, computed before the LIMIT); no row means nothing waits. The page's query count depends only on the
-    person's roles.
+    One query whatever the number of queues and rows: a UNION ALL of each queue's first rows, each carrying its
+    queue's total. No row means nothing waits. Counts are read on every request, never kept.
     """
+    queues = queues_for(user)
+    found: dict[str, list[dict]] = {queue.key: [] for queue in queues}
+    parts = [_first_rows(queue, user, first_rows) for queue in queues]
+    if parts:
+        for found_row in parts[0].union(*parts[1:], all=True):
+            found[found_row["key"]].append(found_row)
     shown = []
-    for queue in queues_for(user):
-        objects = list(queue.queryset(user).annotate(queue_total=Window(Count("pk")))[:first_rows])
-        count = objects[0].queue_total if objects else 0
-        rows = [queue.row(obj) for obj in objects]
+    for queue in queues:
+        values = sorted(found[queue.key], key=lambda found_row: found_row["place"])
+        count = values[0]["total"] if values else 0
+        rows = [queue.row(found_row["data"]) for found_row in values]
         shown.append(Shown(queue, count, queue.label(count), queue_url(queue, user), rows))
     return shown
 
@@ -71,5 +94,6 @@ def queue_page(user, key: str, page_number) -> tuple[Queue, Page, list[Row]] | N
     queue = QUEUES_BY_KEY.get(key)
     if queue is None or queue.role not in roles_of(user):
         return None
-    page = Paginator(queue.queryset(user), PAGE_SIZE).get_page(page_number)
+    queryset = queue.queryset(user).values_list(JSONObject(**queue.columns), flat=True)
+    page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
     return queue, page, [queue.row(obj) for obj in page.object_list]

@@ -128,7 +128,7 @@ def test_the_query_count_does_not_grow_with_the_work(client):
         ReportFactory.create_batch(3, status=ReportStatus.SUBMITTED)
         funding.submitted_application()
 
-    assert_queries_do_not_grow(client, reverse("worklists:home"), add_data=more_work, limit=45)
+    assert_queries_do_not_grow(client, reverse("worklists:home"), add_data=more_work, limit=6)
 
 
 def test_counts_use_plural_forms(client):
