@@ -103,8 +103,8 @@ def _seed() -> int:
                 Milestone(
                     contract=contract,
                     position=stage,
-                    title=f"Stage {stage}",
-                    deliverables="Ten lectures, attendance by sex and age band, photos",
+                    title_en=f"Stage {stage}",
+                    deliverables_en="Ten lectures, attendance by sex and age band, photos",
                     due_date=date(2017, 6 + 2 * stage, 15),
                     tranche_kzt=Decimal(500_000),
                     status=Milestone.Status.ACCEPTED if stage == 1 else Milestone.Status.PENDING,

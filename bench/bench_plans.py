@@ -86,7 +86,12 @@ def _seed(report):
     for item in items:
         item.regions.add(rng.choice(regions))
     indicators = Indicator.objects.bulk_create(
-        [Indicator(item=item, name_ru="Охват", name_en="People reached", unit="people", baseline=100) for item in items]
+        [
+            Indicator(
+                item=item, name_ru="Охват", name_en="People reached", unit_ru="человек", unit_en="people", baseline=100
+            )
+            for item in items
+        ]
     )
     IndicatorTarget.objects.bulk_create(
         [

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import is_administrator, is_moderator, is_officer, require_moderator
@@ -90,7 +91,10 @@ def _author_language(comment: Comment) -> str:
 def _target_context(comment: Comment) -> dict:
     target = comment.target
     spec = commentable_for(target)
-    return {"target_title": spec.title(target), "target_url": email_link(lambda: spec.url(target))}
+    # Worded when the email is rendered, in its recipient's language: a plan item's text or a roundtable's title
+    # is kept in three languages.
+    title = lazy(lambda: str(spec.title(target)), str)()
+    return {"target_title": title, "target_url": email_link(lambda: spec.url(target))}
 
 
 def _notify_reply(reply: Comment) -> None:

@@ -18,10 +18,10 @@ ROUNDTABLE = "roundtable"
 
 
 def roundtable_facts(
-    *, title: str, held_on: datetime.date, text: str, item_number: str = "", item_code: str = ""
+    *, title: dict, held_on: datetime.date, text: dict, item_number: str = "", item_code: str = ""
 ) -> dict:
-    """What a roundtable's answer keeps: its title in each language it has (``{"kk": …, "ru": …, "en": …}``),
-    ``item_*`` only when the decision took the suggestion into the plan."""
+    """What a roundtable's answer keeps: its title and the decision's wording in each language they have
+    (``{"kk": …, "ru": …, "en": …}``), ``item_*`` only when the decision took the suggestion into the plan."""
     return {
         "kind": ROUNDTABLE,
         "title": title,
@@ -39,12 +39,13 @@ def plan_item_label(number: str, code: str) -> str:
     return number or code
 
 
-def _title(titles) -> str:
-    """The title in the active language, else in Russian, else in any language it has."""
-    if isinstance(titles, str):
-        return titles
+def _in_language(texts) -> str:
+    """A text kept per language in the active language, else in Russian, else in any language it has; answers kept
+    before the text was kept per language hold a single string."""
+    if isinstance(texts, str):
+        return texts
     language = (get_language() or "ru")[:2]
-    return titles.get(language) or titles.get("ru") or next((title for title in titles.values() if title), "")
+    return texts.get(language) or texts.get("ru") or next((text for text in texts.values() if text), "")
 
 
 def word(facts: dict) -> str:
@@ -53,7 +54,7 @@ def word(facts: dict) -> str:
         return ""
     try:
         held_on = short_date(datetime.date.fromisoformat(facts["date"]))
-        values = {"title": _title(facts["title"]), "date": held_on, "text": facts["text"]}
+        values = {"title": _in_language(facts["title"]), "date": held_on, "text": _in_language(facts["text"])}
     except (KeyError, TypeError, ValueError):
         return ""
     item = plan_item_label(facts.get("item_number", ""), facts.get("item_code", ""))

@@ -276,34 +276,75 @@ def load(stdout=None) -> str:
             )
             contracts.append(contract)
     kfp_contract, accord_contract = contracts
+    # Milestones: title and deliverables as (en, ru, kk), due date, tranche.
     for contract, stages in (
         (
             kfp_contract,
             [
-                ("Trainers trained", "120 peer speakers trained in six regions", date(2017, 7, 15), 800_000),
                 (
-                    "First 30 meetings",
-                    "30 meetings held, attendance reported by sex and age band",
+                    ("Trainers trained", "Подготовлены тренеры", "Тренерлер даярланды"),
+                    (
+                        "120 peer speakers trained in six regions",
+                        "Подготовлено 120 спикеров «равный — равному» в шести регионах",
+                        "Алты өңірде «тең-теңімен» әдісі бойынша 120 спикер даярланды",
+                    ),
+                    date(2017, 7, 15),
+                    800_000,
+                ),
+                (
+                    ("First 30 meetings", "Первые 30 встреч", "Алғашқы 30 кездесу"),
+                    (
+                        "30 meetings held, attendance reported by sex and age band",
+                        "Проведено 30 встреч, участники учтены по полу и возрастным группам",
+                        "30 кездесу өткізілді, қатысушылар жынысы мен жас тобы бойынша есепке алынды",
+                    ),
                     date(2017, 9, 30),
                     1_000_000,
                 ),
-                ("Last 30 meetings and report", "30 more meetings and the final report", date(2017, 12, 15), 1_000_000),
+                (
+                    ("Last 30 meetings and report", "Последние 30 встреч и отчёт", "Соңғы 30 кездесу және есеп"),
+                    (
+                        "30 more meetings and the final report",
+                        "Ещё 30 встреч и итоговый отчёт",
+                        "Тағы 30 кездесу және қорытынды есеп",
+                    ),
+                    date(2017, 12, 15),
+                    1_000_000,
+                ),
             ],
         ),
         (
             accord_contract,
             [
-                ("First three evenings", "Three dialogue evenings in Taraz", date(2017, 8, 31), 600_000),
-                ("Videos published", "Six short videos on local social networks", date(2017, 11, 30), 1_100_000),
+                (
+                    ("First three evenings", "Первые три вечера", "Алғашқы үш кеш"),
+                    (
+                        "Three dialogue evenings in Taraz",
+                        "Три вечера диалога в Таразе",
+                        "Таразда үш диалог кеші",
+                    ),
+                    date(2017, 8, 31),
+                    600_000,
+                ),
+                (
+                    ("Videos published", "Видеоролики опубликованы", "Бейнероликтер жарияланды"),
+                    (
+                        "Six short videos on local social networks",
+                        "Шесть коротких видеороликов в местных социальных сетях",
+                        "Жергілікті әлеуметтік желілерде алты қысқа бейнеролик",
+                    ),
+                    date(2017, 11, 30),
+                    1_100_000,
+                ),
             ],
         ),
     ):
-        for title, deliverables, due, tranche in stages:
+        for titles, deliverables, due, tranche in stages:
             services.add_milestone(
                 actor=officer,
                 contract=contract,
-                title=title,
-                deliverables=deliverables,
+                **dict(zip(("title_en", "title_ru", "title_kk"), titles, strict=True)),
+                **dict(zip(("deliverables_en", "deliverables_ru", "deliverables_kk"), deliverables, strict=True)),
                 due_date=due,
                 tranche_kzt=Decimal(tranche),
             )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kelisim.accounts.models import Role, User
 from kelisim.core.fields import DESCRIPTION, LONG_TEXT
+from kelisim.core.i18n import require_one_language
 from kelisim.core.models import Region, Strand
 from kelisim.funding import rules
 from kelisim.funding.models import Call, Contract, Criterion, Question
@@ -355,11 +356,39 @@ class ContractForm(forms.Form):
     period_end = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class MilestoneForm(forms.Form):
-    title = forms.CharField(label=_("Milestone"), max_length=200)
-    deliverables = forms.CharField(
-        label=_("Deliverables"), widget=forms.Textarea(attrs={"rows": 3}), max_length=DESCRIPTION
+class MilestoneTextsForm(forms.Form):
+    """A milestone's title and deliverables in each language (each given in one at least)."""
+
+    title_ru = forms.CharField(label=_("Milestone (Russian)"), max_length=200, required=False)
+    title_kk = forms.CharField(label=_("Milestone (Kazakh)"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("Milestone (English)"), max_length=200, required=False)
+    deliverables_ru = forms.CharField(
+        label=_("Deliverables (Russian)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=DESCRIPTION,
+        required=False,
     )
+    deliverables_kk = forms.CharField(
+        label=_("Deliverables (Kazakh)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=DESCRIPTION,
+        required=False,
+    )
+    deliverables_en = forms.CharField(
+        label=_("Deliverables (English)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=DESCRIPTION,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        require_one_language(data, "title", _("Give the milestone's title in at least one language."))
+        require_one_language(data, "deliverables", _("Give the deliverables in at least one language."))
+        return data
+
+
+class MilestoneForm(MilestoneTextsForm):
     due_date = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
     tranche_kzt = forms.DecimalField(
         label=_("Payment tranche, KZT"), max_digits=16, decimal_places=0, min_value=0, initial=0

@@ -124,12 +124,12 @@ def language_of(contract: Contract) -> str:
     return detect_language(f"{application.title} {application.summary}")
 
 
-def _milestones(contract: Contract) -> list[dict]:
+def _milestones(contract: Contract, language: str) -> list[dict]:
     return [
         {
             "id": f"{contract.number}-m{milestone.pk}",
-            "title": milestone.title,
-            "description": milestone.deliverables,
+            **_texts(milestone, "title", language),
+            **_texts(milestone, "deliverables", language, key="description"),
             "type": "delivery",
             "dueDate": _datetime(milestone.due_date),
             "dateMet": _datetime(milestone.accepted_at),
@@ -154,7 +154,7 @@ def _amendments(contract: Contract) -> list[dict]:
     ]
 
 
-def _contract(contract: Contract) -> dict:
+def _contract(contract: Contract, language: str) -> dict:
     application = contract.application
     ocds_contract = {
         "id": contract.number,
@@ -166,7 +166,7 @@ def _contract(contract: Contract) -> dict:
         "period": {"startDate": _datetime(contract.period_start), "endDate": _datetime(contract.period_end)},
         "value": _money(contract.amount_kzt),
         "dateSigned": _datetime(contract.signed_on),
-        "milestones": _milestones(contract),
+        "milestones": _milestones(contract, language),
     }
     amendments = _amendments(contract)
     if amendments:
@@ -239,7 +239,7 @@ def content(contract: Contract) -> dict:
         },
         "tender": _tender(call, language),
         "awards": [_award(contract, language)],
-        "contracts": [_contract(contract)],
+        "contracts": [_contract(contract, language)],
     }
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("attachments/<int:pk>/remove/", applications.attachment_remove, name="attachment_remove"),
     path("submitted-files/<int:pk>/", applications.revision_file_download, name="revision_file"),
     path("milestones/<int:pk>/report/", contracts.milestone_report, name="milestone_report"),
+    path("milestones/<int:pk>/wording/", contracts.milestone_texts, name="milestone_texts"),
     path("evidence/<int:pk>/", contracts.evidence_download, name="evidence"),
     # Reviewers
     path("reviews/", review.review_list, name="reviews"),

@@ -196,8 +196,12 @@ def _february(officer) -> Roundtable:
                     agenda_item=item,
                     kind="decline",
                     suggestion=suggestions[3],
-                    text="Blocking whole platforms would cut off the audience the programme needs to reach; "
+                    text_en="Blocking whole platforms would cut off the audience the programme needs to reach; "
                     "the roundtable prefers counter-messaging and work with the platforms.",
+                    text_ru="Блокировка целых платформ отрезала бы аудиторию, до которой программа должна дойти; "
+                    "круглый стол отдаёт предпочтение контрпропаганде и работе с самими платформами.",
+                    text_kk="Платформаларды толықтай бұғаттау бағдарлама жетуге тиіс аудиторияны шектеп тастар еді; "
+                    "дөңгелек үстел қарсы үгіт жүргізуді және платформалардың өзімен жұмыс істеуді қолдайды.",
                 )
             elif strand == "prisons":
                 services.record_decision(
@@ -205,7 +209,9 @@ def _february(officer) -> Roundtable:
                     agenda_item=item,
                     kind="defer",
                     suggestion=suggestions[3],
-                    text="To be discussed with the penal system committee at the next roundtable.",
+                    text_en="To be discussed with the penal system committee at the next roundtable.",
+                    text_ru="Будет обсуждено с комитетом уголовно-исполнительной системы на следующем круглом столе.",
+                    text_kk="Келесі дөңгелек үстелде қылмыстық-атқару жүйесі комитетімен талқыланады.",
                 )
             else:
                 services.record_decision(
@@ -214,7 +220,9 @@ def _february(officer) -> Roundtable:
                     kind="merge",
                     suggestion=suggestions[3],
                     merge_into=suggestions[2],
-                    text="The same proposal in other words; discussed together.",
+                    text_en="The same proposal in other words; discussed together.",
+                    text_ru="То же предложение другими словами; рассмотрены вместе.",
+                    text_kk="Басқа сөзбен айтылған сол ұсыныс; бірге қаралды.",
                 )
     services.save_minutes(actor=officer, roundtable=roundtable, markdown=MINUTES)
     return roundtable

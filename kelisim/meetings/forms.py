@@ -33,8 +33,6 @@ class RoundtableForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in localized_fields("title"):
-            self.fields[name].widget.attrs["lang"] = name[-2:]
         self.fields["invited_organisations"].queryset = Organisation.objects.filter(
             verification_status=Organisation.Verification.VERIFIED
         ).order_by("name_ru")
@@ -153,6 +151,32 @@ class AttachmentForm(forms.Form):
     )
 
 
+def _wording_fields() -> dict:
+    return {
+        f"text_{code}": forms.CharField(
+            label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000, required=False
+        )
+        for code, label in (
+            ("ru", _("Wording of the decision (Russian)")),
+            ("kk", _("Wording of the decision (Kazakh)")),
+            ("en", _("Wording of the decision (English)")),
+        )
+    }
+
+
+class DecisionTextsForm(forms.Form):
+    """The wording of a recorded decision, in each language (adding the missing translations)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_wording_fields())
+
+    def clean(self):
+        data = super().clean()
+        require_one_language(data, "text", _("Write the decision down (for a decline: the reason)."))
+        return data
+
+
 class DecisionForm(forms.Form):
     """Merge, decline or defer. Incorporating into the plan has its own page in the plans app."""
 
@@ -163,16 +187,15 @@ class DecisionForm(forms.Form):
     ]
     suggestion = forms.ModelChoiceField(queryset=Suggestion.objects.none(), required=False, label=_("Suggestion"))
     kind = forms.ChoiceField(choices=KINDS, label=_("Decision"), widget=forms.RadioSelect)
-    text = forms.CharField(
-        label=_("Wording of the decision"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For a decline, the reason; it is published as the official answer."),
-        max_length=3000,
-    )
     merge_into_reference = forms.CharField(label=_("Merge into (reference)"), required=False, max_length=20)
+
+    field_order = ["suggestion", "kind", "text_ru", "text_kk", "text_en", "merge_into_reference"]
 
     def __init__(self, *args, agenda_item, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(_wording_fields())
+        self.fields["text_ru"].help_text = _("For a decline, the reason; it is published as the official answer.")
+        self.order_fields(self.field_order)
         self.fields["suggestion"].queryset = agenda_item.suggestions.all()
         self.fields["suggestion"].label_from_instance = lambda s: f"{s.reference} — {s.display_title}"
 
@@ -185,12 +208,17 @@ class DecisionForm(forms.Form):
             raise forms.ValidationError(_("No suggestion has this reference."))
         return suggestion
 
+    def clean(self):
+        data = super().clean()
+        require_one_language(data, "text", _("Write the decision down (for a decline: the reason)."))
+        return data
+
     def service_arguments(self) -> dict:
         """The cleaned data as ``services.record_decision`` takes it."""
         data = self.cleaned_data
         return {
             "kind": data["kind"],
-            "text": data["text"],
+            **{name: data[name] for name in localized_fields("text")},
             "suggestion": data["suggestion"],
             "merge_into": data["merge_into_reference"],
         }

@@ -262,7 +262,17 @@ class Decision(models.Model):
     )
     kind = models.CharField(_("decision"), max_length=12, choices=Kind.choices)
     acceptance = models.CharField(_("accepted"), max_length=16, choices=Acceptance.choices, blank=True)
-    text = BoundedTextField(_("wording of the decision"), max_length=DESCRIPTION)
+    # The Russian wording keeps the column of the single wording of earlier releases (rolling upgrades); the Kazakh
+    # and English ones were added beside it (issue 16).
+    text_kk = BoundedTextField(
+        _("wording of the decision (Kazakh)"), max_length=DESCRIPTION, blank=True, default="", db_default=""
+    )
+    text_ru = BoundedTextField(
+        _("wording of the decision (Russian)"), max_length=DESCRIPTION, blank=True, db_column="text"
+    )
+    text_en = BoundedTextField(
+        _("wording of the decision (English)"), max_length=DESCRIPTION, blank=True, default="", db_default=""
+    )
     merge_into = models.ForeignKey(
         Suggestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("merge into")
     )
@@ -272,6 +282,8 @@ class Decision(models.Model):
     applied_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    text = Localized("text")
 
     history = HistoricalRecords()
 

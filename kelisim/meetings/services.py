@@ -324,7 +324,9 @@ def record_decision(
     actor,
     agenda_item: AgendaItem,
     kind: str,
-    text: str,
+    text_kk: str = "",
+    text_ru: str = "",
+    text_en: str = "",
     suggestion: Suggestion | None = None,
     merge_into: Suggestion | None = None,
     acceptance: str = "",
@@ -338,11 +340,16 @@ def record_decision(
     require_officer(actor, system=True)
     roundtable = agenda_item.roundtable
     _require_scheduled(roundtable)
-    text = " ".join(text.split()) if kind != Decision.Kind.DECLINE else text.strip()
+    given = {"kk": text_kk, "ru": text_ru, "en": text_en}
+    # A decline's reason is published as the official answer and keeps its paragraphs; other wordings are one line.
+    texts = {
+        code: (" ".join(value.split()) if kind != Decision.Kind.DECLINE else value.strip())
+        for code, value in given.items()
+    }
     if kind not in Decision.Kind.values:
         raise ValidationError({"kind": _("Choose a decision.")})
-    if not text:
-        raise ValidationError({"text": _("Write the decision down (for a decline: the reason).")})
+    if not any(texts.values()):
+        raise ValidationError({"text_ru": _("Write the decision down (for a decline: the reason).")})
     if suggestion is not None and not agenda_item.suggestions.filter(pk=suggestion.pk).exists():
         raise ValidationError({"suggestion": _("This suggestion is not on this agenda item.")})
     if kind == Decision.Kind.MERGE and (suggestion is None or merge_into is None or merge_into.pk == suggestion.pk):
@@ -361,7 +368,7 @@ def record_decision(
         suggestion=suggestion,
         kind=kind,
         acceptance=acceptance,
-        text=text,
+        **{f"text_{code}": value for code, value in texts.items()},
         merge_into=merge_into if kind == Decision.Kind.MERGE else None,
         plan_item_code=plan_item_code,
         plan_item_number=plan_item_number,
@@ -369,6 +376,33 @@ def record_decision(
     )
     record_history(decision, actor=actor, reason="recorded")
     decision.save()
+    return decision
+
+
+@transaction.atomic
+def translate_decision(*, actor, decision: Decision, text_kk: str, text_ru: str, text_en: str) -> Decision:
+    """Give a decision's wording in the languages it lacks (or correct one), before or after the close.
+
+    What the decision decided does not change. Once the roundtable is closed, the answer its suggestion received
+    keeps the wording as facts: it follows the new wording while it is still the roundtable's answer.
+    """
+    require_officer(actor, system=True)
+    decision = Decision.objects.select_for_update().select_related("roundtable").get(pk=decision.pk)
+    before = {code: getattr(decision, f"text_{code}") for code in ContentLanguage.values}
+    texts = {"kk": text_kk.strip(), "ru": text_ru.strip(), "en": text_en.strip()}
+    if not any(texts.values()):
+        raise ValidationError({"text_ru": _("Write the decision down (for a decline: the reason).")})
+    for code, value in texts.items():
+        setattr(decision, f"text_{code}", value)
+    record_history(decision, actor=actor, reason="wording translated")
+    decision.save()
+    if decision.suggestion_id and decision.roundtable.status == Roundtable.Status.CLOSED:
+        suggestion = Suggestion.objects.select_for_update().get(pk=decision.suggestion_id)
+        facts = suggestion.answer_facts or {}
+        if facts.get("kind") == answers.ROUNDTABLE and facts.get("text") in (before, before["ru"]):
+            suggestion.answer_facts = {**facts, "text": texts}
+            record_history(suggestion, actor=actor, reason="the roundtable's answer translated")
+            suggestion.save(update_fields=["answer_facts"])
     return decision
 
 
@@ -387,7 +421,7 @@ def _answer_facts(decision: Decision) -> dict:
     return answers.roundtable_facts(
         title={language: getattr(roundtable, f"title_{language}") for language in ContentLanguage.values},
         held_on=timezone.localdate(roundtable.starts_at),
-        text=decision.text,
+        text={language: getattr(decision, f"text_{language}") for language in ContentLanguage.values},
         item_number=decision.plan_item_number if incorporated else "",
         item_code=decision.plan_item_code if incorporated else "",
     )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/agenda/", views.agenda, name="agenda"),
     path("<int:pk>/agenda/<int:item_id>/decide/", views.decide, name="decide"),
     path("<int:pk>/decisions/<int:decision_id>/withdraw/", views.withdraw_decision, name="withdraw_decision"),
+    path("<int:pk>/decisions/<int:decision_id>/wording/", views.decision_texts, name="decision_texts"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/minutes/", views.minutes, name="minutes"),
     path("<int:pk>/attachments/", views.upload_attachment, name="upload_attachment"),

@@ -11,6 +11,7 @@ from kelisim.accounts import permissions
 from kelisim.accounts.decorators import officer_required
 from kelisim.consultations.views.saving import saved
 from kelisim.core.files import file_response
+from kelisim.core.i18n import localized_fields
 from kelisim.core.pagecache import EVERYTHING, public_page
 from kelisim.meetings import ical, registry, rules, selectors, services
 from kelisim.meetings.forms import (
@@ -18,6 +19,7 @@ from kelisim.meetings.forms import (
     AttachmentForm,
     AttendanceForm,
     DecisionForm,
+    DecisionTextsForm,
     MinutesForm,
     RegistrationForm,
     RoundtableForm,
@@ -220,6 +222,23 @@ def decide(request, pk: int, item_id: int):
         return redirect("meetings:agenda", pk=pk)
     context = {"agenda_item": agenda_item, "roundtable": agenda_item.roundtable, "form": form}
     return render(request, "meetings/decide.html", context)
+
+
+@officer_required
+def decision_texts(request, pk: int, decision_id: int):
+    decision = get_object_or_404(Decision.objects.select_related("roundtable"), pk=decision_id, roundtable_id=pk)
+    initial = {name: getattr(decision, name) for name in localized_fields("text")}
+    form = DecisionTextsForm(request.POST or None, initial=initial)
+
+    def save(data) -> str:
+        services.translate_decision(actor=request.user, decision=decision, **data)
+        return _("The decision's wording is saved.")
+
+    if request.method == "POST" and saved(request, form, save):
+        return redirect("meetings:agenda", pk=pk)
+    return render(
+        request, "meetings/decision_texts.html", {"decision": decision, "roundtable": decision.roundtable, "form": form}
+    )
 
 
 @officer_required

@@ -17,7 +17,8 @@ from kelisim.plans.models import ActionPlan, PlanVersion, ProgressUpdate
 ALMATY = ZoneInfo("Asia/Almaty")
 
 # strand code -> objectives -> items: (en, ru, kk), responsible body, partners (English names), regions,
-# deadline, form of completion, budget KZT, source, indicator (name as (en, ru, kk), unit, baseline, {year: target}).
+# deadline, form of completion, budget KZT, source, indicator (name and unit as (en, ru, kk), baseline, {year: target}).
+PEOPLE = ("people", "человек", "адам")
 PLAN = {
     "zero-tolerance": [
         (
@@ -60,7 +61,7 @@ PLAN = {
                     "Training courses held",
                     12_000_000,
                     "state social order",
-                    (("People trained", "Обучено человек", "Оқытылған адамдар"), "people", 0, {2017: 150, 2018: 300}),
+                    (("People trained", "Обучено человек", "Оқытылған адамдар"), PEOPLE, 0, {2017: 150, 2018: 300}),
                 ),
             ],
         ),
@@ -88,7 +89,7 @@ PLAN = {
                     "republican budget",
                     (
                         ("Inmates who took part", "Осуждённые, принявшие участие", "Қатысқан сотталғандар"),
-                        "people",
+                        PEOPLE,
                         120,
                         {2017: 200, 2018: 300, 2019: 350, 2020: 400},
                     ),
@@ -112,7 +113,7 @@ PLAN = {
                             "Получили сопровождение после освобождения",
                             "Босатылғаннан кейін сүйемелдеу алғандар",
                         ),
-                        "people",
+                        PEOPLE,
                         0,
                         {2018: 50, 2019: 80},
                     ),
@@ -163,7 +164,7 @@ PLAN = {
                     "republican budget",
                     (
                         ("Teachers trained", "Обучено педагогов", "Оқытылған педагогтер"),
-                        "people",
+                        PEOPLE,
                         0,
                         {2017: 500, 2018: 1500},
                     ),
@@ -174,32 +175,60 @@ PLAN = {
 }
 
 # What the February roundtable took into the plan: (strand, index of the suggestion on the agenda item,
-# acceptance, decision text, new item or None for "into the strand's first item").
+# acceptance, decision text as (en, ru, kk), new item or None for "into the strand's first item").
 INCORPORATIONS = [
     (
         "zero-tolerance",
         0,
         "accepted",
-        "Taken into the plan as a new measure: a school of bloggers run with NGOs.",
+        (
+            "Taken into the plan as a new measure: a school of bloggers run with NGOs.",
+            "Включено в план как новое мероприятие: школа блогеров при участии НПО.",
+            "Жоспарға жаңа іс-шара ретінде енгізілді: ҮЕҰ-лардың қатысуымен блогерлер мектебі.",
+        ),
         (
             "A school of young bloggers, run with NGOs, that makes counter-messaging content for its peers.",
             "Школа молодых блогеров при участии НПО, создающая контрпропагандистский контент для сверстников.",
             "ҮЕҰ-лардың қатысуымен құрдастарына арналған қарсы үгіт контентін жасайтын жас блогерлер мектебі.",
         ),
     ),
-    ("prisons", 0, "partly_accepted", "Visits become regular (monthly) in the two pilot regions.", None),
+    (
+        "prisons",
+        0,
+        "partly_accepted",
+        (
+            "Visits become regular (monthly) in the two pilot regions.",
+            "В двух пилотных регионах посещения становятся регулярными (ежемесячными).",
+            "Екі пилоттық өңірде бару тұрақты (ай сайын) болады.",
+        ),
+        None,
+    ),
     (
         "youth",
         0,
         "accepted",
-        "Taken into the plan as a new measure: experts in theology and public speaking for youth NGOs.",
+        (
+            "Taken into the plan as a new measure: experts in theology and public speaking for youth NGOs.",
+            "Включено в план как новое мероприятие: эксперты по теологии и ораторскому искусству для молодёжных НПО.",
+            "Жоспарға жаңа іс-шара ретінде енгізілді: жастар ҮЕҰ-лары үшін теология және шешендік өнер сарапшылары.",
+        ),
         (
             "A roster of experts in theology and public speaking whom youth NGOs can invite to their events.",
             "Реестр экспертов по теологии и ораторскому искусству, которых молодёжные НПО могут приглашать на мероприятия.",
             "Жастар ҮЕҰ-лары іс-шараларына шақыра алатын теология және шешендік өнер сарапшыларының тізілімі.",
         ),
     ),
-    ("youth", 1, "partly_accepted", "Meetings will also be held in colleges, as suggested.", None),
+    (
+        "youth",
+        1,
+        "partly_accepted",
+        (
+            "Meetings will also be held in colleges, as suggested.",
+            "Как и предлагалось, встречи будут проводиться и в колледжах.",
+            "Ұсынылғандай, кездесулер колледждерде де өткізіледі.",
+        ),
+        None,
+    ),
 ]
 
 
@@ -238,14 +267,16 @@ def _draft_one(officer, plan: ActionPlan) -> PlanVersion:
                     budget_kzt=budget,
                     budget_source=source,
                 )
-                names, unit, baseline, targets = indicator
+                names, units, baseline, targets = indicator
                 services.save_indicator(
                     actor=officer,
                     item=item,
                     name_en=names[0],
                     name_ru=names[1],
                     name_kk=names[2],
-                    unit=unit,
+                    unit_en=units[0],
+                    unit_ru=units[1],
+                    unit_kk=units[2],
                     baseline=baseline,
                     targets=[(year, None, value) for year, value in targets.items()],
                 )
@@ -280,7 +311,9 @@ def _roundtable_decisions(officer, plan: ActionPlan, roundtable: Roundtable) -> 
                 plan=plan,
                 agenda_item=agenda_item,
                 suggestion=suggestions[index],
-                text=text,
+                text_en=text[0],
+                text_ru=text[1],
+                text_kk=text[2],
                 acceptance=acceptance,
                 new_item=new_item,
             )
@@ -291,7 +324,9 @@ def _roundtable_decisions(officer, plan: ActionPlan, roundtable: Roundtable) -> 
                 plan=plan,
                 agenda_item=agenda_item,
                 suggestion=suggestions[index],
-                text=text,
+                text_en=text[0],
+                text_ru=text[1],
+                text_kk=text[2],
                 acceptance=acceptance,
                 tracked=existing.tracked,
             )

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.core.fields import NOTE
+from kelisim.core.i18n import require_one_language
 from kelisim.core.links import validate_web_url
 from kelisim.core.models import Region, Strand
 from kelisim.meetings.models import Decision
@@ -112,7 +113,9 @@ class IndicatorForm(forms.Form):
     name_ru = forms.CharField(label=_("Indicator (Russian)"), max_length=300, required=False)
     name_kk = forms.CharField(label=_("Indicator (Kazakh)"), max_length=300, required=False)
     name_en = forms.CharField(label=_("Indicator (English)"), max_length=300, required=False)
-    unit = forms.CharField(label=_("Unit"), max_length=50)
+    unit_ru = forms.CharField(label=_("Unit (Russian)"), max_length=50, required=False)
+    unit_kk = forms.CharField(label=_("Unit (Kazakh)"), max_length=50, required=False)
+    unit_en = forms.CharField(label=_("Unit (English)"), max_length=50, required=False)
     baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=14, decimal_places=2)
     targets = forms.CharField(
         label=_("Yearly targets"),
@@ -149,13 +152,29 @@ class IndicatorForm(forms.Form):
         data = super().clean()
         if not (data.get("name_ru") or data.get("name_kk") or data.get("name_en")):
             raise forms.ValidationError(_("Write the indicator in at least one language."))
+        require_one_language(data, "unit", _("Give the unit in at least one language."))
         return data
 
 
 class IncorporateForm(forms.Form):
     suggestion = forms.ModelChoiceField(label=_("Suggestion"), queryset=None)
-    text = forms.CharField(
-        label=_("Wording of the decision"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    text_ru = forms.CharField(
+        label=_("Wording of the decision (Russian)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
+    )
+    text_kk = forms.CharField(
+        label=_("Wording of the decision (Kazakh)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
+    )
+    text_en = forms.CharField(
+        label=_("Wording of the decision (English)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
     )
     acceptance = forms.ChoiceField(
         label=_("The suggestion is"),
@@ -201,6 +220,7 @@ class IncorporateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        require_one_language(data, "text", _("Write the wording of the decision in at least one language."))
         new_text = data.get("new_text_ru") or data.get("new_text_kk") or data.get("new_text_en")
         if data.get("existing_item"):
             if new_text:

@@ -266,10 +266,14 @@ class Indicator(models.Model):
     name_kk = models.CharField(_("indicator (Kazakh)"), max_length=300, blank=True, default="", db_default="")
     name_ru = models.CharField(_("indicator (Russian)"), max_length=300, blank=True, db_column="name")
     name_en = models.CharField(_("indicator (English)"), max_length=300, blank=True, default="", db_default="")
-    unit = models.CharField(_("unit"), max_length=50)
+    # As the name: the Russian unit keeps the old "unit" column.
+    unit_kk = models.CharField(_("unit (Kazakh)"), max_length=50, blank=True, default="", db_default="")
+    unit_ru = models.CharField(_("unit (Russian)"), max_length=50, blank=True, db_column="unit")
+    unit_en = models.CharField(_("unit (English)"), max_length=50, blank=True, default="", db_default="")
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
 
     name = Localized("name")
+    unit = Localized("unit")
 
     class Meta:
         ordering = ["item", "position", "pk"]

@@ -30,7 +30,7 @@ def funded(django_capture_on_commit_callbacks):
     officer = factories.officer()
     version = draft_with_items(items_per_strand=1)
     item = version.items.select_related("tracked").first()
-    indicator = Indicator.objects.create(item=item, name_en="Young people reached", unit="people", baseline=0)
+    indicator = Indicator.objects.create(item=item, name_en="Young people reached", unit_en="people", baseline=0)
     IndicatorTarget.objects.create(indicator=indicator, year=date.today().year, value=100)
     activity_services.set_indicator_source(actor=officer, indicator=indicator, rule="participants")
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,15 +9,16 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Count, Min, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.consultations.models import Document
 from kelisim.core.i18n import LANGUAGE_CODES, localized_attributes
-from kelisim.funding.models import Call, Criterion
-from kelisim.meetings.models import AgendaItem, Roundtable
+from kelisim.funding.models import Call, Criterion, Milestone
+from kelisim.meetings.models import AgendaItem, Decision, Roundtable
 from kelisim.plans.models import Indicator, Objective, PlanItem, PlanVersion
+from kelisim.publications.models import Article
 
 LISTED = 50
 """Records listed per kind (the count covers all of them)."""
@@ -46,6 +47,41 @@ class ContentKind:
 
     def missing(self):
         return self.queryset().filter(_incomplete(self.bases()))
+
+    def row(self, record) -> "Row":
+        attributes = localized_attributes(self.model)
+        missing = sorted(
+            {code for attribute in attributes for code in attribute.missing(record)}, key=LANGUAGE_CODES.index
+        )
+        label = next(
+            (str(getattr(record, attribute.attribute)) for attribute in attributes if attribute.resolve(record).text),
+            "",
+        )
+        return Row(label=label, url=self.edit_url(record), missing=missing)
+
+
+@dataclass(frozen=True)
+class ArticleTranslations:
+    """News articles: one article per language, joined by their translation group (``publications``); a group
+    counts when one of the three languages has no article in it. Listed by the group's first article."""
+
+    key = "articles"
+    label = _("News articles")
+
+    def missing(self):
+        groups = (
+            Article.objects.values("translation_group")
+            .annotate(languages=Count("language", distinct=True), first=Min("pk"))
+            .filter(languages__lt=len(LANGUAGE_CODES))
+        )
+        return Article.objects.filter(pk__in=Subquery(groups.values("first")))
+
+    def row(self, article) -> "Row":
+        written = set(
+            Article.objects.filter(translation_group=article.translation_group).values_list("language", flat=True)
+        )
+        missing = [code for code in LANGUAGE_CODES if code not in written]
+        return Row(label=article.title, url=reverse("publications:edit", args=[article.pk]), missing=missing)
 
 
 @dataclass
@@ -109,6 +145,13 @@ KINDS = [
         lambda item: reverse("meetings:agenda", args=[item.roundtable_id]),
     ),
     ContentKind(
+        "decisions",
+        _("Roundtable decisions"),
+        Decision,
+        lambda: Decision.objects.select_related("roundtable"),
+        lambda decision: reverse("meetings:decision_texts", args=[decision.roundtable_id, decision.pk]),
+    ),
+    ContentKind(
         "calls",
         _("Calls for proposals"),
         Call,
@@ -123,22 +166,21 @@ KINDS = [
         lambda criterion: reverse("funding:call_edit", args=[criterion.call.reference]),
     ),
     ContentKind(
+        "milestones",
+        _("Contract milestones"),
+        Milestone,
+        lambda: Milestone.objects.all(),
+        lambda milestone: reverse("funding:milestone_texts", args=[milestone.pk]),
+    ),
+    ContentKind(
         "documents",
         _("Consultation documents"),
         Document,
         lambda: Document.objects.all(),
         lambda document: document.get_absolute_url(),
     ),
+    ArticleTranslations(),
 ]
-
-
-def _row(kind: ContentKind, record) -> Row:
-    attributes = localized_attributes(kind.model)
-    missing = sorted({code for attribute in attributes for code in attribute.missing(record)}, key=LANGUAGE_CODES.index)
-    label = next(
-        (str(getattr(record, attribute.attribute)) for attribute in attributes if attribute.resolve(record).text), ""
-    )
-    return Row(label=label, url=kind.edit_url(record), missing=missing)
 
 
 def missing_translations() -> list[dict]:
@@ -147,7 +189,7 @@ def missing_translations() -> list[dict]:
     for kind in KINDS:
         records = kind.missing().order_by("pk")
         count = records.count()
-        rows = [_row(kind, record) for record in records[:LISTED]] if count else []
+        rows = [kind.row(record) for record in records[:LISTED]] if count else []
         report.append({"key": kind.key, "label": kind.label, "count": count, "rows": rows})
     return report
 

@@ -44,7 +44,7 @@ def extend_world(world):
         original_name="world-preview.xlsx",
         status=ReportImport.Status.PREVIEW,
     )
-    world.indicator = Indicator.objects.create(item=world.plan_item, name_en="Events held", unit="events")
+    world.indicator = Indicator.objects.create(item=world.plan_item, name_en="Events held", unit_en="events")
     world.manual_value = ManualIndicatorValue.objects.create(
         indicator=world.indicator, year=2026, value=3, evidence_file=pdf
     )

@@ -23,9 +23,9 @@ def item():
     year = timezone.localdate().year
     checker = officer()
     plan_item = draft_with_items(items_per_strand=1).items.select_related("tracked").first()
-    events = Indicator.objects.create(item=plan_item, name_en="Events held", unit="events", baseline=2)
+    events = Indicator.objects.create(item=plan_item, name_en="Events held", unit_en="events", baseline=2)
     IndicatorTarget.objects.create(indicator=events, year=year, value=4)
-    youth = Indicator.objects.create(item=plan_item, name_en="Young people reached", unit="people", position=2)
+    youth = Indicator.objects.create(item=plan_item, name_en="Young people reached", unit_en="people", position=2)
     IndicatorTarget.objects.create(indicator=youth, year=year, value=100)
     services.set_indicator_source(actor=checker, indicator=events, rule="events")
     services.set_indicator_source(actor=checker, indicator=youth, rule="manual")

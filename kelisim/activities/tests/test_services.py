@@ -129,7 +129,7 @@ def _indicator():
 
     version = draft_with_items(items_per_strand=1)
     item = version.items.select_related("tracked").first()
-    indicator = Indicator.objects.create(item=item, name_en="Young people reached", unit="people", baseline=0)
+    indicator = Indicator.objects.create(item=item, name_en="Young people reached", unit_en="people", baseline=0)
     IndicatorTarget.objects.create(indicator=indicator, year=2026, value=100)
     return indicator
 

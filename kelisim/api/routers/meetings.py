@@ -71,7 +71,10 @@ class DecisionOut(Schema):
     agenda_item_id: int
     kind: str = Field(description="incorporate, merge, decline or defer")
     acceptance: str
-    text: str
+    text: str = Field(description="The wording in the request's language, or another one when it has none.")
+    text_kk: str
+    text_ru: str
+    text_en: str
     suggestion: str | None
     merge_into: str | None
     plan_item: str = Field(description="Stable ID of the plan item (incorporate decisions).")

@@ -54,7 +54,10 @@ class PlanIndicatorOut(Schema):
     name_kk: str
     name_ru: str
     name_en: str
-    unit: str
+    unit: str = Field(description="The unit in the request's language, or another one when it has none.")
+    unit_kk: str
+    unit_ru: str
+    unit_en: str
     baseline: Decimal | None
     targets: list[TargetOut]
 
@@ -63,7 +66,7 @@ class ProvenanceOut(Schema):
     suggestion: str | None = Field(description="Reference of the suggestion.")
     roundtable_id: int | None
     decision_id: int | None
-    decision: str
+    decision: str = Field(description="The decision's wording in the request's language, or another one.")
     version: int = Field(alias="version.number", description="The plan version the suggestion was taken into.")
 
     @staticmethod

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kelisim.core import registry
-from kelisim.core.i18n import LANGUAGE_NOTES
+from kelisim.core.i18n import LANGUAGE_NOTES, active_language
 
 register = template.Library()
 
@@ -124,6 +124,14 @@ def web_link(url, label=""):
     return render(url, label)
 
 
+@register.inclusion_tag("core/includes/language_note.html")
+def language_note(language: str):
+    """The note for a whole text written in ``language`` (a news article is written in one language): nothing when
+    it is the reader's language. ``{% language_note article.language %}`` beside its title."""
+    reader = active_language()
+    return {"note": LANGUAGE_NOTES.get(language, "") if language != reader else "", "reader": reader}
+
+
 @register.inclusion_tag("core/includes/localized.html")
 def localized(obj, attribute: str, block: bool = False, linebreaks: bool = False):
     """A content field in the reader's language; text from another language is marked with its ``lang`` and a note.
@@ -132,4 +140,5 @@ def localized(obj, attribute: str, block: bool = False, linebreaks: bool = False
     ``span``), ``linebreaks=True`` to keep its paragraphs.
     """
     value = getattr(type(obj), attribute).resolve(obj)
-    return {"value": value, "block": block, "linebreaks": linebreaks, "note": LANGUAGE_NOTES.get(value.language, "")}
+    note = LANGUAGE_NOTES.get(value.language, "")
+    return {"value": value, "block": block, "linebreaks": linebreaks, "note": note, "reader": value.wanted}

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from kelisim.core import files
 from kelisim.core.fields import DESCRIPTION, LONG_TEXT, NOTE, BoundedTextField
+from kelisim.core.i18n import Localized
 from kelisim.core.workflow import Workflow
 from kelisim.funding.models.applications import Application
 from kelisim.plans.models import TrackedItem
@@ -113,12 +114,27 @@ class Milestone(models.Model):
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(default=1)
-    title = models.CharField(_("milestone"), max_length=200)
-    deliverables = BoundedTextField(_("deliverables"), max_length=DESCRIPTION)
+    # The Russian title and deliverables keep the columns of earlier releases (rolling upgrades); the Kazakh and
+    # English ones were added beside them (issue 16).
+    title_kk = models.CharField(_("milestone (Kazakh)"), max_length=200, blank=True, default="", db_default="")
+    title_ru = models.CharField(_("milestone (Russian)"), max_length=200, blank=True, db_column="title")
+    title_en = models.CharField(_("milestone (English)"), max_length=200, blank=True, default="", db_default="")
+    deliverables_kk = BoundedTextField(
+        _("deliverables (Kazakh)"), max_length=DESCRIPTION, blank=True, default="", db_default=""
+    )
+    deliverables_ru = BoundedTextField(
+        _("deliverables (Russian)"), max_length=DESCRIPTION, blank=True, db_column="deliverables"
+    )
+    deliverables_en = BoundedTextField(
+        _("deliverables (English)"), max_length=DESCRIPTION, blank=True, default="", db_default=""
+    )
     due_date = models.DateField(_("due on"))
     tranche_kzt = models.DecimalField(_("payment tranche, KZT"), max_digits=16, decimal_places=0, default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     accepted_at = models.DateTimeField(null=True, blank=True)
+
+    title = Localized("title")
+    deliverables = Localized("deliverables")
 
     history = HistoricalRecords()
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import require_officer
+from kelisim.core.i18n import require_one_language
 from kelisim.core.workflow import record_history, transition
 from kelisim.funding import rules
 from kelisim.funding.files import check_upload
@@ -60,15 +61,70 @@ def create_contract(
     return contract
 
 
+def _milestone_texts(**given: str) -> dict:
+    texts = {name: value.strip() for name, value in given.items()}
+    for base in ("title", "deliverables"):
+        require_one_language(texts, base, _("A milestone needs a title and its deliverables."))
+    return texts
+
+
+@transaction.atomic
+def translate_milestone(
+    *,
+    actor,
+    milestone: Milestone,
+    title_kk: str,
+    title_ru: str,
+    title_en: str,
+    deliverables_kk: str,
+    deliverables_ru: str,
+    deliverables_en: str,
+) -> Milestone:
+    """Give a milestone's title and deliverables in the languages they lack (or correct one): what is due, when
+    and for how much does not change, so a signed contract takes it without an amendment."""
+    require_officer(actor)
+    texts = _milestone_texts(
+        title_kk=title_kk,
+        title_ru=title_ru,
+        title_en=title_en,
+        deliverables_kk=deliverables_kk,
+        deliverables_ru=deliverables_ru,
+        deliverables_en=deliverables_en,
+    )
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    for name, value in texts.items():
+        setattr(milestone, name, value)
+    record_history(milestone, actor=actor, reason="wording translated")
+    milestone.save()
+    return milestone
+
+
 @transaction.atomic
 def add_milestone(
-    *, actor, contract: Contract, title: str, deliverables: str, due_date: date, tranche_kzt: Decimal = Decimal(0)
+    *,
+    actor,
+    contract: Contract,
+    due_date: date,
+    tranche_kzt: Decimal = Decimal(0),
+    title_kk: str = "",
+    title_ru: str = "",
+    title_en: str = "",
+    deliverables_kk: str = "",
+    deliverables_ru: str = "",
+    deliverables_en: str = "",
 ) -> Milestone:
+    """The title and the deliverables are each given in one language at least (``title_kk``, ``title_ru``…)."""
     require_officer(actor)
     if contract.status in (Contract.Status.COMPLETED, Contract.Status.TERMINATED):
         raise ValidationError(_("A closed contract takes no new milestones."))
-    if not title.strip() or not deliverables.strip():
-        raise ValidationError(_("A milestone needs a title and its deliverables."))
+    texts = _milestone_texts(
+        title_kk=title_kk,
+        title_ru=title_ru,
+        title_en=title_en,
+        deliverables_kk=deliverables_kk,
+        deliverables_ru=deliverables_ru,
+        deliverables_en=deliverables_en,
+    )
     tranches = sum(contract.milestones.values_list("tranche_kzt", flat=True))
     if tranches + tranche_kzt > contract.amount_kzt:
         raise ValidationError({"tranche_kzt": _("The tranches would add up to more than the contract amount.")})
@@ -76,8 +132,7 @@ def add_milestone(
         raise ValidationError({"due_date": _("The due date must fall within the contract period.")})
     milestone = Milestone(
         contract=contract,
-        title=title.strip(),
-        deliverables=deliverables.strip(),
+        **texts,
         due_date=due_date,
         tranche_kzt=tranche_kzt,
         position=contract.milestones.count() + 1,

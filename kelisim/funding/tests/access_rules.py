@@ -93,7 +93,7 @@ def _add_contract(world) -> None:
         signed_on=date(2017, 3, 1),
     )
     world.milestone = Milestone.objects.create(
-        contract=world.contract, title="Stage 1", deliverables="Lectures", due_date=date(2017, 6, 1)
+        contract=world.contract, title_en="Stage 1", deliverables_en="Lectures", due_date=date(2017, 6, 1)
     )
     world.report = MilestoneReport.objects.create(milestone=world.milestone, narrative="Done")
     world.evidence = ReportEvidence.objects.create(
@@ -186,6 +186,14 @@ ACCESS_RULES = [
     Rule("funding:application_determine", method="POST", kwargs=_application, allowed=OFFICERS),
     Rule("funding:contract_create", method="POST", kwargs=_application, allowed=OFFICERS),
     Rule("funding:milestone_add", method="POST", kwargs=_contract, allowed=OFFICERS),
+    Rule("funding:milestone_texts", kwargs=lambda world: {"pk": world.milestone.pk}, allowed=OFFICERS),
+    Rule(
+        "funding:milestone_texts",
+        method="POST",
+        kwargs=lambda world: {"pk": world.milestone.pk},
+        data=lambda world: {"title_en": "Stage 1", "deliverables_en": "Lectures"},
+        allowed=OFFICERS,
+    ),
     Rule("funding:contract_status", method="POST", kwargs=_contract, allowed=OFFICERS),
     Rule("funding:contract_amend", method="POST", kwargs=_contract, allowed=OFFICERS),
     Rule("funding:report_decide", method="POST", kwargs=lambda world: {"pk": world.report.pk}, allowed=OFFICERS),

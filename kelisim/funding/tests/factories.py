@@ -161,8 +161,8 @@ def signed_contract(actor=None, milestones: int = 2, status: str = Contract.Stat
         services.add_milestone(
             actor=actor,
             contract=contract,
-            title=f"Stage {number + 1}",
-            deliverables="Ten lectures and a short report",
+            title_en=f"Stage {number + 1}",
+            deliverables_en="Ten lectures and a short report",
             due_date=start + timedelta(days=100 * (number + 1)),
             tranche_kzt=Decimal(300_000),
         )

@@ -39,8 +39,8 @@ def test_tranches_cannot_exceed_the_amount():
         services.add_milestone(
             actor=officer,
             contract=contract,
-            title="Too much",
-            deliverables="x",
+            title_en="Too much",
+            deliverables_en="x",
             due_date=contract.period_start,
             tranche_kzt=Decimal(900_000),
         )

@@ -61,8 +61,8 @@ def test_every_change_of_the_funding_journey_publishes_a_release(client, django_
         lambda: services.add_milestone(
             actor=officer,
             contract=contract,
-            title="Closing conference",
-            deliverables="A conference and its report",
+            title_en="Closing conference",
+            deliverables_en="A conference and its report",
             due_date=contract.period_start + timedelta(days=250),
             tranche_kzt=Decimal(100_000),
         ),
@@ -181,8 +181,8 @@ def test_russian_text_makes_a_russian_release(django_capture_on_commit_callbacks
         services.add_milestone(
             actor=officer,
             contract=contract,
-            title="Этап",
-            deliverables="Отчёт",
+            title_ru="Этап",
+            deliverables_ru="Отчёт",
             due_date=contract.period_start + timedelta(days=10),
         )
         services.transition_contract(actor=officer, contract=contract, to="signed")

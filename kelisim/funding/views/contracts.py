@@ -21,6 +21,7 @@ from kelisim.funding.forms import (
     ContractStatusForm,
     MilestoneForm,
     MilestoneReportForm,
+    MilestoneTextsForm,
     ReportDecisionForm,
 )
 from kelisim.funding.models import Contract, Milestone, MilestoneReport, ReportEvidence
@@ -212,6 +213,23 @@ def milestone_report(request, pk):
             messages.success(request, _("Your report was sent to the programme officer."))
             return redirect(milestone.contract)
     return render(request, "funding/milestone_report.html", {"milestone": milestone, "form": form})
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def milestone_texts(request, pk):
+    milestone = get_object_or_404(Milestone.objects.select_related("contract"), pk=pk)
+    initial = {name: getattr(milestone, name) for name in MilestoneTextsForm.base_fields}
+    form = MilestoneTextsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.translate_milestone(actor=request.user, milestone=milestone, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The milestone's wording is saved."))
+            return redirect(milestone.contract)
+    return render(request, "funding/milestone_texts.html", {"milestone": milestone, "form": form})
 
 
 @login_required

@@ -11,7 +11,7 @@ def extend_world(world):
     services.save_minutes(actor=None, roundtable=world.roundtable, markdown="## Draft minutes")
     world.agenda_item = agenda_item(world.roundtable, suggestions=[world.suggestion])
     world.decision = services.record_decision(
-        actor=None, agenda_item=world.agenda_item, kind="defer", text="Next time.", suggestion=world.suggestion
+        actor=None, agenda_item=world.agenda_item, kind="defer", text_en="Next time.", suggestion=world.suggestion
     )
     world.draft_attachment = services.add_attachment(
         actor=None, roundtable=world.roundtable, title="Draft", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")
@@ -89,6 +89,12 @@ ACCESS_RULES = [
     ),
     Rule("meetings:decide", kwargs=_agenda_item, allowed=OFFICERS),
     Rule("meetings:withdraw_decision", method="POST", kwargs=_decision, allowed=OFFICERS),
+    *page_and_form(
+        "meetings:decision_texts",
+        kwargs=_decision,
+        data=lambda world: {"text_en": "Next time.", "text_ru": "В следующий раз."},
+        allowed=OFFICERS,
+    ),
     Rule("meetings:attendance", kwargs=_open, allowed=OFFICERS),
     Rule("meetings:minutes", kwargs=_open, allowed=OFFICERS),
     Rule(

@@ -19,7 +19,7 @@ def test_decisions_and_minutes_appear_only_after_the_close(client):
     suggestion = consultation_factories.suggestion(version)
     meeting = roundtable()
     item = agenda_item(meeting, suggestions=[suggestion], plan_item_codes="AP-0001")
-    services.record_decision(actor=None, agenda_item=item, kind="defer", text="Later.", suggestion=suggestion)
+    services.record_decision(actor=None, agenda_item=item, kind="defer", text_en="Later.", suggestion=suggestion)
     services.record_attendance(actor=None, roundtable=meeting, counts={member()[1]: 3})
     services.save_minutes(actor=None, roundtable=meeting, markdown="Private draft")
     before = client.get(f"/api/v1/roundtables/{meeting.pk}").json()

@@ -172,11 +172,13 @@ def test_closing_publishes_decisions_and_answers_suggestions():
     item = agenda_item(meeting, suggestions=[declined, deferred, duplicate])
     officer = make_staff()
     services.record_decision(
-        actor=officer, agenda_item=item, kind="decline", text="Out of proportion.", suggestion=declined
+        actor=officer, agenda_item=item, kind="decline", text_en="Out of proportion.", suggestion=declined
     )
-    services.record_decision(actor=officer, agenda_item=item, kind="defer", text="Next meeting.", suggestion=deferred)
     services.record_decision(
-        actor=officer, agenda_item=item, kind="merge", text="Same idea.", suggestion=duplicate, merge_into=primary
+        actor=officer, agenda_item=item, kind="defer", text_en="Next meeting.", suggestion=deferred
+    )
+    services.record_decision(
+        actor=officer, agenda_item=item, kind="merge", text_en="Same idea.", suggestion=duplicate, merge_into=primary
     )
     with pytest.raises(ValidationError):
         services.close_roundtable(actor=officer, roundtable=meeting)  # no minutes yet
@@ -202,7 +204,7 @@ def test_a_decision_needs_the_suggestion_on_the_agenda_item():
     meeting = roundtable()
     item = agenda_item(meeting)
     with pytest.raises(ValidationError):
-        services.record_decision(actor=None, agenda_item=item, kind="decline", text="No.", suggestion=elsewhere)
+        services.record_decision(actor=None, agenda_item=item, kind="decline", text_en="No.", suggestion=elsewhere)
 
 
 def test_cancelling_the_roundtable_tells_registered_people():

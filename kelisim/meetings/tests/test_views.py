@@ -91,7 +91,9 @@ def test_decisions_stay_private_until_the_close(client):
     suggestion = consultation_factories.suggestion(version)
     meeting = roundtable()
     item = agenda_item(meeting, suggestions=[suggestion])
-    services.record_decision(actor=None, agenda_item=item, kind="decline", text="Secret reason", suggestion=suggestion)
+    services.record_decision(
+        actor=None, agenda_item=item, kind="decline", text_en="Secret reason", suggestion=suggestion
+    )
     assert "Secret reason" not in client.get(meeting.get_absolute_url()).text
     services.save_minutes(actor=None, roundtable=meeting, markdown="Done.")
     services.close_roundtable(actor=None, roundtable=meeting)
@@ -130,7 +132,7 @@ def test_detail_page_queries_do_not_grow(client):
             suggestion = consultation_factories.suggestion(version)
             item.suggestions.add(suggestion)
             Decision.objects.create(
-                roundtable=meeting, agenda_item=item, suggestion=suggestion, kind="defer", text="Later"
+                roundtable=meeting, agenda_item=item, suggestion=suggestion, kind="defer", text_en="Later"
             )
             Attendance.objects.create(roundtable=meeting, organisation=member()[1], people=3)
 

@@ -125,22 +125,26 @@ def save_indicator(
     *,
     actor,
     item: PlanItem,
-    unit: str,
     name_kk: str = "",
     name_ru: str = "",
     name_en: str = "",
+    unit_kk: str = "",
+    unit_ru: str = "",
+    unit_en: str = "",
     baseline=None,
     targets=(),
     indicator: Indicator | None = None,
 ) -> Indicator:
     """``targets`` is a list of (year, region or None, value); it replaces the indicator's targets.
 
-    The name is given in one language at least (``name_kk``, ``name_ru``, ``name_en``).
+    The name and the unit are each given in one language at least (``name_kk``, ``name_ru``, ``name_en``;
+    ``unit_kk``…).
     """
     require_officer(actor, system=True)
     require_working(item.version)
     names = {"name_kk": name_kk.strip(), "name_ru": name_ru.strip(), "name_en": name_en.strip()}
-    if not any(names.values()) or not unit.strip():
+    units = {"unit_kk": unit_kk.strip(), "unit_ru": unit_ru.strip(), "unit_en": unit_en.strip()}
+    if not any(names.values()) or not any(units.values()):
         raise ValidationError({"name": _("An indicator needs a name and a unit.")})
     programme = item.version.plan.programme
     seen = set()
@@ -161,9 +165,9 @@ def save_indicator(
         indicator = Indicator(item=item, position=position)
     elif indicator.item_id != item.pk:
         raise ValidationError(_("This indicator belongs to another item."))
-    for field, value in names.items():
+    for field, value in {**names, **units}.items():
         setattr(indicator, field, value)
-    indicator.unit, indicator.baseline = unit.strip(), baseline
+    indicator.baseline = baseline
     indicator.save()
     indicator.targets.all().delete()
     IndicatorTarget.objects.bulk_create(
@@ -182,7 +186,9 @@ def incorporate_suggestion(
     plan: ActionPlan,
     agenda_item: AgendaItem,
     suggestion,
-    text: str,
+    text_kk: str = "",
+    text_ru: str = "",
+    text_en: str = "",
     acceptance: str = Decision.Acceptance.ACCEPTED,
     tracked: TrackedItem | None = None,
     new_item: dict | None = None,
@@ -214,7 +220,9 @@ def incorporate_suggestion(
         actor=actor,
         agenda_item=agenda_item,
         kind=Decision.Kind.INCORPORATE,
-        text=text,
+        text_kk=text_kk,
+        text_ru=text_ru,
+        text_en=text_en,
         suggestion=suggestion,
         acceptance=acceptance,
         plan_item_code=tracked.code,

@@ -65,7 +65,7 @@ ACCESS_RULES = [
         kwargs=lambda world: {"agenda_item_id": world.agenda_item.pk},
         data=lambda world: {
             "suggestion": world.suggestion.pk,
-            "text": "Into the plan.",
+            "text_en": "Into the plan.",
             "acceptance": "accepted",
             "existing_item": world.plan_item.tracked.code,
         },

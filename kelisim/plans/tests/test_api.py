@@ -18,7 +18,7 @@ def test_versions_and_items_with_provenance(client):
     item = agenda_item(meeting, suggestions=[suggestion])
     tracked = first.items.get(number="3.1.1").tracked
     services.incorporate_suggestion(
-        actor=None, plan=first.plan, agenda_item=item, suggestion=suggestion, text="Into youth.", tracked=tracked
+        actor=None, plan=first.plan, agenda_item=item, suggestion=suggestion, text_en="Into youth.", tracked=tracked
     )
     second = services.publish_version(actor=None, version=services.working_version(first.plan))
     meeting_services.save_minutes(actor=None, roundtable=meeting, markdown="Done.")

@@ -33,7 +33,7 @@ def _officer_records_attendance_and_the_decision(page, base, meeting, organisati
     page.get_by_role("button", name="Save").click()
     page.goto(f"{base}/roundtables/{meeting.pk}/agenda/")
     page.get_by_role("link", name="incorporate into the plan").click()
-    page.get_by_label("Wording of the decision").fill("Taken into the youth strand as a new measure.")
+    page.get_by_label("Wording of the decision (English)").fill("Taken into the youth strand as a new measure.")
     page.get_by_label("New item: objective").select_option(str(draft_one.objectives.get(strand__code="youth").pk))
     page.get_by_label("New item: measure (English)").fill(
         "A roster of theology and public speaking experts for youth NGOs"

@@ -26,7 +26,7 @@ def _published_pair():
     first = draft_with_items(items_per_strand=1)
     second = services.start_version(actor=None, plan=first.plan, kind=PlanVersion.Kind.DRAFT)
     item = _edit_first_item(second, "Measure 1 of the <zero-tolerance> strand with lectures in colleges")
-    services.save_indicator(actor=None, item=item, name_en="Students", unit="people", targets=[(2018, None, 900)])
+    services.save_indicator(actor=None, item=item, name_en="Students", unit_en="people", targets=[(2018, None, 900)])
     return first, services.publish_version(actor=None, version=second)
 
 
@@ -125,7 +125,7 @@ def test_computing_the_comparison_takes_the_same_queries_whatever_the_number_of_
             )
             new.regions.set([regions[1]])
             services.save_indicator(
-                actor=None, item=new, name_en="People reached", unit="people", targets=[(2018, None, 50)]
+                actor=None, item=new, name_en="People reached", unit_en="people", targets=[(2018, None, 50)]
             )
             services.save_item(
                 actor=None, version=second, objective=objective, text_en=f"New {number}", responsible_body="Akimat"

@@ -49,7 +49,7 @@ def test_incorporating_a_suggestion_records_provenance_and_answers_the_author_at
         plan=first.plan,
         agenda_item=item,
         suggestion=suggestion,
-        text="Into the youth strand.",
+        text_en="Into the youth strand.",
         new_item={"objective": objective, "text_en": "Online school for imams", "responsible_body": "Muftiate"},
     )
     working = services.working_version(first.plan)
@@ -62,7 +62,7 @@ def test_incorporating_a_suggestion_records_provenance_and_answers_the_author_at
         plan=first.plan,
         agenda_item=item,
         suggestion=other,
-        text="Partly, into prisons.",
+        text_en="Partly, into prisons.",
         acceptance="partly_accepted",
         tracked=existing.tracked,
     )
@@ -113,7 +113,7 @@ def test_the_roundtable_answer_is_kept_as_facts_and_read_in_each_readers_languag
             plan=first.plan,
             agenda_item=item,
             suggestion=suggestion,
-            text="Into the youth strand.",
+            text_en="Into the youth strand.",
             tracked=first.items.get(number="2.1.1").tracked,
         )
         meeting_services.save_minutes(actor=officer, roundtable=meeting, markdown="We agreed.")

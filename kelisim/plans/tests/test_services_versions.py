@@ -78,12 +78,12 @@ def test_indicators_with_yearly_and_regional_targets_are_copied_to_the_next_vers
         actor=None,
         item=item,
         name_en="Young people reached",
-        unit="people",
+        unit_en="people",
         baseline=1000,
         targets=[(2018, None, 5000), (2018, region, 800)],
     )
     with pytest.raises(ValidationError):
-        services.save_indicator(actor=None, item=item, name_en="Out of period", unit="x", targets=[(2030, None, 1)])
+        services.save_indicator(actor=None, item=item, name_en="Out of period", unit_en="x", targets=[(2030, None, 1)])
     services.publish_version(actor=None, version=draft)
     second = services.start_version(actor=None, plan=draft.plan, kind=PlanVersion.Kind.DRAFT)
     copied = second.items.get().indicators.get()

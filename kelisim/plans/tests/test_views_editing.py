@@ -30,7 +30,7 @@ def test_officer_incorporates_from_the_agenda_and_the_public_walks_the_trace(cli
         incorporate_url,
         {
             "suggestion": suggestion.pk,
-            "text": "Taken into the zero tolerance strand.",
+            "text_en": "Taken into the zero tolerance strand.",
             "acceptance": "accepted",
             "objective": objective.pk,
             "new_text_en": "Media literacy course in colleges",
@@ -64,7 +64,7 @@ def test_incorporate_form_keeps_input_on_error(client):
         reverse("plans:incorporate", args=[item.pk]),
         {
             "suggestion": suggestion.pk,
-            "text": "Kept wording",
+            "text_en": "Kept wording",
             "acceptance": "accepted",
             "new_text_en": "Half a new item",
         },

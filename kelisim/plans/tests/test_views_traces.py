@@ -22,7 +22,7 @@ def test_the_suggestion_panel_lists_the_items_it_went_into():
     item = agenda_item(meeting, suggestions=[suggestion])
     tracked = first.items.first().tracked
     services.incorporate_suggestion(
-        actor=None, plan=first.plan, agenda_item=item, suggestion=suggestion, text="Yes.", tracked=tracked
+        actor=None, plan=first.plan, agenda_item=item, suggestion=suggestion, text_en="Yes.", tracked=tracked
     )
     meeting_services.save_minutes(actor=None, roundtable=meeting, markdown="Done.")
     meeting_services.close_roundtable(actor=None, roundtable=meeting)

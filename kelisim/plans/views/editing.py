@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kelisim.accounts.decorators import administrator_required, officer_required
 from kelisim.core.forms import apply_validation_error
+from kelisim.core.i18n import localized_fields
 from kelisim.meetings.models import AgendaItem
 from kelisim.plans import rules, selectors, services
 from kelisim.plans.forms import IncorporateForm, IndicatorForm, ItemForm, ObjectiveForm, PublishForm, StartVersionForm
@@ -147,7 +148,8 @@ def indicator_edit(request, number: int, code: str):
     )
 
     def save(data):
-        facts = {name: data[name] for name in ("name_kk", "name_ru", "name_en", "unit", "baseline", "targets")}
+        names = (*localized_fields("name"), *localized_fields("unit"), "baseline", "targets")
+        facts = {name: data[name] for name in names}
         services.save_indicator(actor=request.user, item=item, **facts)
 
     form = IndicatorForm(request.POST or None)
@@ -172,7 +174,7 @@ def _incorporation(request, plan, agenda_item, data: dict):
         plan=plan,
         agenda_item=agenda_item,
         suggestion=data["suggestion"],
-        text=data["text"],
+        **{name: data[name] for name in localized_fields("text")},
         acceptance=data["acceptance"],
         tracked=tracked,
         new_item=new_item,

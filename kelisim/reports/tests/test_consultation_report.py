@@ -49,7 +49,7 @@ def consulted():
         plan=plan_version.plan,
         agenda_item=item,
         suggestion=suggestions[0],
-        text="Meetings in village schools go into the plan.",
+        text_en="Meetings in village schools go into the plan.",
         tracked=tracked,
     )
     meeting_services.save_minutes(actor=None, roundtable=meeting, markdown="Done.")

@@ -25,7 +25,7 @@ def year_of_work():
     officer = funding_factories.officer()
     version = draft_with_items(items_per_strand=1)
     item = version.items.select_related("tracked").first()
-    indicator = Indicator.objects.create(item=item, name_en="Young people reached", unit="people", baseline=0)
+    indicator = Indicator.objects.create(item=item, name_en="Young people reached", unit_en="people", baseline=0)
     IndicatorTarget.objects.create(indicator=indicator, year=YEAR, value=100)
     activity_services.set_indicator_source(actor=officer, indicator=indicator, rule="participants")
     contract = funding_factories.signed_contract(actor=officer, status=Contract.Status.ACTIVE)
