@@ -215,15 +215,17 @@ def _overdue_milestones(user) -> QuerySet:
 
 MILESTONE_COLUMNS = {
     "contract": "contract__number",
-    "title": "title",
+    **{name: name for name in localized_fields("title")},
     "since": "due_date",
     **_organisation_columns("contract__application__organisation"),
 }
 
 
 def _milestone_row(milestone: dict) -> Row:
+    # The title in the reader's language (else another), as on the contract's page.
+    title = Milestone(**{name: milestone[name] for name in localized_fields("title")}).title
     return Row(
-        title=f"{milestone['contract']} · {milestone['title']}",
+        title=f"{milestone['contract']} · {title}",
         url=reverse("funding:contract_detail", args=[milestone["contract"]]),
         since=date.fromisoformat(milestone["since"]),
         detail=_organisation(milestone),

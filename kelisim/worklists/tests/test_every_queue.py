@@ -77,8 +77,8 @@ def _staff_work(count: int, version, call, contract) -> None:
         for status, days in ((Milestone.Status.PENDING, -3), (Milestone.Status.REPORTED, 10)):
             Milestone.objects.create(
                 contract=contract,
-                title=f"Stage {number}",
-                deliverables="Ten lectures",
+                title_en=f"Stage {number}",
+                deliverables_en="Ten lectures",
                 due_date=timezone.localdate() + timedelta(days=days),
                 status=status,
                 position=position,
