@@ -5,11 +5,24 @@ from django.utils.http import urlencode
 from django.utils.translation import npgettext
 
 from kelisim.consultations import selectors
+from kelisim.consultations.models import DocumentVersion, Suggestion
+from kelisim.consultations.search import SUGGESTION_SEARCH
+from kelisim.core import search
 from kelisim.core.registry import SearchHit, SearchKind, register_search_kind
 
 
 def _search(query: str, user, limit: int):
-    found = selectors.filter_suggestions(selectors.public_suggestions(), {"q": query})
+    count, best = search.count_and_best(
+        selectors.public_suggestions(),
+        SUGGESTION_SEARCH,
+        query,
+        limit,
+        # Versions first (a handful), so that the hidden suggestions are found by their version's index.
+        hidden=Suggestion.objects.filter(
+            version_id__in=list(DocumentVersion.objects.filter(is_published=False).values_list("pk", flat=True))
+        ),
+        newest=True,
+    )
     hits = [
         SearchHit(
             title=f"{suggestion.reference} · {suggestion.display_title}",
@@ -17,9 +30,9 @@ def _search(query: str, user, limit: int):
             detail=suggestion.get_status_display(),
             language=suggestion.language,
         )
-        for suggestion in found[:limit]
+        for suggestion in best
     ]
-    return found.count(), hits
+    return count, hits
 
 
 def register() -> None:

@@ -60,6 +60,10 @@ MAX_TERMS = 12
 # Words: runs of letters and digits in any script. Everything else separates them.
 WORD = re.compile(r"\w+", re.UNICODE)
 BM25_WEIGHTS = {"A": 10.0, "B": 4.0, "C": 2.0, "D": 1.0}
+# count_and_best counts in the index alone while at most this many rows are hidden from the visitor.
+HIDDEN_AT_MOST = 2000
+# ... and reads the rows to show from the index's first POOL_PER_SHOWN rows for each one shown.
+POOL_PER_SHOWN = 40
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -259,6 +263,49 @@ def search(queryset: QuerySet, index: SearchIndex, query: str | None) -> QuerySe
             any_column |= Q(**{f"{column}__icontains": term})
         condition &= any_column
     return queryset.filter(condition).annotate(search_rank=Value(0.0, FloatField())).order_by("pk")
+
+
+def count_and_best(
+    queryset: QuerySet, index: SearchIndex, query: str | None, limit: int, *, hidden: QuerySet, newest: bool = False
+) -> tuple[int, list]:
+    """How many rows of ``queryset`` match ``query``, and ``limit`` of them for a search box's group: the best
+    matches, or with ``newest`` the latest written (highest key).
+
+    ``hidden`` holds the rows of the same table that ``queryset`` leaves out (suggestions of unpublished
+    versions, excluded organisations), a small set. On SQLite the FTS5 index then counts and orders on its own,
+    without reading every matching row (a common word matches tens of thousands of suggestions): the count is
+    the index's minus the hidden rows that match, and the rows shown are read from the index's first few
+    hundred. Elsewhere, when many rows are hidden, or when that pool holds too few visible rows, it is the plain
+    :func:`search`. The count is the same either way."""
+    terms = query_terms(query)
+    hidden_ids = list(hidden.values_list("pk", flat=True)[: HIDDEN_AT_MOST + 1]) if terms else []
+    if not terms or connection.vendor != "sqlite" or len(hidden_ids) > HIDDEN_AT_MOST:
+        found = search(queryset, index, query)
+        if newest:
+            found = found.order_by("-pk")
+        return found.count(), list(found[:limit])
+    match = fts5_match_expression(terms)
+    weights = ", ".join(str(BM25_WEIGHTS[weight]) for _column, weight in index.columns)
+    matching = f"SELECT rowid FROM {index.name} WHERE {index.name} MATCH %s"
+    order = "rowid DESC" if newest else f"bm25({index.name}, {weights}), rowid"
+    pool = limit * POOL_PER_SHOWN
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {index.name} WHERE {index.name} MATCH %s", [match])
+        count = cursor.fetchone()[0]
+        if hidden_ids:
+            marks = ", ".join(["%s"] * len(hidden_ids))
+            cursor.execute(f"SELECT count(*) FROM ({matching}) WHERE rowid IN ({marks})", [match, *hidden_ids])
+            count -= cursor.fetchone()[0]
+        cursor.execute(f"{matching} ORDER BY {order} LIMIT %s", [match, pool])
+        pool_ids = [row[0] for row in cursor.fetchall()]
+    visible = set(queryset.filter(pk__in=pool_ids).values_list("pk", flat=True))
+    shown_ids = [pk for pk in pool_ids if pk in visible][:limit]
+    rows = queryset.in_bulk(shown_ids)
+    shown = [rows[pk] for pk in shown_ids]
+    if len(shown) < min(limit, count) and len(pool_ids) == pool:
+        found = search(queryset, index, query)
+        shown = list((found.order_by("-pk") if newest else found)[:limit])
+    return count, shown
 
 
 def contains_every_word(queryset: QuerySet, fields: list[str], query: str | None) -> QuerySet:

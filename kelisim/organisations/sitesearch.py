@@ -7,16 +7,22 @@ from django.utils.translation import ngettext, npgettext
 from kelisim.core import search
 from kelisim.core.registry import SearchHit, SearchKind, register_search_kind
 from kelisim.organisations import expert_selectors, selectors
-from kelisim.organisations.models import ORGANISATION_SEARCH
+from kelisim.organisations.models import ORGANISATION_SEARCH, Organisation
 
 
 def _organisations(query: str, user, limit: int):
-    found = search.search(selectors.public_organisations(), ORGANISATION_SEARCH, query)
+    count, best = search.count_and_best(
+        selectors.public_organisations(),
+        ORGANISATION_SEARCH,
+        query,
+        limit,
+        hidden=Organisation.objects.filter(verification_status=Organisation.Verification.EXCLUDED),
+    )
     hits = [
         SearchHit(title=str(organisation.name), url=organisation.get_absolute_url(), detail=organisation.bin)
-        for organisation in found[:limit]
+        for organisation in best
     ]
-    return found.count(), hits
+    return count, hits
 
 
 def _experts(query: str, user, limit: int):

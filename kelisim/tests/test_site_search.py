@@ -59,3 +59,31 @@ def test_the_header_has_the_search_box_on_every_page(client):
 def test_search_syntax_is_plain_text(client):
     response = client.get(reverse("core:search"), {"q": 'OR "" * NEAR( : &'})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("pool_is_small", [False, True])
+def test_counted_in_the_index_the_group_equals_the_list_and_leaves_out_unpublished_and_excluded(
+    client, monkeypatch, pool_is_small
+):
+    from kelisim.consultations.models import DocumentVersion
+
+    if pool_is_small:  # the visible rows lie beyond the index's first rows: the plain search answers
+        monkeypatch.setattr("kelisim.core.search.POOL_PER_SHOWN", 1)
+    published = consultations.open_version()
+    draft = consultations.open_version()
+    DocumentVersion.objects.filter(pk=draft.pk).update(is_published=False)
+    shown = [consultations.suggestion(published, text=f"Mentors for teenagers, district {n}.") for n in range(7)]
+    unseen = [consultations.suggestion(draft, text=f"Mentors for teenagers, draft idea {n}.") for n in range(3)]
+    for number in range(3):
+        OrganisationFactory(name_en=f"Mentors Union {number}")
+        OrganisationFactory(name_en=f"Mentors Hidden {number}", verification_status=Organisation.Verification.EXCLUDED)
+    response = client.get(reverse("core:search"), {"q": "mentors"})
+    groups = {group["key"]: group for group in response.context["groups"]}
+    assert groups["suggestions"]["count"] == 7 == LIST_COUNT["suggestions"](client.get(groups["suggestions"]["url"]))
+    assert groups["organisations"]["count"] == 3
+    titles = " ".join(hit.title for group in groups.values() for hit in group["hits"])
+    assert "Hidden" not in titles and not any(suggestion.reference in titles for suggestion in unseen)
+    # The latest five suggestions, newest first.
+    assert [hit.title.split(" · ")[0] for hit in groups["suggestions"]["hits"]] == [
+        suggestion.reference for suggestion in reversed(shown[-5:])
+    ]
