@@ -70,7 +70,7 @@ def test_roundtable_answers_written_as_russian_sentences_become_facts_worded_for
             agenda_item=item,
             suggestion=suggestion,
             kind=kind,
-            text=text,
+            text_ru=text,  # the Russian wording keeps the column the single wording had
             plan_item_code=code,
             applied_at=timezone.now(),
         )
