@@ -53,7 +53,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection, migrations
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 MAX_TERMS = 12
@@ -64,6 +64,7 @@ BM25_WEIGHTS = {"A": 10.0, "B": 4.0, "C": 2.0, "D": 1.0}
 HIDDEN_AT_MOST = 2000
 # ... and reads the rows to show from the index's first POOL_PER_SHOWN rows for each one shown.
 POOL_PER_SHOWN = 40
+SQLITE_FOLD_FUNCTION = "kelisim_fold"
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -101,6 +102,11 @@ class SearchIndex:
         for _column, weight in self.columns:
             if weight not in BM25_WEIGHTS:
                 raise ValueError(f"Weight must be one of A, B, C, D, not {weight!r}")
+
+    def primary_columns(self) -> list[str]:
+        """The columns of the highest weight (an organisation's names)."""
+        highest = min(weight for _column, weight in self.columns)
+        return [column for column, weight in self.columns if weight == highest]
 
     @property
     def column_names(self) -> list[str]:
@@ -296,8 +302,19 @@ def count_and_best(
             marks = ", ".join(["%s"] * len(hidden_ids))
             cursor.execute(f"SELECT count(*) FROM ({matching}) WHERE rowid IN ({marks})", [match, *hidden_ids])
             count -= cursor.fetchone()[0]
-        cursor.execute(f"{matching} ORDER BY {order} LIMIT %s", [match, pool])
-        pool_ids = [row[0] for row in cursor.fetchall()]
+        pool_ids = []
+        primary = index.primary_columns()
+        if not newest and len(primary) < len(index.columns):
+            # Ranking every match of a broad word costs tens of milliseconds (all 23,000 organisations match
+            # "молодёжь"). A row matching in the most weighted columns (the names) outranks one matching only
+            # in the others (the descriptions), so when a whole pool matches there, the best are among them.
+            cursor.execute(
+                f"{matching} ORDER BY {order} LIMIT %s", [f"{{{' '.join(primary)}}} : ({match})", pool]
+            )
+            pool_ids = [row[0] for row in cursor.fetchall()]
+        if len(pool_ids) < pool:
+            cursor.execute(f"{matching} ORDER BY {order} LIMIT %s", [match, pool])
+            pool_ids = [row[0] for row in cursor.fetchall()]
     visible = set(queryset.filter(pk__in=pool_ids).values_list("pk", flat=True))
     shown_ids = [pk for pk in pool_ids if pk in visible][:limit]
     rows = queryset.in_bulk(shown_ids)
@@ -308,18 +325,58 @@ def count_and_best(
     return count, shown
 
 
+def _fold(*values) -> str:
+    return "\n".join(str(value) for value in values if value is not None).casefold()
+
+
+def register_sqlite_functions(sender=None, connection=None, **kwargs) -> None:
+    """``connection_created`` receiver: SQLite's own ``lower()`` and ``LIKE`` fold the case of ASCII letters
+    only, so a case-insensitive "contains" in Kazakh or Russian needs Python's case folding."""
+    if connection is not None and connection.vendor == "sqlite" and connection.connection is not None:
+        connection.connection.create_function(SQLITE_FOLD_FUNCTION, -1, _fold, deterministic=True)
+
+
+class ContainsFolded(Func):
+    """True where ``term`` occurs in one of ``columns``, whatever the case, in any alphabet.
+
+    One expression for all the columns (their text joined by line breaks, which no search word holds):
+    a filter over every column and every spelling of the word took longer to build in Python than the
+    database took to run it."""
+
+    output_field = BooleanField()
+
+    def __init__(self, columns, term: str):
+        self.term = term
+        super().__init__(*(F(column) if isinstance(column, str) else column for column in columns))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        columns, params = self._compiled_columns(compiler, connection)
+        return f"instr({SQLITE_FOLD_FUNCTION}({', '.join(columns)}), %s) > 0", (*params, self.term.casefold())
+
+    def as_sql(self, compiler, connection, **extra_context):
+        columns, params = self._compiled_columns(compiler, connection)
+        joined = f"UPPER(CONCAT_WS(' ', {', '.join(f'({column})::text' for column in columns)}))"
+        return f"strpos({joined}, UPPER(%s)) > 0", (*params, self.term)
+
+    def _compiled_columns(self, compiler, connection):
+        columns, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            columns.append(sql)
+            params.extend(expression_params)
+        return columns, params
+
+
 def contains_every_word(queryset: QuerySet, fields: list[str], query: str | None) -> QuerySet:
-    """For small tables without a full-text index (roundtables, calls, plan items): rows where every word of
-    ``query`` appears in at least one of ``fields`` (case-insensitive, any language column)."""
-    from functools import reduce
-    from operator import or_
-
-    from django.db.models import Q
-
+    """For small tables without a full-text index (roundtables, calls, contracts, plan items, experts): rows
+    where every word of ``query`` appears in at least one of ``fields`` (case-insensitive in any alphabet)."""
     for term in query_terms(query):
-        # SQLite folds the case of ASCII letters only: the capitalised and upper-case spellings find "Молодёжь".
-        spellings = {term, term.capitalize(), term.upper()}
-        queryset = queryset.filter(
-            reduce(or_, (Q(**{f"{field}__icontains": spelling}) for field in fields for spelling in spellings))
-        )
+        queryset = queryset.filter(ContainsFolded(fields, term))
     return queryset
+
+
+def first_rows_and_count(found: QuerySet, limit: int) -> tuple[list, int]:
+    """The first ``limit`` rows of ``found`` and how many it holds in all; counted only when the first rows
+    fill the page (most searches of a small table find fewer, and then the rows are the count)."""
+    rows = list(found[:limit])
+    return rows, (len(rows) if len(rows) < limit else found.count())

@@ -4,26 +4,28 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext, npgettext
 
+from kelisim.core import search
 from kelisim.core.registry import SearchHit, SearchKind, register_search_kind
 from kelisim.funding import selectors
 
 
 def _calls(query: str, user, limit: int):
     found = selectors.search_calls(selectors.calls_for(user), query)
-    hits = [SearchHit(title=str(call), url=call.get_absolute_url(), detail=call.reference) for call in found[:limit]]
-    return found.count(), hits
+    calls, count = search.first_rows_and_count(found, limit)
+    return count, [SearchHit(title=str(call), url=call.get_absolute_url(), detail=call.reference) for call in calls]
 
 
 def _contracts(query: str, user, limit: int):
     found = selectors.search_contracts(selectors.public_contracts(), query)
+    contracts, count = search.first_rows_and_count(found.select_related("application__organisation"), limit)
     hits = [
         SearchHit(
             title=f"{contract.number} · {contract.application.title or contract.application.organisation}",
             url=reverse("funding:contract_detail", args=[contract.number]),
         )
-        for contract in found.select_related("application__organisation")[:limit]
+        for contract in contracts
     ]
-    return found.count(), hits
+    return count, hits
 
 
 def register() -> None:

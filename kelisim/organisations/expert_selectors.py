@@ -3,6 +3,7 @@ queries stays the same however many experts a page shows."""
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from kelisim.core import search
 from kelisim.core.i18n import LANGUAGE_CODES
 from kelisim.core.models import Region
 from kelisim.organisations import rules
@@ -23,33 +24,14 @@ def listed_experts() -> QuerySet[Expert]:
     return with_roster_relations(Expert.objects.filter(is_listed=True)).order_by("full_name", "pk")
 
 
-def _spellings(text: str) -> set[str]:
-    """The query as typed, in lower case and capitalised.
-
-    SQLite compares only ASCII letters without regard to case, so "теология" would miss
-    "Теология" there; trying the usual spellings covers what people type. PostgreSQL's
-    icontains is Unicode-aware and gets the same answers.
-    """
-    return {text, text.lower(), text.capitalize(), text.upper()}
-
-
 def search_experts(queryset: QuerySet[Expert], text: str) -> QuerySet[Expert]:
     """Experts whose name, title, bio or field of expertise contains every word of ``text``."""
-    for word in text.split():
-        matches = Q()
-        for spelling in _spellings(word):
-            for column in SEARCHED_EXPERT_COLUMNS:
-                matches |= Q(**{f"{column}__icontains": spelling})
-            field_match = Q()
-            for column in SEARCHED_FIELD_COLUMNS:
-                field_match |= Q(**{f"{column}__icontains": spelling})
-            # A subquery rather than a join: a join would repeat an expert once per matching field.
-            matches |= Q(
-                pk__in=Expert.fields.through.objects.filter(
-                    expertisefield__in=ExpertiseField.objects.filter(field_match)
-                ).values("expert_id")
-            )
-        queryset = queryset.filter(matches)
+    for word in search.query_terms(text):
+        # A subquery rather than a join: a join would repeat an expert once per matching field.
+        in_a_field = Expert.fields.through.objects.filter(
+            expertisefield__in=ExpertiseField.objects.filter(search.ContainsFolded(SEARCHED_FIELD_COLUMNS, word))
+        ).values("expert_id")
+        queryset = queryset.filter(Q(search.ContainsFolded(SEARCHED_EXPERT_COLUMNS, word)) | Q(pk__in=in_a_field))
     return queryset
 
 

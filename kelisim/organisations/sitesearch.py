@@ -27,8 +27,8 @@ def _organisations(query: str, user, limit: int):
 
 def _experts(query: str, user, limit: int):
     found = expert_selectors.filter_experts(expert_selectors.listed_experts(), text=query)
-    hits = [SearchHit(title=expert.full_name, url=expert.get_absolute_url()) for expert in found[:limit]]
-    return found.count(), hits
+    experts, count = search.first_rows_and_count(found, limit)
+    return count, [SearchHit(title=expert.full_name, url=expert.get_absolute_url()) for expert in experts]
 
 
 def register() -> None:

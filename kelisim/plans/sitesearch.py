@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
+from kelisim.core import search
 from kelisim.core.registry import SearchHit, SearchKind, register_search_kind
 from kelisim.plans import selectors
 
@@ -14,11 +15,12 @@ def _search(query: str, user, limit: int):
     if version is None:
         return 0, []
     found = selectors.version_items(version, q=query, details=False)
+    items, count = search.first_rows_and_count(found, limit)
     hits = [
         SearchHit(title=f"{item.number} ({item.tracked.code}) · {item.text}", url=item.tracked.get_absolute_url())
-        for item in found[:limit]
+        for item in items
     ]
-    return found.count(), hits
+    return count, hits
 
 
 def register() -> None:

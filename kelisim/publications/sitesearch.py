@@ -4,17 +4,19 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
+from kelisim.core import search
 from kelisim.core.registry import SearchHit, SearchKind, register_search_kind
 from kelisim.publications import selectors
 
 
 def _search(query: str, user, limit: int):
     found = selectors.public_articles(language="", q=query, tag="", strand="")
+    articles, count = search.first_rows_and_count(found, limit)
     hits = [
         SearchHit(title=article.title, url=article.get_absolute_url(), language=article.language)
-        for article in found[:limit]
+        for article in articles
     ]
-    return found.count(), hits
+    return count, hits
 
 
 def register() -> None:

@@ -87,3 +87,40 @@ def test_counted_in_the_index_the_group_equals_the_list_and_leaves_out_unpublish
     assert [hit.title.split(" · ")[0] for hit in groups["suggestions"]["hits"]] == [
         suggestion.reference for suggestion in reversed(shown[-5:])
     ]
+
+
+def test_small_kinds_match_any_letter_case_in_every_alphabet_and_count_beyond_the_first_rows(client):
+    """Roundtables, calls and experts are searched without a full-text index: "жастар", "ЖАСТАР" and "Жастар"
+    find the same rows, whatever case the stored text uses, and the count is the list's, not the five shown."""
+    from kelisim.organisations.tests.expert_factories import ExpertFactory
+
+    for number in range(7):
+        meetings.roundtable(title=f"ЖАСТАР саясаты, кездесу {number}")
+    funding.open_call(title_en="Grants", title_kk="Жастар ұйымдарына гранттар")
+    ExpertFactory(full_name="Айгүл Сейітова", title_kk="жастар ісі жөніндегі сарапшы", is_listed=True)
+    meetings.roundtable(title="Семья и школа")
+    for spelling in ("жастар", "ЖАСТАР", "Жастар", "жАсТаР саясаты"):
+        response = client.get(reverse("core:search"), {"q": spelling})
+        counts = {group["key"]: group["count"] for group in response.context["groups"] if group["count"]}
+        expected = {"roundtables": 7, "calls": 1, "experts": 1}
+        if "саясаты" in spelling:
+            expected = {"roundtables": 7}
+        assert counts == expected, spelling
+        roundtables = next(group for group in response.context["groups"] if group["key"] == "roundtables")
+        assert len(roundtables["hits"]) == 5
+    assert LIST_COUNT["roundtables"](client.get(roundtables["url"])) == 7
+
+
+def test_a_broad_word_shows_the_organisations_named_so_first(client, monkeypatch):
+    """When more organisations carry a word in their name than the index's pool holds, the group's best rows are
+    still those named so, ahead of those that only mention the word in their description."""
+    monkeypatch.setattr("kelisim.core.search.POOL_PER_SHOWN", 1)  # a pool of five rows for five shown
+    for number in range(3):
+        OrganisationFactory(name_en=f"Alpha {number}", description_en="Mentoring mentoring mentoring for youth.")
+    named = [OrganisationFactory(name_en=f"Mentoring Circle {number}") for number in range(6)]
+    OrganisationFactory(name_en="Mentoring Hidden", verification_status=Organisation.Verification.EXCLUDED)
+    response = client.get(reverse("core:search"), {"q": "mentoring"})
+    group = next(group for group in response.context["groups"] if group["key"] == "organisations")
+    assert group["count"] == 9
+    assert len(group["hits"]) == 5
+    assert {hit.title for hit in group["hits"]} <= {str(organisation.name) for organisation in named}
