@@ -13,7 +13,7 @@ TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 UV_COMPILE = $(TOOLS)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 --no-header
 
-.PHONY: axe run test test-browser test-postgres lint lint-migrations bench bench-http chaos cluster-test messages worker \
+.PHONY: axe run test test-browser test-postgres lint lint-migrations bench bench-http bench-memory chaos cluster-test messages worker \
 	clean-venv eval-duplicates lock upgrade-lock sbom audit
 
 # Installs exactly the lock (pip refuses any file whose hash differs). If pyproject.toml asks for something the
@@ -95,6 +95,11 @@ bench: $(STAMP) compiled-messages
 # BENCH_REUSE=1 keeps the seeded databases; see bench/pages_http/run.py for the other knobs.
 bench-http: $(STAMP) compiled-messages
 	$(PY) bench/pages_http/run.py
+
+# A gunicorn worker's memory after serving every page type (issue 13: ≤ 120 MB RSS), on the demo data in a
+# throw-away directory (docs/performance.md); see bench/worker_memory.py for the knobs.
+bench-memory: $(STAMP) compiled-messages
+	$(PY) bench/worker_memory.py
 
 # The duplicate finder scored on labelled pairs (DATASET=folder with duplicate-pairs.tsv and distractors.txt),
 # sent through the submission service into a fresh SQLite database; figures in var/eval-duplicates.json.
