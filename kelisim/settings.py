@@ -101,7 +101,6 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",

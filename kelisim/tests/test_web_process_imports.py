@@ -1,0 +1,51 @@
+"""What a web process loads (issue 13: a warmed-up gunicorn worker ≤ 120 MB RSS, docs/performance.md).
+
+A fresh interpreter starts the WSGI application as gunicorn does and resolves every address, then says which heavy
+packages it holds. Those needed only by tasks, imports, exports or WebAuthn (which Kelisim does not offer) stay out;
+the deferred WebAuthn module still loads, whole, the moment something uses it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Each costs MB in every worker; who needs it: the duplicate task (numpy), spreadsheet imports and exports
+# (openpyxl), WebAuthn (fido2 with its public suffix list, cryptography's Rust library), PostgreSQL (psycopg).
+KEPT_OUT = ("numpy", "openpyxl", "fido2", "cryptography", "psycopg")
+
+PROBE = """
+import json, sys
+from kelisim.wsgi import application
+from django.urls import get_resolver
+get_resolver().url_patterns
+loaded = {name for name in KEPT_OUT if name in sys.modules}
+from allauth.mfa.webauthn.internal import auth
+used = auth.WebAuthn.__name__  # first use loads the module and fido2
+print(json.dumps({"loaded": sorted(loaded), "after_use": "fido2" in sys.modules, "used": used}))
+"""
+
+
+def test_a_web_process_starts_without_the_heavy_packages_tasks_and_exports_need(tmp_path):
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kelisim.settings",
+        "KELISIM_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'kelisim.sqlite3'}",
+        "DEBUG": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", f"KEPT_OUT = {KEPT_OUT!r}\n{PROBE}"],
+        env=environment,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["loaded"] == []
+    assert report["after_use"] is True
+    assert report["used"] == "WebAuthn"
