@@ -19,21 +19,22 @@ Every value can be changed in /etc/kelisim/env without editing this file. Why ea
   longer used. ``WEB_MALLOC_ARENAS`` (2) caps the arenas: ``mallopt(M_ARENA_MAX)`` here, in the master before any
   thread or worker exists, so every worker inherits it (``MALLOC_ARENA_MAX`` in the environment, when set, wins).
   Every ``WEB_TRIM_EVERY`` (25) requests a worker hands the free pages inside its heaps back (``malloc_trim``:
-  1–3 ms in the thread that has just sent its response, about 0.1 ms per request on average). Both do nothing
-  without glibc. With the imports kept out of the web process (docs/performance.md) a worker warmed up on every
-  page type went from 148 to 110–114 MB.
-- ``preload_app`` stays off: it shares the application's pages between the workers (lower PSS and USS, about
-  5 MB less RSS measured), but ``systemctl reload`` (SIGHUP) would then start new workers with the old code, and
-  the master would hold what the workers use (database and metrics state) across the fork.
+  1–3 ms in the thread that has just sent its response, about 0.1 ms per request on average), and sooner (after
+  5) when no other request is in flight, so an idle worker holds least. Both do nothing without glibc. With the
+  imports kept out of the web process (docs/performance.md) a worker warmed up on every page type went from
+  148 to 110–115 MB.
+- ``preload_app`` stays off: it shares the application's pages between the workers (lower PSS and USS, 3–5 MB
+  less RSS measured), but ``systemctl reload`` (SIGHUP) would then start new workers with the old code, and the
+  master would hold what the workers use (database and metrics state) across the fork.
 - ``keepalive`` 15 s: nginx keeps a pool of idle connections to each node (``keepalive 32``) and drops one
   after 10 s unused (``keepalive_timeout 10s``), before gunicorn would close it under a request.
 """
 
 import ctypes
 import ctypes.util
-import itertools
 import multiprocessing
 import os
+import threading
 
 bind = os.environ.get("KELISIM_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
@@ -74,11 +75,29 @@ _M_ARENA_MAX = -8  # glibc's malloc.h
 if _LIBC is not None and not os.environ.get("MALLOC_ARENA_MAX"):
     _LIBC.mallopt(_M_ARENA_MAX, int(os.environ.get("WEB_MALLOC_ARENAS", "2")))
 trim_every = int(os.environ.get("WEB_TRIM_EVERY", "25"))
-_requests = itertools.count(1)  # next() on it is atomic under the GIL; each worker counts from the fork on
+# A worker with nothing else in flight trims sooner: nobody waits for it then, and an idle worker holds less.
+TRIM_WHEN_IDLE_AFTER = 5
+_trim_lock = threading.Lock()
+_trim_state = {"in_flight": 0, "since_trim": 0}  # per worker: each starts from the master's copy at fork
+
+
+def pre_request(worker, req):
+    with _trim_lock:
+        _trim_state["in_flight"] += 1
 
 
 def post_request(worker, req, environ, resp):
-    if _LIBC is not None and trim_every > 0 and next(_requests) % trim_every == 0:
+    # Called after the response has been sent (also after an error), once for every pre_request.
+    with _trim_lock:
+        _trim_state["in_flight"] -= 1
+        _trim_state["since_trim"] += 1
+        since = _trim_state["since_trim"]
+        due = trim_every > 0 and (
+            since >= trim_every or (_trim_state["in_flight"] == 0 and since >= min(trim_every, TRIM_WHEN_IDLE_AFTER))
+        )
+        if due:
+            _trim_state["since_trim"] = 0
+    if due and _LIBC is not None:
         _LIBC.malloc_trim(0)
 
 
