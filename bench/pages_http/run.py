@@ -185,9 +185,7 @@ async def _mixed(paths: list[str], document: str, seconds: float) -> dict:
 
 
 def start_server(environment: dict) -> subprocess.Popen:
-    # deploy/gunicorn.conf.py's hooks and memory settings as in production; the options below override the rest.
-    arguments = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "kelisim.wsgi"]
-    arguments += ["--workers", str(WORKERS)]
+    arguments = [sys.executable, "-m", "gunicorn", "kelisim.wsgi", "--workers", str(WORKERS)]
     if THREADS > 1:
         arguments += ["--threads", str(THREADS)]
     arguments += ["--bind", f"127.0.0.1:{PORT}", "--log-level", "warning", "--backlog", "256", "--timeout", "60"]
