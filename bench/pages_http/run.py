@@ -19,10 +19,12 @@ BENCH_ONLY (comma-separated page names), BENCH_SKIP_SEED=1 (measure only, with t
 BENCH_SEED_SKIP=comments,reports (leave the million comments / reports out: the table prints what was seeded),
 BENCH_DESCRIBE_ONLY=1 (no seeding, only describe the data and count queries), BENCH_MIXED_USERS (150) and
 BENCH_MIXED_SECONDS (60; 0 = no mixed load): a mixed load of that many visitors, 90 % reads of public pages and
-10 % suggestions sent through the API, after the table's measurements; p50/p95/p99 over every request.
+10 % suggestions sent through the API, after the table's measurements; p50/p95/p99 over every request;
+BENCH_MIXED_PAUSES ("1-3,0"): one mixed load per range of seconds each visitor pauses between requests.
 """
 
 import asyncio
+import itertools
 import json
 import os
 import platform
@@ -73,13 +75,20 @@ async def _one(
     return elapsed, status, len(data)
 
 
+_addresses = itertools.count(1)
+
+
 async def _load(path: str, cookie: str | None, per_connection: int) -> tuple[list[float], float, set[int]]:
+    """Each connection is another visitor, from an address of its own as the proxy passes it: the API's limit
+    per address (240 a minute) would otherwise answer the bench with 429 instead of the page."""
     samples: list[float] = []
     statuses: set[int] = set()
 
     async def connection():
+        number = next(_addresses)
+        visitor = {"X-Forwarded-For": f"203.0.{number // 250 % 250}.{number % 250 + 1}"}
         for _ in range(per_connection):
-            elapsed, status, _size = await _one(path, cookie)
+            elapsed, status, _size = await _one(path, cookie, headers=visitor)
             samples.append(elapsed)
             statuses.add(status)
 
@@ -121,12 +130,19 @@ def first_views(path: str, versions_dir: Path) -> dict:
 
 MIXED_USERS = int(os.environ.get("BENCH_MIXED_USERS", "150"))
 MIXED_SECONDS = float(os.environ.get("BENCH_MIXED_SECONDS", "60"))
+# Each visitor's pause between two requests, in seconds, one run per range: "1-3" reads a page for one to three
+# seconds as a person does; "0" sends the next request as soon as the last is answered (a stress, not people).
+MIXED_PAUSES = [
+    tuple(float(bound) for bound in (part.split("-") if "-" in part else (part, part)))
+    for part in os.environ.get("BENCH_MIXED_PAUSES", "1-3,0").split(",")
+    if part.strip()
+]
 
 
-async def _mixed(paths: list[str], document: str, seconds: float) -> dict:
-    """Each visitor sends one request after another (a new connection each) for ``seconds``: a read of a random
-    public page, or one time in ten a suggestion through the public API (anonymous, with an address, from the
-    visitor's own client address as a proxy would pass it)."""
+async def _mixed(paths: list[str], document: str, seconds: float, pause: tuple[float, float]) -> dict:
+    """Each visitor sends one request after another (a new connection each) for ``seconds``, ``pause`` seconds
+    apart (drawn in that range): a read of a random public page, or one time in ten a suggestion through the
+    public API (anonymous, with an address, from the visitor's own client address as a proxy would pass it)."""
     import random
 
     reads, writes, statuses = [], [], {}
@@ -136,7 +152,10 @@ async def _mixed(paths: list[str], document: str, seconds: float) -> dict:
         rng = random.Random(number)
         address = f"198.51.{number // 250}.{number % 250 + 1}"
         sent = 0
+        await asyncio.sleep(rng.uniform(0, pause[1]))  # visitors arrive over the first pause, not all at once
         while time.monotonic() < until:
+            if sent:
+                await asyncio.sleep(rng.uniform(*pause))
             sent += 1
             try:
                 if rng.random() < 0.1:
@@ -168,6 +187,7 @@ async def _mixed(paths: list[str], document: str, seconds: float) -> dict:
     everything = reads + writes
     return {
         "users": MIXED_USERS,
+        "pause": f"{pause[0]:g}–{pause[1]:g} s" if pause[1] > pause[0] else f"{pause[0]:g} s",
         "seconds": round(took, 1),
         "requests": len(everything),
         "rps": len(everything) / took,
@@ -185,7 +205,9 @@ async def _mixed(paths: list[str], document: str, seconds: float) -> dict:
 
 
 def start_server(environment: dict) -> subprocess.Popen:
-    arguments = [sys.executable, "-m", "gunicorn", "kelisim.wsgi", "--workers", str(WORKERS)]
+    # deploy/gunicorn.conf.py's hooks and memory settings as in production; the options below override the rest.
+    arguments = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "kelisim.wsgi"]
+    arguments += ["--workers", str(WORKERS)]
     if THREADS > 1:
         arguments += ["--threads", str(THREADS)]
     arguments += ["--bind", f"127.0.0.1:{PORT}", "--log-level", "warning", "--backlog", "256", "--timeout", "60"]
@@ -288,12 +310,13 @@ def bench_database(label: str, database_url: str) -> dict:
             if only and name not in only:
                 continue
             firsts[name] = first_views(path, var_dir / "pagecache")
-        mixed = None
-        if MIXED_SECONDS > 0 and not only:
+        mixed = []
+        for pause in MIXED_PAUSES if MIXED_SECONDS > 0 and not only else ():
             mixed_load_start = loadavg()
             paths = [path for name, path in described["public"].items()]
-            mixed = asyncio.run(_mixed(paths, described.get("document", "bench-programme"), MIXED_SECONDS))
-            mixed["load"] = f"{mixed_load_start} → {loadavg()}"
+            run = asyncio.run(_mixed(paths, described.get("document", "bench-programme"), MIXED_SECONDS, pause))
+            run["load"] = f"{mixed_load_start} → {loadavg()}"
+            mixed.append(run)
         rss_end = worker_rss(server)
         load_end = loadavg()
     finally:
@@ -336,10 +359,10 @@ def print_table(result: dict) -> None:
             f"  {row['page']:<38} {row['rps']:>8.0f} {row['share']:>6.0%} {row['p50']:>7.0f} {row['p99']:>7.0f} "
             f"{row['queries'] if row['queries'] is not None else '—':>7} {first:>11} {render:>18} {size:>6}{bad}"
         )
-    mixed = result.get("mixed")
-    if mixed:
+    for mixed in result.get("mixed") or []:
         print(
-            f"  mixed load, {mixed['users']} visitors, 90 % reads, {mixed['seconds']} s (load {mixed['load']}): "
+            f"  mixed load, {mixed['users']} visitors pausing {mixed['pause']}, 90 % reads, {mixed['seconds']} s "
+            f"(load {mixed['load']}): "
             f"{mixed['requests']} requests, {mixed['rps']:.0f} req/s, p50 {mixed['p50']:.0f} ms, "
             f"p95 {mixed['p95']:.0f} ms (reads {mixed['reads_p95'] or 0:.0f}, writes {mixed['writes_p95'] or 0:.0f}), "
             f"p99 {mixed['p99']:.0f} ms; answers {mixed['statuses']}"
