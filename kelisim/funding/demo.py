@@ -276,6 +276,42 @@ def load(stdout=None) -> str:
             )
             contracts.append(contract)
     kfp_contract, accord_contract = contracts
+    # The organisations wrote in English; the officer gives the public title and summary in Kazakh and Russian.
+    for contract, (title_kk, title_ru), (summary_kk, summary_ru) in (
+        (
+            kfp_contract,
+            (
+                "Бейбітшілік үшін тең-теңімен: алты өңірдегі студенттермен 60 кездесу",
+                "Равный — равному ради мира: 60 встреч со студентами в шести регионах",
+            ),
+            (
+                "Қозғалыстың даярланған еріктілері колледж және университет студенттерімен теолог және психологпен "
+                "бірге кездесулер өткізеді және 120 жаңа спикер даярлайды.",
+                "Подготовленные волонтёры движения проводят встречи со студентами колледжей и вузов вместе с "
+                "теологом и психологом и готовят 120 новых спикеров «равный — равному».",
+            ),
+        ),
+        (
+            accord_contract,
+            ("Тараз бен Жамбыл облысындағы диалог кештері", "Вечера диалога в Таразе и Жамбылской области"),
+            (
+                "Жастар дінтанушылармен және радикалды топтардан бас тартқан бұрынғы сотталғандармен кездесетін ай "
+                "сайынғы кештер; жергілікті әлеуметтік желілерге арналған қысқа бейнероликтер.",
+                "Ежемесячные вечера, на которых молодёжь встречается с религиоведами и бывшими осуждёнными, "
+                "отказавшимися от радикальных групп; короткие видеоролики для местных социальных сетей.",
+            ),
+        ),
+    ):
+        services.translate_contract(
+            actor=officer,
+            contract=contract,
+            title_kk=title_kk,
+            title_ru=title_ru,
+            title_en=contract.title_en,
+            summary_kk=summary_kk,
+            summary_ru=summary_ru,
+            summary_en=contract.summary_en,
+        )
     # Milestones: title and deliverables as (en, ru, kk), due date, tranche.
     for contract, stages in (
         (

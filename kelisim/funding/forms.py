@@ -356,6 +356,28 @@ class ContractForm(forms.Form):
     period_end = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class ContractTextsForm(forms.Form):
+    """The contract's public title and summary in each language (the title in one at least)."""
+
+    title_ru = forms.CharField(label=_("Project title (Russian)"), max_length=300, required=False)
+    title_kk = forms.CharField(label=_("Project title (Kazakh)"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("Project title (English)"), max_length=300, required=False)
+    summary_ru = forms.CharField(
+        label=_("Summary (Russian)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
+    )
+    summary_kk = forms.CharField(
+        label=_("Summary (Kazakh)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
+    )
+    summary_en = forms.CharField(
+        label=_("Summary (English)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        require_one_language(data, "title", _("Give the project's title in at least one language."))
+        return data
+
+
 class MilestoneTextsForm(forms.Form):
     """A milestone's title and deliverables in each language (each given in one at least)."""
 

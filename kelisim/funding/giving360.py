@@ -66,11 +66,13 @@ def grant(contract: Contract, modified) -> dict:
     call = application.call
     region = organisation.region
     names = ocds._texts(organisation, "name", "en")
+    # 360Giving is read in English: the English wording when the officer has given it, else the original.
+    title = ocds._texts(contract, "title", "en")["title"]
     amount_applied = sum(line.amount_kzt for line in application.budget_lines.all())
     data = {
         "id": grant_id(contract),
-        "title": application.title or str(application),
-        "description": application.summary or application.title or str(application),
+        "title": title or str(application),
+        "description": ocds._texts(contract, "summary", "en")["summary"] or title or str(application),
         "currency": "KZT",
         "amountAwarded": float(contract.amount_kzt),
         "awardDate": timezone.localtime(application.determined_at).date().isoformat()

@@ -11,7 +11,8 @@ of the change. Published releases are kept unchanged: the release package lists 
 package every release of a process and the compiled release (the OCDS merge of them all, in order).
 
 Language: a release is in the language its free text is written in (the application's title and summary);
-texts Kelisim holds in the three languages (call title and description, organisation names) are given in
+texts Kelisim holds in the three languages (call title and description, organisation names, the contract's title
+and summary, its milestones) are given in
 that language and, as the standard allows, in the others as ``title_kk``, ``name_en``, ...
 
 Bulk packages are generators: releases are read in chunks and each is written on its own, so memory stays
@@ -120,6 +121,8 @@ def contract_queryset() -> QuerySet[Contract]:
 
 
 def language_of(contract: Contract) -> str:
+    """The language the organisation wrote its application in, which the contract's title and summary were
+    first given in."""
     application = contract.application
     return detect_language(f"{application.title} {application.summary}")
 
@@ -155,12 +158,11 @@ def _amendments(contract: Contract) -> list[dict]:
 
 
 def _contract(contract: Contract, language: str) -> dict:
-    application = contract.application
     ocds_contract = {
         "id": contract.number,
         "awardID": f"{contract.number}-award",
-        "title": application.title,
-        "description": application.summary,
+        **_texts(contract, "title", language),
+        **_texts(contract, "summary", language, key="description"),
         "status": CONTRACT_STATUS[contract.status],
         "statusDetails": contract.status,
         "period": {"startDate": _datetime(contract.period_start), "endDate": _datetime(contract.period_end)},
@@ -211,7 +213,7 @@ def _award(contract: Contract, language: str) -> dict:
     supplier = _supplier(organisation, language)
     return {
         "id": f"{contract.number}-award",
-        "title": application.title,
+        **_texts(contract, "title", language),
         "status": "active",
         "date": _datetime(application.determined_at),
         "value": _money(application.approved_amount_kzt),

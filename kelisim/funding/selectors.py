@@ -51,7 +51,9 @@ CALL_SEARCH_FIELDS = [
 ]
 CONTRACT_SEARCH_FIELDS = [
     "number",
-    "application__title",
+    "title_kk",
+    "title_ru",
+    "title_en",
     "application__organisation__name_kk",
     "application__organisation__name_ru",
     "application__organisation__name_en",

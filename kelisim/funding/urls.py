@@ -49,5 +49,6 @@ urlpatterns = [
     path("contracts/<str:number>/milestones/", contracts.milestone_add, name="milestone_add"),
     path("contracts/<str:number>/status/", contracts.contract_status, name="contract_status"),
     path("contracts/<str:number>/amend/", contracts.contract_amend, name="contract_amend"),
+    path("contracts/<str:number>/wording/", contracts.contract_texts, name="contract_texts"),
     path("reports/<int:pk>/decide/", contracts.report_decide, name="report_decide"),
 ]

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from kelisim.accounts.tests.factories import UserFactory, make_staff, sign_in
 from kelisim.consultations.tests import factories as consultation_factories
-from kelisim.funding.models import Call, Criterion, Milestone
+from kelisim.funding.models import Call, Contract, Criterion, Milestone
 from kelisim.funding.tests.factories import open_call, signed_contract
 from kelisim.meetings import services as meeting_services
 from kelisim.meetings.models import AgendaItem, Roundtable
@@ -69,6 +69,17 @@ def _milestone(languages):
     return contract.get_absolute_url()
 
 
+def _contract(languages):
+    with translation.override("en"):
+        contract = signed_contract(milestones=1)
+    summaries = {"summary_kk": "Он дәріс", "summary_ru": "Десять лекций", "summary_en": "Ten lectures"}
+    Contract.objects.filter(pk=contract.pk).update(**_texts("title", languages), **summaries)
+    Milestone.objects.filter(contract=contract).update(
+        title_kk="Кезең", title_ru="Этап", title_en="Stage", deliverables_kk="Есеп", deliverables_ru="Отчёт"
+    )
+    return contract.get_absolute_url()
+
+
 def _plan_item(languages):
     item = draft_with_items(items_per_strand=1).items.select_related("tracked").first()
     PlanItem.objects.filter(pk=item.pk).update(**_texts("text", languages))
@@ -106,6 +117,7 @@ KINDS = {
     "decision": _decision,
     "indicator unit": _indicator_unit,
     "milestone": _milestone,
+    "contract": _contract,
 }
 
 
@@ -160,6 +172,7 @@ LISTED = {
     "criterion": "criteria",
     "decision": "decisions",
     "milestone": "milestones",
+    "contract": "contracts",
 }
 
 

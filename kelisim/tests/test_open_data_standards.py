@@ -15,6 +15,7 @@ from kelisim.activities.tests.factories import verified_report
 from kelisim.core import standards
 from kelisim.core.exports import BYTE_ORDER_MARK
 from kelisim.funding import giving360
+from kelisim.funding import services as funding_services
 from kelisim.funding.models import Contract
 from kelisim.funding.tests import factories
 from kelisim.plans.models import Indicator, IndicatorTarget
@@ -160,3 +161,29 @@ def test_open_data_exports_cost_a_fixed_number_of_queries(funded, django_assert_
         list(iati.document_stream())
     with django_assert_max_num_queries(6):
         list(giving360.package_stream(uri="https://example.kz/g.json"))
+
+
+def test_iati_gives_the_contract_title_and_summary_in_each_language_it_has(client, funded):
+    """Issue 16: the project's title and summary as the officer translated them, each narrative with its language."""
+    officer = factories.officer()
+    funding_services.translate_contract(
+        actor=officer,
+        contract=funded,
+        title_kk="Студенттерге арналған бейбітшілік дәрістері",
+        title_ru="Лекции о мире для студентов",
+        title_en=funded.title_en,
+        summary_kk="",
+        summary_ru="Двадцать лекций с теологами.",
+        summary_en=funded.summary_en,
+    )
+    xml = b"".join(client.get(reverse("activities:iati_activities")).streaming_content)
+    assert standards.iati_errors(xml) == []
+    [activity] = ET.fromstring(xml).findall("iati-activity")  # noqa: S314 - our own export
+    titles = {n.get(iati.XML_LANG): n.text for n in activity.findall("title/narrative")}
+    assert titles == {
+        None: funded.title_en,
+        "kk": "Студенттерге арналған бейбітшілік дәрістері",
+        "ru": "Лекции о мире для студентов",
+    }
+    descriptions = {n.get(iati.XML_LANG): n.text for n in activity.findall("description/narrative")}
+    assert descriptions == {None: funded.summary_en, "ru": "Двадцать лекций с теологами."}

@@ -41,6 +41,7 @@ class Row:
     since: datetime | date | None
     detail: str = ""
     target_days: int | None = None  # the answer time aimed at, when the queue has one
+    language: str = ""  # the title's language when it is shown in another than the reader's (lang and a note)
 
     @property
     def age_days(self) -> int:
@@ -221,11 +222,17 @@ MILESTONE_COLUMNS = {
 }
 
 
+def _fallback(text) -> str:
+    """The language to mark a :class:`~kelisim.core.i18n.LocalizedText` with: only when it is not the reader's."""
+    return text.language if text.fallback else ""
+
+
 def _milestone_row(milestone: dict) -> Row:
-    # The title in the reader's language (else another), as on the contract's page.
-    title = Milestone(**{name: milestone[name] for name in localized_fields("title")}).title
+    # The title in the reader's language (else another, marked), as on the contract's page.
+    title = Milestone.title.resolve(Milestone(**{name: milestone[name] for name in localized_fields("title")}))
     return Row(
-        title=f"{milestone['contract']} · {title}",
+        title=f"{milestone['contract']} · {title.text}",
+        language=_fallback(title),
         url=reverse("funding:contract_detail", args=[milestone["contract"]]),
         since=date.fromisoformat(milestone["since"]),
         detail=_organisation(milestone),
@@ -366,8 +373,10 @@ DRAFT_COLUMNS = {
 
 def _draft_row(application: dict) -> Row:
     call = Call(**{field: application[f"call_{field}"] for field in CALL_FIELDS})
+    call_title = Call.title.resolve(call)
     return Row(
-        title=application["title"] or str(call),
+        title=application["title"] or call_title.text or call.reference,
+        language="" if application["title"] else _fallback(call_title),
         url=reverse("funding:application_edit", args=[application["pk"]]),
         since=_moment(application["since"]),
         detail=f"{Application.Status(application['status']).label} · {call.reference}",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kelisim.consultations.models import Document
 from kelisim.core.i18n import LANGUAGE_CODES, localized_attributes
-from kelisim.funding.models import Call, Criterion, Milestone
+from kelisim.funding.models import Call, Contract, Criterion, Milestone
 from kelisim.meetings.models import AgendaItem, Decision, Roundtable
 from kelisim.plans.models import Indicator, Objective, PlanItem, PlanVersion
 from kelisim.publications.models import Article
@@ -164,6 +164,13 @@ KINDS = [
         Criterion,
         lambda: Criterion.objects.select_related("call"),
         lambda criterion: reverse("funding:call_edit", args=[criterion.call.reference]),
+    ),
+    ContentKind(
+        "contracts",
+        _("Contracts (project title and summary)"),
+        Contract,
+        lambda: Contract.objects.all(),
+        lambda contract: reverse("funding:contract_texts", args=[contract.number]),
     ),
     ContentKind(
         "milestones",

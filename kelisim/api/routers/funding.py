@@ -102,7 +102,10 @@ class CallDetailOut(CallOut):
 class ContractOut(Schema):
     number: str
     ocid: str
-    title: str
+    title: str = Field(description="The project's title in the language of the request, else in another.")
+    title_kk: str
+    title_ru: str
+    title_en: str
     organisation_id: int
     organisation: str
     call: str = Field(description="Reference of the call.")
@@ -120,7 +123,7 @@ class ContractOut(Schema):
 
     @staticmethod
     def resolve_title(contract: Contract) -> str:
-        return contract.application.title
+        return contract.title
 
     @staticmethod
     def resolve_organisation_id(contract: Contract) -> int:

@@ -248,3 +248,28 @@ def test_erasing_an_account_keeps_the_conversation_without_the_person(host):
     personal_data.erase_personal_data(author)
     comment.refresh_from_db()
     assert comment.author is None and comment.author_email == ""
+
+
+def test_the_reply_email_and_notification_name_the_page_in_the_recipients_language(host, moderator):
+    """Issue 16: the replier and the moderator work in Russian; the parent's author reads Kazakh, so the email's
+    subject, its wording and the page's title are Kazakh, and so is the notification in their inbox."""
+    from django.utils import translation
+
+    from kelisim.notifications.models import Notification
+
+    host.name_kk, host.name_ru, host.name_en = "Келісім қоры", "Фонд Келисим", "Kelisim Foundation"
+    host.save()
+    parent_author = trusted_author(host, moderator)
+    parent_author.preferred_language = "kk"
+    parent_author.save()
+    parent = post(host, actor=parent_author, text="Parent", notify_on_reply=True, language="kk")
+    with translation.override("ru"):
+        reply = post(host, text="Ответ посетителя", parent=parent, language="ru")
+        services.moderate_comments(actor=moderator, comment_ids=[reply.pk], approve=True, reason="fits_policy")
+    sent = OutboxEmail.objects.get(topic="comments.reply")
+    assert sent.subject == "«Келісім қоры» бетіндегі пікіріңізге жаңа жауап"
+    assert "«Келісім қоры» бетіндегі пікіріңізге жауап берді:" in sent.body_text
+    assert "Фонд Келисим" not in sent.subject + sent.body_text
+    notification = Notification.objects.get(recipient=parent_author, kind="comments.reply")
+    with translation.override("kk"):
+        assert notification.text == "Aigul «Келісім қоры» бойынша пікіріңізге жауап берді."

@@ -36,6 +36,14 @@ class Contract(models.Model):
     )
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="contract")
+    # The project's public title and summary, first in the language the organisation wrote its application in
+    # (copied at signature: the application stays as it was reviewed), then translated by the officer (issue 16).
+    title_kk = models.CharField(_("project title (Kazakh)"), max_length=300, blank=True, default="", db_default="")
+    title_ru = models.CharField(_("project title (Russian)"), max_length=300, blank=True, default="", db_default="")
+    title_en = models.CharField(_("project title (English)"), max_length=300, blank=True, default="", db_default="")
+    summary_kk = BoundedTextField(_("summary (Kazakh)"), max_length=2000, blank=True, default="", db_default="")
+    summary_ru = BoundedTextField(_("summary (Russian)"), max_length=2000, blank=True, default="", db_default="")
+    summary_en = BoundedTextField(_("summary (English)"), max_length=2000, blank=True, default="", db_default="")
     number = models.CharField(_("contract number"), max_length=40, unique=True)
     amount_kzt = models.DecimalField(_("amount, KZT"), max_digits=16, decimal_places=0)
     period_start = models.DateField(_("starts on"))
@@ -47,6 +55,9 @@ class Contract(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    title = Localized("title")
+    summary = Localized("summary")
 
     history = HistoricalRecords(m2m_fields=[plan_items])
 

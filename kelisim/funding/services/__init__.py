@@ -38,6 +38,7 @@ from kelisim.funding.services.contracts import (
     next_contract_number,
     submit_milestone_report,
     transition_contract,
+    translate_contract,
     translate_milestone,
 )
 from kelisim.funding.services.releases import publish_release, publish_releases
@@ -81,5 +82,6 @@ __all__ = [
     "suggest_reviewers",
     "transition_call",
     "transition_contract",
+    "translate_contract",
     "translate_milestone",
 ]

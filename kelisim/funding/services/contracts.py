@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kelisim.accounts.permissions import require_officer
+from kelisim.consultations.text import detect_language
 from kelisim.core.i18n import require_one_language
 from kelisim.core.workflow import record_history, transition
 from kelisim.funding import rules
@@ -47,8 +48,11 @@ def create_contract(
         raise ValidationError(_("This application already has a contract."))
     if period_end < period_start:
         raise ValidationError({"period_end": _("The contract must end after it starts.")})
+    # The organisation wrote its application in one language; the officer adds the others (translate_contract).
+    language = detect_language(f"{application.title} {application.summary}")
     contract = Contract(
         application=application,
+        **{f"title_{language}": application.title, f"summary_{language}": application.summary},
         number=number.strip() or next_contract_number(application.call),
         amount_kzt=application.approved_amount_kzt,
         period_start=period_start,
@@ -58,6 +62,39 @@ def create_contract(
     record_history(contract, actor=actor, reason="contract drafted")
     save_unique(contract, {"number": _("Another contract already has this number.")})
     contract.plan_items.set(plan_items if plan_items is not None else application.call.plan_items.all())
+    return contract
+
+
+@transaction.atomic
+def translate_contract(
+    *,
+    actor,
+    contract: Contract,
+    title_kk: str,
+    title_ru: str,
+    title_en: str,
+    summary_kk: str,
+    summary_ru: str,
+    summary_en: str,
+) -> Contract:
+    """Give the contract's public title and summary in the languages they lack (or correct one). The wording does
+    not change what was agreed, so a signed contract takes it without an amendment."""
+    require_officer(actor)
+    texts = {
+        "title_kk": title_kk.strip(),
+        "title_ru": title_ru.strip(),
+        "title_en": title_en.strip(),
+        "summary_kk": summary_kk.strip(),
+        "summary_ru": summary_ru.strip(),
+        "summary_en": summary_en.strip(),
+    }
+    require_one_language(texts, "title", _("A contract needs the project's title in one language at least."))
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    for name, value in texts.items():
+        setattr(contract, name, value)
+    contract.updated_at = timezone.now()
+    record_history(contract, actor=actor, reason="wording translated")
+    contract.save()
     return contract
 
 

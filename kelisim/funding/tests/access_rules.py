@@ -86,6 +86,7 @@ def _add_contract(world) -> None:
     world.contract = Contract.objects.create(
         application=world.application,
         number="KLS-WORLD-001",
+        title_en="Lectures for students",
         amount_kzt=Decimal(1_000_000),
         period_start=date(2017, 3, 1),
         period_end=date(2017, 12, 31),
@@ -192,6 +193,14 @@ ACCESS_RULES = [
         method="POST",
         kwargs=lambda world: {"pk": world.milestone.pk},
         data=lambda world: {"title_en": "Stage 1", "deliverables_en": "Lectures"},
+        allowed=OFFICERS,
+    ),
+    Rule("funding:contract_texts", kwargs=_contract, allowed=OFFICERS),
+    Rule(
+        "funding:contract_texts",
+        method="POST",
+        kwargs=_contract,
+        data=lambda world: {"title_en": "Lectures for students"},
         allowed=OFFICERS,
     ),
     Rule("funding:contract_status", method="POST", kwargs=_contract, allowed=OFFICERS),

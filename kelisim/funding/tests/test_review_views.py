@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from kelisim.accounts.tests.factories import UserFactory, sign_in
-from kelisim.funding.models import ReviewAssignment
+from kelisim.funding.models import Call, ReviewAssignment
 from kelisim.funding.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +111,20 @@ def test_a_declared_conflict_leads_back_to_the_reviews_list(client):
     assert response.status_code == 302 and response.url == reverse("funding:reviews")
     assignment.refresh_from_db()
     assert assignment.status == ReviewAssignment.Status.CONFLICTED
+
+
+def test_staff_pages_mark_a_call_title_shown_in_another_language(client):
+    """Issue 16: the reviewer's page and the officers' dashboard and application list name a call written in
+    Russian only with its lang and a note."""
+    officer = factories.officer()
+    application = factories.submitted_application()
+    Call.objects.filter(pk=application.call_id).update(title_kk="", title_en="", title_ru="Работа с молодёжью")
+    person = factories.reviewer()
+    assignment = factories.assignment_for(application, person, actor=officer)
+    note = '<small class="language-note" lang="en">(shown in Russian)</small>'
+    marked = f'<span lang="ru">Работа с молодёжью</span> {note}'
+    sign_in(client, person)
+    assert marked in client.get(reverse("funding:review", args=[assignment.pk])).text
+    sign_in(client, officer)
+    assert marked in client.get(reverse("funding:dashboard")).text
+    assert marked in client.get(reverse("funding:applications")).text

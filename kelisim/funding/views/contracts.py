@@ -19,6 +19,7 @@ from kelisim.funding import giving360, ocds, rules, selectors, services
 from kelisim.funding.forms import (
     AmendmentForm,
     ContractStatusForm,
+    ContractTextsForm,
     MilestoneForm,
     MilestoneReportForm,
     MilestoneTextsForm,
@@ -230,6 +231,25 @@ def milestone_texts(request, pk):
             messages.success(request, _("The milestone's wording is saved."))
             return redirect(milestone.contract)
     return render(request, "funding/milestone_texts.html", {"milestone": milestone, "form": form})
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def contract_texts(request, number):
+    """The contract's title and summary in the three languages, with links to its milestones' own wording."""
+    contract = get_object_or_404(Contract.objects.select_related("application"), number=number)
+    initial = {name: getattr(contract, name) for name in ContractTextsForm.base_fields}
+    form = ContractTextsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.translate_contract(actor=request.user, contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The contract's wording is saved."))
+            return redirect(contract)
+    context = {"contract": contract, "form": form, "milestones": contract.milestones.all()}
+    return render(request, "funding/contract_texts.html", context)
 
 
 @login_required

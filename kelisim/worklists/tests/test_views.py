@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kelisim.accounts.models import Role
 from kelisim.accounts.tests.factories import UserFactory, make_staff, sign_in
@@ -16,6 +16,8 @@ from kelisim.comments.tests.factories import CommentFactory
 from kelisim.consultations.models import Suggestion
 from kelisim.consultations.tests import factories as consultations
 from kelisim.core.tests.queries import assert_queries_do_not_grow
+from kelisim.funding import services as funding_services
+from kelisim.funding.models import Call, Milestone
 from kelisim.funding.tests import factories as funding
 from kelisim.organisations.models import Membership
 from kelisim.organisations.tests.factories import MembershipFactory, OrganisationFactory
@@ -138,3 +140,42 @@ def test_counts_use_plural_forms(client):
     sign_in(client, officer)
     body = client.get(reverse("worklists:home")).content.decode()
     assert re.search(r">1</span>\s*<span class=\"figure-label\">suggestion waiting for an answer<", body)
+
+
+def test_titles_shown_in_another_language_are_marked_with_it_on_my_work(client):
+    """Issue 16: a milestone or a call written in Russian only, on the Kazakh page: its lang and a note."""
+    contract = funding.signed_contract(milestones=1)  # due in 100 days: not overdue
+    overdue = {"due_date": timezone.localdate() - timedelta(days=3), "deliverables_ru": "Отчёт"}
+    Milestone.objects.create(contract=contract, title_ru="Первый этап", position=2, **overdue)
+    Milestone.objects.create(
+        contract=contract, title_ru="Второй этап", title_kk="Екінші кезең", title_en="Stage two", position=3, **overdue
+    )
+    sign_in(client, make_staff())
+    with translation.override("kk"):
+        note = f"({translation.gettext('shown in Russian')})"
+        url = reverse("worklists:home")
+    response = client.get(url)
+    rows = next(item for item in response.context["work"] if item.queue.key == "overdue_milestones").rows
+    assert [(row.title, row.language) for row in rows] == [
+        (f"{contract.number} · Первый этап", "ru"),
+        (f"{contract.number} · Екінші кезең", ""),
+    ]
+    body = response.text
+    marked = f'lang="ru">{contract.number} · Первый этап</a> <small class="language-note" lang="kk">{note}</small>'
+    assert marked in body
+    assert body.count(note) == 1
+
+
+def test_a_draft_without_a_title_is_named_after_its_call_marked_with_the_calls_language(client):
+    call = funding.open_call()
+    Call.objects.filter(pk=call.pk).update(title_kk="", title_en="", title_ru="Работа с молодёжью")
+    organisation = OrganisationFactory()
+    admin = UserFactory()
+    MembershipFactory(user=admin, organisation=organisation, role=Membership.Role.ADMIN)
+    funding_services.start_application(actor=admin, call=call, organisation=organisation)
+    sign_in(client, admin)
+    with translation.override("en"):
+        response = client.get(reverse("worklists:home"))
+    [row] = next(item for item in response.context["work"] if item.queue.key == "applications_to_finish").rows
+    assert (row.title, row.language) == ("Работа с молодёжью", "ru")
+    assert '<small class="language-note" lang="en">(shown in Russian)</small>' in response.text
