@@ -88,6 +88,8 @@ def _seed() -> int:
             [
                 Contract(
                     application=application,
+                    title_en=application.title,
+                    summary_en=application.summary,
                     number=f"BENCH-{index:03d}-{position:03d}",
                     amount_kzt=Decimal(1_500_000),
                     period_start=date(2017, 6, 1),
