@@ -198,6 +198,9 @@ class ActivityReport(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "start_date"]),
             models.Index(fields=["status", "start_date"]),
+            # A plan item's latest verified reports (its public page and trace): without it SQLite walked every
+            # verified report in date order looking for the item's (2.4 s at a million reports).
+            models.Index(fields=["plan_item", "status", "start_date"]),
         ]
         constraints = [
             models.CheckConstraint(
