@@ -201,6 +201,8 @@ class ActivityReport(models.Model):
             # A plan item's latest verified reports (its public page and trace): without it SQLite walked every
             # verified report in date order looking for the item's (2.4 s at a million reports).
             models.Index(fields=["plan_item", "status", "start_date"]),
+            # The verification queue, oldest submitted first (100,000 waiting reports were sorted per page).
+            models.Index(fields=["status", "submitted_at", "id"]),
         ]
         constraints = [
             models.CheckConstraint(

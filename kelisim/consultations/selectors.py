@@ -132,7 +132,8 @@ def filter_suggestions(queryset: QuerySet, filters: dict) -> QuerySet:
             queryset = queryset.filter(**{name: filters[name]})
     if filters.get("status"):
         queryset = (
-            queryset.filter(status__in=filters["status"])
+            # In a stable order, so that the waiting statuses are the condition of their index word for word.
+            queryset.filter(status__in=sorted(filters["status"]))
             if isinstance(filters["status"], list | tuple)
             else queryset.filter(status=filters["status"])
         )

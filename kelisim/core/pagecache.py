@@ -76,7 +76,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
@@ -306,18 +305,6 @@ def cached_count(queryset, *scopes: str, timeout: int = 3600) -> int:
         count = queryset.count()
         cache.set(key, count, timeout)
     return count
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told its total instead of counting (a counter column, or ``cached_count``)."""
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @functools.cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 # --- Serving kept pages ---------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from kelisim.consultations.models import DocumentVersion, Suggestion
 from kelisim.consultations.ratelimit import RateLimited, client_address
 from kelisim.core import registry
 from kelisim.core.forms import apply_validation_error
-from kelisim.core.pagecache import EVERYTHING, KnownCountPaginator, cached_count, public_page
+from kelisim.core.pagecache import EVERYTHING, cached_count, public_page
+from kelisim.core.pagination import KnownCountPaginator
 
 PAGE_SIZE = 25
 SUPPORTER_COOKIE = "kelisim_supporter"

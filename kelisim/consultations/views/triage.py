@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from kelisim.consultations.models import Suggestion
 from kelisim.consultations.pairs import clusters
 from kelisim.consultations.views.saving import saved
 from kelisim.core.files import file_response
+from kelisim.core.pagination import KeysFirstPaginator
 
 
 @officer_required
@@ -35,7 +35,7 @@ def triage(request):
     form = TriageFilterForm(request.GET)
     filters = form.filters(user=request.user)
     queryset = selectors.filter_suggestions(selectors.triage_queue(), filters)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(queryset, 50).get_page(request.GET.get("page"))
     items = list(page.object_list)
     cluster_of = clusters([item.pk for item in items])
     for item in items:
