@@ -353,12 +353,6 @@ class Suggestion(models.Model):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["author", "created_at"]),
             models.Index(fields=["channel", "created_at"]),
-            # The triage queue, oldest waiting first: read in order instead of sorting every waiting suggestion.
-            models.Index(
-                fields=["created_at", "id"],
-                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
-                name="suggestion_waiting_by_date",
-            ),
         ]
         constraints = [
             models.CheckConstraint(

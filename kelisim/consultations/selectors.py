@@ -132,8 +132,7 @@ def filter_suggestions(queryset: QuerySet, filters: dict) -> QuerySet:
             queryset = queryset.filter(**{name: filters[name]})
     if filters.get("status"):
         queryset = (
-            # In a stable order, so that the waiting statuses are the condition of their index word for word.
-            queryset.filter(status__in=sorted(filters["status"]))
+            queryset.filter(status__in=filters["status"])
             if isinstance(filters["status"], list | tuple)
             else queryset.filter(status=filters["status"])
         )

@@ -28,7 +28,7 @@ class CoreConfig(AppConfig):
         observability.connect_task_signals()
         from kelisim.core import registry
         from kelisim.core.models import Region
-        from kelisim.core.tasks import flush_outbox, refresh_planner_statistics
+        from kelisim.core.tasks import flush_outbox
 
         registry.register_home_figure(
             registry.HomeFigure(
@@ -39,9 +39,6 @@ class CoreConfig(AppConfig):
             )
         )
         registry.register_periodic(registry.PeriodicTask("core.flush_outbox", flush_outbox, every_seconds=60))
-        registry.register_periodic(
-            registry.PeriodicTask("core.refresh_planner_statistics", refresh_planner_statistics, every_seconds=3600)
-        )
         from kelisim.core.sitemaps import HomeSitemap
 
         registry.register_sitemap(registry.SitemapSection("pages", HomeSitemap, order=0))

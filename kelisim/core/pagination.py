@@ -21,9 +21,9 @@ class KeysFirstPaginator(Paginator):
     """Finds a page's keys in the table alone, and reads those rows with their relations, in one query.
 
     With the joins of ``select_related`` in the same query, SQLite may start from a small joined table and then
-    sort every matching row to find one page (the triage queue sorted 140,000 waiting suggestions: 214 ms).
-    The subquery reads the table alone through the index that has the list's order (1–5 ms); the outer query
-    reads the page's rows by key.
+    sort every matching row with all its joined columns to find one page (the triage queue did so for 140,000
+    waiting suggestions: 214 ms). The subquery reads the table alone, through its own indexes (1–5 ms); the
+    outer query reads the page's rows by key.
     """
 
     def page(self, number):

@@ -80,18 +80,3 @@ def flush_outbox() -> int:
         deliver_email.enqueue(outbox_id)
     return len(ids)
 
-
-@task()
-def refresh_planner_statistics() -> str:
-    """SQLite plans a query from statistics that only ANALYZE writes; without them it picked the index on status
-    for the triage queue and sorted 140,000 waiting suggestions on every page (270 ms) instead of walking the
-    index of waiting suggestions by date. ``analysis_limit`` samples each index, so a run takes milliseconds at
-    any volume. PostgreSQL's autovacuum keeps its own statistics."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return "not needed"
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA analysis_limit=1000")
-        cursor.execute("ANALYZE")
-    return "analysed"

@@ -55,7 +55,6 @@ def test_every_task_module_is_covered_here():
         "kelisim.consultations.tasks.read_intake_mailbox",
         "kelisim.core.tasks.deliver_email",
         "kelisim.core.tasks.flush_outbox",
-        "kelisim.core.tasks.refresh_planner_statistics",
         "kelisim.funding.tasks.publish_releases",
         "kelisim.meetings.tasks.send_roundtable_reminders",
         "kelisim.notifications.tasks.send_daily_digests",
@@ -257,25 +256,6 @@ def test_forgetting_expired_idempotency_keys_twice_deletes_once():
     assert api_tasks.forget_expired_idempotency_keys.call() == 1
     assert api_tasks.forget_expired_idempotency_keys.call() == 0
     assert IdempotentRequest.objects.filter(key="fresh").exists()
-
-
-def test_refreshing_the_planner_statistics_twice_leaves_them_as_the_first_run_did():
-    from django.db import connection
-
-    from kelisim.consultations.tests import factories as consultations
-
-    version = consultations.open_version()
-    for number in range(3):
-        consultations.suggestion(version, text=f"Sports clubs for teenagers in district {number}.")
-    first = core_tasks.refresh_planner_statistics.call()
-    assert core_tasks.refresh_planner_statistics.call() == first
-    if connection.vendor == "sqlite":
-        assert first == "analysed"
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'consultations_suggestion'")
-            assert cursor.fetchone()[0] > 0
-    else:
-        assert first == "not needed"
 
 
 # --- Digests, open data and reports -----------------------------------------------------------------------
