@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from kelisim.accounts.tests.factories import UserFactory, make_staff, sign_in
+from kelisim.consultations.models import Document
 from kelisim.consultations.tests import factories as consultation_factories
 from kelisim.funding.models import Call, Contract, Criterion, Milestone
 from kelisim.funding.tests.factories import open_call, signed_contract
 from kelisim.meetings import services as meeting_services
 from kelisim.meetings.models import AgendaItem, Roundtable
 from kelisim.meetings.tests.factories import agenda_item, roundtable
-from kelisim.plans.models import Indicator, PlanItem
+from kelisim.plans.models import Indicator, Objective, PlanItem
 from kelisim.plans.tests.factories import draft_with_items
 from kelisim.publications.tests.factories import ArticleFactory
 from kelisim.worklists.translations import missing_translations
@@ -86,6 +87,25 @@ def _plan_item(languages):
     return item.tracked.get_absolute_url()
 
 
+def _plan_item_in_the_plans_list(languages):
+    version = draft_with_items(items_per_strand=1)
+    item = version.items.first()
+    PlanItem.objects.filter(pk=item.pk).update(**_texts("text", languages))
+    return reverse("plans:version", args=[version.number])
+
+
+def _objective(languages):
+    version = draft_with_items(items_per_strand=1)
+    Objective.objects.filter(version=version).update(**_texts("title", languages))
+    return reverse("plans:version", args=[version.number])
+
+
+def _document_on_the_consultations_index(languages):
+    version = consultation_factories.open_version()
+    Document.objects.filter(pk=version.document_id).update(**_texts("title", languages))
+    return reverse("consultations:index")
+
+
 def _indicator(languages):
     item = draft_with_items(items_per_strand=1).items.select_related("tracked").first()
     units = {"unit_kk": "адам", "unit_ru": "человек", "unit_en": "people"}
@@ -111,6 +131,9 @@ KINDS = {
     "roundtable": _roundtable,
     "agenda item": _agenda_item,
     "plan item": _plan_item,
+    "plan item in the plan's list": _plan_item_in_the_plans_list,
+    "objective": _objective,
+    "document on the consultations index": _document_on_the_consultations_index,
     "indicator": _indicator,
     "call": _call,
     "criterion": _criterion,

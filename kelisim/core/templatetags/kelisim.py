@@ -133,12 +133,22 @@ def language_note(language: str):
 
 
 @register.inclusion_tag("core/includes/localized.html")
-def localized(obj, attribute: str, block: bool = False, linebreaks: bool = False):
+def localized(obj, attribute: str, block: bool = False, linebreaks: bool = False, truncate: int = 0):
     """A content field in the reader's language; text from another language is marked with its ``lang`` and a note.
 
     ``{% localized roundtable "title" %}``; ``block=True`` for a paragraph-sized text (a ``div`` instead of a
-    ``span``), ``linebreaks=True`` to keep its paragraphs.
+    ``span``), ``linebreaks=True`` to keep its paragraphs, ``truncate=140`` for its first characters in a list.
     """
+    from django.utils.text import Truncator
+
     value = getattr(type(obj), attribute).resolve(obj)
     note = LANGUAGE_NOTES.get(value.language, "")
-    return {"value": value, "block": block, "linebreaks": linebreaks, "note": note, "reader": value.wanted}
+    text = Truncator(value.text).chars(truncate) if truncate else value.text
+    return {
+        "value": value,
+        "text": text,
+        "block": block,
+        "linebreaks": linebreaks,
+        "note": note,
+        "reader": value.wanted,
+    }
