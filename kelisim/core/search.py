@@ -339,9 +339,9 @@ def register_sqlite_functions(sender=None, connection=None, **kwargs) -> None:
 class ContainsFolded(Func):
     """True where ``term`` occurs in one of ``columns``, whatever the case, in any alphabet.
 
-    One expression for all the columns (their text joined by line breaks, which no search word holds):
-    a filter over every column and every spelling of the word took longer to build in Python than the
-    database took to run it."""
+    One expression for all the columns (their text joined by a line break on SQLite, a space on PostgreSQL;
+    no search word holds either, so a word never matches across two columns): a filter over every column and
+    every spelling of the word took longer to build in Python than the database took to run it."""
 
     output_field = BooleanField()
 
