@@ -206,16 +206,24 @@ PAGECACHE_TIMEOUT = int(os.environ.get("PAGECACHE_TIMEOUT", "60"))  # bounds tim
 PAGECACHE_PERSONAL_COOKIES = ("kelisim_supporter", "kelisim_browser")
 PAGECACHE_IGNORED_TABLES = ("core_outboxemail", "core_workerheartbeat", "core_periodicslot")
 PAGECACHE_PROXY_SECONDS = int(os.environ.get("PAGECACHE_PROXY_SECONDS", "10"))  # public max-age (nginx)
+# Without Redis the rendered pages are files under VAR_DIR/pages, shared by every gunicorn process of the machine:
+# a change is rendered once, not once per process, and the pages do not sit in each worker's memory (issue 13).
+# PAGECACHE_STORE=memory keeps them in each process instead (faster to read, rendered and held once per process).
+PAGECACHE_STORE = os.environ.get("PAGECACHE_STORE", "redis" if os.environ.get("REDIS_URL") else "files")
 if not TESTING:  # tests keep pages in the default cache, which each test empties
-    CACHES["pages"] = (
-        {**CACHES["default"], "KEY_PREFIX": "pages"}
-        if os.environ.get("REDIS_URL")
-        else {
+    CACHES["pages"] = {
+        "redis": {**CACHES["default"], "KEY_PREFIX": "pages"},
+        "files": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGECACHE_MAX_ENTRIES", "5000"))},
+        },
+        "memory": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "kelisim-pages",
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGECACHE_MAX_ENTRIES", "300"))},
-        }
-    )
+        },
+    }[PAGECACHE_STORE]
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

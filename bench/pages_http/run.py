@@ -387,6 +387,7 @@ def main() -> int:
     results = []
     for label in wanted:
         if label == "sqlite":
+            sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             if not reuse and not os.environ.get("BENCH_SKIP_SEED"):
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)

@@ -169,6 +169,54 @@ def test_versions_in_files_are_shared_through_the_file_system(settings, tmp_path
     assert (tmp_path / "plans").exists()
 
 
+def test_kept_pages_in_files_are_rendered_once_for_every_process_of_the_machine(settings, tmp_path):
+    """Without Redis the pages live in files (``PAGECACHE_STORE=files``): what one gunicorn process rendered, the
+    others answer from, and a change still reaches the next visitor of any of them."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)},
+    }
+    article = ArticleFactory(title="Prevention in schools")
+    assert Client().get(NEWS)["X-Kelisim-Page"] == "miss"
+    del caches["pages"]  # another process: a cache object of its own, nothing in its memory
+    assert Client().get(NEWS)["X-Kelisim-Page"] == "hit"
+    for kept in tmp_path.glob("*.djcache"):
+        kept.unlink()
+    assert Client().get(NEWS)["X-Kelisim-Page"] == "miss"  # the rendering was in the files, nowhere else
+    article.title = "Prevention in colleges"
+    article.save()
+    changed = Client().get(NEWS)
+    assert changed["X-Kelisim-Page"] == "miss"
+    assert b"Prevention in colleges" in changed.content
+
+
+@pytest.mark.parametrize(
+    ("environment", "backend"),
+    [
+        ({}, "django.core.cache.backends.filebased.FileBasedCache"),
+        ({"PAGECACHE_STORE": "memory"}, "django.core.cache.backends.locmem.LocMemCache"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/15"}, "django.core.cache.backends.redis.RedisCache"),
+    ],
+)
+def test_a_server_keeps_pages_in_files_unless_redis_is_configured(environment, backend, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    clean = {key: value for key, value in os.environ.items() if key not in ("KELISIM_TESTING", "REDIS_URL")}
+    code = "from django.conf import settings; print(settings.CACHES['pages']['BACKEND'])"
+    found = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**clean, **environment, "DJANGO_SETTINGS_MODULE": "kelisim.settings", "KELISIM_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.strip() == backend
+
+
 def test_a_page_without_a_form_is_public_for_a_short_while_and_sets_no_cookie(client):
     response = client.get(NEWS)
     assert response["Cache-Control"] == "public, max-age=10"
