@@ -408,12 +408,29 @@ def _not_modified(request, etag: str, last_modified_ns: int) -> bool:
     return bool(since and last_modified_ns and last_modified_ns // 1_000_000_000 <= since)
 
 
-def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = None):
+def _only_parameters(request, names) -> None:
+    """Let the request carry only the query parameters ``names`` (in their order): the page is rendered, and kept,
+    as if nothing else had been asked, so a campaign tag or a cache buster neither multiplies its renderings nor
+    shows in one of them."""
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    for name in names:
+        if values := request.GET.getlist(name):
+            query.setlist(name, values)
+    query._mutable = False
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
+
+
+def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = None, parameters=None):
     """Keep the view's anonymous rendering under the versions of what it read (see the module's docstring).
 
     ``scopes``: app labels whose explicit bumps (:func:`bump`) renew the page besides its tables' writes.
     ``bypass_cookies``: cookies that make the page personal (a visitor who has one gets it rendered for them).
-    ``vary``: request META keys that change the page besides path, query and language."""
+    ``vary``: request META keys that change the page besides path, query and language.
+    ``parameters``: the query parameters the page reads, if it names them; any other is dropped before the page
+    is looked up or rendered."""
     if not scopes:
         raise ValueError("A kept page needs the scopes whose changes it shows.")
 
@@ -422,6 +439,8 @@ def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = 
         def wrapper(request, *args, **kwargs):
             if not _setting("PAGECACHE_ENABLED", True) or not is_cacheable_request(request, bypass_cookies):
                 return view(request, *args, **kwargs)
+            if parameters is not None:
+                _only_parameters(request, sorted(parameters))
             cache = _pages_cache()
             base = _base_key(request, vary)
             public_seconds = _setting("PAGECACHE_PROXY_SECONDS", 10)

@@ -134,3 +134,23 @@ def test_a_change_on_a_kept_home_page_shows_at_once():
     version = open_version()
     suggestion(version)
     assert kept(url) != before
+
+
+def test_a_verified_activity_report_shows_on_the_public_dashboard():
+    import re
+
+    from kelisim.activities import services as activity_services
+    from kelisim.activities.models import ReportStatus
+    from kelisim.activities.tests.factories import ReportFactory, officer, verified_report
+
+    def totals(html: str) -> str:
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html[html.index('id="dashboard-results"') :]))
+        return text[: text.index("Participants")]
+
+    verified_report()
+    url = reverse("activities:dashboard")
+    assert "Events 1 " in totals(kept(url))
+    assert Client().get(url, {"utm_source": "newsletter"})["X-Kelisim-Page"] == "hit"  # not a page of its own
+    report = ReportFactory(status=ReportStatus.SUBMITTED)
+    activity_services.transition_report(actor=officer(), report=report, to=ReportStatus.VERIFIED)
+    assert "Events 2 " in totals(kept(url))

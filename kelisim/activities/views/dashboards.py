@@ -17,6 +17,7 @@ from kelisim.activities.forms import DashboardForm
 from kelisim.activities.models import ATTENDANCE_FIELDS, ActivityReport
 from kelisim.activities.views.imports import XLSX
 from kelisim.core.exports import csv_lines, csv_response, xlsx_bytes
+from kelisim.core.pagecache import public_page
 
 
 def _measure_labels() -> dict:
@@ -74,7 +75,7 @@ def _dashboard_query(request) -> QueryDict:
 
 
 def _public_cache_key(request, what: str) -> str:
-    """Public views are the same for every visitor: keyed by the summaries' version (bumped after every
+    """The public exports are the same for every visitor: keyed by the summaries' version (bumped after every
     change, so a verification shows at once), the language and the dashboard's parameters."""
     from django.utils.translation import get_language
 
@@ -87,11 +88,8 @@ PUBLIC_CACHE_SECONDS = 60
 
 
 def _dashboard_fragments(request, *, public: bool) -> dict:
-    """The filter form and the results of one filtered view, rendered. A busy public dashboard renders each
-    view once per change of the figures, not once per visitor; only the visitor's own links are not cached."""
-    key = _public_cache_key(request, "dashboard-html") if public else None
-    if key is not None and (cached := cache.get(key)) is not None:
-        return cached
+    """The filter form and the results of one filtered view, rendered. (The public dashboard is a kept page:
+    rendered once per change of the tables it reads, see ``core.pagecache``.)"""
     query = _dashboard_query(request)
     form = DashboardForm(query or None)
     filters = form.filters()
@@ -102,13 +100,10 @@ def _dashboard_fragments(request, *, public: bool) -> dict:
         "query": query.urlencode(),
         **_dashboard_data(query, filters, public=public),
     }
-    fragments = {
+    return {
         "filters_html": mark_safe(render_to_string("activities/includes/dashboard_filters.html", context)),
         "results_html": mark_safe(render_to_string("activities/includes/dashboard_results.html", context)),
     }
-    if key is not None:
-        cache.set(key, fragments, timeout=PUBLIC_CACHE_SECONDS)
-    return fragments
 
 
 def _dashboard(request, *, public: bool):
@@ -118,6 +113,7 @@ def _dashboard(request, *, public: bool):
 
 
 @require_GET
+@public_page("activities", "plans", "organisations", "core", parameters=DashboardForm.base_fields)
 def dashboard(request):
     return _dashboard(request, public=True)
 

@@ -10,9 +10,11 @@ from kelisim.activities import selectors, services
 from kelisim.activities.forms import IndicatorSourceForm, ManualValueForm
 from kelisim.core.files import file_response
 from kelisim.core.forms import apply_validation_error
+from kelisim.core.pagecache import public_page
 
 
 @require_GET
+@public_page("activities", "plans", "core")
 def indicators(request):
     items = [{"item": item, "indicators": rows} for item, rows in selectors.public_plan_indicators()]
     return render(request, "activities/indicators.html", {"items": items, "is_officer": is_officer(request.user)})

@@ -21,7 +21,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = "accounts.User"
         django_get_or_create = ("email",)
 
-    email = factory.Sequence(lambda n: f"person{n}@example.kz")
+    # Not accounts' "person{n}": with get_or_create, a shared pattern handed back a user that another factory had
+    # already made a member, depending on the order the tests ran in.
+    email = factory.Sequence(lambda n: f"member{n}@example.kz")
     display_name = factory.Sequence(lambda n: f"Person {n}")
     password = factory.django.Password(PASSWORD)
 
