@@ -124,9 +124,17 @@ def weighted_progress(items) -> int:
 
 
 def strand_tree(items) -> list[StrandNode]:
+    """Items grouped by strand and objective, in their order. Each item gets ``status_label`` and ``url``, worked
+    out once for the whole list (a plan shows 300 items: a choice's display and a URL reversal per item cost more
+    than the rest of its line)."""
     strands: dict[int, StrandNode] = {}
     objectives: dict[int, ObjectiveNode] = {}
+    labels = {value: str(label) for value, label in ItemStatus.choices}
+    placeholder = "0-item-code-0"
+    item_url = reverse("plans:item", args=[placeholder])
     for item in items:
+        item.status_label = labels.get(item.tracked.status, item.tracked.status)
+        item.url = item_url.replace(placeholder, item.tracked.code)
         objective = item.objective
         if objective.strand_id not in strands:
             strands[objective.strand_id] = StrandNode(
