@@ -24,5 +24,3 @@ class ErrorBody(Schema):
 
 class Error(Schema):
     error: ErrorBody
-
-

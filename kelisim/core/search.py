@@ -308,9 +308,7 @@ def count_and_best(
             # Ranking every match of a broad word costs tens of milliseconds (all 23,000 organisations match
             # "молодёжь"). A row matching in the most weighted columns (the names) outranks one matching only
             # in the others (the descriptions), so when a whole pool matches there, the best are among them.
-            cursor.execute(
-                f"{matching} ORDER BY {order} LIMIT %s", [f"{{{' '.join(primary)}}} : ({match})", pool]
-            )
+            cursor.execute(f"{matching} ORDER BY {order} LIMIT %s", [f"{{{' '.join(primary)}}} : ({match})", pool])
             pool_ids = [row[0] for row in cursor.fetchall()]
         if len(pool_ids) < pool:
             cursor.execute(f"{matching} ORDER BY {order} LIMIT %s", [match, pool])

@@ -79,4 +79,3 @@ def flush_outbox() -> int:
     for outbox_id in ids:
         deliver_email.enqueue(outbox_id)
     return len(ids)
-

@@ -39,8 +39,8 @@ def test_a_dependency_added_to_pyproject_without_the_lock_is_named_with_the_fix(
     (tmp_path / "requirements").mkdir()
     for name in ("check_lock.py", "lock.txt", "build.in"):
         shutil.copy(ROOT / "requirements" / name, tmp_path / "requirements" / name)
-    pyproject = (ROOT / "pyproject.toml").read_text().replace(
-        '"Django==', '"left-pad-for-python==1.0",\n    "Django==', 1
+    pyproject = (
+        (ROOT / "pyproject.toml").read_text().replace('"Django==', '"left-pad-for-python==1.0",\n    "Django==', 1)
     )
     (tmp_path / "pyproject.toml").write_text(pyproject)
     result = subprocess.run(  # noqa: S603

@@ -62,9 +62,7 @@ def test_an_api_body_over_the_limit_answers_413_in_the_error_format(client, sett
     """Issue 18, finding 7: an API body over 10 MB answered 500."""
     token = make_token(UserFactory())
     body = json.dumps({"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)})
-    response = client.post(
-        "/api/v1/comments/article/1", body, content_type="application/json", **bearer(token)
-    )
+    response = client.post("/api/v1/comments/article/1", body, content_type="application/json", **bearer(token))
     error = assert_error(response, 413, "payload_too_large")
     assert "MB" in error["message"]
     assert "Content-Security-Policy" in response
