@@ -132,6 +132,14 @@ STALE_KEEP_SECONDS = 24 * 60 * 60
 STALE_REFRESH_SECONDS = 300
 
 
+def _outage_copies():
+    """Where the copies live: with the kept pages (files shared by the machine's processes, or Redis), so that a
+    copy one process kept answers from every process, and none of them sits in a worker's memory."""
+    from django.core.cache import caches
+
+    return caches["pages"] if "pages" in settings.CACHES else cache
+
+
 def _stale_key(request) -> str | None:
     """The key of a visitor's public page, or None when the answer may be personal (a session, flash
     messages) or is not a page read."""
@@ -150,15 +158,16 @@ def keep_for_outages(request, response) -> None:
         return
     if not response.get("Content-Type", "").startswith("text/html") or response.cookies:
         return
-    if cache.add(f"{key}:fresh", 1, STALE_REFRESH_SECONDS):
-        cache.set(key, (response.content, response["Content-Type"]), STALE_KEEP_SECONDS)
+    copies = _outage_copies()
+    if copies.add(f"{key}:fresh", 1, STALE_REFRESH_SECONDS):
+        copies.set(key, (response.content, response["Content-Type"]), STALE_KEEP_SECONDS)
 
 
 def serve_stale(request) -> HttpResponse | None:
     """During an outage, the last copy of a public page, marked as such, instead of 503."""
     key = _stale_key(request)
     try:
-        kept = cache.get(key) if key else None
+        kept = _outage_copies().get(key) if key else None
     except Exception:  # the cache may be down too
         return None
     if kept is None:
