@@ -17,14 +17,21 @@ class KnownCountPaginator(Paginator):
         return self._known_count
 
 
-class KeysFirstPaginator(Paginator):
+class KeysFirstPaginator(KnownCountPaginator):
     """Finds a page's keys in the table alone, and reads those rows with their relations, in one query.
 
     With the joins of ``select_related`` in the same query, SQLite may start from a small joined table and then
     sort every matching row with all its joined columns to find one page (the triage queue did so for 140,000
     waiting suggestions: 214 ms). The subquery reads the table alone, through its own indexes (1–5 ms); the
-    outer query reads the page's rows by key.
+    outer query reads the page's rows by key. ``count``, when given, is the total (``pagecache.cached_count``).
     """
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, count=count, **kwargs)
+
+    @functools.cached_property
+    def count(self) -> int:
+        return self._known_count if self._known_count is not None else super(KnownCountPaginator, self).count
 
     def page(self, number):
         number = self.validate_number(number)
@@ -33,4 +40,16 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = self.object_list.values("pk")[bottom:top]
-        return self._get_page(list(self.object_list.filter(pk__in=keys)), number, self)
+        return self._get_page(list(_rows_with_keys(self.object_list, keys)), number, self)
+
+
+def _rows_with_keys(queryset, keys):
+    """``queryset``'s rows whose keys are in ``keys`` (a subquery of the same queryset), with its relations and
+    order, but without its own conditions again: the keys satisfy them already, and with them SQLite walked the
+    index of every waiting suggestion to check each against the fifty keys (37 ms at 140,000) instead of reading
+    the fifty rows by key (1 ms)."""
+    from django.db.models.sql.where import WhereNode
+
+    rows = queryset.all()
+    rows.query.where = WhereNode()
+    return rows.filter(pk__in=keys)

@@ -14,7 +14,11 @@ from kelisim.activities.forms import ReportForm, ReturnForm
 from kelisim.activities.models import ATTENDANCE_FIELDS, ActivityReport, ReportImport, ReportStatus
 from kelisim.core.files import file_response
 from kelisim.core.forms import apply_validation_error
+from kelisim.core.pagecache import cached_count
+from kelisim.core.pagination import KnownCountPaginator
 from kelisim.organisations.models import Organisation
+
+QUEUE_PAGE_SIZE = 50  # reports an officer verifies from one page (the triage queue shows as many)
 
 
 @login_required
@@ -163,5 +167,9 @@ def queue(request):
             request, ngettext("%(count)d report verified.", "%(count)d reports verified.", count) % {"count": count}
         )
         return redirect("activities:queue")
-    page = Paginator(selectors.verification_queue(), 100).get_page(request.GET.get("page"))
+    queue = selectors.verification_queue()
+    # The total is counted once per change of the reports table, not on every look at the queue.
+    page = KnownCountPaginator(queue, QUEUE_PAGE_SIZE, count=cached_count(queue, "activities")).get_page(
+        request.GET.get("page")
+    )
     return render(request, "activities/queue.html", {"page_obj": page})
