@@ -210,6 +210,9 @@ PAGECACHE_PROXY_SECONDS = int(os.environ.get("PAGECACHE_PROXY_SECONDS", "10"))  
 # a change is rendered once, not once per process, and the pages do not sit in each worker's memory (issue 13).
 # PAGECACHE_STORE=memory keeps them in each process instead (faster to read, rendered and held once per process).
 PAGECACHE_STORE = os.environ.get("PAGECACHE_STORE", "redis" if os.environ.get("REDIS_URL") else "files")
+_PAGECACHE_STORES = ("redis", "files", "memory") if os.environ.get("REDIS_URL") else ("files", "memory")
+if PAGECACHE_STORE not in _PAGECACHE_STORES:
+    raise ImproperlyConfigured("PAGECACHE_STORE is files, memory, or redis (which needs REDIS_URL).")
 if not TESTING:  # tests keep pages in the default cache, which each test empties
     CACHES["pages"] = {
         "redis": {**CACHES["default"], "KEY_PREFIX": "pages"},
