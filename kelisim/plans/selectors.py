@@ -123,18 +123,24 @@ def weighted_progress(items) -> int:
     return round(sum(item.weight * item.tracked.progress for item in counted) / total)
 
 
-def strand_tree(items) -> list[StrandNode]:
-    """Items grouped by strand and objective, in their order. Each item gets ``status_label`` and ``url``, worked
-    out once for the whole list (a plan shows 300 items: a choice's display and a URL reversal per item cost more
-    than the rest of its line)."""
-    strands: dict[int, StrandNode] = {}
-    objectives: dict[int, ObjectiveNode] = {}
+def with_labels(items):
+    """Give each plan item ``status_label`` and ``url`` (what ``plans/includes/item_row.html`` and the plan's lines
+    show), worked out once for the whole list: on a 300-item plan a choice's display and a URL reversal per item
+    cost more than the rest of its line."""
     labels = {value: str(label) for value, label in ItemStatus.choices}
     placeholder = "0-item-code-0"
     item_url = reverse("plans:item", args=[placeholder])
     for item in items:
         item.status_label = labels.get(item.tracked.status, item.tracked.status)
         item.url = item_url.replace(placeholder, item.tracked.code)
+    return items
+
+
+def strand_tree(items) -> list[StrandNode]:
+    """Items grouped by strand and objective, in their order, each with its labels (``with_labels``)."""
+    strands: dict[int, StrandNode] = {}
+    objectives: dict[int, ObjectiveNode] = {}
+    for item in with_labels(items):
         objective = item.objective
         if objective.strand_id not in strands:
             strands[objective.strand_id] = StrandNode(

@@ -138,3 +138,15 @@ def test_officer_makes_an_items_progress_follow_its_indicators_and_typed_figures
     body = client.get(reverse("plans:export_csv", args=[first.number])).content.decode("utf-8-sig")
     rows = csv.DictReader(io.StringIO(body))
     assert {row["id"]: row["progress_source"] for row in rows}[tracked.code] == "indicators"
+
+
+def test_an_items_page_and_the_plan_link_to_it_and_show_its_status_in_the_readers_language(client):
+    version = draft_with_items(items_per_strand=1)
+    tracked = version.items.first().tracked
+    services.record_progress(actor=None, tracked=tracked, status="delayed", progress=10, note="Schools closed.")
+    url = reverse("plans:item", args=[tracked.code])
+    for page in (client.get(url).text, client.get(reverse("plans:index")).text):
+        assert f'<a href="{url}" class="plan-code">{tracked.code}</a>' in page
+        assert 'class="badge status-delayed">Delayed</span>' in page
+    russian = client.get(url.replace("/en/", "/ru/", 1)).text
+    assert 'class="badge status-delayed">Задерживается</span>' in russian

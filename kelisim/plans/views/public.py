@@ -162,7 +162,7 @@ def item(request, code: str):
         "plans/item.html",
         {
             "tracked": tracked,
-            "item": versions[0],
+            "item": selectors.with_labels([versions[0]])[0],
             "versions": versions,
             "links": list(selectors.provenance_of([tracked.pk], include_unpublished=officer)),
             "updates": tracked.updates.all()[:100],
