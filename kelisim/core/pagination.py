@@ -6,15 +6,16 @@ from django.core.paginator import Paginator
 
 
 class KnownCountPaginator(Paginator):
-    """A paginator told its total instead of counting (a counter column, or ``pagecache.cached_count``)."""
+    """A paginator told its total instead of counting (a counter column, or ``pagecache.cached_count``); it counts
+    as Django's does when ``count`` is None."""
 
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self._known_count = count
 
     @functools.cached_property
     def count(self) -> int:
-        return self._known_count
+        return self._known_count if self._known_count is not None else super().count
 
 
 class KeysFirstPaginator(KnownCountPaginator):
@@ -25,13 +26,6 @@ class KeysFirstPaginator(KnownCountPaginator):
     waiting suggestions: 214 ms). The subquery reads the table alone, through its own indexes (1–5 ms); the
     outer query reads the page's rows by key. ``count``, when given, is the total (``pagecache.cached_count``).
     """
-
-    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
-        super().__init__(object_list, per_page, count=count, **kwargs)
-
-    @functools.cached_property
-    def count(self) -> int:
-        return self._known_count if self._known_count is not None else super(KnownCountPaginator, self).count
 
     def page(self, number):
         number = self.validate_number(number)

@@ -99,6 +99,15 @@ def test_officer_verifies_from_the_queue(client):
     assert sorted(ActivityReport.objects.values_list("status", flat=True)) == ["submitted", "verified", "verified"]
 
 
+def test_the_queue_shows_fifty_a_page_and_its_total_follows_each_verification(client):
+    reports = [ReportFactory(status=ReportStatus.SUBMITTED) for _ in range(51)]
+    client.force_login(staff_officer())
+    page = client.get(reverse("activities:queue")).context["page_obj"]
+    assert (page.paginator.count, len(page.object_list)) == (51, 50)
+    client.post(reverse("activities:queue"), {"report": [reports[0].pk]})
+    assert client.get(reverse("activities:queue")).context["page_obj"].paginator.count == 50
+
+
 def test_a_megabyte_description_is_refused_by_the_report_form(client):
     """Issue 18, finding 7: the report form took a 1 MB description."""
     organisation = OrganisationFactory()

@@ -342,3 +342,11 @@ def test_the_triage_form_shows_the_filter_it_applies(client, version, officer):
     assert [s.reference for s in again.context["items"]] == [waiting.reference]
     everything = client.get(reverse("consultations:triage"), {"status": ""})
     assert {s.reference for s in everything.context["items"]} == {waiting.reference, answered.reference}
+
+
+def test_the_triage_total_follows_every_change_although_it_is_counted_once_per_change(client, version):
+    sign_in(client, make_staff())
+    factories.suggestion(version, text="Open youth clubs in every village of the region.")
+    first = client.get(reverse("consultations:triage")).context["page_obj"].paginator.count
+    factories.suggestion(version, text="The helpline must work round the clock.")
+    assert client.get(reverse("consultations:triage")).context["page_obj"].paginator.count == first + 1

@@ -134,6 +134,24 @@ def test_public_pages_seen_before_the_outage_keep_answering_from_their_last_copy
     assert never_seen.status_code == 503
 
 
+def test_a_copy_kept_by_one_process_answers_the_outage_in_another(client, settings, tmp_path):
+    """Without Redis the copies are files beside the kept pages: each gunicorn process can answer with them."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)},
+    }
+    settings.PAGECACHE_ENABLED = False  # the copy, not the kept rendering, answers
+    fresh = client.get("/en/")
+    del caches["pages"]  # another process: nothing of the first one's in its memory
+    caches["default"].clear()
+    with database_down():
+        during = client.get("/en/")
+    assert during["X-Kelisim-Stale"] == "1"
+    assert during.content == fresh.content
+
+
 def test_signed_in_visitors_never_get_someone_elses_copy():
     client = Client(raise_request_exception=False)
     client.get("/en/")
