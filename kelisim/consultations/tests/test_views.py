@@ -350,3 +350,37 @@ def test_the_triage_total_follows_every_change_although_it_is_counted_once_per_c
     first = client.get(reverse("consultations:triage")).context["page_obj"].paginator.count
     factories.suggestion(version, text="The helpline must work round the clock.")
     assert client.get(reverse("consultations:triage")).context["page_obj"].paginator.count == first + 1
+
+
+def test_the_triage_queue_pages_through_every_waiting_suggestion_once_oldest_first(client, version):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sign_in(client, make_staff())
+    template = factories.suggestion(version, text="Open youth clubs in every village of the region.")
+    start = timezone.now() - timedelta(days=200)
+    rows = []
+    for number in range(120):
+        status = Status.DECLINED if number % 7 == 3 else (Status.UNDER_REVIEW if number % 2 else Status.RECEIVED)
+        rows.append(
+            Suggestion(
+                reference=f"T-{number:04d}",
+                version=version,
+                text=f"Suggestion number {number}",
+                language="en",
+                status=status,
+                # Some share a time: the queue's order falls back to the key, so no page repeats or skips one.
+                created_at=start + timedelta(hours=number // 3),
+                follow_token=f"follow-{number}",
+            )
+        )
+    Suggestion.objects.bulk_create(rows)
+    expected = [row.reference for row in rows if row.status != Status.DECLINED] + [template.reference]
+    shown = []
+    for number in (1, 2, 3):
+        page = client.get(reverse("consultations:triage"), {"page": number}).context["items"]
+        shown += [item.reference for item in page]
+        assert all(item.version.document_id == version.document_id for item in page)  # relations came with the rows
+    assert shown == expected
+    assert client.get(reverse("consultations:triage"), {"page": 2}).context["page_obj"].paginator.count == len(expected)
