@@ -15,7 +15,8 @@ and the gunicorn workers' RSS after warm-up and at the end.
 Environment: BENCH_REUSE=1 (keep seeded databases), BENCH_DATABASES=sqlite,postgres, BENCH_SQLITE_PATH,
 BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/kelisim_bench_http), BENCH_PORT (8765),
 BENCH_WORKERS (cores + 1), BENCH_THREADS (8; 1 = sync workers), BENCH_REQUESTS (per connection, 25),
-BENCH_ONLY (page names separated by commas, or by "|" when a name has a comma), BENCH_SKIP_SEED=1 (measure only, with the last description),
+BENCH_ONLY (page names separated by commas, or by "|" when a name has a comma),
+BENCH_SKIP_SEED=1 (measure only, with the last description),
 BENCH_SEED_SKIP=comments,reports (leave the million comments / reports out: the table prints what was seeded),
 BENCH_DESCRIBE_ONLY=1 (no seeding, only describe the data and count queries), BENCH_MIXED_USERS (150) and
 BENCH_MIXED_SECONDS (60; 0 = no mixed load): a mixed load of that many visitors, 90 % reads of public pages and
