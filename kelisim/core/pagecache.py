@@ -42,8 +42,10 @@ One rendering at a time (single flight)
     at most ``PAGECACHE_RENDER_SECONDS`` (2 s; after that they render it themselves). They asked concurrently
     with the change, so either answer is one they could have got; a visitor who asks after the new rendering is
     kept, or when no one else is rendering it, gets the new one. This keeps a page that is renewed by every
-    write under a mixed load from being rendered by every worker at once. The claim lives in the pages cache
-    (shared through Redis, per process otherwise).
+    write under a mixed load from being rendered by every worker at once. When nothing is kept yet (a first
+    visit, an expired entry), those visitors wait for that rendering instead (``X-Kelisim-Page: waited``), for
+    at most the same seconds, as a proxy's cache lock does. The claim lives in the pages cache (shared by the
+    machine's processes through files, or by every node through Redis).
 
 Who gets a kept page
     Only a GET/HEAD from a visitor without a session cookie, without flash messages and without any cookie the
@@ -423,6 +425,24 @@ def _only_parameters(request, names) -> None:
     request.META["QUERY_STRING"] = query.urlencode()
 
 
+def _rendered_meanwhile(cache, base: str, claim: str, seconds: float) -> dict | None:
+    """Nothing is kept yet (a first visit, or the entry expired) and another visitor is rendering the page: wait for
+    that rendering instead of rendering it too, as a proxy's cache lock does. Without this every visitor of a cold
+    page rendered it at once: sixteen renderings of the printable plan cost seconds of CPU and kept 40 MB in the
+    worker that rendered five of them. After ``seconds``, or when the claim is given back without a rendering that
+    is still current, the visitor renders it themselves."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        entry = cache.get(base)
+        if entry is not None and _stamp(versions(entry["depends_on"])) == entry["stamp"]:
+            entry["state"] = "waited"
+            return entry
+        if entry is None and cache.get(claim) is None:
+            return None
+    return None
+
+
 def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = None, parameters=None):
     """Keep the view's anonymous rendering under the versions of what it read (see the module's docstring).
 
@@ -452,10 +472,14 @@ def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = 
                     latest["state"] = "hit"
                     return _answer(request, latest, max(current.values(), default=0), public_seconds)
             claim = f"{base}:rendering"
-            if latest is not None and not cache.add(claim, 1, _setting("PAGECACHE_RENDER_SECONDS", 2)):
+            render_seconds = _setting("PAGECACHE_RENDER_SECONDS", 2)
+            claimed = cache.add(claim, 1, render_seconds)
+            if not claimed and latest is not None:
                 # Someone renders the new version right now: the previous one, for at most those seconds.
                 latest["state"] = "stale"
                 return _answer(request, latest, latest["last_modified"], 0)
+            if not claimed and (rendered := _rendered_meanwhile(cache, base, claim, render_seconds)) is not None:
+                return _answer(request, rendered, rendered["last_modified"], public_seconds)
             try:
                 before = versions(_every_scope())  # before the first read: a write during the rendering misses
                 response, read = _render_for_keeping(view, request, args, kwargs)
@@ -476,7 +500,7 @@ def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = 
                 }
                 cache.set(base, entry, timeout if timeout is not None else _setting("PAGECACHE_TIMEOUT", 60))
             finally:
-                if latest is not None:
+                if claimed:
                     cache.delete(claim)
             return _answer(request, entry, entry["last_modified"], public_seconds)
 

@@ -144,6 +144,44 @@ def test_while_one_visitor_renders_a_changed_page_others_get_the_previous_render
     assert pages.get(claim) is None  # the claim of a finished rendering is given back
 
 
+def _cold_page_being_rendered_elsewhere():
+    """The news page as after its kept rendering expired, while another worker renders it again."""
+    ArticleFactory(title="Prevention in schools")
+    Client().get(NEWS)
+    pages = pagecache._pages_cache()
+    kept = pages.get(_address(NEWS))
+    pages.delete(_address(NEWS))
+    claim = _address(NEWS) + ":rendering"
+    assert pages.add(claim, 1, 2)
+    return pages, kept, claim
+
+
+def test_visitors_of_a_page_nobody_kept_yet_wait_for_the_rendering_in_progress(monkeypatch, django_assert_num_queries):
+    pages, kept, claim = _cold_page_being_rendered_elsewhere()
+
+    def other_worker_keeps_it(seconds):
+        pages.set(_address(NEWS), kept)
+        pages.delete(claim)
+
+    monkeypatch.setattr(pagecache.time, "sleep", other_worker_keeps_it)
+    with django_assert_num_queries(0):  # not rendered a second time
+        answer = Client().get(NEWS)
+    assert answer["X-Kelisim-Page"] == "waited"
+    assert b"Prevention in schools" in answer.content
+
+
+def test_a_visitor_renders_the_page_when_the_other_rendering_kept_nothing_or_takes_too_long(monkeypatch, settings):
+    pages, _kept, claim = _cold_page_being_rendered_elsewhere()
+    monkeypatch.setattr(pagecache.time, "sleep", lambda seconds: pages.delete(claim))  # it failed
+    assert Client().get(NEWS)["X-Kelisim-Page"] == "miss"
+    pages.delete(_address(NEWS))
+    assert pages.add(claim, 1, 2)
+    settings.PAGECACHE_RENDER_SECONDS = 0.05
+    monkeypatch.setattr(pagecache.time, "sleep", lambda seconds: None)  # still rendering after the wait
+    answer = Client().get(NEWS)
+    assert answer["X-Kelisim-Page"] == "miss" and b"Prevention in schools" in answer.content
+
+
 def _address(url: str) -> str:
     from django.test import RequestFactory
     from django.utils import translation
