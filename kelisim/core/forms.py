@@ -88,8 +88,8 @@ class FormRenderer(DjangoTemplates):
 #
 # A page with a filter form and a bulk-action form spent a third of its time in Django's form templates: each field
 # renders field.html, label.html, the widget's template and, for a select, one included template per option, each
-# with its own context. The functions below write exactly what those templates write (``FastFormRendering`` tests
-# compare both on every widget state and on every form of the project) and only stand in for templates that are
+# with its own context. The functions below write exactly what those templates write (core/tests/test_forms.py
+# compares both on every widget state and on every form of the project) and only stand in for templates that are
 # Django's own: a project or app that overrides one of them gets its template as before.
 
 _DJANGO_FORM_TEMPLATES = Path(django.forms.__file__).resolve().parent / "templates"

@@ -438,7 +438,7 @@ def _rendered_meanwhile(cache, base: str, claim: str, seconds: float) -> dict | 
         if entry is not None and _stamp(versions(entry["depends_on"])) == entry["stamp"]:
             entry["state"] = "waited"
             return entry
-        if entry is None and cache.get(claim) is None:
+        if cache.get(claim) is None:  # given back without a rendering that is still current
             return None
     return None
 
