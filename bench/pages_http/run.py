@@ -18,7 +18,7 @@ BENCH_WORKERS (cores + 1), BENCH_THREADS (8; 1 = sync workers), BENCH_REQUESTS (
 BENCH_ONLY (page names separated by commas, or by "|" when a name has a comma),
 BENCH_SKIP_SEED=1 (measure only, with the last description),
 BENCH_SEED_SKIP=comments,reports (leave the million comments / reports out: the table prints what was seeded),
-BENCH_DESCRIBE_ONLY=1 (no seeding, only describe the data and count queries), BENCH_MIXED_USERS (150) and
+BENCH_DESCRIBE_ONLY=1 (no seeding, only describe the kept data and count queries), BENCH_MIXED_USERS (150) and
 BENCH_MIXED_SECONDS (60; 0 = no mixed load): a mixed load of that many visitors, 90 % reads of public pages and
 10 % suggestions sent through the API, after the table's measurements; p50/p95/p99 over every request;
 BENCH_MIXED_PAUSES ("1-3,0"): one mixed load per range of seconds each visitor pauses between requests.
@@ -380,7 +380,8 @@ def main() -> int:
     wanted = [name.strip() for name in os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",") if name]
     sqlite_path = Path(os.environ.get("BENCH_SQLITE_PATH", BENCH_DIR / "http.sqlite3"))
     postgres_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/kelisim_bench_http")
-    reuse = bool(os.environ.get("BENCH_REUSE"))
+    # Describing only needs the seeded data: never drop it then.
+    reuse = bool(os.environ.get("BENCH_REUSE") or os.environ.get("BENCH_DESCRIBE_ONLY"))
     machine = (
         f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"load average {loadavg()}"
