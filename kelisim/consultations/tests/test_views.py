@@ -384,3 +384,21 @@ def test_the_triage_queue_pages_through_every_waiting_suggestion_once_oldest_fir
         assert all(item.version.document_id == version.document_id for item in page)  # relations came with the rows
     assert shown == expected
     assert client.get(reverse("consultations:triage"), {"page": 2}).context["page_obj"].paginator.count == len(expected)
+
+
+def test_status_badges_are_coloured_and_in_the_readers_language(client, version, officer):
+    from django.utils import translation
+
+    sign_in(client, officer)
+    waiting = factories.suggestion(version, text="Open youth clubs in every village of the region.")
+    declined = factories.suggestion(version, text="The helpline must work round the clock.")
+    services.transition_suggestion(actor=officer, suggestion=declined, to=Status.DECLINED, answer="Not now.")
+    with translation.override("ru"):
+        received_ru, declined_ru = str(Status.RECEIVED.label), str(Status.DECLINED.label)
+        queue_url, page_url = reverse("consultations:triage"), declined.get_absolute_url()
+    assert received_ru != "Received" and queue_url.startswith("/ru/")
+    queue = client.get(queue_url).content.decode()
+    assert f'<span class="badge status-received badge-warn">{received_ru}</span>' in queue
+    page = client.get(page_url).content.decode()
+    assert f'<span class="badge status-declined badge-danger">{declined_ru}</span>' in page
+    assert waiting.reference in queue
