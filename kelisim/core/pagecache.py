@@ -48,15 +48,21 @@ One rendering at a time (single flight)
     machine's processes through files, or by every node through Redis).
 
 Who gets a kept page
-    Only a GET/HEAD from a visitor without a session cookie, without flash messages and without any cookie the
-    view names in ``bypass_cookies`` (e.g. the anonymous "I support this" cookie). Everyone else (signed in,
-    staff, a visitor with a personal cookie) gets the page rendered for them, exactly as before: their header,
-    roles and "you supported this" are never in a kept page, and a kept page is never shown to them.
+    A GET/HEAD from a visitor without a session cookie, without flash messages and without any cookie the view
+    names in ``bypass_cookies`` (e.g. the anonymous "I support this" cookie). On pages whose content is the same for
+    everyone (``@public_page(..., members=True)``: a list that shows no action or state of the reader) signed-in
+    visitors get the kept page too, with their own parts of the layout filled in (see below). Everyone else gets
+    the page rendered for them: their header, roles and "you supported this" are never in a kept page.
 
 Per-visitor parts of a kept page
     The CSRF token is the one per-visitor part an anonymous page carries (forms a visitor may send without
     signing in). The kept rendering holds a marker instead of a token; each answer substitutes the visitor's
-    own token (a byte replacement, no rendering). Such an answer sets the CSRF cookie, so it is
+    own token (a byte replacement, no rendering). The layout's parts that depend on the reader (``<body>``'s htmx
+    token, the header's account links, flash messages: ``{% visitor_part %}`` in base.html) are kept as an
+    anonymous visitor sees them, between markers; a signed-in visitor's answer renders only those small templates
+    for them and puts them in place. A kept page is always rendered as an anonymous visitor sees it, even when a
+    signed-in visitor's request renders it (their user is set aside for that rendering), so it never holds a
+    reader's name, links, messages or token. Such an answer sets the CSRF cookie, so it is
     ``private, no-cache``; a page without a form is ``public, max-age=N`` so that a proxy (nginx) may keep it
     for a few seconds. ETag (the rendering's hash, plus the visitor's CSRF cookie when a token was filled in)
     and Last-Modified (the latest change of the page's dependencies) answer conditional requests with 304.
@@ -88,6 +94,9 @@ logger = logging.getLogger(__name__)
 
 CSRF_MARKER = "kelisimcsrfmarkerforkeptpages"
 _CSRF_MARKER_BYTES = CSRF_MARKER.encode()
+VISITOR_PARTS = re.compile(rb"<!--visitor:([\w./-]+)-->.*?<!--/visitor-->", re.S)
+BODY_TAG = "core/includes/body_tag.html"
+ANONYMOUS_BODY = b"<body>"
 RENDERING_ATTR = "_kelisim_pagecache_rendering"
 VERSION_PREFIX = "kelisim:pagecache:version:"
 WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
@@ -313,14 +322,21 @@ def cached_count(queryset, *scopes: str, timeout: int = 3600) -> int:
 
 
 def is_cacheable_request(request, bypass_cookies=()) -> bool:
-    if request.method not in ("GET", "HEAD"):
-        return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return False
+    return may_fill_in_visitor_parts(request, bypass_cookies)
+
+
+def may_fill_in_visitor_parts(request, bypass_cookies=()) -> bool:
+    """A request a kept page can answer once the reader's own parts of the layout are filled in: a GET/HEAD without a
+    cookie that makes the page itself personal and without credentials (a signed-in API client, whose answer is
+    computed for it)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
     if any(name in cookies for name in (*_setting("PAGECACHE_PERSONAL_COOKIES", ()), *bypass_cookies)):
         return False
-    # A signed-in API client (token) or a request with credentials is answered for itself.
     return "HTTP_AUTHORIZATION" not in request.META
 
 
@@ -343,10 +359,16 @@ def _stamp(scope_versions: dict[str, int]) -> str:
 
 
 def _render_for_keeping(view, request, args, kwargs):
-    """The view's answer, and the tables its rendering read (None if the answer may not be kept)."""
+    """The view's answer as an anonymous visitor gets it, and the tables its rendering read (None if the answer may
+    not be kept). A signed-in visitor's user is set aside while it renders."""
+    from django.contrib.auth.models import AnonymousUser
+
     setattr(request, RENDERING_ATTR, True)
     csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+    reader = request.__dict__.get("user")
+    if reader is not None:
+        request.user = AnonymousUser()
     read: set = set()
     reading = _reading.set(read)
     try:
@@ -356,6 +378,8 @@ def _render_for_keeping(view, request, args, kwargs):
     finally:
         _reading.reset(reading)
         delattr(request, RENDERING_ATTR)
+        if reader is not None:
+            request.user = reader
     used_real_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     if csrf_before and not used_real_token:
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = csrf_before
@@ -397,6 +421,39 @@ def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) ->
         response["Cache-Control"] = f"public, max-age={public_seconds}"
     response["X-Kelisim-Page"] = entry["state"]
     # The same address answers a signed-in visitor differently: a proxy must key on the cookies.
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _fits_visitor_parts(entry: dict) -> bool:
+    """The kept rendering has the layout's per-visitor parts marked (it extends base.html), so a signed-in
+    visitor's own can be put in."""
+    body = entry["body"]
+    return body.count(ANONYMOUS_BODY) == 1 and VISITOR_PARTS.search(body) is not None
+
+
+def _answer_with_visitor_parts(request, entry: dict) -> HttpResponse:
+    """A kept page for a signed-in visitor: their own ``<body>`` tag, header links and messages rendered (small
+    templates, the same context processors as any page) in place of the anonymous ones, their CSRF token in the
+    page's forms. Never public, never 304: the answer is theirs."""
+    from django.middleware.csrf import get_token
+    from django.template import RequestContext, engines
+
+    engine = engines["django"].engine
+    context = RequestContext(request)
+
+    def part(name: str) -> bytes:
+        return engine.get_template(name).render(context).encode()
+
+    body = VISITOR_PARTS.sub(lambda match: part(match.group(1).decode()), entry["body"])
+    body = body.replace(ANONYMOUS_BODY, part(BODY_TAG), 1)
+    if _CSRF_MARKER_BYTES in body:
+        body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
+    response = HttpResponse(body, content_type=entry["content_type"])
+    for header, value in entry["headers"]:
+        response[header] = value
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Kelisim-Page"] = entry["state"]
     patch_vary_headers(response, ("Cookie",))
     return response
 
@@ -443,22 +500,37 @@ def _rendered_meanwhile(cache, base: str, claim: str, seconds: float) -> dict | 
     return None
 
 
-def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = None, parameters=None):
+def public_page(
+    *scopes: str, bypass_cookies=(), vary=(), timeout: int | None = None, parameters=None, members: bool = False
+):
     """Keep the view's anonymous rendering under the versions of what it read (see the module's docstring).
 
     ``scopes``: app labels whose explicit bumps (:func:`bump`) renew the page besides its tables' writes.
     ``bypass_cookies``: cookies that make the page personal (a visitor who has one gets it rendered for them).
     ``vary``: request META keys that change the page besides path, query and language.
     ``parameters``: the query parameters the page reads, if it names them; any other is dropped before the page
-    is looked up or rendered."""
+    is looked up or rendered.
+    ``members``: the page's content is the same for every reader, signed in or not (only the layout's header and
+    messages differ): signed-in visitors get the kept page with their own parts filled in."""
     if not scopes:
         raise ValueError("A kept page needs the scopes whose changes it shows.")
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not _setting("PAGECACHE_ENABLED", True) or not is_cacheable_request(request, bypass_cookies):
+            if not _setting("PAGECACHE_ENABLED", True):
                 return view(request, *args, **kwargs)
+            member = not is_cacheable_request(request, bypass_cookies)
+            if member and not (members and may_fill_in_visitor_parts(request, bypass_cookies)):
+                return view(request, *args, **kwargs)
+
+            def answer(entry, last_modified_ns, seconds):
+                if not member:
+                    return _answer(request, entry, last_modified_ns, seconds)
+                if _fits_visitor_parts(entry):
+                    return _answer_with_visitor_parts(request, entry)
+                return view(request, *args, **kwargs)
+
             if parameters is not None:
                 _only_parameters(request, sorted(parameters))
             cache = _pages_cache()
@@ -470,21 +542,21 @@ def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = 
                 current = versions(latest["depends_on"])
                 if _stamp(current) == latest["stamp"]:
                     latest["state"] = "hit"
-                    return _answer(request, latest, max(current.values(), default=0), public_seconds)
+                    return answer(latest, max(current.values(), default=0), public_seconds)
             claim = f"{base}:rendering"
             render_seconds = _setting("PAGECACHE_RENDER_SECONDS", 2)
             claimed = cache.add(claim, 1, render_seconds)
             if not claimed and latest is not None:
                 # Someone renders the new version right now: the previous one, for at most those seconds.
                 latest["state"] = "stale"
-                return _answer(request, latest, latest["last_modified"], 0)
+                return answer(latest, latest["last_modified"], 0)
             if not claimed and (rendered := _rendered_meanwhile(cache, base, claim, render_seconds)) is not None:
-                return _answer(request, rendered, rendered["last_modified"], public_seconds)
+                return answer(rendered, rendered["last_modified"], public_seconds)
             try:
                 before = versions(_every_scope())  # before the first read: a write during the rendering misses
                 response, read = _render_for_keeping(view, request, args, kwargs)
-                if read is None:
-                    return response
+                if read is None:  # not kept; a signed-in visitor's answer was rendered as anonymous: theirs
+                    return view(request, *args, **kwargs) if member else response
                 depends_on = dependencies(read, scopes)
                 kept_versions = {scope: before.get(scope, 0) for scope in depends_on}
                 body = response.content
@@ -502,7 +574,7 @@ def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = 
             finally:
                 if claimed:
                     cache.delete(claim)
-            return _answer(request, entry, entry["last_modified"], public_seconds)
+            return answer(entry, entry["last_modified"], public_seconds)
 
         wrapper.pagecache_scopes = scopes
         return wrapper
@@ -512,9 +584,10 @@ def public_page(*scopes: str, bypass_cookies=(), vary=(), timeout: int | None = 
 
 def context(request) -> dict:
     """Template context processor: while a page is rendered for keeping, ``{% csrf_token %}`` and
-    ``{{ csrf_token }}`` write the marker that each answer replaces with the visitor's own token."""
+    ``{{ csrf_token }}`` write the marker that each answer replaces with the visitor's own token, the layout marks
+    its per-visitor parts, and no flash message is shown (they belong to whoever's request rendered it)."""
     if getattr(request, RENDERING_ATTR, False):
-        return {"csrf_token": CSRF_MARKER}
+        return {"csrf_token": CSRF_MARKER, "kept_page": True, "messages": ()}
     return {}
 
 

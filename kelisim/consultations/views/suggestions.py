@@ -110,7 +110,7 @@ def confirm_email(request, token):
     return render(request, "consultations/confirm_email.html", {"suggestion": suggestion})
 
 
-@public_page("consultations", "core")
+@public_page("consultations", "core", members=True)
 def suggestion_list(request):
     form = SuggestionFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {"sort": "newest"}

@@ -59,6 +59,17 @@ def account_links(context) -> list[dict]:
 
 
 @register.simple_tag(takes_context=True)
+def visitor_part(context, template_name: str) -> str:
+    """A part of the layout that depends on who reads the page (their header links, their messages), included as
+    usual. In a page rendered for keeping it is written between markers, so that a signed-in visitor answered from
+    the kept page gets their own part in its place (core/pagecache.py, ``members``)."""
+    rendered = context.template.engine.get_template(template_name).render(context)
+    if context.get("kept_page"):
+        return mark_safe(f"<!--visitor:{template_name}-->{rendered}<!--/visitor-->")
+    return rendered
+
+
+@register.simple_tag(takes_context=True)
 def main_navigation(context) -> list[dict]:
     request = context.get("request")
     path = request.path if request else ""

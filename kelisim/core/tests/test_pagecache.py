@@ -344,3 +344,95 @@ def test_the_safety_net_never_lets_a_cookie_setting_answer_be_public(rf):
 
     response = pagecache.PublicCacheSafetyMiddleware(view)(rf.get("/"))
     assert response["Cache-Control"] == "private, no-cache"
+
+
+# --- Signed-in visitors on pages that are the same for everyone (``members=True``) --------------------------------
+
+SUGGESTIONS = "/en/consultation/suggestions/"
+HTMX_TOKEN = re.compile(rb'<body hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'>')
+
+
+@pytest.fixture
+def open_consultation():
+    from kelisim.consultations.tests import factories
+
+    version = factories.open_version()
+    factories.suggestion(version, text="Open youth clubs in every village of the region.")
+    return version
+
+
+def _member(name: str, role=None) -> Client:
+    from kelisim.accounts.tests.factories import make_staff, sign_in
+
+    user = make_staff(role, display_name=name) if role else UserFactory(display_name=name)
+    member = Client()
+    sign_in(member, user)
+    return member
+
+
+def test_a_signed_in_visitor_gets_a_page_the_same_for_everyone_from_the_kept_rendering_with_their_own_header(
+    open_consultation,
+):
+    from kelisim.accounts.models import Role
+
+    anonymous = Client().get(SUGGESTIONS)
+    assert anonymous["X-Kelisim-Page"] == "miss"
+    officer = _member("Aigerim", Role.OFFICER)
+    answer = officer.get(SUGGESTIONS)
+    assert answer.status_code == 200 and answer["X-Kelisim-Page"] == "hit"
+    page = answer.content
+    assert b"Open youth clubs in every village" in page
+    assert b"Aigerim" in page and b"Sign out" in page and b">Sign in<" not in page
+    assert b"My work" in page  # their own header links
+    assert b"<!--visitor:" not in page and pagecache.CSRF_MARKER.encode() not in page
+    # htmx requests carry the visitor's own token, and the sign-out form works with it.
+    token = HTMX_TOKEN.search(page).group(1).decode()
+    assert officer.post(reverse("account_logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    assert answer["Cache-Control"] == "private, no-cache" and "ETag" not in answer
+    assert "Cookie" in answer["Vary"]
+
+
+def test_a_page_first_rendered_for_a_signed_in_visitor_is_kept_as_an_anonymous_visitor_sees_it(open_consultation):
+    first = _member("Zhanar")
+    mine = first.get(SUGGESTIONS)
+    assert mine["X-Kelisim-Page"] == "miss" and b"Zhanar" in mine.content and b"Sign out" in mine.content
+    anonymous = Client().get(SUGGESTIONS)
+    assert anonymous["X-Kelisim-Page"] == "hit"
+    assert b"Zhanar" not in anonymous.content and b"Sign out" not in anonymous.content
+    assert b"hx-headers" not in anonymous.content and b">Sign in<" in anonymous.content
+    other = _member("Dauren").get(SUGGESTIONS)
+    assert other["X-Kelisim-Page"] == "hit"
+    assert b"Dauren" in other.content and b"Zhanar" not in other.content
+
+
+def test_a_signed_in_visitors_messages_show_on_the_kept_page_for_them_only(open_consultation):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import RequestFactory
+
+    member = _member("Zhanar")
+    Client().get(SUGGESTIONS)
+    # A flash message waiting for the next page (as after a form that redirects here).
+    waiting = [Message(constants.SUCCESS, "Your changes are saved.")]
+    member.cookies["messages"] = CookieStorage(RequestFactory().get("/"))._encode(waiting)
+    mine = member.get(SUGGESTIONS)
+    assert mine["X-Kelisim-Page"] == "hit" and b"Your changes are saved." in mine.content
+    assert b"Your changes are saved." not in Client().get(SUGGESTIONS).content
+    assert b"Your changes are saved." not in member.get(SUGGESTIONS).content  # shown once
+
+
+def test_a_change_shows_to_the_next_signed_in_visitor_of_a_kept_page(open_consultation):
+    from kelisim.consultations.tests import factories
+
+    member = _member("Zhanar")
+    assert member.get(SUGGESTIONS)["X-Kelisim-Page"] == "miss"
+    factories.suggestion(open_consultation, text="Train school psychologists in every district.")
+    again = member.get(SUGGESTIONS)
+    assert again["X-Kelisim-Page"] == "miss" and b"Train school psychologists" in again.content
+
+
+def test_pages_that_differ_for_signed_in_visitors_are_still_rendered_for_them(open_consultation):
+    member = _member("Zhanar")
+    Client().get(NEWS)
+    assert "X-Kelisim-Page" not in member.get(NEWS)  # the news list shows officers a link to the newsroom

@@ -32,7 +32,7 @@ PAGE_SIZE = 25
 
 
 @require_GET
-@public_page("funding", "organisations", "core")
+@public_page("funding", "organisations", "core", members=True)
 def contract_register(request):
     q = (request.GET.get("q") or "").strip()[:200]
     paginator = Paginator(selectors.search_contracts(selectors.public_contracts(), q), PAGE_SIZE)
