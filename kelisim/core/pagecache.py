@@ -81,6 +81,7 @@ import re
 import time
 from email.utils import formatdate
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -94,7 +95,7 @@ logger = logging.getLogger(__name__)
 
 CSRF_MARKER = "kelisimcsrfmarkerforkeptpages"
 _CSRF_MARKER_BYTES = CSRF_MARKER.encode()
-VISITOR_PARTS = re.compile(rb"<!--visitor:([\w./-]+)-->.*?<!--/visitor-->", re.S)
+VISITOR_PARTS = re.compile(rb"<!--visitor:([\w./-]+)(?:\?([\w.%=&+~-]*))?-->.*?<!--/visitor-->", re.S)
 BODY_TAG = "core/includes/body_tag.html"
 ANONYMOUS_BODY = b"<body>"
 RENDERING_ATTR = "_kelisim_pagecache_rendering"
@@ -425,11 +426,48 @@ def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) ->
     return response
 
 
+# Template name -> the function giving its context for one reader (request, **the part's arguments): the only
+# templates a kept page's markers may name.
+_visitor_parts: dict[str, object] = {
+    "core/includes/account_links.html": None,
+    "core/includes/messages.html": None,
+    BODY_TAG: None,
+}
+
+
+def visitor_part(template_name: str):
+    """Register a per-reader part of a page the same for everyone (``{% visitor_part template_name key=value %}``)
+    and the function that gives its context for one reader: ``function(request, **arguments) -> dict``. The
+    arguments are the tag's (strings; they travel in the kept page's marker), e.g. the reference of the suggestion
+    whose "you support this" the part shows."""
+
+    def register(function):
+        _visitor_parts[template_name] = function
+        return function
+
+    return register
+
+
+def visitor_part_context(template_name: str, request, arguments: dict) -> dict:
+    if template_name not in _visitor_parts:
+        raise ValueError(f"{template_name} is not a registered visitor part (pagecache.visitor_part).")
+    function = _visitor_parts[template_name]
+    return function(request, **arguments) if function is not None else {}
+
+
+def visitor_part_marker(template_name: str, arguments: dict) -> str:
+    query = urlencode(sorted((name, str(value)) for name, value in arguments.items()))
+    return f"{template_name}?{query}" if query else template_name
+
+
 def _fits_visitor_parts(entry: dict) -> bool:
     """The kept rendering has the layout's per-visitor parts marked (it extends base.html), so a signed-in
     visitor's own can be put in."""
     body = entry["body"]
-    return body.count(ANONYMOUS_BODY) == 1 and VISITOR_PARTS.search(body) is not None
+    if body.count(ANONYMOUS_BODY) != 1:
+        return False
+    names = {match.group(1).decode() for match in VISITOR_PARTS.finditer(body)}
+    return bool(names) and names <= _visitor_parts.keys()
 
 
 def _answer_with_visitor_parts(request, entry: dict) -> HttpResponse:
@@ -442,10 +480,15 @@ def _answer_with_visitor_parts(request, entry: dict) -> HttpResponse:
     engine = engines["django"].engine
     context = RequestContext(request)
 
-    def part(name: str) -> bytes:
-        return engine.get_template(name).render(context).encode()
+    def part(name: str, query: str = "") -> bytes:
+        arguments = dict(parse_qsl(query))
+        with context.push(**arguments, **visitor_part_context(name, request, arguments)):
+            return engine.get_template(name).render(context).encode()
 
-    body = VISITOR_PARTS.sub(lambda match: part(match.group(1).decode()), entry["body"])
+    def fill_in(match) -> bytes:
+        return part(match.group(1).decode(), (match.group(2) or b"").decode())
+
+    body = VISITOR_PARTS.sub(fill_in, entry["body"])
     body = body.replace(ANONYMOUS_BODY, part(BODY_TAG), 1)
     if _CSRF_MARKER_BYTES in body:
         body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())

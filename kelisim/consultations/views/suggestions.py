@@ -18,7 +18,7 @@ from kelisim.consultations.models import DocumentVersion, Suggestion
 from kelisim.consultations.ratelimit import RateLimited, client_address
 from kelisim.core import registry
 from kelisim.core.forms import apply_validation_error
-from kelisim.core.pagecache import EVERYTHING, cached_count, public_page
+from kelisim.core.pagecache import EVERYTHING, cached_count, public_page, visitor_part
 from kelisim.core.pagination import KnownCountPaginator
 
 PAGE_SIZE = 25
@@ -122,17 +122,25 @@ def suggestion_list(request):
     return render(request, "consultations/list.html", {"form": form, "page_obj": page})
 
 
-@public_page(*EVERYTHING)
+@public_page(*EVERYTHING, members=True)
 def suggestion_detail(request, reference):
     suggestion = selectors.suggestion_for_page(reference)
-    supported = _already_supports(request, suggestion)
     # Later apps (the action plan, …) show where the suggestion went, through core's object panels.
     panels = registry.render_object_panels(suggestion, request)
     return render(
         request,
         "consultations/suggestion.html",
-        {"suggestion": suggestion, "supported": supported, "version": suggestion.version, "panels": panels},
+        {"suggestion": suggestion, "version": suggestion.version, "panels": panels},
     )
+
+
+@visitor_part("consultations/includes/support_form.html")
+def support_form_context(request, reference: str) -> dict:
+    """Whether this reader supports the suggestion: their own part of its page, kept for everyone."""
+    if not request.user.is_authenticated and not _browser_key(request):
+        return {"supported": False}  # an anonymous visitor who never supported anything: no query
+    suggestion = Suggestion.objects.select_related("merged_into").filter(reference=reference).first()
+    return {"supported": suggestion is not None and _already_supports(request, suggestion)}
 
 
 def _browser_key(request) -> str:

@@ -59,13 +59,20 @@ def account_links(context) -> list[dict]:
 
 
 @register.simple_tag(takes_context=True)
-def visitor_part(context, template_name: str) -> str:
-    """A part of the layout that depends on who reads the page (their header links, their messages), included as
-    usual. In a page rendered for keeping it is written between markers, so that a signed-in visitor answered from
-    the kept page gets their own part in its place (core/pagecache.py, ``members``)."""
-    rendered = context.template.engine.get_template(template_name).render(context)
+def visitor_part(context, template_name: str, **arguments) -> str:
+    """A part of a page that depends on who reads it (their header links, their messages, whether they support a
+    suggestion): its template rendered with the context its registered function gives for this reader
+    (``pagecache.visitor_part``). In a page rendered for keeping it is written between markers naming the template
+    and ``arguments``, so that a signed-in reader answered from the kept page gets their own part in its place."""
+    from kelisim.core import pagecache
+
+    request = context.get("request")
+    extra = pagecache.visitor_part_context(template_name, request, arguments) if request is not None else {}
+    with context.push(**arguments, **extra):
+        rendered = context.template.engine.get_template(template_name).render(context)
     if context.get("kept_page"):
-        return mark_safe(f"<!--visitor:{template_name}-->{rendered}<!--/visitor-->")
+        marker = pagecache.visitor_part_marker(template_name, arguments)
+        return mark_safe(f"<!--visitor:{marker}-->{rendered}<!--/visitor-->")
     return rendered
 
 

@@ -436,3 +436,28 @@ def test_pages_that_differ_for_signed_in_visitors_are_still_rendered_for_them(op
     member = _member("Zhanar")
     Client().get(NEWS)
     assert "X-Kelisim-Page" not in member.get(NEWS)  # the news list shows officers a link to the newsroom
+
+
+def test_a_signed_in_supporter_sees_their_support_on_a_kept_suggestion_page_and_others_do_not(open_consultation):
+    from kelisim.consultations.models import Suggestion
+
+    suggestion = Suggestion.objects.get()
+    url = suggestion.get_absolute_url()
+    assert Client().get(url)["X-Kelisim-Page"] == "miss"
+    supporter, other = _member("Zhanar"), _member("Dauren")
+    before = supporter.get(url)
+    assert before["X-Kelisim-Page"] == "hit" and b"I support this" in before.content
+    token = TOKEN.search(before.content).group(1).decode()
+    support = reverse("consultations:support", args=[suggestion.reference])
+    assert supporter.post(support, {"csrfmiddlewaretoken": token}).status_code == 302
+    mine = supporter.get(url)
+    assert b"You support this suggestion" in mine.content and b"Zhanar" in mine.content
+    assert b"I support this" not in mine.content
+    for page in (other.get(url), Client().get(url)):
+        assert page["X-Kelisim-Page"] == "hit"
+        assert b"I support this" in page.content and b"You support this suggestion" not in page.content
+
+
+def test_a_kept_page_names_only_registered_visitor_parts():
+    with pytest.raises(ValueError):
+        pagecache.visitor_part_context("accounts/profile.html", None, {})
