@@ -21,6 +21,7 @@ from kelisim.activities.models import (
     PlanItemSummary,
     ReportStatus,
 )
+from kelisim.core.i18n import localized_fields
 from kelisim.core.models import Region, Strand
 from kelisim.organisations.models import Membership, Organisation
 
@@ -47,7 +48,22 @@ def organisation_reports(organisation: Organisation, *, status: str = "") -> Que
 
 
 def verification_queue() -> QuerySet[ActivityReport]:
-    return report_queryset().filter(status=ReportStatus.SUBMITTED).order_by("submitted_at", "pk")
+    """The submitted reports, oldest first, with only what the queue's rows show: a report has some ninety columns
+    and four relations, and reading them all for fifty rows was a third of the page's time."""
+    return (
+        ActivityReport.objects.filter(status=ReportStatus.SUBMITTED)
+        .order_by("submitted_at", "pk")
+        .select_related("organisation", "region")
+        .only(
+            "title",
+            "start_date",
+            "participants",
+            "submitted_at",
+            "organisation__bin",
+            *(f"organisation__{name}" for name in localized_fields("name")),
+            *(f"region__{name}" for name in localized_fields("name")),
+        )
+    )
 
 
 def verified_event_count() -> int:

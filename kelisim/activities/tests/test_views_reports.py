@@ -125,3 +125,13 @@ def test_a_megabyte_description_is_refused_by_the_report_form(client):
     limit = ActivityReport._meta.get_field("description").max_length
     assert f"at most {limit} characters" in str(response.context["form"].errors["description"])
     assert not ActivityReport.objects.exists()
+
+
+def test_the_queue_rows_link_each_report_and_escape_its_title(client):
+    report = ReportFactory(status=ReportStatus.SUBMITTED, title="<i>Talk</i> & games")
+    client.force_login(staff_officer())
+    page = client.get(reverse("activities:queue")).content.decode()
+    link = reverse("activities:report", args=[report.pk])
+    assert f'<a href="{link}">&lt;i&gt;Talk&lt;/i&gt; &amp; games</a>' in page and "<i>Talk</i>" not in page
+    assert f'<input type="checkbox" name="report" value="{report.pk}" id="report-{report.pk}"' in page
+    assert str(report.organisation) in page and str(report.region) in page

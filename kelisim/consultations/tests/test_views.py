@@ -402,3 +402,22 @@ def test_status_badges_are_coloured_and_in_the_readers_language(client, version,
     page = client.get(page_url).content.decode()
     assert f'<span class="badge status-declined badge-danger">{declined_ru}</span>' in page
     assert waiting.reference in queue
+
+
+def test_the_triage_rows_link_each_suggestion_escape_its_text_and_speak_the_readers_language(client, version):
+    from kelisim.consultations.models import Channel
+
+    officer = make_staff(display_name="Aigerim")
+    sign_in(client, officer)
+    typed = factories.suggestion(version, title="<b>Clubs</b> & camps", text="Open youth clubs in every village.")
+    letter = Suggestion.objects.get(
+        pk=factories.suggestion(version, text="Train school psychologists in every district.").pk
+    )
+    Suggestion.objects.filter(pk=letter.pk).update(channel=Channel.LETTER, assigned_to=officer)
+    page = client.get("/ru/consultation/triage/").content.decode()
+    assert "&lt;b&gt;Clubs&lt;/b&gt; &amp; camps" in page and "<b>Clubs</b>" not in page
+    detail = reverse("consultations:triage_detail", args=[typed.reference]).replace("/en/", "/ru/")
+    assert f'<a href="{detail}">{typed.reference}</a>' in page
+    assert f'aria-label="Выбрать {typed.reference}"' in page
+    assert '<span data-channel="letter">Письмо по почте</span>' in page
+    assert "Aigerim" in page and '<span class="badge status-received badge-warn">Получено</span>' in page

@@ -217,7 +217,10 @@ def scan(request, reference):
 @officer_required
 def triage_detail(request, reference):
     suggestion = get_object_or_404(
-        selectors.triage_queue().prefetch_related("status_changes__actor", "merged_suggestions"), reference=reference
+        selectors.triage_queue()
+        .select_related("section", "paragraph", "author")
+        .prefetch_related("status_changes__actor", "merged_suggestions"),
+        reference=reference,
     )
     forms = {
         "status": StatusForm(prefix="status"),
