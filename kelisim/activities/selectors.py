@@ -48,8 +48,8 @@ def organisation_reports(organisation: Organisation, *, status: str = "") -> Que
 
 
 def verification_queue() -> QuerySet[ActivityReport]:
-    """The submitted reports, oldest first, with only what the queue's rows show: a report has some ninety columns
-    and four relations, and reading them all for fifty rows was a third of the page's time."""
+    """The submitted reports, oldest first, with only what the queue's rows show (a report has some ninety columns
+    and four relations; the queue's fifty rows show six of them)."""
     return (
         ActivityReport.objects.filter(status=ReportStatus.SUBMITTED)
         .order_by("submitted_at", "pk")
