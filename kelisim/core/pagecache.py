@@ -488,8 +488,10 @@ def _answer_with_visitor_parts(request, entry: dict) -> HttpResponse:
     def fill_in(match) -> bytes:
         return part(match.group(1).decode(), (match.group(2) or b"").decode())
 
-    body = VISITOR_PARTS.sub(fill_in, entry["body"])
-    body = body.replace(ANONYMOUS_BODY, part(BODY_TAG), 1)
+    # Bound once: the context processors run once for all the parts, not once per part.
+    with context.bind_template(engine.get_template(BODY_TAG)):
+        body = VISITOR_PARTS.sub(fill_in, entry["body"])
+        body = body.replace(ANONYMOUS_BODY, part(BODY_TAG), 1)
     if _CSRF_MARKER_BYTES in body:
         body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
     response = HttpResponse(body, content_type=entry["content_type"])

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from kelisim.core import search
+from kelisim.core.links import url_for_each
 from kelisim.meetings.models import Decision, Roundtable
 from kelisim.meetings.registry import ItemRef
 from kelisim.plans.models import (
@@ -128,11 +129,10 @@ def with_labels(items):
     show), worked out once for the whole list: on a 300-item plan a choice's display and a URL reversal per item
     cost more than the rest of its line."""
     labels = {value: str(label) for value, label in ItemStatus.choices}
-    placeholder = "0-item-code-0"
-    item_url = reverse("plans:item", args=[placeholder])
+    item_url = url_for_each("plans:item")
     for item in items:
         item.status_label = labels.get(item.tracked.status, item.tracked.status)
-        item.url = item_url.replace(placeholder, item.tracked.code)
+        item.url = item_url(item.tracked.code)
     return items
 
 

@@ -1,8 +1,8 @@
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
+from kelisim.core.links import url_for_each
 from kelisim.core.templatetags.formats import short_day
 
 register = template.Library()
@@ -15,8 +15,7 @@ def verification_rows(reports) -> str:
     reports = list(reports)
     if not reports:
         return format_html('<tr><td colspan="6">{}</td></tr>', gettext("Nothing is waiting for verification."))
-    placeholder = 999999999
-    link = reverse("activities:report", args=[placeholder])
+    link = url_for_each("activities:report")
     return format_html_join(
         "\n",
         '<tr><td><input type="checkbox" name="report" value="{}" id="report-{}" aria-label="{}"></td>'
@@ -28,7 +27,7 @@ def verification_rows(reports) -> str:
                 report.title,
                 short_day(report.start_date),
                 report.organisation,
-                link.replace(str(placeholder), str(report.pk)),
+                link(report.pk),
                 report.title,
                 report.region,
                 report.participants,

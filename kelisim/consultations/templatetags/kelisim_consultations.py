@@ -1,9 +1,11 @@
 from django import template
-from django.urls import reverse
-from django.utils.encoding import iri_to_uri
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from kelisim.consultations.models import Channel, Status
+from kelisim.core.links import url_for_each
+from kelisim.core.templatetags.kelisim import localized
 
 register = template.Library()
 
@@ -20,7 +22,6 @@ STATUS_TONES = {
 STATUS_LABELS = dict(Status.choices)
 
 
-@register.filter
 def status_tone(status: str) -> str:
     """The extra badge class for a suggestion's status, with its leading space (or nothing)."""
     tone = STATUS_TONES.get(status, "")
@@ -43,18 +44,10 @@ def triage_rows(items) -> str:
     cost more than half of the page's rendering (a link, a document's title, a translated label, a badge a row).
     What is the same for every row (the link's pattern, the label's wording, each document's title) is worked out
     once per page."""
-    from django.utils.html import conditional_escape
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext
-
-    from kelisim.core.templatetags.kelisim import localized
-
     if not items:
         return format_html('<tr><td colspan="7">{}</td></tr>', gettext("Nothing waiting."))
-    placeholder = "kelisim-reference"
-    link = reverse("consultations:triage_detail", args=[placeholder])
+    link = url_for_each("consultations:triage_detail")
     select_label = gettext("Select %(reference)s")
-    channels = dict(Channel.choices)
     titles: dict[int, str] = {}
     rows = []
     for item in items:
@@ -69,9 +62,7 @@ def triage_rows(items) -> str:
             where.append(conditional_escape(item.region.name))
         where.append(conditional_escape(item.language))
         if item.channel != Channel.WEB:
-            where.append(
-                format_html('<span data-channel="{}">{}</span>', item.channel, channels.get(item.channel, item.channel))
-            )
+            where.append(format_html('<span data-channel="{}">{}</span>', item.channel, item.get_channel_display()))
         cluster = getattr(item, "cluster", None)
         rows.append(
             format_html(
@@ -84,7 +75,7 @@ def triage_rows(items) -> str:
                 reference,
                 reference,
                 select_label % {"reference": item.reference},
-                link.replace(placeholder, iri_to_uri(item.reference)),
+                link(item.reference),
                 reference,
                 item.language,
                 item.display_title,

@@ -461,3 +461,10 @@ def test_a_signed_in_supporter_sees_their_support_on_a_kept_suggestion_page_and_
 def test_a_kept_page_names_only_registered_visitor_parts():
     with pytest.raises(ValueError):
         pagecache.visitor_part_context("accounts/profile.html", None, {})
+
+
+def test_a_signed_in_visitor_gets_the_kept_contract_register_with_their_own_header():
+    register = reverse("funding:contracts")
+    assert Client().get(register)["X-Kelisim-Page"] == "miss"
+    member = _member("Zhanar").get(register)
+    assert member["X-Kelisim-Page"] == "hit" and b"Zhanar" in member.content and b"Sign out" in member.content
