@@ -55,9 +55,10 @@ Who gets a kept page
     the page rendered for them: their header, roles and "you supported this" are never in a kept page.
 
 Per-visitor parts of a kept page
-    The CSRF token is the one per-visitor part an anonymous page carries (forms a visitor may send without
-    signing in). The kept rendering holds a marker instead of a token; each answer substitutes the visitor's
-    own token (a byte replacement, no rendering). The layout's parts that depend on the reader (``<body>``'s htmx
+    The tokens in its forms are the per-visitor parts an anonymous page carries (forms a visitor may send without
+    signing in: the CSRF token, and the one-time submission token of a form that creates something). The kept
+    rendering holds markers instead; each answer substitutes the visitor's own CSRF token and a fresh submission
+    token (a byte replacement, no rendering). The layout's parts that depend on the reader (``<body>``'s htmx
     token, the header's account links, flash messages: ``{% visitor_part %}`` in base.html) are kept as an
     anonymous visitor sees them, between markers; a signed-in visitor's answer renders only those small templates
     for them and puts them in place. A kept page is always rendered as an anonymous visitor sees it, even when a
@@ -66,6 +67,8 @@ Per-visitor parts of a kept page
     ``private, no-cache``; a page without a form is ``public, max-age=N`` so that a proxy (nginx) may keep it
     for a few seconds. ETag (the rendering's hash, plus the visitor's CSRF cookie when a token was filled in)
     and Last-Modified (the latest change of the page's dependencies) answer conditional requests with 304.
+    A form's one-time submission token is a marker too, replaced by a fresh token in every answer; a page
+    holding one is never answered with 304 (the browser's copy may carry a token it has used).
 
 Time-dependent content (a window that closes at noon) is bounded by ``PAGECACHE_TIMEOUT`` (default 60 s).
 """
@@ -95,6 +98,10 @@ logger = logging.getLogger(__name__)
 
 CSRF_MARKER = "kelisimcsrfmarkerforkeptpages"
 _CSRF_MARKER_BYTES = CSRF_MARKER.encode()
+# A form's one-time submission token (core.submission) is written as this marker in a kept page, and every answer
+# puts a fresh token in each place: a kept token would make the next visitor's form a repeat of the first one's.
+SUBMISSION_MARKER = "kelisimsubmissionmarkerforkeptpages"
+_SUBMISSION_MARKER_BYTES = SUBMISSION_MARKER.encode()
 VISITOR_PARTS = re.compile(rb"<!--visitor:([\w./-]+)(?:\?([\w.%=&+~-]*))?-->.*?<!--/visitor-->", re.S)
 BODY_TAG = "core/includes/body_tag.html"
 ANONYMOUS_BODY = b"<body>"
@@ -359,6 +366,18 @@ def _stamp(scope_versions: dict[str, int]) -> str:
     return hashlib.sha256(stamp.encode()).hexdigest()[:32]
 
 
+def is_rendering_for_keeping() -> bool:
+    """Whether the page being rendered now is the anonymous rendering to keep (so has no visitor's own values)."""
+    return _reading.get() is not None
+
+
+def _fresh_submission_tokens(body: bytes) -> bytes:
+    from kelisim.core.submission import new_token
+
+    first, *rest = body.split(_SUBMISSION_MARKER_BYTES)
+    return first + b"".join(new_token().encode() + piece for piece in rest)
+
+
 def _render_for_keeping(view, request, args, kwargs):
     """The view's answer as an anonymous visitor gets it, and the tables its rendering read (None if the answer may
     not be kept). A signed-in visitor's user is set aside while it renders."""
@@ -399,16 +418,22 @@ def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) ->
 
     body = entry["body"]
     etag = entry["etag"]
-    personal = _CSRF_MARKER_BYTES in body
-    if personal:
+    one_time = _SUBMISSION_MARKER_BYTES in body
+    personal = _CSRF_MARKER_BYTES in body or one_time
+    if one_time:
+        # Never "not modified": the copy a browser holds may carry a token it has used already.
+        etag, last_modified_ns = None, 0
+    elif personal:
         cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
         etag = etag[:-1] + "-" + hashlib.sha256(cookie.encode()).hexdigest()[:12] + '"' if cookie else None
     last_modified = formatdate(max(last_modified_ns, 0) / 1e9, usegmt=True) if last_modified_ns else None
     if etag and _not_modified(request, etag, last_modified_ns):
         response = HttpResponseNotModified()
     else:
-        if personal:
+        if _CSRF_MARKER_BYTES in body:
             body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
+        if one_time:
+            body = _fresh_submission_tokens(body)
         response = HttpResponse(body, content_type=entry["content_type"])
         for header, value in entry["headers"]:
             response[header] = value
@@ -494,6 +519,8 @@ def _answer_with_visitor_parts(request, entry: dict) -> HttpResponse:
         body = body.replace(ANONYMOUS_BODY, part(BODY_TAG), 1)
     if _CSRF_MARKER_BYTES in body:
         body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
+    if _SUBMISSION_MARKER_BYTES in body:
+        body = _fresh_submission_tokens(body)
     response = HttpResponse(body, content_type=entry["content_type"])
     for header, value in entry["headers"]:
         response[header] = value

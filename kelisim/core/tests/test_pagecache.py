@@ -294,6 +294,30 @@ def test_each_anonymous_visitor_gets_their_own_csrf_token_in_a_kept_page_with_a_
     assert second.post(react, {"value": "yes", "csrfmiddlewaretoken": token_two.decode()}).status_code == 302
 
 
+SUBMISSION = re.compile(rb'name="submission_token" value="([^"]+)"')
+
+
+def test_each_visitor_of_a_kept_page_gets_their_own_one_time_submission_token():
+    """A kept page's form must not carry one visitor's one-time token to the next: the second visitor's comment
+    would be taken for a repeat of the first one's and dropped (a held comment leaves the page unchanged)."""
+    from kelisim.comments.models import Comment
+
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    first, second = Client(), Client()
+    one, two, again = first.get(url), second.get(url), second.get(url)
+    assert (one["X-Kelisim-Page"], two["X-Kelisim-Page"], again["X-Kelisim-Page"]) == ("miss", "hit", "hit")
+    tokens = [SUBMISSION.search(response.content).group(1) for response in (one, two, again)]
+    assert len(set(tokens)) == 3
+    assert pagecache.SUBMISSION_MARKER.encode() not in two.content
+    assert "ETag" not in two and "Last-Modified" not in two  # a browser must never re-show a used token
+    post = reverse("comments:post", args=["publications.article", article.pk])
+    for client, token, name in ((first, tokens[0], "Aigul"), (second, tokens[1], "Erlan")):
+        data = {"name": name, "email": f"{name.lower()}@example.kz", "text": f"Thoughts of {name}.", "accept_policy": "on"}
+        assert client.post(post, data | {"submission_token": token.decode()}).status_code == 302
+    assert sorted(Comment.objects.values_list("text", flat=True)) == ["Thoughts of Aigul.", "Thoughts of Erlan."]
+
+
 def test_no_kept_page_shows_a_signed_in_visitors_links_or_token():
     article = ArticleFactory()
     user = UserFactory(display_name="Zhanar", email="zhanar@example.kz")
