@@ -91,6 +91,7 @@ def seed_comments() -> None:
         bench_comments._seed(big, BIG_ARTICLE_COMMENTS, 400)
     existing = Comment.objects.count()
     if existing >= COMMENTS or "comments" in SKIPPED:
+        _count_suggestions_comments()
         return
     articles = list(Article.objects.filter(slug__startswith="bench-news-"))
     for number in range(len(articles), 300):
@@ -142,6 +143,22 @@ def seed_comments() -> None:
         progress.advance(len(rows))
     for content_type_id, object_id in hosts:
         recount(content_type_id=content_type_id, object_id=object_id)
+
+
+def _count_suggestions_comments() -> None:
+    """Data seeded before suggestions kept a comment counter (consultations 0015): count their comments once."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kelisim.comments.models import Comment
+    from kelisim.comments.services import recount
+    from kelisim.consultations.models import Suggestion
+
+    if Suggestion.objects.filter(comment_count__gt=0).exists():
+        return
+    suggestion_type = ContentType.objects.get_for_model(Suggestion)
+    hosts = Comment.objects.filter(content_type=suggestion_type).values_list("object_id", flat=True).distinct()
+    for object_id in hosts.order_by():
+        recount(content_type_id=suggestion_type.pk, object_id=object_id)
 
 
 def seed_reports() -> None:

@@ -23,6 +23,20 @@ class ConsultationsConfig(AppConfig):
         from kelisim.core import registry, search
 
         search.register_search_index(SUGGESTION_SEARCH)
+        from kelisim.comments.registry import Commentable, register_commentable
+        from kelisim.consultations.models import Suggestion
+
+        # People discuss a published suggestion under it; a merged one sends its readers to the one it joined.
+        register_commentable(
+            Commentable(
+                model=Suggestion,
+                title=lambda suggestion: f"{suggestion.reference} — {suggestion.display_title}",
+                url=lambda suggestion: suggestion.get_absolute_url(),
+                comments_open=lambda suggestion: suggestion.version.is_published and not suggestion.merged_into_id,
+                is_public=lambda suggestion: suggestion.version.is_published,
+                counter_field="comment_count",
+            )
+        )
 
         registry.register_navigation(registry.NavigationEntry("consultations:index", _("Consultation"), order=20))
         registry.register_home_figure(

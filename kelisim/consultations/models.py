@@ -317,6 +317,8 @@ class Suggestion(models.Model):
         verbose_name=_("merged into"),
     )
     support_count = models.PositiveIntegerField(_("supporters"), default=0)
+    # Published comments on the suggestion, kept by the comments component (Commentable.counter_field).
+    comment_count = models.PositiveIntegerField(_("comments"), default=0, db_default=0, editable=False)
     created_at = models.DateTimeField(_("sent on"), default=timezone.now)
     channel = models.CharField(
         _("channel"), max_length=12, choices=Channel.choices, default=Channel.WEB, db_default=Channel.WEB
@@ -338,7 +340,7 @@ class Suggestion(models.Model):
     )
     scan_content_type = models.CharField(max_length=100, blank=True, default="", db_default="")
 
-    history = HistoricalRecords(excluded_fields=["support_count", "contact_token", "follow_token"])
+    history = HistoricalRecords(excluded_fields=["support_count", "comment_count", "contact_token", "follow_token"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -156,6 +157,68 @@ def test_suggestion_and_paragraph_pages_have_a_fixed_number_of_queries(client, v
     assert_queries_do_not_grow(
         client, paragraph_url, add_data=lambda: factories.suggestion(version, paragraph=paragraph), limit=8
     )
+
+
+def _comment_as_visitor(client, suggestion, name: str, text: str):
+    from django.test import Client
+
+    page = Client().get(suggestion.get_absolute_url()).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', page).group(1)
+    data = {"name": name, "email": "reader@example.kz", "text": text, "accept_policy": "on", "submission_token": token}
+    return client.post(reverse("comments:post", args=["consultations.suggestion", suggestion.pk]), data)
+
+
+def test_people_discuss_a_suggestion_under_it_and_the_next_visitor_sees_the_comment(client, version):
+    from django.test import Client
+
+    from kelisim.comments.models import Comment
+
+    suggestion = factories.suggestion(version)
+    first = Client().get(suggestion.get_absolute_url()).content.decode()
+    assert "No comments yet." in first and "Write a comment" in first
+    assert "Comments will appear here" not in first
+    answer = _comment_as_visitor(client, suggestion, "Aigul", "Villages also need evening hours.")
+    assert answer.status_code == 302 and answer["Location"].startswith(suggestion.get_absolute_url())
+    comment = Comment.objects.get()
+    if comment.status != Comment.Status.APPROVED:  # held for a moderator first
+        Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
+        from kelisim.comments.services import recount
+
+        recount(content_type_id=comment.content_type_id, object_id=suggestion.pk)
+    suggestion.refresh_from_db()
+    assert suggestion.comment_count == 1
+    after = Client().get(suggestion.get_absolute_url())
+    assert after["X-Kelisim-Page"] == "miss"
+    assert "Villages also need evening hours." in after.content.decode() and "1 comment" in after.content.decode()
+
+
+def test_a_signed_in_reader_gets_the_kept_suggestion_page_with_their_own_comment_form(
+    version, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    suggestion = factories.suggestion(version)
+    url = suggestion.get_absolute_url()
+    member = Client()
+    sign_in(member, UserFactory(display_name="Zhanar"))
+    assert Client().get(url)["X-Kelisim-Page"] == "miss"
+    with django_assert_max_num_queries(10):  # their session, account, support and the comments' first page
+        mine = member.get(url)
+    assert mine["X-Kelisim-Page"] == "hit"
+    assert "You are writing as Zhanar." in mine.content.decode()
+    assert 'name="email"' not in mine.content.decode()  # no visitor's name and address fields for them
+    anonymous = Client().get(url).content.decode()
+    assert "Zhanar" not in anonymous and 'name="email"' in anonymous
+
+
+def test_a_merged_suggestion_takes_no_more_comments(client, version):
+    officer = make_staff()
+    primary = factories.suggestion(version)
+    duplicate = factories.suggestion(version, text="The same idea again, in other words.")
+    services.merge_suggestions(actor=officer, primary=primary, duplicates=[duplicate])
+    page = client.get(duplicate.get_absolute_url()).content.decode()
+    assert "Comments are closed here." in page and "Write a comment" not in page
+    assert _comment_as_visitor(client, primary, "Erlan", "Agreed.").status_code == 302
 
 
 def test_email_confirmation_link(client, version):
