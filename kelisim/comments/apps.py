@@ -8,7 +8,7 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from kelisim.comments import notifying
+        from kelisim.comments import notifying, parts  # noqa: F401 (parts registers the kept pages' comment parts)
 
         notifying.register()
         from kelisim.comments import personal_data, selectors

@@ -24,8 +24,8 @@ from kelisim.comments.forms import (
     WordRuleForm,
 )
 from kelisim.comments.models import AuthorSanction, Comment, WordRule
+from kelisim.comments.parts import NOTICE_TAG
 from kelisim.comments.registry import _commentables, resolve_target
-from kelisim.comments.templatetags.kelisim_comments import NOTICE_TAG
 from kelisim.comments.visitors import address_hash, browser_hash, remember_browser
 from kelisim.core import ratelimit
 from kelisim.core.forms import apply_validation_error

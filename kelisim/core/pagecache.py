@@ -102,7 +102,7 @@ _CSRF_MARKER_BYTES = CSRF_MARKER.encode()
 # puts a fresh token in each place: a kept token would make the next visitor's form a repeat of the first one's.
 SUBMISSION_MARKER = "kelisimsubmissionmarkerforkeptpages"
 _SUBMISSION_MARKER_BYTES = SUBMISSION_MARKER.encode()
-VISITOR_PARTS = re.compile(rb"<!--visitor:([\w./-]+)(?:\?([\w.%=&+~-]*))?-->.*?<!--/visitor-->", re.S)
+VISITOR_PARTS = re.compile(rb"<!--visitor:([\w./-]+)(?:\?([\w.%=&+~-]*))?-->(.*?)<!--/visitor-->", re.S)
 BODY_TAG = "core/includes/body_tag.html"
 ANONYMOUS_BODY = b"<body>"
 RENDERING_ATTR = "_kelisim_pagecache_rendering"
@@ -460,14 +460,24 @@ _visitor_parts: dict[str, object] = {
 }
 
 
-def visitor_part(template_name: str):
+# Template name -> the function telling whether a reader sees that part exactly as an anonymous visitor does.
+_same_as_anonymous: dict[str, object] = {}
+
+
+def visitor_part(template_name: str, same_as_anonymous=None):
     """Register a per-reader part of a page the same for everyone (``{% visitor_part template_name key=value %}``)
     and the function that gives its context for one reader: ``function(request, **arguments) -> dict``. The
     arguments are the tag's (strings; they travel in the kept page's marker), e.g. the reference of the suggestion
-    whose "you support this" the part shows."""
+    whose "you support this" the part shows.
+
+    ``same_as_anonymous(request, **arguments) -> bool``, if given, tells whether this reader sees the part as an
+    anonymous visitor does (a comment thread for a reader who neither wrote in it nor moderates it): their answer
+    then keeps the kept rendering of the part instead of rendering it for them."""
 
     def register(function):
         _visitor_parts[template_name] = function
+        if same_as_anonymous is not None:
+            _same_as_anonymous[template_name] = same_as_anonymous
         return function
 
     return register
@@ -507,11 +517,15 @@ def _answer_with_visitor_parts(request, entry: dict) -> HttpResponse:
 
     def part(name: str, query: str = "") -> bytes:
         arguments = dict(parse_qsl(query))
-        with context.push(**arguments, **visitor_part_context(name, request, arguments)):
+        with context.push(**{**arguments, **visitor_part_context(name, request, arguments)}):
             return engine.get_template(name).render(context).encode()
 
     def fill_in(match) -> bytes:
-        return part(match.group(1).decode(), (match.group(2) or b"").decode())
+        name, query = match.group(1).decode(), (match.group(2) or b"").decode()
+        same = _same_as_anonymous.get(name)
+        if same is not None and same(request, **dict(parse_qsl(query))):
+            return match.group(3)
+        return part(name, query)
 
     # Bound once: the context processors run once for all the parts, not once per part.
     with context.bind_template(engine.get_template(BODY_TAG)):

@@ -1,21 +1,15 @@
 from django import template
-from django.contrib.messages import get_messages
 
-from kelisim.accounts.permissions import is_moderator
-from kelisim.comments import rules, selectors
-from kelisim.comments.forms import CommentForm
-from kelisim.comments.models import MAX_COMMENT_LENGTH
+from kelisim.comments import parts, rules, selectors
 from kelisim.comments.registry import commentable_for
 
 register = template.Library()
 
 
-NOTICE_TAG = "comment-notice"
-
-
 @register.inclusion_tag("comments/includes/section.html", takes_context=True)
 def comment_section(context, target):
-    """The comments of any registered object: count, policy link, form and the first thread page."""
+    """The comments of any registered object, rendered for this visitor: count, policy link, form and the first
+    thread page. (On a page kept for every reader: ``comments/includes/kept_section.html``.)"""
     request = context["request"]
     spec = commentable_for(target)
     if spec.counter_field:  # the total is the host's counter; the first page needs no count of its own
@@ -26,20 +20,17 @@ def comment_section(context, target):
         count = page.paginator.count
     return {
         "request": request,
-        "user": request.user,
         "csrf_token": context.get("csrf_token"),
-        "target": target,
-        "target_key": spec.key,
-        "target_url": spec.url(target),
-        "comments_open": spec.comments_open(target),
-        "page": page,
         "count": count,
-        "form": CommentForm(user=request.user),
-        "max_length": MAX_COMMENT_LENGTH,
-        "can_moderate": is_moderator(request.user),
-        # "Thank you" after sending a comment is shown here, where the page lands, not at the top (issue 15).
-        "notices": [message for message in get_messages(request) if NOTICE_TAG in message.tags.split()],
+        **parts.form_context(request, target),
+        **parts.thread_context(request, target, page),
     }
+
+
+@register.filter
+def commentable_key(target) -> str:
+    """``app_label.model`` of a registered host, as the comments' addresses name it."""
+    return commentable_for(target).key
 
 
 @register.filter

@@ -211,6 +211,39 @@ def test_a_signed_in_reader_gets_the_kept_suggestion_page_with_their_own_comment
     assert "Zhanar" not in anonymous and 'name="email"' in anonymous
 
 
+def test_on_the_kept_suggestion_page_only_authors_and_moderators_get_their_own_comment_links(
+    version, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    from kelisim.accounts.models import Role
+    from kelisim.comments.tests.factories import CommentFactory
+
+    suggestion = factories.suggestion(version)
+    dana, erlan = UserFactory(display_name="Dana"), UserFactory(display_name="Erlan")
+    mine = CommentFactory(target=suggestion, author=dana, author_name="", author_email="", text="Dana's remark.")
+    readers = {name: Client() for name in ("dana", "erlan", "moderator")}
+    sign_in(readers["dana"], dana)
+    sign_in(readers["erlan"], erlan)
+    sign_in(readers["moderator"], make_staff(Role.MODERATOR))
+    url = suggestion.get_absolute_url()
+    edit, moderate = reverse("comments:edit", args=[mine.pk]), reverse("comments:moderate", args=[mine.pk])
+    anonymous = Client().get(url)
+    assert anonymous["X-Kelisim-Page"] == "miss" and "Dana&#x27;s remark." in anonymous.content.decode()
+    with django_assert_max_num_queries(10) as erlans:
+        pages = {name: reader.get(url) for name, reader in readers.items() if name == "erlan"}
+    # Erlan wrote nothing here: his answer keeps everyone's thread (one look for comments of his, no thread page).
+    assert len([query for query in erlans.captured_queries if "comments_comment" in query["sql"]]) == 1
+    pages |= {name: reader.get(url) for name, reader in readers.items() if name != "erlan"}
+    assert {page["X-Kelisim-Page"] for page in pages.values()} == {"hit"}
+    text = {name: page.content.decode() for name, page in pages.items()}
+    assert edit in text["dana"] and edit not in text["erlan"] and edit not in text["moderator"]
+    assert moderate in text["moderator"] and moderate not in text["dana"] and moderate not in text["erlan"]
+    assert "Dana&#x27;s remark." in text["erlan"] and "You are writing as Erlan." in text["erlan"]
+    for page in (anonymous.content.decode(), Client().get(url).content.decode()):
+        assert edit not in page and moderate not in page and "You are writing as" not in page
+
+
 def test_a_merged_suggestion_takes_no_more_comments(client, version):
     officer = make_staff()
     primary = factories.suggestion(version)

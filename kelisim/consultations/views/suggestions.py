@@ -143,13 +143,6 @@ def support_form_context(request, reference: str) -> dict:
     return {"supported": suggestion is not None and _already_supports(request, suggestion)}
 
 
-@visitor_part("consultations/includes/comments.html")
-def comments_context(request, reference: str) -> dict:
-    """The discussion under a suggestion as this reader sees it (their form, their own comments' links, a
-    moderator's actions): a part of its page, kept for everyone."""
-    return {"suggestion": Suggestion.objects.select_related("version").filter(reference=reference).first()}
-
-
 def _browser_key(request) -> str:
     try:
         return request.get_signed_cookie(SUPPORTER_COOKIE, salt=SUPPORTER_SALT, default="")

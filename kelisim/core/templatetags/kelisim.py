@@ -68,7 +68,7 @@ def visitor_part(context, template_name: str, **arguments) -> str:
 
     request = context.get("request")
     extra = pagecache.visitor_part_context(template_name, request, arguments) if request is not None else {}
-    with context.push(**arguments, **extra):
+    with context.push(**{**arguments, **extra}):  # what the part's function gives wins over the tag's arguments
         rendered = context.template.engine.get_template(template_name).render(context)
     if context.get("kept_page"):
         marker = pagecache.visitor_part_marker(template_name, arguments)
