@@ -2,8 +2,8 @@
 
 ``comment_section`` renders both inside a page rendered per visitor. On a page kept for every reader
 (``comments/includes/kept_section.html``, core.pagecache) they are visitor parts: a signed-in reader gets the kept
-page with their own form, and with their own thread only when it differs from everyone's (they wrote in it, or
-they moderate it)."""
+page with their own form; the thread is everyone's, unless they moderate it (the moderators' thread, rendered
+once per change) or wrote in it (their own, with links to edit their comments)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
@@ -18,13 +18,15 @@ from kelisim.core import pagecache
 NOTICE_TAG = "comment-notice"
 
 
-def form_context(request, target) -> dict:
-    spec = commentable_for(target)
+def form_context(request, target, *, target_key: str = "", comments_open: bool | None = None) -> dict:
+    if target is not None:
+        spec = commentable_for(target)
+        target_key, comments_open = spec.key, spec.comments_open(target)
     return {
         "user": request.user,
         "target": target,
-        "target_key": spec.key,
-        "comments_open": spec.comments_open(target),
+        "target_key": target_key,
+        "comments_open": comments_open,
         "form": CommentForm(user=request.user),
         "max_length": MAX_COMMENT_LENGTH,
         # "Thank you" after sending a comment is shown here, where the page lands, not at the top (issue 15).
@@ -56,25 +58,30 @@ def _host(request, target: str, object_id):
 
 
 @pagecache.visitor_part("comments/includes/form_part.html")
-def form_part(request, host: str, host_id) -> dict:
-    target = _host(request, host, host_id)
-    return form_context(request, target) if target is not None else {"comments_open": False}
+def form_part(request, host: str, host_id, open) -> dict:
+    """The form as this reader fills it in; whether comments are open was decided when the page was rendered (a
+    change to the host renews the page), so the host is not read again."""
+    context = form_context(request, None, target_key=host, comments_open=str(open) == "True")
+    return context | {"target": {"pk": host_id}}  # the form's address needs only the host's key
 
 
-def _sees_the_thread_as_anyone(request, host: str, host_id: str) -> bool:
-    """Every comment shows the same links to every reader except its author's (edit, delete) and moderators'."""
+def _thread_readers(request, host: str, host_id) -> str | None:
+    """Every comment shows the same links to every reader except its author's (edit, delete) and moderators'
+    (moderate): the thread is everyone's, the moderators' or the author's own."""
     host_id = str(host_id)
     user = request.user
     if not user.is_authenticated:
-        return True
+        return pagecache.ANONYMOUS_VARIANT
     spec = commentable_for_key(host)
-    if is_moderator(user) or spec is None or not host_id.isdigit():
-        return False
+    if spec is None or not host_id.isdigit():
+        return None
     content_type = ContentType.objects.get_for_model(spec.model)
-    return not Comment.objects.filter(content_type=content_type, object_id=int(host_id), author=user).exists()
+    if Comment.objects.filter(content_type=content_type, object_id=int(host_id), author=user).exists():
+        return None
+    return "moderators" if is_moderator(user) else pagecache.ANONYMOUS_VARIANT
 
 
-@pagecache.visitor_part("comments/includes/thread_part.html", same_as_anonymous=_sees_the_thread_as_anyone)
+@pagecache.visitor_part("comments/includes/thread_part.html", shared_by=_thread_readers)
 def thread_part(request, host: str, host_id) -> dict:
     target = _host(request, host, host_id)
     return thread_context(request, target) if target is not None else {"page": None}

@@ -460,27 +460,43 @@ _visitor_parts: dict[str, object] = {
 }
 
 
-# Template name -> the function telling whether a reader sees that part exactly as an anonymous visitor does.
-_same_as_anonymous: dict[str, object] = {}
+# Template name -> the function naming the group of readers who all see that part alike (see visitor_part).
+_shared_by: dict[str, object] = {}
+ANONYMOUS_VARIANT = ""
 
 
-def visitor_part(template_name: str, same_as_anonymous=None):
+def visitor_part(template_name: str, shared_by=None):
     """Register a per-reader part of a page the same for everyone (``{% visitor_part template_name key=value %}``)
     and the function that gives its context for one reader: ``function(request, **arguments) -> dict``. The
     arguments are the tag's (strings; they travel in the kept page's marker), e.g. the reference of the suggestion
     whose "you support this" the part shows.
 
-    ``same_as_anonymous(request, **arguments) -> bool``, if given, tells whether this reader sees the part as an
-    anonymous visitor does (a comment thread for a reader who neither wrote in it nor moderates it): their answer
-    then keeps the kept rendering of the part instead of rendering it for them."""
+    ``shared_by(request, **arguments) -> str | None``, if given, names the group of readers who all see the part
+    alike: ``ANONYMOUS_VARIANT`` ("") for a reader who sees it as an anonymous visitor does (the kept rendering is
+    kept for them: a comment thread for a reader who neither wrote in it nor moderates it), another name for a
+    group whose part is rendered once per version of the page and kept beside it (moderators), None for a reader
+    whose part is theirs alone (the comments' author, with links to edit them)."""
 
     def register(function):
         _visitor_parts[template_name] = function
-        if same_as_anonymous is not None:
-            _same_as_anonymous[template_name] = same_as_anonymous
+        if shared_by is not None:
+            _shared_by[template_name] = shared_by
         return function
 
     return register
+
+
+def _shared_part(entry: dict, name: str, query: str, variant: str, render) -> bytes:
+    """A group's rendering of a part, kept beside the page under its ETag. A rendering holding a form is never
+    kept: its tokens belong to the reader it was rendered for."""
+    cache = _pages_cache()
+    key = "kelisim:part:" + hashlib.sha256(f"{entry['etag']}\n{name}?{query}\n{variant}".encode()).hexdigest()[:40]
+    kept = cache.get(key)
+    if kept is None:
+        kept = render()
+        if b"csrfmiddlewaretoken" not in kept and b'name="submission_token"' not in kept:
+            cache.set(key, kept, _setting("PAGECACHE_TIMEOUT", 60))
+    return kept
 
 
 def visitor_part_context(template_name: str, request, arguments: dict) -> dict:
@@ -522,9 +538,12 @@ def _answer_with_visitor_parts(request, entry: dict) -> HttpResponse:
 
     def fill_in(match) -> bytes:
         name, query = match.group(1).decode(), (match.group(2) or b"").decode()
-        same = _same_as_anonymous.get(name)
-        if same is not None and same(request, **dict(parse_qsl(query))):
+        shared_by = _shared_by.get(name)
+        variant = shared_by(request, **dict(parse_qsl(query))) if shared_by is not None else None
+        if variant == ANONYMOUS_VARIANT:
             return match.group(3)
+        if variant is not None:
+            return _shared_part(entry, name, query, variant, lambda: part(name, query))
         return part(name, query)
 
     # Bound once: the context processors run once for all the parts, not once per part.

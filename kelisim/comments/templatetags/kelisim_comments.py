@@ -34,6 +34,17 @@ def commentable_key(target) -> str:
 
 
 @register.filter
+def comments_are_open(target) -> bool:
+    return commentable_for(target).comments_open(target)
+
+
+@register.filter
+def published_comment_count(target) -> int:
+    spec = commentable_for(target)
+    return getattr(target, spec.counter_field) if spec.counter_field else selectors.published_comments(target).count()
+
+
+@register.filter
 def editable_by(comment, user) -> bool:
     return rules.can_edit_comment(user, comment)
 

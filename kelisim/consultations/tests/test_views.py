@@ -226,6 +226,8 @@ def test_on_the_kept_suggestion_page_only_authors_and_moderators_get_their_own_c
     sign_in(readers["dana"], dana)
     sign_in(readers["erlan"], erlan)
     sign_in(readers["moderator"], make_staff(Role.MODERATOR))
+    another = Client()
+    sign_in(another, make_staff(Role.MODERATOR))
     url = suggestion.get_absolute_url()
     edit, moderate = reverse("comments:edit", args=[mine.pk]), reverse("comments:moderate", args=[mine.pk])
     anonymous = Client().get(url)
@@ -240,6 +242,11 @@ def test_on_the_kept_suggestion_page_only_authors_and_moderators_get_their_own_c
     assert edit in text["dana"] and edit not in text["erlan"] and edit not in text["moderator"]
     assert moderate in text["moderator"] and moderate not in text["dana"] and moderate not in text["erlan"]
     assert "Dana&#x27;s remark." in text["erlan"] and "You are writing as Erlan." in text["erlan"]
+    # The moderators' thread is rendered once per change of the page: the next moderator's answer reuses it.
+    another.get(reverse("consultations:list"))  # (their first request after signing in stamps the session)
+    with django_assert_max_num_queries(10) as theirs:
+        assert moderate in another.get(url).content.decode()
+    assert len([query for query in theirs.captured_queries if "comments_comment" in query["sql"]]) == 1
     for page in (anonymous.content.decode(), Client().get(url).content.decode()):
         assert edit not in page and moderate not in page and "You are writing as" not in page
 
