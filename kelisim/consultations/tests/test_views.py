@@ -140,6 +140,22 @@ def test_suggestion_page_shows_history_and_answer_and_support_once_per_browser(c
     assert "You support this suggestion" in client.get(suggestion.get_absolute_url()).content.decode()
 
 
+def test_a_supporter_sees_their_support_on_a_suggestion_merged_into_the_one_they_support(version):
+    from django.test import Client
+
+    officer, reader = make_staff(), UserFactory()
+    primary = factories.suggestion(version)
+    duplicate = factories.suggestion(version, text="The same idea again, in other words.")
+    services.support_suggestion(suggestion=primary, user=reader, browser_key="k", address="10.9.9.9")
+    services.merge_suggestions(actor=officer, primary=primary, duplicates=[duplicate])
+    member, stranger = Client(), Client()
+    sign_in(member, reader)
+    sign_in(stranger, UserFactory())
+    for suggestion in (primary, duplicate):
+        assert "You support this suggestion" in member.get(suggestion.get_absolute_url()).content.decode()
+        assert "You support this suggestion" not in stranger.get(suggestion.get_absolute_url()).content.decode()
+
+
 def test_suggestion_and_paragraph_pages_have_a_fixed_number_of_queries(client, version):
     paragraph = version.paragraphs.first()
     suggestion = factories.suggestion(version, paragraph=paragraph)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signing import BadSignature
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kelisim.consultations import selectors, services, validation
 from kelisim.consultations.forms import SuggestionFilterForm, SuggestionForm
-from kelisim.consultations.models import DocumentVersion, Suggestion
+from kelisim.consultations.models import DocumentVersion, Suggestion, Support
 from kelisim.consultations.ratelimit import RateLimited, client_address
 from kelisim.core import registry
 from kelisim.core.forms import apply_validation_error
@@ -137,10 +138,17 @@ def suggestion_detail(request, reference):
 @visitor_part("consultations/includes/support_form.html")
 def support_form_context(request, reference: str) -> dict:
     """Whether this reader supports the suggestion: their own part of its page, kept for everyone."""
-    if not request.user.is_authenticated and not _browser_key(request):
+    if request.user.is_authenticated:
+        mine = Q(user=request.user)
+    elif key := _browser_key(request):
+        mine = Q(browser_key=key)
+    else:
         return {"supported": False}  # an anonymous visitor who never supported anything: no query
-    suggestion = Suggestion.objects.select_related("merged_into").filter(reference=reference).first()
-    return {"supported": suggestion is not None and _already_supports(request, suggestion)}
+    # Support goes to the suggestion, or to the one it was merged into: one query either way.
+    supported = Suggestion.objects.filter(
+        Q(reference=reference, merged_into__isnull=True) | Q(merged_suggestions__reference=reference)
+    )
+    return {"supported": Support.objects.filter(mine, suggestion__in=supported).exists()}
 
 
 def _browser_key(request) -> str:
@@ -148,14 +156,6 @@ def _browser_key(request) -> str:
         return request.get_signed_cookie(SUPPORTER_COOKIE, salt=SUPPORTER_SALT, default="")
     except BadSignature:
         return ""
-
-
-def _already_supports(request, suggestion) -> bool:
-    target = suggestion.merged_into if suggestion.merged_into_id else suggestion
-    if request.user.is_authenticated:
-        return target.supports.filter(user=request.user).exists()
-    key = _browser_key(request)
-    return bool(key) and target.supports.filter(browser_key=key).exists()
 
 
 @require_POST
