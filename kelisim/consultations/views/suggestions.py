@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signing import BadSignature
-from django.db.models import Q
+from django.db.models import Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -144,11 +145,9 @@ def support_form_context(request, reference: str) -> dict:
         mine = Q(browser_key=key)
     else:
         return {"supported": False}  # an anonymous visitor who never supported anything: no query
-    # Support goes to the suggestion, or to the one it was merged into: one query either way.
-    supported = Suggestion.objects.filter(
-        Q(reference=reference, merged_into__isnull=True) | Q(merged_suggestions__reference=reference)
-    )
-    return {"supported": Support.objects.filter(mine, suggestion__in=supported).exists()}
+    # Support goes to the suggestion, or to the one it was merged into: one query either way (by reference).
+    target = Suggestion.objects.filter(reference=reference).values(target=Coalesce("merged_into_id", "pk"))[:1]
+    return {"supported": Support.objects.filter(mine, suggestion_id=Subquery(target)).exists()}
 
 
 def _browser_key(request) -> str:
