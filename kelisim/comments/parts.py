@@ -46,6 +46,12 @@ def thread_context(request, target, page=None) -> dict:
     }
 
 
+def remember_host(request, target) -> None:
+    """The page rendering the parts has its host at hand: the parts need not read it again."""
+    hosts = request.__dict__.setdefault("_kelisim_comment_hosts", {})
+    hosts[commentable_for(target).key, str(target.pk)] = target
+
+
 def _host(request, target: str, object_id):
     """The public host a part is about, read once per answer (the form and the thread share it). The arguments
     are the template's values when the page renders, the marker's strings when a kept page is answered."""

@@ -27,6 +27,14 @@ def comment_section(context, target):
     }
 
 
+@register.simple_tag(takes_context=True)
+def comments_host(context, target) -> str:
+    """Before a kept page's comment parts: they take their host from the page instead of reading it again."""
+    if request := context.get("request"):
+        parts.remember_host(request, target)
+    return ""
+
+
 @register.filter
 def commentable_key(target) -> str:
     """``app_label.model`` of a registered host, as the comments' addresses name it."""

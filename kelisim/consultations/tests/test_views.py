@@ -168,7 +168,7 @@ def test_suggestion_and_paragraph_pages_have_a_fixed_number_of_queries(client, v
             services.support_suggestion(suggestion=suggestion, browser_key=f"b{index}", address="z")
 
     services.transition_suggestion(actor=officer, suggestion=suggestion, to=Status.UNDER_REVIEW)
-    assert_queries_do_not_grow(client, suggestion.get_absolute_url(), add_data=more, limit=8)
+    assert_queries_do_not_grow(client, suggestion.get_absolute_url(), add_data=more, limit=5)
     paragraph_url = reverse("consultations:paragraph", args=[version.document.slug, version.number, paragraph.key])
     assert_queries_do_not_grow(
         client, paragraph_url, add_data=lambda: factories.suggestion(version, paragraph=paragraph), limit=8
