@@ -180,6 +180,13 @@ def dependencies(tables, scopes=()) -> tuple[str, ...]:
     return tuple(sorted({*tables, *(labels[table] for table in tables if table in labels), *scopes}))
 
 
+def version_stamp(*models) -> str:
+    """A short stamp that moves whenever a row of ``models`` changes (or their apps are bumped): a vary-on value for
+    a fragment kept with Django's ``{% cache %}`` tag on a page rendered per request (a staff queue's filter form
+    and its options), so the fragment is rendered again exactly when what it shows changed."""
+    return _stamp(versions(dependencies([model._meta.db_table for model in models])))
+
+
 def _every_scope() -> tuple[str, ...]:
     tables = _table_scopes()
     return (*tables, *set(tables.values()))

@@ -463,6 +463,30 @@ def test_the_triage_form_shows_the_filter_it_applies(client, version, officer):
     assert {s.reference for s in everything.context["items"]} == {waiting.reference, answered.reference}
 
 
+def test_the_triage_forms_are_rendered_once_per_change_of_their_options_and_show_every_change(
+    client, version, django_assert_max_num_queries
+):
+    from kelisim.accounts.models import Role
+    from kelisim.core.models import Strand
+
+    sign_in(client, make_staff())
+    factories.suggestion(version, text="Open youth clubs in every village of the region.")
+    url = reverse("consultations:triage")
+    first = client.get(url, {"status": ""}).content.decode()
+    with django_assert_max_num_queries(10) as again:
+        assert client.get(url, {"status": ""}).content.decode().count("<option") == first.count("<option")
+    assert not [query for query in again.captured_queries if 'FROM "core_strand"' in query["sql"]]  # options kept
+    # A new strand and a new officer show in the options at once, and another filter is rendered for itself.
+    Strand.objects.create(code="sport", name_en="Sport for teenagers", name_ru="Спорт", name_kk="Спорт")
+    make_staff(Role.OFFICER, display_name="Saule Officer")
+    after = client.get(url, {"status": ""}).content.decode()
+    assert "Sport for teenagers" in after and "Saule Officer" in after
+    chosen = client.get(url, {"status": "declined"}).content.decode()
+    assert '<option value="declined" selected>' in chosen and '<option value="declined" selected>' not in after
+    ru = client.get(url.replace("/en/", "/ru/"), {"status": ""}).content.decode()
+    assert "Все статусы" in ru
+
+
 def test_the_triage_total_follows_every_change_although_it_is_counted_once_per_change(client, version):
     sign_in(client, make_staff())
     factories.suggestion(version, text="Open youth clubs in every village of the region.")

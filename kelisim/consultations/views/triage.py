@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kelisim.accounts.decorators import officer_required
+from kelisim.accounts.models import RoleGrant, User
 from kelisim.consultations import selectors, services
 from kelisim.consultations.forms import (
     AssignForm,
@@ -21,10 +22,12 @@ from kelisim.consultations.forms import (
     ThresholdForm,
     TriageFilterForm,
 )
-from kelisim.consultations.models import Suggestion
+from kelisim.consultations.models import Document, DocumentVersion, Section, Suggestion
 from kelisim.consultations.pairs import clusters
 from kelisim.consultations.views.saving import saved
+from kelisim.core import pagecache
 from kelisim.core.files import file_response
+from kelisim.core.models import Region, Strand
 from kelisim.core.pagecache import cached_count
 from kelisim.core.pagination import KeysFirstPaginator
 
@@ -45,6 +48,8 @@ def triage(request):
         item.cluster = cluster_of.get(item.pk)
     if request.GET.get("group") == "clusters":
         items.sort(key=lambda item: (item.cluster is None, item.cluster or 0, item.created_at))
+    shown = request.GET.copy()
+    shown.pop("page", None)
     return render(
         request,
         "consultations/triage.html",
@@ -54,6 +59,10 @@ def triage(request):
             "items": items,
             "bulk_form": BulkActionForm(),
             "cluster_count": len(set(cluster_of.values())),
+            # The two forms' options (documents, sections, strands, regions, officers) are rendered once per change
+            # of what they list, per language and filter: half of the page's work otherwise (issue 13).
+            "forms_stamp": pagecache.version_stamp(Document, DocumentVersion, Section, Strand, Region, User, RoleGrant),
+            "filters_shown": shown.urlencode(),
         },
     )
 
