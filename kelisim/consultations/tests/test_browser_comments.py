@@ -7,6 +7,7 @@ from django.test import Client
 from kelisim.accounts.models import Role
 from kelisim.accounts.tests.factories import UserFactory, make_staff
 from kelisim.comments.models import Comment
+from kelisim.comments.tests.browser import approve_in_the_moderation_queue
 from kelisim.consultations.tests import factories
 from kelisim.core.tests.browser import sign_in_browser
 
@@ -50,12 +51,7 @@ def test_a_resident_comments_on_a_suggestion_and_the_next_visitor_reads_it(
     desk = _signed_in_page(chromium_browser, live_server, moderator)
     desk.goto("/en/comments/moderation/")
     assert suggestion.reference in desk.locator("main").inner_text()  # the queue says what it is about
-    desk.get_by_label(f"Select comment {comment.pk}").check()
-    desk.get_by_label("Approve").check()
-    desk.get_by_label("Reason").select_option("fits_policy")
-    desk.get_by_role("button", name="Apply to selected").click()
-    desk.wait_for_load_state()
-    assert "1 comment moderated" in desk.locator(".messages").inner_text()
+    approve_in_the_moderation_queue(desk, comment)
 
     visitor = chromium_browser.new_page(base_url=live_server.url, locale="en-GB")
     visitor.goto(url)

@@ -6,6 +6,7 @@ import pytest
 from kelisim.accounts.models import Role
 from kelisim.accounts.tests.factories import make_staff
 from kelisim.comments.models import Comment
+from kelisim.comments.tests.browser import approve_in_the_moderation_queue
 from kelisim.core.tests.browser import sign_in_browser
 from kelisim.publications.tests.factories import ArticleFactory
 
@@ -56,14 +57,7 @@ def trim_to_the_limit_and_send(page, screenshot, article) -> Comment:
 
 def approve_from_the_queue(chromium_browser, live_server, comment: Comment) -> None:
     moderator_context = signed_in_context(chromium_browser, live_server, make_staff(Role.MODERATOR))
-    moderator = moderator_context.new_page()
-    moderator.goto("/en/comments/moderation/")
-    moderator.get_by_label(f"Select comment {comment.pk}").check()
-    moderator.get_by_label("Approve").check()
-    moderator.get_by_label("Reason").select_option("fits_policy")
-    moderator.get_by_role("button", name="Apply to selected").click()
-    moderator.wait_for_load_state()
-    assert "1 comment moderated" in moderator.locator(".messages").inner_text()
+    approve_in_the_moderation_queue(moderator_context.new_page(), comment)
     moderator_context.close()
 
 
