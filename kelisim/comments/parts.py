@@ -52,15 +52,15 @@ def remember_host(request, target) -> None:
     hosts[commentable_for(target).key, str(target.pk)] = target
 
 
-def _host(request, target: str, object_id):
-    """The public host a part is about, read once per answer (the form and the thread share it). The arguments
+def _host(request, key: str, object_id):
+    """The public host a part is about (``app_label.model`` and primary key), read once per answer. The arguments
     are the template's values when the page renders, the marker's strings when a kept page is answered."""
     object_id = str(object_id)
     hosts = request.__dict__.setdefault("_kelisim_comment_hosts", {})
-    if (target, object_id) not in hosts:
-        resolved = resolve_target(target, int(object_id)) if object_id.isdigit() else None
-        hosts[target, object_id] = resolved[1] if resolved and resolved[0].is_public(resolved[1]) else None
-    return hosts[target, object_id]
+    if (key, object_id) not in hosts:
+        resolved = resolve_target(key, int(object_id)) if object_id.isdigit() else None
+        hosts[key, object_id] = resolved[1] if resolved and resolved[0].is_public(resolved[1]) else None
+    return hosts[key, object_id]
 
 
 @pagecache.visitor_part("comments/includes/form_part.html")

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consultations', '0014_database_defaults_for_rolling_upgrades'),
+        ("consultations", "0014_database_defaults_for_rolling_upgrades"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='suggestion',
-            name='comment_count',
-            field=models.PositiveIntegerField(db_default=0, default=0, editable=False, verbose_name='comments'),
+            model_name="suggestion",
+            name="comment_count",
+            field=models.PositiveIntegerField(db_default=0, default=0, editable=False, verbose_name="comments"),
         ),
     ]
