@@ -82,6 +82,7 @@ import logging
 import os
 import re
 import time
+import uuid
 from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -183,8 +184,17 @@ def dependencies(tables, scopes=()) -> tuple[str, ...]:
 def version_stamp(*models) -> str:
     """A short stamp that moves whenever a row of ``models`` changes (or their apps are bumped): a vary-on value for
     a fragment kept with Django's ``{% cache %}`` tag on a page rendered per request (a staff queue's filter form
-    and its options), so the fragment is rendered again exactly when what it shows changed."""
+    and its options), so the fragment is rendered again exactly when what it shows changed. With kept pages switched
+    off (``PAGECACHE_ENABLED``) every stamp is new and :func:`fragment_seconds` is 0: each rendering is a first one,
+    as the query-count guards measure."""
+    if not _setting("PAGECACHE_ENABLED", True):
+        return uuid.uuid4().hex
     return _stamp(versions(dependencies([model._meta.db_table for model in models])))
+
+
+def fragment_seconds(seconds: int = 3600) -> int:
+    """How long such a fragment is kept (not at all with kept pages switched off)."""
+    return seconds if _setting("PAGECACHE_ENABLED", True) else 0
 
 
 def _every_scope() -> tuple[str, ...]:

@@ -63,6 +63,7 @@ def triage(request):
             # of what they list, per language and filter: half of the page's work otherwise (issue 13).
             "forms_stamp": pagecache.version_stamp(Document, DocumentVersion, Section, Strand, Region, User, RoleGrant),
             "filters_shown": shown.urlencode(),
+            "forms_seconds": pagecache.fragment_seconds(),
         },
     )
 
