@@ -18,14 +18,18 @@ from kelisim.core import pagecache
 NOTICE_TAG = "comment-notice"
 
 
-def form_context(request, target, *, target_key: str = "", comments_open: bool | None = None) -> dict:
+def form_context(
+    request, target, *, target_key: str = "", target_id: str = "", comments_open: bool | None = None
+) -> dict:
+    """The form under ``target``, or under the host named by ``target_key`` and ``target_id`` without reading it."""
     if target is not None:
         spec = commentable_for(target)
-        target_key, comments_open = spec.key, spec.comments_open(target)
+        target_key, target_id, comments_open = spec.key, target.pk, spec.comments_open(target)
     return {
         "user": request.user,
         "target": target,
         "target_key": target_key,
+        "target_id": target_id,
         "comments_open": comments_open,
         "form": CommentForm(user=request.user),
         "max_length": MAX_COMMENT_LENGTH,
@@ -64,11 +68,10 @@ def _host(request, key: str, object_id):
 
 
 @pagecache.visitor_part("comments/includes/form_part.html")
-def form_part(request, host: str, host_id, open) -> dict:
+def form_part(request, host: str, host_id, comments_open) -> dict:
     """The form as this reader fills it in; whether comments are open was decided when the page was rendered (a
     change to the host renews the page), so the host is not read again."""
-    context = form_context(request, None, target_key=host, comments_open=str(open) == "True")
-    return context | {"target": {"pk": host_id}}  # the form's address needs only the host's key
+    return form_context(request, None, target_key=host, target_id=host_id, comments_open=str(comments_open) == "True")
 
 
 def _thread_readers(request, host: str, host_id) -> str | None:

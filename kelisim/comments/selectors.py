@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 
 from kelisim.comments.models import AuthorSanction, Comment
+from kelisim.comments.registry import commentable_for
 
 THREAD_PAGE_SIZE = 20
 REPLIES_SHOWN = 3
@@ -67,6 +68,14 @@ def first_thread_page(target, *, page_size: int = THREAD_PAGE_SIZE) -> FirstPage
 
 def replies_page(parent: Comment, *, page_number=1, page_size: int = REPLIES_PAGE_SIZE):
     return Paginator(_visible_replies().filter(parent=parent), page_size).get_page(page_number)
+
+
+def published_count(target) -> int:
+    """How many comments on a target are published (replies included): the host's counter where it keeps one."""
+    spec = commentable_for(target)
+    if spec.counter_field:
+        return getattr(target, spec.counter_field)
+    return published_comments(target).count()
 
 
 def published_comments(target):

@@ -77,6 +77,7 @@ def _form_page(request, *, spec, target, form, parent=None, status=200):
         {
             "form": form,
             "target": target,
+            "target_id": target.pk,
             "target_title": spec.title(target),
             "target_url": spec.url(target),
             "target_key": spec.key,

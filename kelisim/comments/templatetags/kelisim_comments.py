@@ -11,17 +11,11 @@ def comment_section(context, target):
     """The comments of any registered object, rendered for this visitor: count, policy link, form and the first
     thread page. (On a page kept for every reader: ``comments/includes/kept_section.html``.)"""
     request = context["request"]
-    spec = commentable_for(target)
-    if spec.counter_field:  # the total is the host's counter; the first page needs no count of its own
-        page = selectors.first_thread_page(target)
-        count = getattr(target, spec.counter_field)
-    else:
-        page = selectors.thread_page(target, page_number=1)
-        count = page.paginator.count
+    page = selectors.first_thread_page(target)  # whether older comments exist is known without a count
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
-        "count": count,
+        "count": selectors.published_count(target),
         **parts.form_context(request, target),
         **parts.thread_context(request, target, page),
     }
@@ -48,8 +42,7 @@ def comments_are_open(target) -> bool:
 
 @register.filter
 def published_comment_count(target) -> int:
-    spec = commentable_for(target)
-    return getattr(target, spec.counter_field) if spec.counter_field else selectors.published_comments(target).count()
+    return selectors.published_count(target)
 
 
 @register.filter

@@ -1,4 +1,6 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.urls import reverse
 
 from kelisim.accounts.models import Role
@@ -196,3 +198,19 @@ def test_the_comment_form_uses_the_shared_live_counter(client, host):
     assert 'data-counter-max="1500"' in page and 'data-counter-target="id_text_counter"' in page
     assert 'id="id_text_counter"' in page and "/static/core/counter.js" in page
     assert finders.find("core/counter.js") and not finders.find("comments/comments.js")  # one script, no copy
+
+
+def test_the_comment_count_is_the_same_in_the_per_visitor_and_the_kept_section(rf, host):
+    """Replies count as comments; held ones do not. Both sections say so for a host that keeps no counter."""
+    first = CommentFactory(target=host)
+    CommentFactory(target=host, parent=first)
+    CommentFactory(target=host, status=Comment.Status.PENDING)
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request._messages = []
+    per_visitor = Template("{% load kelisim_comments %}{% comment_section host %}").render(
+        Context({"host": host, "request": request})
+    )
+    kept = Template("{% load kelisim_comments %}{{ host|published_comment_count }}").render(Context({"host": host}))
+    assert kept == "2"
+    assert ">2 comments</h2>" in per_visitor
