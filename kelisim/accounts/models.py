@@ -80,6 +80,8 @@ class User(AbstractUser):
 
     @cached_property
     def role_codes(self) -> frozenset[str]:
+        if "granted_roles" in self.__dict__:  # read with the session's user (accounts.backends)
+            return frozenset(code for code in (self.granted_roles or "").split(",") if code)
         return frozenset(self.role_grants.values_list("role", flat=True))
 
     def has_role(self, *roles: str) -> bool:

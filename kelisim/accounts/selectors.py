@@ -1,6 +1,6 @@
 """Reads on accounts, roles and tokens, with the joins done up front."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from kelisim.accounts.models import ApiToken, RoleGrant, User
 
@@ -13,6 +13,22 @@ def search_users(query: str = "") -> QuerySet[User]:
     if query:
         users = users.filter(Q(email__icontains=query) | Q(display_name__icontains=query))
     return users
+
+
+class _JoinedCodes(Aggregate):
+    """The group's codes joined by commas (role codes hold none)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s, ',')")
+
+
+def signed_in_user(pk) -> User | None:
+    """The user of a session with their role codes (``User.role_codes``) read in the same query."""
+    roles = RoleGrant.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(codes=_JoinedCodes("role"))
+    return User.objects.annotate(granted_roles=Subquery(roles.values("codes"))).filter(pk=pk).first()
 
 
 def user_with_roles(pk: int) -> User:

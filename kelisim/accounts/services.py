@@ -21,6 +21,7 @@ MAX_ACTIVE_API_TOKENS = 20
 
 def _forget_cached_roles(user: User) -> None:
     user.__dict__.pop("role_codes", None)
+    user.__dict__.pop("granted_roles", None)
 
 
 def _clean_reason(reason: str, default: str) -> str:

@@ -61,7 +61,7 @@ def test_every_page_type_is_accessible_and_fits_a_phone(chromium_browser, live_s
 
     administrator = make_staff(Role.ADMINISTRATOR)
     staff_client = Client()
-    staff_client.force_login(administrator, backend="django.contrib.auth.backends.ModelBackend")
+    staff_client.force_login(administrator, backend="kelisim.accounts.backends.PasswordBackend")
     staff = _page_types(staff_client, language, skip={page_type(path) for path in public})
     assert len(staff) >= MIN_STAFF_TYPES, staff
 

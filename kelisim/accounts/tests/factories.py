@@ -54,7 +54,7 @@ def make_staff(role: str = Role.OFFICER, *, totp: bool = True, **fields) -> User
 
 def sign_in(client, user: User) -> None:
     """Sign ``user`` in, skipping the password and authenticator steps (tests of other things)."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="kelisim.accounts.backends.PasswordBackend")
 
 
 def make_token(user: User, name: str = "script") -> tuple[ApiToken, str]:

@@ -1,0 +1,39 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kelisim.accounts import services
+from kelisim.accounts.models import Role
+from kelisim.accounts.tests.factories import UserFactory, make_staff, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_signed_in_officers_roles_come_with_their_account_in_one_query(client):
+    officer = make_staff(Role.OFFICER)
+    services.grant_role(actor=None, user=officer, role=Role.MODERATOR, reason="test")
+    sign_in(client, officer)
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get(reverse("accounts:profile"))  # lists their roles
+        assert answer.wsgi_request.user.role_codes == {Role.OFFICER, Role.MODERATOR}
+    assert "Programme officer" in answer.content.decode() and "Moderator" in answer.content.decode()
+    reading_roles = [query["sql"] for query in queries if "accounts_rolegrant" in query["sql"]]
+    assert len(reading_roles) == 1 and reading_roles[0].startswith('SELECT "accounts_user"."id"')
+
+
+def test_a_revoked_role_is_gone_at_the_next_request(client):
+    officer = make_staff(Role.OFFICER)
+    sign_in(client, officer)
+    assert client.get(reverse("consultations:triage")).status_code == 200
+    services.revoke_role(actor=None, user=officer, role=Role.OFFICER, reason="moved on")
+    assert client.get(reverse("consultations:triage")).status_code in (302, 403)
+
+
+def test_a_citizen_has_no_role_and_an_inactive_account_is_signed_out(client):
+    citizen = UserFactory()
+    sign_in(client, citizen)
+    assert client.get(reverse("accounts:profile")).wsgi_request.user.role_codes == frozenset()
+    citizen.is_active = False
+    citizen.save()
+    assert not client.get(reverse("accounts:profile")).wsgi_request.user.is_authenticated
