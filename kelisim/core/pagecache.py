@@ -270,6 +270,9 @@ def bump(*scopes: str, using: str | None = None) -> None:
 
 # The tables read by the page being rendered for keeping in this thread (None when no page is).
 _reading: contextvars.ContextVar[set | None] = contextvars.ContextVar("kelisim_pagecache_reading", default=None)
+# Whether the rendering now running is a page's anonymous rendering to keep (a kept value computed inside a page
+# rendered per request reads tables too, but for its own reader).
+_keeping_page: contextvars.ContextVar[bool] = contextvars.ContextVar("kelisim_pagecache_keeping", default=False)
 
 
 def _note_reads(sql: str, read: set) -> None:
@@ -343,6 +346,50 @@ def cached_count(queryset, *scopes: str, timeout: int = 3600) -> int:
     return count
 
 
+def query_key(queryset) -> tuple:
+    """What identifies a queryset's rows (its SQL and parameters): a ``kept_value`` key for a list's page."""
+    sql, params = queryset.query.sql_with_params()
+    return (queryset.db, sql, tuple(str(param) for param in params))
+
+
+def kept_value(name: str, key, compute, *, scopes=(), timeout: int | None = None):
+    """``compute()``, computed once per change of the tables its queries read (and of the app labels in
+    ``scopes``), per language: for a part of a page rendered per request that is the same for every reader asking
+    with the same ``key`` (a staff queue's rows for one filter and page; :func:`query_key`). Its tables are learned
+    from the computation, as a kept page's are, and the versions are read before it, so a write committed meanwhile
+    is never missed. The value must be picklable and hold nothing of one reader (no token, no "you"). What it shows
+    from the clock alone ("days waiting") is bounded by ``PAGECACHE_TIMEOUT``. Computed every time with kept pages
+    switched off (``PAGECACHE_ENABLED``), as the query-count guards measure."""
+    if not _setting("PAGECACHE_ENABLED", True):
+        return compute()
+    cache = _pages_cache()
+    digest = hashlib.sha256(repr((name, key, get_language())).encode()).hexdigest()[:40]
+    address = f"kelisim:kept:{digest}"
+    outer = _reading.get()
+    latest = cache.get(address)
+    if latest is not None and _stamp(versions(latest["depends_on"])) == latest["stamp"]:
+        if outer is not None:
+            outer.update(table for table in latest["depends_on"] if table in _table_scopes())
+        return latest["value"]
+    before = versions(_every_scope())
+    read: set = set()
+    reading = _reading.set(read)
+    try:
+        value = compute()
+    finally:
+        _reading.reset(reading)
+    if outer is not None:
+        outer.update(read)
+    depends_on = dependencies(read, scopes)
+    entry = {
+        "value": value,
+        "depends_on": depends_on,
+        "stamp": _stamp({scope: before.get(scope, 0) for scope in depends_on}),
+    }
+    cache.set(address, entry, timeout if timeout is not None else _setting("PAGECACHE_TIMEOUT", 60))
+    return value
+
+
 # --- Serving kept pages ---------------------------------------------------------------------------------
 
 
@@ -385,7 +432,7 @@ def _stamp(scope_versions: dict[str, int]) -> str:
 
 def is_rendering_for_keeping() -> bool:
     """Whether the page being rendered now is the anonymous rendering to keep (so has no visitor's own values)."""
-    return _reading.get() is not None
+    return _keeping_page.get()
 
 
 def _fresh_submission_tokens(body: bytes) -> bytes:
@@ -407,13 +454,14 @@ def _render_for_keeping(view, request, args, kwargs):
     if reader is not None:
         request.user = AnonymousUser()
     read: set = set()
-    reading = _reading.set(read)
+    reading, keeping = _reading.set(read), _keeping_page.set(True)
     try:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
     finally:
         _reading.reset(reading)
+        _keeping_page.reset(keeping)
         delattr(request, RENDERING_ATTR)
         if reader is not None:
             request.user = reader

@@ -2,7 +2,7 @@
 
 import functools
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import BooleanField, F, Func
 
@@ -18,6 +18,19 @@ class KnownCountPaginator(Paginator):
     @functools.cached_property
     def count(self) -> int:
         return self._known_count if self._known_count is not None else super().count
+
+    def number_of(self, number) -> int:
+        """The page ``get_page`` shows for ``number``: the first for nonsense, the last for one past the end."""
+        try:
+            return self.validate_number(number)
+        except PageNotAnInteger:
+            return 1
+        except EmptyPage:
+            return self.num_pages
+
+    def pager(self, number) -> Page:
+        """Page ``number`` for the pager alone (its rows are read, or kept, elsewhere): no query."""
+        return self._get_page([], self.number_of(number), self)
 
 
 class KeysFirstPaginator(KnownCountPaginator):

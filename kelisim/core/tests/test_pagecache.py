@@ -497,3 +497,29 @@ def test_a_signed_in_visitor_gets_the_kept_contract_register_with_their_own_head
     assert Client().get(register)["X-Kelisim-Page"] == "miss"
     member = _member("Zhanar").get(register)
     assert member["X-Kelisim-Page"] == "hit" and b"Zhanar" in member.content and b"Sign out" in member.content
+
+
+def test_a_kept_value_is_computed_once_per_change_of_the_tables_it_read(settings):
+    from django.utils import translation
+
+    calls = []
+
+    def titles():
+        calls.append(1)
+        return sorted(Article.objects.values_list("title", flat=True))
+
+    ArticleFactory(title="Prevention in schools")
+    assert pagecache.kept_value("titles", "all", titles) == ["Prevention in schools"]
+    assert pagecache.kept_value("titles", "all", titles) == ["Prevention in schools"] and len(calls) == 1
+    UserFactory()  # a write to a table it did not read
+    assert pagecache.kept_value("titles", "all", titles) and len(calls) == 1
+    ArticleFactory(title="Roundtable in Shymkent")
+    assert pagecache.kept_value("titles", "all", titles) == ["Prevention in schools", "Roundtable in Shymkent"]
+    assert len(calls) == 2
+    pagecache.kept_value("titles", "other key", titles)
+    with translation.override("ru"):
+        pagecache.kept_value("titles", "all", titles)
+    assert len(calls) == 4  # another key, another language: computed for themselves
+    settings.PAGECACHE_ENABLED = False
+    pagecache.kept_value("titles", "all", titles)
+    assert len(calls) == 5
