@@ -346,16 +346,10 @@ def cached_count(queryset, *scopes: str, timeout: int = 3600) -> int:
     return count
 
 
-def query_key(queryset) -> tuple:
-    """What identifies a queryset's rows (its SQL and parameters): a ``kept_value`` key for a list's page."""
-    sql, params = queryset.query.sql_with_params()
-    return (queryset.db, sql, tuple(str(param) for param in params))
-
-
 def kept_value(name: str, key, compute, *, scopes=(), timeout: int | None = None):
     """``compute()``, computed once per change of the tables its queries read (and of the app labels in
     ``scopes``), per language: for a part of a page rendered per request that is the same for every reader asking
-    with the same ``key`` (a staff queue's rows for one filter and page; :func:`query_key`). Its tables are learned
+    with the same ``key`` (a staff queue's rows for one filter's values and page). Its tables are learned
     from the computation, as a kept page's are, and the versions are read before it, so a write committed meanwhile
     is never missed. The value must be picklable and hold nothing of one reader (no token, no "you"). What it shows
     from the clock alone ("days waiting") is bounded by ``PAGECACHE_TIMEOUT``. Computed every time with kept pages
