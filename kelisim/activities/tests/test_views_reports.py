@@ -102,10 +102,27 @@ def test_officer_verifies_from_the_queue(client):
 def test_the_queue_shows_fifty_a_page_and_its_total_follows_each_verification(client):
     reports = [ReportFactory(status=ReportStatus.SUBMITTED) for _ in range(51)]
     client.force_login(staff_officer())
-    page = client.get(reverse("activities:queue")).context["page_obj"]
-    assert (page.paginator.count, len(page.object_list)) == (51, 50)
+    page = client.get(reverse("activities:queue"))
+    assert (page.context["page_obj"].paginator.count, page.content.decode().count('name="report"')) == (51, 50)
     client.post(reverse("activities:queue"), {"report": [reports[0].pk]})
     assert client.get(reverse("activities:queue")).context["page_obj"].paginator.count == 50
+
+
+def test_the_queue_rows_are_kept_for_every_officer_and_show_each_change_at_once(django_assert_max_num_queries):
+    from django.test import Client
+
+    first = ReportFactory(status=ReportStatus.SUBMITTED, title="Talk in a college")
+    readers = Client(), Client()
+    for reader in readers:
+        reader.force_login(staff_officer())
+    assert "Talk in a college" in readers[0].get(reverse("activities:queue")).content.decode()
+    with django_assert_max_num_queries(10) as again:
+        assert "Talk in a college" in readers[1].get(reverse("activities:queue")).content.decode()
+    assert not [query for query in again.captured_queries if 'FROM "activities_activityreport"' in query["sql"]]
+    ReportFactory(status=ReportStatus.SUBMITTED, title="Football in a village")
+    readers[0].post(reverse("activities:queue"), {"report": [first.pk]})
+    page = readers[1].get(reverse("activities:queue")).content.decode()
+    assert "Football in a village" in page and "Talk in a college" not in page
 
 
 def test_a_megabyte_description_is_refused_by_the_report_form(client):
