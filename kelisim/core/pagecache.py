@@ -352,8 +352,9 @@ def kept_value(name: str, key, compute, *, scopes=(), timeout: int | None = None
     with the same ``key`` (a staff queue's rows for one filter's values and page). Its tables are learned
     from the computation, as a kept page's are, and the versions are read before it, so a write committed meanwhile
     is never missed. The value must be picklable and hold nothing of one reader (no token, no "you"). What it shows
-    from the clock alone ("days waiting") is bounded by ``PAGECACHE_TIMEOUT``. Computed every time with kept pages
-    switched off (``PAGECACHE_ENABLED``), as the query-count guards measure."""
+    from the clock alone ("days waiting") is bounded by ``PAGECACHE_TIMEOUT``. A value whose computation read no table
+    is not kept. Computed every time with kept pages switched off (``PAGECACHE_ENABLED``), as the query-count guards
+    measure."""
     if not _setting("PAGECACHE_ENABLED", True):
         return compute()
     cache = _pages_cache()
@@ -374,6 +375,10 @@ def kept_value(name: str, key, compute, *, scopes=(), timeout: int | None = None
         _reading.reset(reading)
     if outer is not None:
         outer.update(read)
+    if not read and not scopes:
+        # It read nothing, so it was made from what it was given (a list of zero rows by a count taken outside
+        # it): nothing would ever renew it, and remaking it costs nothing.
+        return value
     depends_on = dependencies(read, scopes)
     entry = {
         "value": value,

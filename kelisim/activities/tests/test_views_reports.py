@@ -125,6 +125,14 @@ def test_the_queue_rows_are_kept_for_every_officer_and_show_each_change_at_once(
     assert "Football in a village" in page and "Talk in a college" not in page
 
 
+def test_the_first_report_to_reach_an_empty_queue_shows_at_once(client):
+    client.force_login(staff_officer())
+    assert "Nothing is waiting for verification." in client.get(reverse("activities:queue")).content.decode()
+    ReportFactory(status=ReportStatus.SUBMITTED, title="Talk in a college")
+    page = client.get(reverse("activities:queue")).content.decode()
+    assert "Talk in a college" in page and "Nothing is waiting" not in page
+
+
 def test_a_megabyte_description_is_refused_by_the_report_form(client):
     """Issue 18, finding 7: the report form took a 1 MB description."""
     organisation = OrganisationFactory()

@@ -173,9 +173,10 @@ def queue(request):
     queue = selectors.verification_queue()
     # The total and the rows of a page are the same for every officer: counted and written once per change of
     # what they show, not on every look at the queue.
-    paginator = KnownCountPaginator(queue, QUEUE_PAGE_SIZE, count=kept_value("verification total", "", queue.count))
+    total = kept_value("verification total", "", queue.count)
+    paginator = KnownCountPaginator(queue, QUEUE_PAGE_SIZE, count=total)
     number = paginator.number_of(request.GET.get("page"))
-    rows = kept_value("verification rows", number, lambda: verification_rows_html(paginator.page(number)))
+    rows = kept_value("verification rows", (total, number), lambda: verification_rows_html(paginator.page(number)))
     return render(request, "activities/queue.html", {"page_obj": paginator.pager(number), "rows": rows})
 
 

@@ -519,6 +519,13 @@ def test_the_triage_rows_are_kept_for_every_officer_and_show_every_change_at_onc
     assert queue_references(client.get(url, {"assigned": "me"})) == []
 
 
+def test_the_first_suggestion_to_reach_an_empty_triage_queue_shows_at_once(client, version):
+    sign_in(client, make_staff())
+    assert queue_references(client.get(reverse("consultations:triage"))) == []
+    first = factories.suggestion(version, text="Open youth clubs in every village of the region.")
+    assert queue_references(client.get(reverse("consultations:triage"))) == [first.reference]
+
+
 def test_the_triage_total_follows_every_change_although_it_is_counted_once_per_change(client, version):
     sign_in(client, make_staff())
     factories.suggestion(version, text="Open youth clubs in every village of the region.")

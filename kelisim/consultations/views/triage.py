@@ -50,7 +50,9 @@ def triage(request):
     total = pagecache.kept_value("triage total", chosen, queryset.count, timeout=3600)
     paginator = KeysFirstPaginator(queryset, 50, count=total)
     number, grouped = paginator.number_of(request.GET.get("page")), request.GET.get("group") == "clusters"
-    rows = pagecache.kept_value("triage rows", (chosen, number, grouped), lambda: _rows(paginator, number, grouped))
+    rows = pagecache.kept_value(
+        "triage rows", (chosen, total, number, grouped), lambda: _rows(paginator, number, grouped)
+    )
     shown = request.GET.copy()
     shown.pop("page", None)
     return render(

@@ -2,6 +2,7 @@
 approves, the comment shows; the reaction counts once."""
 
 import pytest
+from playwright.sync_api import expect
 
 from kelisim.accounts.models import Role
 from kelisim.accounts.tests.factories import make_staff
@@ -24,7 +25,7 @@ def send_over_the_limit_and_keep_the_text(page, screenshot) -> None:
     page.get_by_label("Your name").fill("Fatima")
     page.get_by_label("Your email").fill("fatima@example.kz")
     page.get_by_label("Your comment").fill("а" * 1501)
-    assert "Too long: 1501 of at most 1500" in page.locator("#id_text_counter").inner_text()
+    expect(page.locator("#id_text_counter")).to_contain_text("Too long: 1501 of at most 1500")
     page.get_by_label("I have read and accept the comment policy").check()
     screenshot("over-the-limit")
     page.get_by_role("button", name="Send comment").click()
@@ -39,7 +40,7 @@ def trim_to_the_limit_and_send(page, screenshot, article) -> Comment:
     """Trimmed to 1500: accepted and held for a moderator."""
     page.get_by_label("Your comment").press("End")
     page.get_by_label("Your comment").press("Backspace")
-    assert "1500 / 1500" in page.locator("#id_text_counter").inner_text()
+    expect(page.locator("#id_text_counter")).to_contain_text("1500 / 1500")
     page.get_by_label("I have read and accept the comment policy").check()
     page.get_by_role("button", name="Send comment").click()
     page.wait_for_url(f"**{article.get_absolute_url()}#comment-notice")
