@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,10 +28,11 @@ from kelisim.comments.models import AuthorSanction, Comment, WordRule
 from kelisim.comments.parts import NOTICE_TAG
 from kelisim.comments.registry import _commentables, resolve_target
 from kelisim.comments.visitors import address_hash, browser_hash, remember_browser
-from kelisim.core import ratelimit
+from kelisim.core import pagecache, ratelimit
 from kelisim.core.forms import apply_validation_error
 from kelisim.core.i18n import active_language
 from kelisim.core.pagecache import EVERYTHING, public_page
+from kelisim.core.pagination import KnownCountPaginator
 
 REPORTS_LIMIT = ratelimit.Limit("comment-reports", 5, 60)
 
@@ -264,8 +266,6 @@ def _target_choices():
 
 @moderator_required
 def queue(request):
-    from django.core.paginator import Paginator
-
     filters = QueueFilterForm(request.GET or None, target_choices=_target_choices())
     criteria = filters.cleaned_data if filters.is_valid() else {}
     comments = selectors.moderation_queue(
@@ -275,14 +275,32 @@ def queue(request):
         target_type=criteria.get("target", ""),
         q=criteria.get("q", ""),
     )
-    page = Paginator(comments, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page") or 1)
-    selectors.attach_targets(page.object_list)
-    bulk = BulkModerationForm(comment_ids=[c.pk for c in page.object_list])
+    # The counts, the total and the rows of a filter's page are the same for every moderator: read and written
+    # once per change of what they show, not on every look at the queue (issue 13).
+    chosen = tuple(sorted((name, str(value)) for name, value in criteria.items()))
+    total = pagecache.kept_value("moderation total", chosen, comments.count, timeout=3600)
+    paginator = KnownCountPaginator(comments, selectors.QUEUE_PAGE_SIZE, count=total)
+    number = paginator.number_of(request.GET.get("page"))
+    rows = pagecache.kept_value(
+        "moderation rows", (chosen, total, number), lambda: _queue_rows_html(paginator.page(number))
+    )
     return render(
         request,
         "comments/queue.html",
-        {"filters": filters, "page": page, "bulk": bulk, "counts": selectors.queue_counts()},
+        {
+            "filters": filters,
+            "page": paginator.pager(number),
+            "rows": rows,
+            # The bulk form's comments are the checkboxes in the rows; it is rendered for its decision fields.
+            "bulk": BulkModerationForm(),
+            "counts": pagecache.kept_value("moderation counts", "", selectors.queue_counts, timeout=3600),
+        },
     )
+
+
+def _queue_rows_html(page) -> str:
+    selectors.attach_targets(page.object_list)
+    return render_to_string("comments/includes/queue_rows.html", {"page": page})
 
 
 @require_POST

@@ -157,6 +157,28 @@ def test_the_moderation_queue_filters_and_bulk_approves(client, host):
     assert Comment.objects.filter(status=Comment.Status.APPROVED).count() == 2
 
 
+def test_the_moderation_queue_rows_are_kept_for_every_moderator_and_show_each_change_at_once(
+    client, host, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    sign_in(client, make_staff(Role.MODERATOR))
+    other = Client()
+    sign_in(other, make_staff(Role.MODERATOR))
+    url = reverse("comments:queue")
+    assert "Nothing to moderate here." in client.get(url).text
+    first = CommentFactory(target=host, status=Comment.Status.PENDING, reason_code="visitor", text="First held one")
+    assert "First held one" in client.get(url).text
+    with django_assert_max_num_queries(10) as again:
+        page = other.get(url).text
+    assert "First held one" in page and "1 held, 0 hidden after reports." in page
+    assert not [query for query in again.captured_queries if 'FROM "comments_comment"' in query["sql"]]
+    CommentFactory(target=host, status=Comment.Status.PENDING, reason_code="visitor", text="Second held one")
+    other.post(reverse("comments:bulk"), {"comments": [first.pk], "decision": "approve", "reason": "fits_policy"})
+    page = client.get(url).text
+    assert "Second held one" in page and "First held one" not in page and "1 held, 0 hidden" in page
+
+
 def test_the_moderation_page_shows_the_audit_history(client, host):
     moderator = make_staff(Role.MODERATOR)
     comment = CommentFactory(target=host, status=Comment.Status.PENDING, reason_code="visitor")
