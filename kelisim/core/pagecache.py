@@ -270,6 +270,9 @@ def bump(*scopes: str, using: str | None = None) -> None:
 
 # The tables read by the page being rendered for keeping in this thread (None when no page is).
 _reading: contextvars.ContextVar[set | None] = contextvars.ContextVar("kelisim_pagecache_reading", default=None)
+# Addresses of kept values whose last computation in this process read no table (see kept_value).
+_made_from_nothing: set[str] = set()
+_MADE_FROM_NOTHING_LIMIT = 1000
 # Whether the rendering now running is a page's anonymous rendering to keep (a kept value computed inside a page
 # rendered per request reads tables too, but for its own reader).
 _keeping_page: contextvars.ContextVar[bool] = contextvars.ContextVar("kelisim_pagecache_keeping", default=False)
@@ -366,7 +369,11 @@ def kept_value(name: str, key, compute, *, scopes=(), timeout: int | None = None
         if outer is not None:
             outer.update(table for table in latest["depends_on"] if table in _table_scopes())
         return latest["value"]
-    before = versions(_every_scope())
+    # Reading every scope's version first is what makes keeping safe, and it costs more than a value made from
+    # nothing (the rows of an empty queue): where the last computation under this address read no table, it is
+    # computed without them, and kept again only once a computation that reads tables started after reading them.
+    made_from_nothing = address in _made_from_nothing
+    before = {} if made_from_nothing else versions(_every_scope())
     read: set = set()
     reading = _reading.set(read)
     try:
@@ -378,6 +385,12 @@ def kept_value(name: str, key, compute, *, scopes=(), timeout: int | None = None
     if not read and not scopes:
         # It read nothing, so it was made from what it was given (a list of zero rows by a count taken outside
         # it): nothing would ever renew it, and remaking it costs nothing.
+        if len(_made_from_nothing) >= _MADE_FROM_NOTHING_LIMIT:
+            _made_from_nothing.clear()
+        _made_from_nothing.add(address)
+        return value
+    if made_from_nothing:
+        _made_from_nothing.discard(address)
         return value
     depends_on = dependencies(read, scopes)
     entry = {

@@ -531,3 +531,32 @@ def test_a_value_made_without_reading_a_table_is_made_again_each_time():
     pagecache.kept_value("rows", 1, lambda: made.append(1) or "")
     pagecache.kept_value("rows", 1, lambda: made.append(1) or "")
     assert len(made) == 2
+
+
+def test_a_value_made_from_nothing_is_remade_without_reading_every_version_and_kept_once_it_reads(monkeypatch):
+    # The rows of an empty queue, made again on every look: reading the version of every table first would cost
+    # more than making them. Once the queue has rows, they are kept again and show each change.
+    made, scopes_read = [], []
+    reading = pagecache.versions
+
+    def counting(scopes):
+        scopes = tuple(scopes)
+        scopes_read.append(len(scopes))
+        return reading(scopes)
+
+    monkeypatch.setattr(pagecache, "versions", counting)
+
+    def titles(rows):
+        made.append(1)
+        return sorted(Article.objects.values_list("title", flat=True)) if rows else []
+
+    pagecache.kept_value("queue rows", "page 1", lambda: titles(False))
+    scopes_read.clear()
+    pagecache.kept_value("queue rows", "page 1", lambda: titles(False))
+    assert len(made) == 2 and not scopes_read
+    ArticleFactory(title="Prevention in schools")
+    for _ in range(3):
+        assert pagecache.kept_value("queue rows", "page 1", lambda: titles(True)) == ["Prevention in schools"]
+    assert len(made) == 4  # made once without the versions read first (not kept), then kept
+    ArticleFactory(title="Roundtable in Shymkent")
+    assert len(pagecache.kept_value("queue rows", "page 1", lambda: titles(True))) == 2

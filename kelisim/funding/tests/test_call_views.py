@@ -34,6 +34,30 @@ def test_officer_dashboard_flags_overdue_milestones(client):
     assert "Overdue" in page and contract.number in page
 
 
+def test_the_dashboard_is_kept_for_every_officer_and_shows_each_change_at_once(django_assert_max_num_queries):
+    from django.test import Client
+
+    first = factories.officer()
+    call = factories.open_call(actor=first, reference="youth-2027")
+    officers = Client(), Client()
+    officers[0].force_login(first)
+    officers[1].force_login(factories.officer())
+    assert "youth-2027" in officers[0].get(reverse("funding:dashboard")).text
+    with django_assert_max_num_queries(10) as again:
+        assert "youth-2027" in officers[1].get(reverse("funding:dashboard")).text
+    assert not [query for query in again.captured_queries if 'FROM "funding_' in query["sql"]]
+    contract = factories.signed_contract(actor=first)
+    contract.milestones.filter(pk=contract.milestones.first().pk).update(
+        due_date=timezone.localdate() - timedelta(days=3)
+    )
+    page = officers[1].get(reverse("funding:dashboard")).text
+    assert "Overdue" in page and contract.number in page
+    with translation.override("ru"):
+        address = reverse("funding:dashboard")
+    page = officers[0].get(address).text
+    assert "Просроченные этапы" in page and "Overdue milestones" not in page and call.reference in page
+
+
 def test_call_list_queries_do_not_grow(client):
     officer = factories.officer()
     factories.open_call(actor=officer)

@@ -4,11 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kelisim.accounts.decorators import officer_required
+from kelisim.core import pagecache
 from kelisim.core.forms import apply_validation_error
 from kelisim.core.pagecache import public_page
 from kelisim.funding import rules, selectors, services
@@ -62,13 +65,21 @@ def call_detail(request, reference):
 @officer_required
 @require_GET
 def dashboard(request):
+    # Every officer sees the same sections: they are rendered once per change of what they show (and once a day,
+    # since "overdue" moves with the date), not on every look at the dashboard (issue 13).
+    today = timezone.localdate()
+    sections = pagecache.kept_value("funding dashboard", today.isoformat(), lambda: _dashboard_sections(request.user))
+    return render(request, "funding/dashboard.html", {"sections": sections})
+
+
+def _dashboard_sections(officer) -> str:
     context = {
-        "calls": selectors.calls_for(request.user),
+        "calls": selectors.calls_for(officer),
         "overdue": selectors.overdue_milestones(),
         "reports": selectors.reports_waiting(),
-        "contracts": selectors.contracts_for(request.user)[:50],
+        "contracts": selectors.contracts_for(officer)[:50],
     }
-    return render(request, "funding/dashboard.html", context)
+    return render_to_string("funding/includes/dashboard_sections.html", context)
 
 
 @officer_required
