@@ -3,6 +3,7 @@
 from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from kelisim.accounts.models import ApiToken, RoleGrant, User
+from kelisim.core import registry
 
 
 def search_users(query: str = "") -> QuerySet[User]:
@@ -26,9 +27,14 @@ class _JoinedCodes(Aggregate):
 
 
 def signed_in_user(pk) -> User | None:
-    """The user of a session with their role codes (``User.role_codes``) read in the same query."""
+    """The user of a session with their role codes (``User.role_codes``) and what later apps read with every
+    signed-in page (``registry.register_signed_in_reading``) read in the same query."""
     roles = RoleGrant.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(codes=_JoinedCodes("role"))
-    return User.objects.annotate(granted_roles=Subquery(roles.values("codes"))).filter(pk=pk).first()
+    return (
+        User.objects.annotate(granted_roles=Subquery(roles.values("codes")), **registry.signed_in_readings())
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def user_with_roles(pk: int) -> User:

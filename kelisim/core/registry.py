@@ -55,6 +55,20 @@ def account_links() -> list[AccountLink]:
     return sorted(_account_links.values(), key=lambda link: (link.order, link.url_name))
 
 
+_signed_in_readings: dict[str, Callable[[], object]] = {}
+
+
+def register_signed_in_reading(attribute: str, expression: Callable[[], object]) -> None:
+    """A value read with the signed-in user, in the same query as the account (the unread notifications the
+    header shows on every page): ``expression()`` returns a query expression on the user's row (a subquery by
+    ``OuterRef("pk")``), found on the user as ``attribute``."""
+    _signed_in_readings[attribute] = expression
+
+
+def signed_in_readings() -> dict[str, object]:
+    return {attribute: expression() for attribute, expression in sorted(_signed_in_readings.items())}
+
+
 @dataclass(frozen=True)
 class NavigationEntry:
     url_name: str

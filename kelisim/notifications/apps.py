@@ -28,6 +28,7 @@ class NotificationsConfig(AppConfig):
                 badge_label=lambda n: ngettext("%(count)d unread", "%(count)d unread", n) % {"count": n},
             )
         )
+        registry.register_signed_in_reading("unread_notifications", selectors.unread_count_of_account)
         registry.register_periodic(
             registry.PeriodicTask("notifications.digests", send_daily_digests, every_seconds=900)
         )

@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kelisim.accounts.tests.factories import UserFactory, make_staff, sign_in
 from kelisim.comments import services as comments
@@ -143,3 +143,20 @@ def _content_type_id(obj) -> int:
     from django.contrib.contenttypes.models import ContentType
 
     return ContentType.objects.get_for_model(obj).pk
+
+
+def test_the_unread_count_is_read_with_the_account_and_follows_each_change(client, django_assert_max_num_queries):
+    # Every signed-in page shows it in the header: it costs no query of its own.
+    person = UserFactory()
+    for number in range(3):
+        Notification.objects.create(recipient=person, kind="comment_reply", params={"n": number})
+    Notification.objects.create(recipient=UserFactory(), kind="comment_reply")
+    client.force_login(person)
+    with django_assert_max_num_queries(10) as page:
+        assert "3 unread" in client.get(reverse("accounts:profile")).content.decode()
+    counts = [query["sql"] for query in page.captured_queries if query["sql"].startswith("SELECT COUNT(*)")]
+    assert not [sql for sql in counts if '"notifications_notification"' in sql]
+    Notification.objects.filter(recipient=person).first().delete()
+    assert "2 unread" in client.get(reverse("accounts:profile")).content.decode()
+    Notification.objects.filter(recipient=person).update(read_at=timezone.now())
+    assert "unread" not in client.get(reverse("accounts:profile")).content.decode()
