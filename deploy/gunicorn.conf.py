@@ -26,6 +26,9 @@ Every value can be changed in /etc/kelisim/env without editing this file. Why ea
 - ``preload_app`` stays off: it shares the application's pages between the workers (lower PSS and USS, 3–5 MB
   less RSS measured), but ``systemctl reload`` (SIGHUP) would then start new workers with the old code, and the
   master would hold what the workers use (database and metrics state) across the fork.
+- a new worker warms up before its first request (``post_worker_init``): the first request of a cold worker took
+  1.4 s and each kind of page's first visit 45–115 ms (docs/performance.md, tenth pass), which workers replaced by
+  ``max_requests`` passed on to visitors as p99 outliers.
 - ``keepalive`` 15 s: nginx keeps a pool of idle connections to each node (``keepalive 32``) and drops one
   after 10 s unused (``keepalive_timeout 10s``), before gunicorn would close it under a request.
 """
@@ -99,6 +102,18 @@ def post_request(worker, req, environ, resp):
             _trim_state["since_trim"] = 0
     if due and _LIBC is not None:
         _LIBC.malloc_trim(0)
+
+
+def post_worker_init(worker):
+    # Before this worker accepts its first connection (the others serve meanwhile): the URLconf, the API's schemas,
+    # the catalogues and the base template, which would otherwise cost its first visitor a second or more and the
+    # first visit of each kind of page tens of milliseconds (kelisim/core/warmup.py).
+    from kelisim.core.warmup import warm_up
+
+    try:
+        worker.log.info("Worker %s ready in %.2f s", worker.pid, warm_up())
+    except Exception:  # its first requests would do the same work, and report what fails there
+        worker.log.exception("Worker %s could not warm up", worker.pid)
 
 
 def on_starting(server):

@@ -18,16 +18,25 @@ KEPT_OUT = ("numpy", "openpyxl", "fido2", "cryptography", "psycopg")
 PROBE = """
 import json, sys
 from kelisim.wsgi import application
-from django.urls import get_resolver
-get_resolver().url_patterns
+from kelisim.core.warmup import warm_up
+warm_up()  # as gunicorn's post_worker_init does: every address resolvable, catalogues and base template ready
 loaded = {name for name in KEPT_OUT if name in sys.modules}
+from django.conf import settings
+from django.template import engines
+from django.utils.translation import trans_real
+compiled = engines["django"].engine.template_loaders[0].get_template_cache
+warmed = {
+    "views": "kelisim.api.api" in sys.modules and "kelisim.consultations.views" in sys.modules,
+    "catalogues": sorted(code for code in trans_real._translations if code in dict(settings.LANGUAGES)),
+    "base template": "base.html" in compiled,
+}
 from allauth.mfa.webauthn.internal import auth
 used = auth.WebAuthn.__name__  # first use loads the module and fido2
-print(json.dumps({"loaded": sorted(loaded), "after_use": "fido2" in sys.modules, "used": used}))
+print(json.dumps({"loaded": sorted(loaded), "after_use": "fido2" in sys.modules, "used": used, "warmed": warmed}))
 """
 
 
-def test_a_web_process_starts_without_the_heavy_packages_tasks_and_exports_need(tmp_path):
+def test_a_warmed_up_web_process_is_ready_without_the_heavy_packages_tasks_and_exports_need(tmp_path):
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kelisim.settings",
@@ -49,3 +58,4 @@ def test_a_web_process_starts_without_the_heavy_packages_tasks_and_exports_need(
     assert report["loaded"] == []
     assert report["after_use"] is True
     assert report["used"] == "WebAuthn"
+    assert report["warmed"] == {"views": True, "catalogues": ["en", "kk", "ru"], "base template": True}

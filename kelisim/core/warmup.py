@@ -1,0 +1,32 @@
+"""Readying a new web process before it takes its first request (gunicorn's ``post_worker_init``).
+
+A new process imports the URLconf (every app's views and the API's schemas), loads the translation catalogues
+and compiles templates on its first requests: a second and more for the first visitor, tens of milliseconds for the
+first visit of each kind of page. Workers are replaced now and then (``max_requests``), so without this a few
+visitors of a busy site would wait for it every minute. Done here, the other processes serve meanwhile.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+def warm_up() -> float:
+    """Import, load and compile what every page needs; returns the seconds it took."""
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    started = time.perf_counter()
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 - imports the URLconf: every app's views, the API and its schemas
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            resolver.reverse_dict  # noqa: B018 - the reverse table of each language's prefix
+            translation.gettext(code)  # any message loads the language's catalogues (a variable: not for translators)
+    for name in settings.WARM_UP_TEMPLATES:
+        get_template(name)
+    return time.perf_counter() - started
