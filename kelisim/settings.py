@@ -293,6 +293,22 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 24 *
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", "1800"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Kept in the database and read through a cache every process of the machine (or, with Redis, of the cluster)
+# shares: reading the session row was a query on every signed-in page (issue 13). Never a cache of one process
+# alone, which would keep a signed-out session alive in the others.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "default" if TESTING else "sessions"
+if not TESTING:
+    CACHES["sessions"] = (
+        {**CACHES["default"], "KEY_PREFIX": "sessions"}
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "sessions"),
+            # Past this many, a third are dropped from the cache (each is read from the database again once).
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SESSION_CACHE_MAX_ENTRIES", "20000"))},
+        }
+    )
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"

@@ -106,3 +106,21 @@ def test_the_systemd_units_restart_every_long_running_process_and_run_commands_t
             assert command[command.index("manage.py") + 1] in get_commands(), unit.name
         if service.get("Type") != "oneshot":
             assert service["Restart"] == "always", unit.name
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "backend"),
+    [("", "filebased.FileBasedCache"), ("redis://127.0.0.1:6379/9", "redis.RedisCache")],
+)
+def test_sessions_are_cached_where_every_process_reads_them(tmp_path, redis_url, backend):
+    # A cache of one process would keep a session that another process signed out.
+    printed = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SESSION_ENGINE, s.CACHES[s.SESSION_CACHE_ALIAS]['BACKEND'])",
+        KELISIM_VAR_DIR=str(tmp_path),
+        REDIS_URL=redis_url,
+    )
+    assert printed.returncode == 0, printed.stderr
+    engine, cache = printed.stdout.strip().splitlines()[-1].split()
+    assert engine == "django.contrib.sessions.backends.cached_db" and cache == f"django.core.cache.backends.{backend}"

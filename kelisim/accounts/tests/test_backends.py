@@ -37,3 +37,18 @@ def test_a_citizen_has_no_role_and_an_inactive_account_is_signed_out(client):
     citizen.is_active = False
     citizen.save()
     assert not client.get(reverse("accounts:profile")).wsgi_request.user.is_authenticated
+
+
+def test_the_session_is_read_from_the_shared_cache_and_signing_out_ends_it(client, settings):
+    # Every signed-in page reads its session: from the cache the machine's (or the cluster's) processes share,
+    # not from its row. Signing out removes both, so the old cookie signs nobody in anywhere.
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    sign_in(client, UserFactory())
+    client.get(reverse("accounts:profile"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:profile")).wsgi_request.user.is_authenticated
+    assert not [query["sql"] for query in queries if '"django_session"' in query["sql"]]
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("account_logout"))
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    assert not client.get(reverse("accounts:profile")).wsgi_request.user.is_authenticated
