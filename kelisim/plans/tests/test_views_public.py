@@ -150,3 +150,18 @@ def test_an_items_page_and_the_plan_link_to_it_and_show_its_status_in_the_reader
         assert 'class="badge status-delayed">Delayed</span>' in page
     russian = client.get(url.replace("/en/", "/ru/", 1)).text
     assert 'class="badge status-delayed">Задерживается</span>' in russian
+
+
+def test_the_plan_pages_lines_escape_and_shorten_each_items_text_and_mark_another_language(client):
+    version = draft_with_items(items_per_strand=1)
+    first, second = version.items.order_by("pk")[:2]
+    PlanItem.objects.filter(pk=first.pk).update(text_en="<b>Summer camps</b> " + "for young people " * 12)
+    PlanItem.objects.filter(pk=second.pk).update(text_en="", text_kk="", text_ru="Лекции в колледжах")
+    page = client.get(reverse("plans:index")).text
+
+    def line(item):
+        return page.split(f'<li class="plan-line" id="{item.tracked.code}">', 1)[1].split("</li>", 1)[0]
+
+    assert "&lt;b&gt;Summer camps&lt;/b&gt; for young people" in line(first) and "<b>" not in line(first)
+    assert line(first).count("for young people") < 12 and "…" in line(first)
+    assert '<span lang="ru">Лекции в колледжах</span>' in line(second)
