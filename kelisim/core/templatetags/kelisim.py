@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from kelisim.core import registry
 from kelisim.core.i18n import LANGUAGE_NOTES, active_language
@@ -18,10 +19,28 @@ def url_in_language(context, language_code: str) -> str:
     request = context.get("request")
     if request is None:
         return f"/{language_code}/"
-    url = translate_url(request.get_full_path(), language_code)
-    if url == request.get_full_path() and not url.startswith(f"/{language_code}/"):
-        return f"/{language_code}/"
-    return url
+    found = request.__dict__.setdefault("_kelisim_urls_in_language", {})
+    if language_code not in found:
+        url = _reversed_in_language(request, language_code) or translate_url(request.get_full_path(), language_code)
+        if url == request.get_full_path() and not url.startswith(f"/{language_code}/"):
+            url = f"/{language_code}/"
+        found[language_code] = url
+    return found[language_code]
+
+
+def _reversed_in_language(request, language_code: str) -> str | None:
+    """What ``translate_url`` gives, from the request's own match: every page names each language twice (the
+    head's alternates, the switcher), and resolving the path again for each cost more than the rest of the header."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.url_name:
+        return None
+    try:
+        with override(language_code):
+            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+    except NoReverseMatch:
+        return None
+    query = request.get_full_path().partition("?")[2]
+    return f"{path}?{query}" if query else path
 
 
 @register.simple_tag(takes_context=True)

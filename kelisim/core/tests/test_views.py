@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from kelisim.core.models import Region
 
@@ -36,6 +37,20 @@ def test_language_switcher_links_to_the_same_page_in_each_language(client):
     response = client.get(reverse("core:about_data"))
     for code in ("kk", "ru", "en"):
         assert f'href="/{code}/privacy-and-open-data/"' in response.text
+
+
+def test_the_switcher_keeps_the_object_and_the_query_of_the_page_in_each_language(client):
+    from kelisim.organisations.tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory()
+    page = client.get(reverse("organisations:detail", args=[organisation.pk])).text
+    for code in ("kk", "ru", "en"):
+        assert page.count(f'href="/{code}/organisations/{organisation.pk}/"') == 2  # the head's alternate, the switcher
+    listed = client.get(reverse("organisations:list"), {"q": "жастар орталығы", "page": "1"}).text
+    for code in ("kk", "ru", "en"):
+        with translation.override(code):
+            expected = reverse("organisations:list") + "?q=%D0%B6%D0%B0%D1%81%D1%82%D0%B0%D1%80+"
+        assert expected in listed and "&amp;page=1" in listed
 
 
 def test_regions_are_todays_seventeen_regions_and_three_cities():
