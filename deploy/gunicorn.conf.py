@@ -11,12 +11,13 @@ Every value can be changed in /etc/kelisim/env without editing this file. Why ea
 - ``timeout`` 30 s: a thread stuck longer than that has its worker restarted (the database statement timeout
   and the SMTP timeout are shorter). ``graceful_timeout`` 20 s: on SIGTERM or a rolling restart, requests in
   flight may finish; nginx sends new ones to the other nodes meanwhile.
-- ``max_requests`` 20,000 with jitter 5,000: each worker is replaced now and then, so a slow leak never grows. Not
-  more often: a new worker costs 1.5–2 s of CPU to start, and at 2,000 (the earlier value) a node serving 700
-  requests a second spent a large share of its two cores starting workers, and its three workers, started together,
-  were replaced within the same second, so every connection waited for them (p99 over 1.5 s on whichever page was
-  being measured then). A warmed-up worker's RSS stays flat over 28,000 requests of every page type
-  (114–118 MB, docs/performance.md, tenth pass).
+- ``max_requests`` 5,000 with jitter 5,000: each worker is replaced after 5,000–10,000 requests, so a slow leak
+  or a worker that once grew never lasts. At 2,000 with jitter 200 (the earlier values) the three workers, started
+  together and evenly loaded, were replaced within the same second, each start costing 1.5–2 s of CPU, so every
+  connection waited (p99 over 1.5 s on whichever page was being measured then). At 20,000 that was gone, but
+  workers that had grown kept their memory: 139–147 MB at the end of the bench on PostgreSQL, one worker at
+  155 MB on SQLite (docs/performance.md, tenth pass). The jitter as wide as the base spreads the replacements
+  over thousands of requests. This middle value is not measured yet.
 - memory (issue 13: a warmed-up worker ≤ 120 MB RSS; ``make bench-memory``, docs/performance.md): glibc gives
   threads that allocate at the same time their own malloc arenas, and freed memory stays in the arena (and in the
   middle of the heap) instead of going back to the system, so 8 threads left each worker holding 10–25 MB it no
@@ -50,7 +51,7 @@ threads = int(os.environ.get("WEB_THREADS", "8"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "20"))
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "15"))
-max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "20000"))
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "5000"))
 max_requests_jitter = int(os.environ.get("WEB_MAX_REQUESTS_JITTER", "5000"))
 # The load balancer's address: X-Forwarded-* from it are believed, from anyone else they are not.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
