@@ -196,9 +196,6 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kelisim"}}
 
-# Compiled by each new web process before its first request (kelisim/core/warmup.py, deploy/gunicorn.conf.py).
-WARM_UP_TEMPLATES = ("base.html",)
-
 # --- Public pages rendered once per change (kelisim/core/pagecache.py, docs/architecture.md) ------------------
 # Versions must be shared by every process that writes or serves: the shared cache with Redis, else small files
 # under VAR_DIR (one machine). Rendered pages may stay in each process: their key contains the versions.

@@ -6,12 +6,12 @@ first visit of each kind of page. Workers are replaced now and then (``max_reque
 visitors of a busy site would wait for it every minute. Done here, the other processes serve meanwhile.
 """
 
-import logging
 import time
 
 from django.conf import settings
 
-logger = logging.getLogger(__name__)
+# Extended by every page; the rest compile on their first use (they are small).
+TEMPLATES = ("base.html",)
 
 
 def warm_up() -> float:
@@ -27,6 +27,6 @@ def warm_up() -> float:
         with translation.override(code):
             resolver.reverse_dict  # noqa: B018 - the reverse table of each language's prefix
             translation.gettext(code)  # any message loads the language's catalogues (a variable: not for translators)
-    for name in settings.WARM_UP_TEMPLATES:
+    for name in TEMPLATES:
         get_template(name)
     return time.perf_counter() - started
