@@ -21,7 +21,9 @@ BENCH_SEED_SKIP=comments,reports (leave the million comments / reports out: the 
 BENCH_DESCRIBE_ONLY=1 (no seeding, only describe the kept data and count queries), BENCH_MIXED_USERS (150) and
 BENCH_MIXED_SECONDS (60; 0 = no mixed load): a mixed load of that many visitors, 90 % reads of public pages and
 10 % suggestions sent through the API, after the table's measurements; p50/p95/p99 over every request;
-BENCH_MIXED_PAUSES ("1-3,0"): one mixed load per range of seconds each visitor pauses between requests.
+BENCH_MIXED_PAUSES ("1-3,0"): one mixed load per range of seconds each visitor pauses between requests;
+BENCH_ACCEPT_ENCODING ("gzip, deflate, br", as a browser sends): the loads' Accept-Encoding ("identity" measures
+uncompressed answers). First views always ask for identity, so that their size is the page's HTML.
 """
 
 import asyncio
@@ -45,6 +47,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) + 1)))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "25"))
 FIRST_VIEWS = int(os.environ.get("BENCH_FIRST_VIEWS", "7"))
+ACCEPT_ENCODING = os.environ.get("BENCH_ACCEPT_ENCODING", "gzip, deflate, br")
 
 
 def percentile(samples, fraction):
@@ -56,11 +59,17 @@ def percentile(samples, fraction):
 
 
 async def _one(
-    path: str, cookie: str | None, *, method: str = "GET", body: bytes = b"", headers: dict | None = None
+    path: str,
+    cookie: str | None,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+    headers: dict | None = None,
+    encoding: str = "identity",
 ) -> tuple[float, int, int]:
     started = time.perf_counter()
     reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
-    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept-Encoding: identity\r\n"
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept-Encoding: {encoding}\r\n"
     if cookie:
         head += f"Cookie: sessionid={cookie}\r\n"
     for name, value in (headers or {}).items():
@@ -79,33 +88,37 @@ async def _one(
 _addresses = itertools.count(1)
 
 
-async def _load(path: str, cookie: str | None, per_connection: int) -> tuple[list[float], float, set[int]]:
+async def _load(path: str, cookie: str | None, per_connection: int) -> tuple[list[float], float, set[int], int]:
     """Each connection is another visitor, from an address of its own as the proxy passes it: the API's limit
     per address (240 a minute) would otherwise answer the bench with 429 instead of the page."""
     samples: list[float] = []
     statuses: set[int] = set()
+    received = 0
 
     async def connection():
+        nonlocal received
         number = next(_addresses)
         visitor = {"X-Forwarded-For": f"203.0.{number // 250 % 250}.{number % 250 + 1}"}
         for _ in range(per_connection):
-            elapsed, status, _size = await _one(path, cookie, headers=visitor)
+            elapsed, status, size = await _one(path, cookie, headers=visitor, encoding=ACCEPT_ENCODING)
             samples.append(elapsed)
             statuses.add(status)
+            received += size
 
     started = time.perf_counter()
     await asyncio.gather(*(connection() for _ in range(CONNECTIONS)))
-    return samples, time.perf_counter() - started, statuses
+    return samples, time.perf_counter() - started, statuses, received
 
 
 def measure(path: str, cookie: str | None = None, per_connection: int = REQUESTS) -> dict:
     asyncio.run(_load(path, cookie, 2))  # every worker has rendered and kept it
-    samples, seconds, statuses = asyncio.run(_load(path, cookie, per_connection))
+    samples, seconds, statuses, received = asyncio.run(_load(path, cookie, per_connection))
     return {
         "rps": len(samples) / seconds,
         "p50": percentile(samples, 0.5),
         "p99": percentile(samples, 0.99),
         "statuses": sorted(statuses),
+        "wire": received / len(samples),  # bytes of an answer as sent (headers included; compressed if it was)
     }
 
 
@@ -176,7 +189,9 @@ async def _mixed(paths: list[str], document: str, seconds: float, pause: tuple[f
                     )
                     writes.append(elapsed)
                 else:
-                    elapsed, status, _size = await _one(rng.choice(paths), None, headers={"X-Forwarded-For": address})
+                    elapsed, status, _size = await _one(
+                        rng.choice(paths), None, headers={"X-Forwarded-For": address}, encoding=ACCEPT_ENCODING
+                    )
                     reads.append(elapsed)
             except OSError:
                 status = 0
@@ -344,12 +359,12 @@ def bench_database(label: str, database_url: str) -> dict:
 def print_table(result: dict) -> None:
     print(
         f"\n{result['database']} ({result['vendor']}), {WORKERS} workers × {THREADS} thread(s), "
-        f"{CONNECTIONS} connections; load average {result['load']}"
+        f"{CONNECTIONS} connections, Accept-Encoding: {ACCEPT_ENCODING}; load average {result['load']}"
     )
     print("  data: " + ", ".join(f"{count:,} {name}" for name, count in result["counts"].items()))
     print(
         f"  {'page':<38} {'req/s':>8} {'floor':>6} {'p50 ms':>7} {'p99 ms':>7} {'queries':>7} "
-        f"{'1st view ms':>11} {'render ms wall/CPU':>18} {'KB':>6}"
+        f"{'1st view ms':>11} {'render ms wall/CPU':>18} {'KB':>6} {'sent KB':>7}"
     )
     for row in result["rows"]:
         first = f"{row['first_view']:.0f}" if "first_view" in row else "—"
@@ -359,7 +374,8 @@ def print_table(result: dict) -> None:
         render = f"{render['wall']:.0f}/{render['cpu']:.0f}" if render else "—"
         print(
             f"  {row['page']:<38} {row['rps']:>8.0f} {row['share']:>6.0%} {row['p50']:>7.0f} {row['p99']:>7.0f} "
-            f"{row['queries'] if row['queries'] is not None else '—':>7} {first:>11} {render:>18} {size:>6}{bad}"
+            f"{row['queries'] if row['queries'] is not None else '—':>7} {first:>11} {render:>18} {size:>6} "
+            f"{row['wire'] / 1024:>7.1f}{bad}"
         )
     for mixed in result.get("mixed") or []:
         print(

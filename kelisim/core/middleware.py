@@ -13,6 +13,7 @@ that needs the database gets 503 with ``Retry-After`` (a page in the reader's la
 error) instead of 500, so that clients and load balancers wait and retry; nothing of the error is shown.
 """
 
+import gzip
 import hashlib
 import json
 import logging
@@ -23,9 +24,11 @@ from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from kelisim.core.errors import error_payload
+from kelisim.core.pagecache import accepts_gzip
 
 # A JSON body can only carry a NUL or a surrogate as an escape (raw ones are invalid JSON or invalid UTF-8).
 SUSPICIOUS_JSON = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
@@ -160,7 +163,9 @@ def keep_for_outages(request, response) -> None:
         return
     copies = _outage_copies()
     if copies.add(f"{key}:fresh", 1, STALE_REFRESH_SECONDS):
-        copies.set(key, (response.content, response["Content-Type"]), STALE_KEEP_SECONDS)
+        # A kept page's compressed answer is kept as it is, with its encoding (serve_stale undoes it if need be).
+        encoding = response.get("Content-Encoding", "")
+        copies.set(key, (response.content, response["Content-Type"], encoding), STALE_KEEP_SECONDS)
 
 
 def serve_stale(request) -> HttpResponse | None:
@@ -172,8 +177,14 @@ def serve_stale(request) -> HttpResponse | None:
         return None
     if kept is None:
         return None
-    content, content_type = kept
+    content, content_type, *encoding = kept
+    encoding = encoding[0] if encoding else ""
+    if encoding == "gzip" and not accepts_gzip(request):
+        content, encoding = gzip.decompress(content), ""
     response = HttpResponse(content, content_type=content_type)
+    if encoding:
+        response["Content-Encoding"] = encoding
+        patch_vary_headers(response, ("Accept-Encoding",))
     response["Cache-Control"] = "no-store"
     response["X-Kelisim-Stale"] = "1"  # served from the last copy while the database is unreachable
     return response

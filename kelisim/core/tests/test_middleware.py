@@ -1,5 +1,6 @@
 """Requests that used to end in a server error: unstorable text, and a database that cannot be reached."""
 
+import gzip
 import json
 from unittest import mock
 
@@ -150,6 +151,24 @@ def test_a_copy_kept_by_one_process_answers_the_outage_in_another(client, settin
         during = client.get("/en/")
     assert during["X-Kelisim-Stale"] == "1"
     assert during.content == fresh.content
+
+
+def test_the_last_copy_of_a_compressed_page_answers_every_browser_during_an_outage(client, settings):
+    """A kept page answered compressed is kept compressed; a browser that does not accept gzip gets it plain."""
+    from kelisim.publications.tests.factories import ArticleFactory
+
+    ArticleFactory(title="Prevention in schools")
+    fresh = client.get("/en/news/", headers={"accept-encoding": "gzip"})
+    assert fresh["Content-Encoding"] == "gzip"
+    settings.PAGECACHE_ENABLED = False  # the copy, not the kept rendering, answers
+    with database_down():
+        compressed = client.get("/en/news/", headers={"accept-encoding": "gzip"})
+        plain = client.get("/en/news/")
+    assert compressed["X-Kelisim-Stale"] == plain["X-Kelisim-Stale"] == "1"
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain
+    assert gzip.decompress(compressed.content) == plain.content
+    assert b"Prevention in schools" in plain.content
 
 
 def test_signed_in_visitors_never_get_someone_elses_copy():

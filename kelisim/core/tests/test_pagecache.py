@@ -1,5 +1,6 @@
 """Public pages rendered once per change (core/pagecache.py): who gets a kept page, when it changes, what it holds."""
 
+import gzip
 import re
 
 import pytest
@@ -275,6 +276,52 @@ def test_conditional_requests_get_304_until_the_page_changes(client):
     assert changed.status_code == 200
     assert changed["ETag"] != etag
     assert b"Prevention in families" in changed.content
+
+
+def test_a_browser_that_accepts_gzip_gets_the_kept_page_compressed_once(client, monkeypatch):
+    ArticleFactory(title="Prevention in schools")
+    compressions = []
+    real_compress = pagecache.gzip.compress
+    monkeypatch.setattr(pagecache.gzip, "compress", lambda *a, **k: compressions.append(1) or real_compress(*a, **k))
+    plain = client.get(NEWS)
+    first = Client().get(NEWS, headers={"accept-encoding": "gzip, deflate, br"})
+    second = Client().get(NEWS, headers={"accept-encoding": "br;q=1.0, gzip;q=0.8, *;q=0.1"})
+    assert "Content-Encoding" not in plain
+    for compressed in (first, second):
+        assert compressed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(compressed.content) == plain.content
+        assert len(compressed.content) < len(plain.content) / 2
+        assert "Accept-Encoding" in compressed["Vary"] and "Cookie" in compressed["Vary"]
+        assert compressed["Cache-Control"] == "public, max-age=10"
+    assert "Accept-Encoding" in plain["Vary"]  # a proxy keeps the two apart
+    assert len(compressions) == 1  # when the page was kept, not per answer
+
+
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [
+        ("gzip", True),
+        ("deflate, gzip;q=0.5", True),
+        ("*", True),
+        ("", False),
+        ("identity", False),
+        ("gzip;q=0", False),
+        ("*;q=1, gzip;q=0", False),
+        ("br, deflate", False),
+        ("gzip;q=nonsense", False),
+    ],
+)
+def test_gzip_is_used_only_when_the_request_admits_it(rf, header, accepted):
+    assert pagecache.accepts_gzip(rf.get("/", headers={"accept-encoding": header})) is accepted
+
+
+def test_a_kept_page_with_a_visitors_token_is_never_compressed():
+    """BREACH reads a secret from the size of compressed answers that also reflect what an attacker sent."""
+    article = ArticleFactory()
+    for visitor in (Client(), Client()):
+        response = visitor.get(article.get_absolute_url(), headers={"accept-encoding": "gzip"})
+        assert b"csrfmiddlewaretoken" in response.content
+        assert "Content-Encoding" not in response
 
 
 def test_each_anonymous_visitor_gets_their_own_csrf_token_in_a_kept_page_with_a_form():
