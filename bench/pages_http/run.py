@@ -412,13 +412,16 @@ def main() -> int:
                     Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
             results.append(bench_database("sqlite", f"sqlite:///{sqlite_path}"))
         elif label == "postgres":
-            if not reuse and not os.environ.get("BENCH_SKIP_SEED"):
+            if not os.environ.get("BENCH_SKIP_SEED"):
                 import psycopg
 
                 name = postgres_url.rsplit("/", 1)[1]
                 with psycopg.connect(postgres_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-                    connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                    connection.execute(f'CREATE DATABASE "{name}"')
+                    exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+                    if exists and not reuse:
+                        connection.execute(f'DROP DATABASE "{name}"')
+                    if not exists or not reuse:  # reusing a database that is not there yet seeds a new one
+                        connection.execute(f'CREATE DATABASE "{name}"')
             results.append(bench_database("postgres", postgres_url))
     for result in results:
         print_table(result)
