@@ -79,7 +79,8 @@ class FormRenderer(DjangoTemplates):
     def _is_djangos(self, template_name: str) -> bool:
         known = self._djangos_templates.get(template_name)
         if known is None:
-            origin = Path(self.get_template(template_name).origin.name)
+            # Resolved as the package's path is: through a symlinked virtualenv the two would never match.
+            origin = Path(self.get_template(template_name).origin.name).resolve()
             known = self._djangos_templates[template_name] = origin.is_relative_to(_DJANGO_FORM_TEMPLATES)
         return known
 

@@ -103,6 +103,22 @@ def test_an_overridden_template_is_used_instead(tmp_path):
     assert str(form["email"]).startswith('<input type="email" name="email"')  # not overridden: still written
 
 
+def test_djangos_templates_reached_through_a_symlink_are_still_written_in_python(tmp_path):
+    """A virtualenv reached through a symlink (a checkout sharing another's .venv) finds Django's templates under
+    another path than the package's own: they are still Django's."""
+    linked = tmp_path / "linked"
+    linked.symlink_to(core_forms._DJANGO_FORM_TEMPLATES)
+
+    class ThroughSymlink(core_forms.FormRenderer):
+        @cached_property
+        def engine(self):
+            return self.backend({"APP_DIRS": False, "DIRS": [linked], "NAME": "t", "OPTIONS": {}})
+
+    renderer = ThroughSymlink()
+    assert renderer.get_template("django/forms/widgets/text.html").origin.name.startswith(str(linked))
+    assert renderer._is_djangos("django/forms/widgets/text.html")
+
+
 def _project_forms():
     found = {}
     for module_info in pkgutil.walk_packages(kelisim.__path__, "kelisim."):
