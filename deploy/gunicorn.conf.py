@@ -33,7 +33,9 @@ Every value can be changed in /etc/kelisim/env without editing this file. Why ea
   master would hold what the workers use (database and metrics state) across the fork.
 - a new worker warms up before its first request (``post_worker_init``): the first request of a cold worker took
   1.4 s and each kind of page's first visit 45–115 ms (docs/performance.md, tenth pass), which workers replaced by
-  ``max_requests`` passed on to visitors as p99 outliers.
+  ``max_requests`` passed on to visitors as p99 outliers. Then the objects the process keeps for its life are
+  frozen out of the garbage collector's walk: a full collection, which stops every thread of the worker, went from
+  110-130 ms to a few.
 - ``keepalive`` 15 s: nginx keeps a pool of idle connections to each node (``keepalive 32``) and drops one
   after 10 s unused (``keepalive_timeout 10s``), before gunicorn would close it under a request.
 """
