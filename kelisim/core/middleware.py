@@ -24,11 +24,9 @@ from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from kelisim.core.errors import error_payload
-from kelisim.core.pagecache import accepts_gzip
 
 # A JSON body can only carry a NUL or a surrogate as an escape (raw ones are invalid JSON or invalid UTF-8).
 SUSPICIOUS_JSON = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
@@ -154,8 +152,14 @@ def _stale_key(request) -> str | None:
     return f"kelisim:stale-page:{digest}"
 
 
+# A form's tokens in a copy: the CSRF token (masked, but its secret is the visitor's) and a one-time submission token.
+_VISITOR_TOKENS = re.compile(rb'(name="(?:csrfmiddlewaretoken|submission_token)" value=")[^"]*(")')
+
+
 def keep_for_outages(request, response) -> None:
-    """Keep a copy of a visitor's public page, refreshed at most every five minutes, for ``serve_stale``."""
+    """Keep a copy of a visitor's public page, refreshed at most every five minutes, for ``serve_stale``. The
+    copy goes to other visitors: the tokens of the visitor it was rendered for are taken out of its forms (no
+    form can be sent during an outage anyway)."""
     key = _stale_key(request)
     if key is None or response.status_code != 200 or response.streaming:
         return
@@ -163,9 +167,12 @@ def keep_for_outages(request, response) -> None:
         return
     copies = _outage_copies()
     if copies.add(f"{key}:fresh", 1, STALE_REFRESH_SECONDS):
-        # A kept page's compressed answer is kept as it is, with its encoding (serve_stale undoes it if need be).
-        encoding = response.get("Content-Encoding", "")
-        copies.set(key, (response.content, response["Content-Type"], encoding), STALE_KEEP_SECONDS)
+        content = response.content
+        if response.get("Content-Encoding") == "gzip":  # a kept page answered compressed
+            content = gzip.decompress(content)
+        elif response.has_header("Content-Encoding"):
+            return
+        copies.set(key, (_VISITOR_TOKENS.sub(rb"\1\2", content), response["Content-Type"]), STALE_KEEP_SECONDS)
 
 
 def serve_stale(request) -> HttpResponse | None:
@@ -177,14 +184,8 @@ def serve_stale(request) -> HttpResponse | None:
         return None
     if kept is None:
         return None
-    content, content_type, *encoding = kept
-    encoding = encoding[0] if encoding else ""
-    if encoding == "gzip" and not accepts_gzip(request):
-        content, encoding = gzip.decompress(content), ""
+    content, content_type, *_ = kept
     response = HttpResponse(content, content_type=content_type)
-    if encoding:
-        response["Content-Encoding"] = encoding
-        patch_vary_headers(response, ("Accept-Encoding",))
     response["Cache-Control"] = "no-store"
     response["X-Kelisim-Stale"] = "1"  # served from the last copy while the database is unreachable
     return response

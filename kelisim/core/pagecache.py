@@ -71,11 +71,14 @@ Per-visitor parts of a kept page
     holding one is never answered with 304 (the browser's copy may carry a token it has used).
 
 Compressed answers
-    A kept page without a per-visitor part (no form token) is compressed with gzip once, when it is kept, and a
-    visitor whose browser accepts gzip gets those bytes (``Content-Encoding: gzip``, ``Vary: Accept-Encoding``):
-    the printable plan's 330 KB travel as about 30 KB, and no answer compresses anything. Pages that carry a
-    visitor's token are answered uncompressed: a secret in a compressed answer beside text an attacker chose is
-    what BREACH reads.
+    A visitor whose browser accepts gzip gets a kept page compressed (``Content-Encoding: gzip``, ``Vary:
+    Accept-Encoding``). A page without a form token is compressed once, when it is kept (the printable plan's
+    330 KB travel as 19 KB and no answer compresses anything); a page with one is compressed for each answer,
+    after its tokens are put in, at gzip's fastest level (0.3 ms for the 95 KB article with 2,000 comments).
+    Compressing those is safe from BREACH, which reads a secret that stays the same from the sizes of many
+    compressed answers reflecting an attacker's guesses: the CSRF token is masked anew in every answer, a
+    submission token is new in every answer, and an anonymous rendering holds nothing else of the visitor.
+    Answers for signed-in visitors (their name, their links) are never compressed here.
 
 Time-dependent content (a window that closes at noon) is bounded by ``PAGECACHE_TIMEOUT`` (default 60 s).
 """
@@ -484,7 +487,7 @@ def accepts_gzip(request) -> bool:
 
 
 def compressed_copy(body: bytes) -> bytes | None:
-    """The gzip bytes of a kept rendering that may be answered compressed (no visitor's token will be put in it),
+    """The gzip bytes of a kept rendering that every visitor gets alike (no visitor's token will be put in it),
     or None."""
     if len(body) < COMPRESS_FROM_BYTES or _CSRF_MARKER_BYTES in body or _SUBMISSION_MARKER_BYTES in body:
         return None
@@ -549,7 +552,9 @@ def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) ->
         if one_time:
             body = _fresh_submission_tokens(body)
         compressed = entry.get("gzip")
-        if compressed is not None and not personal and accepts_gzip(request):
+        if accepts_gzip(request) and (compressed is not None or len(body) >= COMPRESS_FROM_BYTES):
+            if compressed is None:  # the visitor's tokens are in it: this answer's own, quickly
+                compressed = gzip.compress(body, compresslevel=1, mtime=0)
             response = HttpResponse(compressed, content_type=entry["content_type"])
             response["Content-Encoding"] = "gzip"
         else:
@@ -565,9 +570,8 @@ def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) ->
     else:
         response["Cache-Control"] = f"public, max-age={public_seconds}"
     response["X-Kelisim-Page"] = entry["state"]
-    # The same address answers a signed-in visitor differently: a proxy must key on the cookies (and on the
-    # encoding when the page has a compressed copy).
-    patch_vary_headers(response, ("Cookie", "Accept-Encoding") if entry.get("gzip") is not None else ("Cookie",))
+    # The same address answers a signed-in visitor differently, and gzip or not: a proxy keys on both.
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
     return response
 
 

@@ -315,13 +315,31 @@ def test_gzip_is_used_only_when_the_request_admits_it(rf, header, accepted):
     assert pagecache.accepts_gzip(rf.get("/", headers={"accept-encoding": header})) is accepted
 
 
-def test_a_kept_page_with_a_visitors_token_is_never_compressed():
-    """BREACH reads a secret from the size of compressed answers that also reflect what an attacker sent."""
+def test_a_kept_page_with_a_form_is_compressed_for_each_answer_with_that_visitors_own_token():
+    """Safe from BREACH: the token in each compressed answer is another (masked anew, never repeated)."""
     article = ArticleFactory()
-    for visitor in (Client(), Client()):
-        response = visitor.get(article.get_absolute_url(), headers={"accept-encoding": "gzip"})
-        assert b"csrfmiddlewaretoken" in response.content
-        assert "Content-Encoding" not in response
+    url = article.get_absolute_url()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    one, two = (visitor.get(url, headers={"accept-encoding": "gzip"}) for visitor in (first, second))
+    assert (one["X-Kelisim-Page"], two["X-Kelisim-Page"]) == ("miss", "hit")
+    pages = [gzip.decompress(response.content) for response in (one, two)]
+    for response, page in zip((one, two), pages, strict=True):
+        assert response["Content-Encoding"] == "gzip" and "Accept-Encoding" in response["Vary"]
+        assert response["Cache-Control"] == "private, no-cache"
+        assert pagecache.CSRF_MARKER.encode() not in page
+    token_one, token_two = (TOKEN.search(page).group(1) for page in pages)
+    assert token_one != token_two
+    react = reverse("publications:react", args=[article.slug])
+    assert second.post(react, {"value": "yes", "csrfmiddlewaretoken": token_two.decode()}).status_code == 302
+
+
+def test_signed_in_visitors_get_their_kept_page_uncompressed(open_consultation):
+    """Their answer holds their name and links: never compressed beside text someone else may have chosen."""
+    Client().get(SUGGESTIONS)  # kept
+    response = _member("Aigerim Reader").get(SUGGESTIONS, headers={"accept-encoding": "gzip"})
+    assert response["X-Kelisim-Page"] == "hit"
+    assert "Content-Encoding" not in response
+    assert b"Aigerim Reader" in response.content
 
 
 def test_each_anonymous_visitor_gets_their_own_csrf_token_in_a_kept_page_with_a_form():
