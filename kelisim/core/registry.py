@@ -69,6 +69,10 @@ def signed_in_readings() -> dict[str, object]:
     return {attribute: expression() for attribute, expression in sorted(_signed_in_readings.items())}
 
 
+def signed_in_readings_names() -> list[str]:
+    return sorted(_signed_in_readings)
+
+
 @dataclass(frozen=True)
 class NavigationEntry:
     url_name: str

@@ -22,6 +22,24 @@ def test_a_signed_in_officers_roles_come_with_their_account_in_one_query(client)
     assert len(reading_roles) == 1 and reading_roles[0].startswith('SELECT "accounts_user"."id"')
 
 
+def test_the_signed_in_users_query_is_compiled_once_and_reads_each_account_as_it_is_now(client, monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from kelisim.accounts.selectors import signed_in_user
+
+    officer, citizen = make_staff(Role.OFFICER), UserFactory(display_name="Aliya")
+    signed_in_user(officer.pk)  # compiled at most here
+    compiled = []
+    real_as_sql = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda *a, **k: compiled.append(1) or real_as_sql(*a, **k))
+    read_officer, read_citizen = signed_in_user(officer.pk), signed_in_user(citizen.pk)
+    assert compiled == []
+    assert read_officer.pk == officer.pk and read_officer.role_codes == {Role.OFFICER}
+    assert read_citizen.display_name == "Aliya" and read_citizen.role_codes == frozenset()
+    assert read_citizen.is_active is True and read_citizen.unread_notifications == 0
+    assert signed_in_user(10**9) is None and signed_in_user("not a key") is None
+
+
 def test_a_revoked_role_is_gone_at_the_next_request(client):
     officer = make_staff(Role.OFFICER)
     sign_in(client, officer)
