@@ -17,7 +17,8 @@ Every value can be changed in /etc/kelisim/env without editing this file. Why ea
   connection waited (p99 over 1.5 s on whichever page was being measured then). At 20,000 that was gone, but
   workers that had grown kept their memory: 139–147 MB at the end of the bench on PostgreSQL, one worker at
   155 MB on SQLite (docs/performance.md, tenth pass). The jitter as wide as the base spreads the replacements
-  over thousands of requests. This middle value is not measured yet.
+  over thousands of requests. Measured in the eleventh pass: no p99 from restarts, workers at 106-112 MB after
+  warm-up and 114-126 MB at the end of the bench.
 - memory (issue 13: a warmed-up worker ≤ 120 MB RSS; ``make bench-memory``, docs/performance.md): glibc gives
   threads that allocate at the same time their own malloc arenas, and freed memory stays in the arena (and in the
   middle of the heap) instead of going back to the system, so 8 threads left each worker holding 10–25 MB it no
