@@ -184,7 +184,7 @@ def serve_stale(request) -> HttpResponse | None:
         return None
     if kept is None:
         return None
-    content, content_type, *_ = kept
+    content, content_type = kept
     response = HttpResponse(content, content_type=content_type)
     response["Cache-Control"] = "no-store"
     response["X-Kelisim-Stale"] = "1"  # served from the last copy while the database is unreachable

@@ -49,7 +49,7 @@ def _facts(item) -> list[str]:
     """The facts list's optional lines (each line of the template is kept, empty or not)."""
     partners = item.partners.all()
     regions = item.regions.all()
-    lines = [
+    return [
         format_html(
             "<dt>{}</dt><dd>{}</dd>",
             gettext("Partners"),
@@ -81,7 +81,6 @@ def _facts(item) -> list[str]:
         else "",
         "",  # the status line: not in a version's rows
     ]
-    return lines
 
 
 def _indicators(item) -> str:
