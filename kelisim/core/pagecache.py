@@ -73,12 +73,14 @@ Per-visitor parts of a kept page
 Compressed answers
     A visitor whose browser accepts gzip gets a kept page compressed (``Content-Encoding: gzip``, ``Vary:
     Accept-Encoding``). A page without a form token is compressed once, when it is kept (the printable plan's
-    330 KB travel as 19 KB and no answer compresses anything); a page with one is compressed for each answer,
-    after its tokens are put in, at gzip's fastest level (0.3 ms for the 95 KB article with 2,000 comments).
-    Compressing those is safe from BREACH, which reads a secret that stays the same from the sizes of many
-    compressed answers reflecting an attacker's guesses: the CSRF token is masked anew in every answer, a
-    submission token is new in every answer, and an anonymous rendering holds nothing else of the visitor.
-    Answers for signed-in visitors (their name, their links) are never compressed here.
+    330 KB travel as 19 KB and no answer compresses anything). A page with one is compressed once too, in
+    pieces: the text between two tokens is raw deflate data ending on a full flush (nothing refers back across
+    it), and an answer joins the pieces with its own tokens, each in a stored (uncompressed) block, and the
+    gzip checksum of the whole (a checksum pass over the 95 KB article with 2,000 comments instead of
+    compressing it again). This is safe from BREACH, which reads a secret that stays the same from the sizes of
+    many compressed answers reflecting an attacker's guesses: a token is never compressed with anything, it is
+    new in every answer (the CSRF token masked anew), and an anonymous rendering holds nothing else of the
+    visitor. Answers for signed-in visitors (their name, their links) are never compressed here.
 
 Time-dependent content (a window that closes at noon) is bounded by ``PAGECACHE_TIMEOUT`` (default 60 s).
 """
@@ -92,8 +94,10 @@ import hashlib
 import logging
 import os
 import re
+import struct
 import time
 import uuid
+import zlib
 from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -120,6 +124,9 @@ ANONYMOUS_BODY = b"<body>"
 RENDERING_ATTR = "_kelisim_pagecache_rendering"
 # Below this a compressed answer saves less than a packet.
 COMPRESS_FROM_BYTES = 1024
+_TOKEN_MARKERS = re.compile(b"(" + re.escape(_CSRF_MARKER_BYTES) + b"|" + re.escape(_SUBMISSION_MARKER_BYTES) + b")")
+# gzip's member header: deflate, no name, no time, no extra flags, OS unknown (RFC 1952).
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 VERSION_PREFIX = "kelisim:pagecache:version:"
 WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
 READ_TABLES = re.compile(r'\b(?:FROM|JOIN)\s+"?([A-Za-z0-9_]+)"?', re.I)
@@ -460,11 +467,15 @@ def is_rendering_for_keeping() -> bool:
     return _keeping_page.get()
 
 
-def _fresh_submission_tokens(body: bytes) -> bytes:
+def _new_submission_token() -> bytes:
     from kelisim.core.submission import new_token
 
+    return new_token().encode()
+
+
+def _fresh_submission_tokens(body: bytes) -> bytes:
     first, *rest = body.split(_SUBMISSION_MARKER_BYTES)
-    return first + b"".join(new_token().encode() + piece for piece in rest)
+    return first + b"".join(_new_submission_token() + piece for piece in rest)
 
 
 def accepts_gzip(request) -> bool:
@@ -492,6 +503,50 @@ def compressed_copy(body: bytes) -> bytes | None:
     if len(body) < COMPRESS_FROM_BYTES or _CSRF_MARKER_BYTES in body or _SUBMISSION_MARKER_BYTES in body:
         return None
     return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+def compressed_pieces(body: bytes) -> tuple | None:
+    """For a kept rendering with token markers: the text between the markers compressed once, so that an answer
+    only joins those pieces with its own tokens instead of compressing the page again (or None).
+
+    Returns ``(pieces, spans, markers)``: ``pieces[i]`` is raw deflate data for ``body[spans[i][0]:spans[i][1]]``
+    ending on a byte boundary after a full flush (nothing after it refers back across the token that goes in
+    between), the last one ending the stream; ``markers[i]`` is the marker that follows text ``i``."""
+    parts = _TOKEN_MARKERS.split(body)
+    if len(parts) == 1 or len(body) < COMPRESS_FROM_BYTES:
+        return None
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    pieces, spans, start = [], [], 0
+    texts, markers = parts[0::2], parts[1::2]
+    for index, text in enumerate(texts):
+        ending = zlib.Z_FULL_FLUSH if index < len(markers) else zlib.Z_FINISH
+        pieces.append(compressor.compress(text) + compressor.flush(ending))
+        spans.append((start, start + len(text)))
+        start += len(text) + (len(markers[index]) if index < len(markers) else 0)
+    return pieces, spans, markers
+
+
+def _gzip_with_tokens(body: bytes, compressed: tuple, tokens: dict) -> bytes:
+    """A gzip member of ``body`` with each marker replaced by its token (``tokens[marker]()``), built from the
+    pieces compressed when the page was kept. Each token travels in a stored (uncompressed) deflate block: its
+    bytes are never compressed with the page's, so the answer's length tells nothing of them."""
+    pieces, spans, markers = compressed
+    view = memoryview(body)
+    out = [_GZIP_HEADER]
+    checksum = 0
+    size = 0
+    for index, piece in enumerate(pieces):
+        start, end = spans[index]
+        checksum = zlib.crc32(view[start:end], checksum)
+        size += end - start
+        out.append(piece)
+        if index < len(markers):
+            token = tokens[markers[index]]()
+            checksum = zlib.crc32(token, checksum)
+            size += len(token)
+            out.append(b"\x00" + struct.pack("<HH", len(token), len(token) ^ 0xFFFF) + token)
+    out.append(struct.pack("<II", checksum, size & 0xFFFFFFFF))
+    return b"".join(out)
 
 
 def _render_for_keeping(view, request, args, kwargs):
@@ -547,14 +602,18 @@ def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) ->
     if etag and _not_modified(request, etag, last_modified_ns):
         response = HttpResponseNotModified()
     else:
-        if _CSRF_MARKER_BYTES in body:
-            body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
-        if one_time:
-            body = _fresh_submission_tokens(body)
-        compressed = entry.get("gzip")
-        if accepts_gzip(request) and (compressed is not None or len(body) >= COMPRESS_FROM_BYTES):
-            if compressed is None:  # the visitor's tokens are in it: this answer's own, quickly
-                compressed = gzip.compress(body, compresslevel=1, mtime=0)
+        gzip_accepted = accepts_gzip(request)
+        compressed = entry.get("gzip") if gzip_accepted else None
+        if personal and gzip_accepted and entry.get("gzip_pieces") is not None:
+            csrf_token = get_token(request).encode()
+            tokens = {_CSRF_MARKER_BYTES: lambda: csrf_token, _SUBMISSION_MARKER_BYTES: _new_submission_token}
+            compressed = _gzip_with_tokens(body, entry["gzip_pieces"], tokens)
+        elif personal:
+            if _CSRF_MARKER_BYTES in body:
+                body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
+            if one_time:
+                body = _fresh_submission_tokens(body)
+        if compressed is not None:
             response = HttpResponse(compressed, content_type=entry["content_type"])
             response["Content-Encoding"] = "gzip"
         else:
@@ -792,6 +851,7 @@ def public_page(
                 entry = {
                     "body": body,
                     "gzip": compressed_copy(body),
+                    "gzip_pieces": compressed_pieces(body),
                     "content_type": response["Content-Type"],
                     "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
                     "headers": [(h, v) for h, v in response.items() if h.lower() in ("content-language", "link")],

@@ -315,12 +315,19 @@ def test_gzip_is_used_only_when_the_request_admits_it(rf, header, accepted):
     assert pagecache.accepts_gzip(rf.get("/", headers={"accept-encoding": header})) is accepted
 
 
-def test_a_kept_page_with_a_form_is_compressed_for_each_answer_with_that_visitors_own_token():
-    """Safe from BREACH: the token in each compressed answer is another (masked anew, never repeated)."""
+def test_a_kept_page_with_a_form_is_answered_compressed_with_that_visitors_own_token(monkeypatch):
+    """Safe from BREACH: the token in each compressed answer is another (masked anew, never repeated) and travels
+    uncompressed, beside the page's text compressed once when it was kept."""
     article = ArticleFactory()
     url = article.get_absolute_url()
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    one, two = (visitor.get(url, headers={"accept-encoding": "gzip"}) for visitor in (first, second))
+    one = first.get(url, headers={"accept-encoding": "gzip"})
+    compressions = []
+    real_compressobj = pagecache.zlib.compressobj
+    monkeypatch.setattr(pagecache.zlib, "compressobj", lambda *a: compressions.append(1) or real_compressobj(*a))
+    monkeypatch.setattr(pagecache.gzip, "compress", lambda *a, **k: compressions.append(1))
+    two = second.get(url, headers={"accept-encoding": "gzip"})
+    assert compressions == []  # the second answer only joined what was compressed when the page was kept
     assert (one["X-Kelisim-Page"], two["X-Kelisim-Page"]) == ("miss", "hit")
     pages = [gzip.decompress(response.content) for response in (one, two)]
     for response, page in zip((one, two), pages, strict=True):
@@ -329,8 +336,41 @@ def test_a_kept_page_with_a_form_is_compressed_for_each_answer_with_that_visitor
         assert pagecache.CSRF_MARKER.encode() not in page
     token_one, token_two = (TOKEN.search(page).group(1) for page in pages)
     assert token_one != token_two
+    assert token_two in two.content  # in a stored block: never compressed together with the page's text
     react = reverse("publications:react", args=[article.slug])
     assert second.post(react, {"value": "yes", "csrfmiddlewaretoken": token_two.decode()}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<p>" + b"Prevention in schools and colleges. " * 60 + b"<input value=MARK>" + b"</p>" * 30,
+        b"MARK" + b"<li>Youth centres in every district</li>" * 80 + b"ONCE" + b"ONCE" + b"<li>end</li>" * 50,
+        b"<form>" + b"<i>Regions</i>" * 100 + b"MARK</form><form>MARK" + b"ONCE",
+    ],
+)
+def test_a_page_compressed_in_pieces_decompresses_to_the_page_with_each_answers_tokens(page):
+    """Markers at either end, side by side and repeated: each answer's gzip is whole (its checksum and length
+    are checked by the decompression) and holds the tokens in order."""
+    body = page.replace(b"MARK", pagecache.CSRF_MARKER.encode()).replace(b"ONCE", pagecache.SUBMISSION_MARKER.encode())
+    pieces = pagecache.compressed_pieces(body)
+    assert pieces is not None
+    counter = iter(range(100))
+    tokens = {
+        pagecache.CSRF_MARKER.encode(): lambda: b"csrf-of-this-visitor",
+        pagecache.SUBMISSION_MARKER.encode(): lambda: b"submission-%d" % next(counter),
+    }
+    answer = pagecache._gzip_with_tokens(body, pieces, tokens)
+    expected = page.replace(b"MARK", b"csrf-of-this-visitor")
+    for number in range(page.count(b"ONCE")):
+        expected = expected.replace(b"ONCE", b"submission-%d" % number, 1)
+    assert gzip.decompress(answer) == expected
+    assert len(answer) < len(expected) / 2
+
+
+def test_a_small_page_or_one_without_tokens_is_not_kept_in_pieces():
+    assert pagecache.compressed_pieces(b"<p>" + pagecache.CSRF_MARKER.encode() + b"</p>") is None
+    assert pagecache.compressed_pieces(b"<p>Prevention</p>" * 200) is None
 
 
 def test_signed_in_visitors_get_their_kept_page_uncompressed(open_consultation):
