@@ -128,6 +128,9 @@ _TOKEN_MARKERS = re.compile(b"(" + re.escape(_CSRF_MARKER_BYTES) + b"|" + re.esc
 # gzip's member header: deflate, no name, no time, no extra flags, OS unknown (RFC 1952).
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 VERSION_PREFIX = "kelisim:pagecache:version:"
+# In the kept pages' keys: a release that keeps pages in another shape does not read the previous release's (both
+# run side by side during a rolling upgrade, on one shared cache).
+ENTRY_FORMAT = 2
 WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
 READ_TABLES = re.compile(r'\b(?:FROM|JOIN)\s+"?([A-Za-z0-9_]+)"?', re.I)
 # Tables whose writes do not change what a public page shows (sign-in times, the outbox, heartbeats, …).
@@ -454,7 +457,7 @@ def _base_key(request, vary) -> str:
     parts += [f"{name}={request.META.get(name, '')}" for name in vary]
     if request.headers.get("HX-Request"):
         parts.append("htmx")
-    return "kelisim:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+    return f"kelisim:page{ENTRY_FORMAT}:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
 
 
 def _stamp(scope_versions: dict[str, int]) -> str:
@@ -505,48 +508,123 @@ def compressed_copy(body: bytes) -> bytes | None:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
-def compressed_pieces(body: bytes) -> tuple | None:
+def compressed_pieces(body: bytes) -> dict | None:
     """For a kept rendering with token markers: the text between the markers compressed once, so that an answer
     only joins those pieces with its own tokens instead of compressing the page again (or None).
 
-    Returns ``(pieces, spans, markers)``: ``pieces[i]`` is raw deflate data for ``body[spans[i][0]:spans[i][1]]``
-    ending on a byte boundary after a full flush (nothing after it refers back across the token that goes in
-    between), the last one ending the stream; ``markers[i]`` is the marker that follows text ``i``."""
+    ``deflate[i]`` is raw deflate data of text ``i`` ending on a byte boundary after a full flush (nothing after it
+    refers back across the token that goes in between), the last one ending the stream; ``markers[i]`` is the
+    marker that follows text ``i``; ``crc``, ``sizes`` and ``shifts`` let an answer compute the checksum of the
+    whole from the texts' own, without the texts."""
     parts = _TOKEN_MARKERS.split(body)
     if len(parts) == 1 or len(body) < COMPRESS_FROM_BYTES:
         return None
     compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
-    pieces, spans, start = [], [], 0
     texts, markers = parts[0::2], parts[1::2]
+    deflate = []
     for index, text in enumerate(texts):
         ending = zlib.Z_FULL_FLUSH if index < len(markers) else zlib.Z_FINISH
-        pieces.append(compressor.compress(text) + compressor.flush(ending))
-        spans.append((start, start + len(text)))
-        start += len(text) + (len(markers[index]) if index < len(markers) else 0)
-    return pieces, spans, markers
+        deflate.append(compressor.compress(text) + compressor.flush(ending))
+    return {
+        "deflate": deflate,
+        "markers": markers,
+        "crc": [zlib.crc32(text) for text in texts],
+        "sizes": [len(text) for text in texts],
+        "shifts": [_crc_shift(len(text)) for text in texts],
+    }
 
 
-def _gzip_with_tokens(body: bytes, compressed: tuple, tokens: dict) -> bytes:
-    """A gzip member of ``body`` with each marker replaced by its token (``tokens[marker]()``), built from the
-    pieces compressed when the page was kept. Each token travels in a stored (uncompressed) deflate block: its
+def _page_from_pieces(compressed: dict) -> bytes:
+    """The kept rendering (markers in place) back from its compressed pieces."""
+    decompressor = zlib.decompressobj(-zlib.MAX_WBITS)
+    texts = [decompressor.decompress(piece) for piece in compressed["deflate"]]
+    return b"".join(text + marker for text, marker in zip(texts, [*compressed["markers"], b""], strict=True))
+
+
+# CRC-32 arithmetic (polynomials over GF(2) in zlib's reflected bit order): the checksum of two strings joined is
+# the first's multiplied by x^(8 * the second's length), plus the second's. zlib has crc32_combine for this; Python
+# does not expose it.
+_CRC_POLYNOMIAL = 0xEDB88320
+_CRC_ONE = 1 << 31
+
+
+def _crc_multiply(a: int, b: int) -> int:
+    product, bit = 0, _CRC_ONE
+    while a:
+        if a & bit:
+            product ^= b
+            a ^= bit
+        bit >>= 1
+        b = (b >> 1) ^ _CRC_POLYNOMIAL if b & 1 else b >> 1
+    return product
+
+
+@functools.cache
+def _x_to_the_power_of_two(exponent: int) -> int:
+    """x^(2^exponent) modulo the polynomial."""
+    if exponent == 0:
+        return _CRC_ONE >> 1  # x
+    root = _x_to_the_power_of_two(exponent - 1)
+    return _crc_multiply(root, root)
+
+
+@functools.lru_cache(maxsize=256)
+def _crc_shift(length: int) -> int:
+    """x^(8 * length) modulo the polynomial: what a checksum is multiplied by when ``length`` bytes follow."""
+    shift, exponent, bits = _CRC_ONE, 3, length
+    while bits:
+        if bits & 1:
+            shift = _crc_multiply(_x_to_the_power_of_two(exponent), shift)
+        bits >>= 1
+        exponent += 1
+    return shift
+
+
+def crc32_combine(first: int, second: int, shift: int) -> int:
+    """The CRC-32 of two strings joined, from each one's and ``_crc_shift(len(second))``."""
+    return _crc_multiply(shift, first) ^ second
+
+
+def _gzip_with_tokens(compressed: dict, tokens: dict) -> bytes:
+    """A gzip member of the kept rendering with each marker replaced by its token (``tokens[marker]()``), built from
+    the pieces compressed when the page was kept. Each token travels in a stored (uncompressed) deflate block: its
     bytes are never compressed with the page's, so the answer's length tells nothing of them."""
-    pieces, spans, markers = compressed
-    view = memoryview(body)
+    markers = compressed["markers"]
     out = [_GZIP_HEADER]
-    checksum = 0
-    size = 0
-    for index, piece in enumerate(pieces):
-        start, end = spans[index]
-        checksum = zlib.crc32(view[start:end], checksum)
-        size += end - start
+    checksum = size = 0
+    for index, piece in enumerate(compressed["deflate"]):
+        checksum = crc32_combine(checksum, compressed["crc"][index], compressed["shifts"][index])
+        size += compressed["sizes"][index]
         out.append(piece)
         if index < len(markers):
             token = tokens[markers[index]]()
-            checksum = zlib.crc32(token, checksum)
+            checksum = crc32_combine(checksum, zlib.crc32(token), _crc_shift(len(token)))
             size += len(token)
             out.append(b"\x00" + struct.pack("<HH", len(token), len(token) ^ 0xFFFF) + token)
     out.append(struct.pack("<II", checksum, size & 0xFFFFFFFF))
     return b"".join(out)
+
+
+def _kept_forms(body: bytes) -> dict:
+    """How a rendering is kept: compressed when it is large enough (whole, or in pieces between its tokens) and
+    then without its plain copy, which only visitors who refuse gzip and signed-in visitors need (see
+    :func:`page_body`): reading a kept page would otherwise decompress and unpickle the plain copy too."""
+    whole, pieces = compressed_copy(body), compressed_pieces(body)
+    return {
+        "body": body if whole is None and pieces is None else None,
+        "gzip": whole,
+        "gzip_pieces": pieces,
+        "fits_visitor_parts": _fits_visitor_parts(body),
+    }
+
+
+def page_body(entry: dict) -> bytes:
+    """A kept entry's rendering, as rendered (markers in place)."""
+    if entry["body"] is not None:
+        return entry["body"]
+    if entry["gzip"] is not None:
+        return gzip.decompress(entry["gzip"])
+    return _page_from_pieces(entry["gzip_pieces"])
 
 
 def _render_for_keeping(view, request, args, kwargs):
@@ -588,10 +666,8 @@ def _render_for_keeping(view, request, args, kwargs):
 def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) -> HttpResponse:
     from django.middleware.csrf import get_token
 
-    body = entry["body"]
     etag = entry["etag"]
-    one_time = _SUBMISSION_MARKER_BYTES in body
-    personal = _CSRF_MARKER_BYTES in body or one_time
+    one_time, personal = entry["one_time"], entry["personal"]
     if one_time:
         # Never "not modified": the copy a browser holds may carry a token it has used already.
         etag, last_modified_ns = None, 0
@@ -602,21 +678,23 @@ def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) ->
     if etag and _not_modified(request, etag, last_modified_ns):
         response = HttpResponseNotModified()
     else:
-        gzip_accepted = accepts_gzip(request)
-        compressed = entry.get("gzip") if gzip_accepted else None
-        if personal and gzip_accepted and entry.get("gzip_pieces") is not None:
+        if not accepts_gzip(request):
+            compressed = None
+        elif entry["gzip_pieces"] is not None:
             csrf_token = get_token(request).encode()
             tokens = {_CSRF_MARKER_BYTES: lambda: csrf_token, _SUBMISSION_MARKER_BYTES: _new_submission_token}
-            compressed = _gzip_with_tokens(body, entry["gzip_pieces"], tokens)
-        elif personal:
-            if _CSRF_MARKER_BYTES in body:
-                body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
-            if one_time:
-                body = _fresh_submission_tokens(body)
+            compressed = _gzip_with_tokens(entry["gzip_pieces"], tokens)
+        else:
+            compressed = entry["gzip"]
         if compressed is not None:
             response = HttpResponse(compressed, content_type=entry["content_type"])
             response["Content-Encoding"] = "gzip"
         else:
+            body = page_body(entry)
+            if _CSRF_MARKER_BYTES in body:
+                body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
+            if one_time:
+                body = _fresh_submission_tokens(body)
             response = HttpResponse(body, content_type=entry["content_type"])
         for header, value in entry["headers"]:
             response[header] = value
@@ -694,10 +772,9 @@ def visitor_part_marker(template_name: str, arguments: dict) -> str:
     return f"{template_name}?{query}" if query else template_name
 
 
-def _fits_visitor_parts(entry: dict) -> bool:
+def _fits_visitor_parts(body: bytes) -> bool:
     """The kept rendering has the layout's per-visitor parts marked (it extends base.html), so a signed-in
     visitor's own can be put in."""
-    body = entry["body"]
     if body.count(ANONYMOUS_BODY) != 1:
         return False
     names = {match.group(1).decode() for match in VISITOR_PARTS.finditer(body)}
@@ -731,7 +808,7 @@ def _answer_with_visitor_parts(request, entry: dict) -> HttpResponse:
 
     # Bound once: the context processors run once for all the parts, not once per part.
     with context.bind_template(engine.get_template(BODY_TAG)):
-        body = VISITOR_PARTS.sub(fill_in, entry["body"])
+        body = VISITOR_PARTS.sub(fill_in, page_body(entry))
         body = body.replace(ANONYMOUS_BODY, part(BODY_TAG), 1)
     if _CSRF_MARKER_BYTES in body:
         body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
@@ -815,7 +892,7 @@ def public_page(
             def answer(entry, last_modified_ns, seconds):
                 if not member:
                     return _answer(request, entry, last_modified_ns, seconds)
-                if _fits_visitor_parts(entry):
+                if entry["fits_visitor_parts"]:
                     return _answer_with_visitor_parts(request, entry)
                 return view(request, *args, **kwargs)
 
@@ -848,10 +925,11 @@ def public_page(
                 depends_on = dependencies(read, scopes)
                 kept_versions = {scope: before.get(scope, 0) for scope in depends_on}
                 body = response.content
+                one_time = _SUBMISSION_MARKER_BYTES in body
                 entry = {
-                    "body": body,
-                    "gzip": compressed_copy(body),
-                    "gzip_pieces": compressed_pieces(body),
+                    **_kept_forms(body),
+                    "one_time": one_time,
+                    "personal": one_time or _CSRF_MARKER_BYTES in body,
                     "content_type": response["Content-Type"],
                     "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
                     "headers": [(h, v) for h, v in response.items() if h.lower() in ("content-language", "link")],

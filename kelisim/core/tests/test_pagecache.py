@@ -2,6 +2,7 @@
 
 import gzip
 import re
+import zlib
 
 import pytest
 from django.contrib.auth.models import update_last_login
@@ -360,12 +361,20 @@ def test_a_page_compressed_in_pieces_decompresses_to_the_page_with_each_answers_
         pagecache.CSRF_MARKER.encode(): lambda: b"csrf-of-this-visitor",
         pagecache.SUBMISSION_MARKER.encode(): lambda: b"submission-%d" % next(counter),
     }
-    answer = pagecache._gzip_with_tokens(body, pieces, tokens)
+    answer = pagecache._gzip_with_tokens(pieces, tokens)
     expected = page.replace(b"MARK", b"csrf-of-this-visitor")
     for number in range(page.count(b"ONCE")):
         expected = expected.replace(b"ONCE", b"submission-%d" % number, 1)
     assert gzip.decompress(answer) == expected
     assert len(answer) < len(expected) / 2
+    assert pagecache.page_body({"body": None, "gzip": None, "gzip_pieces": pieces}) == body
+
+
+@pytest.mark.parametrize("lengths", [(0, 0), (1, 0), (0, 1), (1, 1), (64, 32), (95_000, 64), (7, 300_001)])
+def test_the_checksum_of_two_strings_joined_is_computed_from_each_ones(lengths):
+    first, second = (bytes((index * 131 + length) % 256 for index in range(length)) for length in lengths)
+    combined = pagecache.crc32_combine(zlib.crc32(first), zlib.crc32(second), pagecache._crc_shift(len(second)))
+    assert combined == zlib.crc32(first + second)
 
 
 def test_a_small_page_or_one_without_tokens_is_not_kept_in_pieces():
