@@ -239,11 +239,12 @@ def versions(scopes) -> dict[str, int]:
     if _uses_cache_for_versions():
         kept = caches["default"].get_many([VERSION_PREFIX + scope for scope in scopes])
         return {scope: int(kept.get(VERSION_PREFIX + scope, 0)) for scope in scopes}
-    directory = _files_dir()
+    # Strings, not Path objects: a kept page asks for about twenty versions per answer.
+    prefix = os.path.join(_files_dir(), "")
     found = {}
     for scope in scopes:
         try:
-            found[scope] = os.stat(directory / scope).st_mtime_ns
+            found[scope] = os.stat(prefix + scope).st_mtime_ns
         except FileNotFoundError:
             found[scope] = 0
     return found
