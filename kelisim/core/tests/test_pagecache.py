@@ -296,6 +296,9 @@ def test_a_browser_that_accepts_gzip_gets_the_kept_page_compressed_once(client, 
         assert compressed["Cache-Control"] == "public, max-age=10"
     assert "Accept-Encoding" in plain["Vary"]  # a proxy keeps the two apart
     assert len(compressions) == 1  # when the page was kept, not per answer
+    again = Client().get(NEWS, headers={"accept-encoding": "identity"})
+    assert again["X-Kelisim-Page"] == "hit"
+    assert again.content == plain.content  # the plain page back from the compressed one kept
 
 
 @pytest.mark.parametrize(
