@@ -503,14 +503,6 @@ def accepts_gzip(request) -> bool:
     return quality > 0
 
 
-def compressed_copy(body: bytes) -> bytes | None:
-    """The gzip bytes of a kept rendering that every visitor gets alike (no visitor's token will be put in it),
-    or None."""
-    if len(body) < COMPRESS_FROM_BYTES or _CSRF_MARKER_BYTES in body or _SUBMISSION_MARKER_BYTES in body:
-        return None
-    return gzip.compress(body, compresslevel=6, mtime=0)
-
-
 def compressed_pieces(body: bytes) -> dict | None:
     """For a kept rendering with token markers: the text between the markers compressed once, so that an answer
     only joins those pieces with its own tokens instead of compressing the page again (or None).
@@ -609,14 +601,19 @@ def _gzip_with_tokens(compressed: dict, tokens: dict) -> bytes:
 
 
 def _kept_forms(body: bytes) -> dict:
-    """How a rendering is kept: compressed when it is large enough (whole, or in pieces between its tokens) and
-    then without its plain copy, which only visitors who refuse gzip and signed-in visitors need (see
-    :func:`page_body`): reading a kept page would otherwise decompress and unpickle the plain copy too."""
-    whole, pieces = compressed_copy(body), compressed_pieces(body)
+    """How a rendering is kept, and what an answer needs to know of it without reading it. A rendering large enough
+    is kept compressed (whole, or in pieces between its tokens) and then without its plain copy, which only visitors
+    who refuse gzip and signed-in visitors need (see :func:`page_body`): reading a kept page would otherwise
+    decompress and unpickle the plain copy too."""
+    one_time = _SUBMISSION_MARKER_BYTES in body
+    personal = one_time or _CSRF_MARKER_BYTES in body
+    large = len(body) >= COMPRESS_FROM_BYTES
     return {
-        "body": body if whole is None and pieces is None else None,
-        "gzip": whole,
-        "gzip_pieces": pieces,
+        "body": None if large else body,
+        "gzip": gzip.compress(body, compresslevel=6, mtime=0) if large and not personal else None,
+        "gzip_pieces": compressed_pieces(body) if large and personal else None,
+        "one_time": one_time,
+        "personal": personal,
         "fits_visitor_parts": _fits_visitor_parts(body),
     }
 
@@ -928,11 +925,8 @@ def public_page(
                 depends_on = dependencies(read, scopes)
                 kept_versions = {scope: before.get(scope, 0) for scope in depends_on}
                 body = response.content
-                one_time = _SUBMISSION_MARKER_BYTES in body
                 entry = {
                     **_kept_forms(body),
-                    "one_time": one_time,
-                    "personal": one_time or _CSRF_MARKER_BYTES in body,
                     "content_type": response["Content-Type"],
                     "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
                     "headers": [(h, v) for h, v in response.items() if h.lower() in ("content-language", "link")],

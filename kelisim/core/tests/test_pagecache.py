@@ -1,6 +1,7 @@
 """Public pages rendered once per change (core/pagecache.py): who gets a kept page, when it changes, what it holds."""
 
 import gzip
+import pickle
 import re
 import zlib
 
@@ -378,6 +379,27 @@ def test_the_checksum_of_two_strings_joined_is_computed_from_each_ones(lengths):
     first, second = (bytes((index * 131 + length) % 256 for index in range(length)) for length in lengths)
     combined = pagecache.crc32_combine(zlib.crc32(first), zlib.crc32(second), pagecache._crc_shift(len(second)))
     assert combined == zlib.crc32(first + second)
+
+
+def test_a_large_page_is_kept_compressed_only_with_or_without_a_form(monkeypatch):
+    """Every hit reads the kept entry: without the plain page in it, it reads and unpickles the compressed bytes
+    only; the plain page is rebuilt for the few visitors who need it."""
+    article = ArticleFactory(body="Prevention in schools and colleges. " * 200)
+    cache = pagecache._pages_cache()
+    kept, real_set = {}, cache.set
+
+    def keep(key, value, *args, **kwargs):
+        kept[key] = value
+        return real_set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", keep)
+    for url in (NEWS, article.get_absolute_url()):  # without a form; with the comment form's tokens
+        kept.clear()
+        page = Client().get(url, headers={"accept-encoding": "identity"}).content
+        [entry] = [value for value in kept.values() if isinstance(value, dict) and "gzip_pieces" in value]
+        assert entry["body"] is None
+        assert len(pickle.dumps(entry)) < len(page) / 2
+        assert Client().get(url, headers={"accept-encoding": "identity"})["X-Kelisim-Page"] == "hit"
 
 
 def test_a_small_page_or_one_without_tokens_is_not_kept_in_pieces():
