@@ -8,12 +8,12 @@ import json
 import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from kelisim.accounts.tests.factories import UserFactory, make_staff
 from kelisim.consultations import duplicates, services
 from kelisim.consultations.duplicates import clusters, document_matrix, index_suggestion
-from kelisim.consultations.models import PairDecision, SuggestionVector
+from kelisim.consultations.models import PairDecision, Suggestion, SuggestionVector
 from kelisim.consultations.selectors import possible_duplicates
 from kelisim.consultations.tests import factories
 from kelisim.consultations.text import shared_terms
@@ -149,6 +149,45 @@ def test_eval_command_scores_a_folder(tmp_path):
     assert "0.30" in result["by_threshold"]
     # With two pairs and one distractor, each text's partner is among its top 5 when nothing is cut off.
     assert result["by_threshold"]["0.20"]["recall_at_5"]["overall"] == result["recall_at_5"]["overall"]
+
+
+def test_eval_command_reads_a_spreadsheet_export_with_a_byte_order_mark(tmp_path):
+    (tmp_path / "duplicate-pairs.tsv").write_text(
+        f"\ufeffcategory\ta\tb\r\nru-en\t{HOSTEL_RU}\t{HOSTEL_EN}\r\n", encoding="utf-8"
+    )
+    (tmp_path / "distractors.txt").write_text("\ufeff" + VIDEOS + "\r\n\r\n", encoding="utf-8")
+    output = tmp_path / "out.json"
+    call_command("eval_duplicates", dataset=str(tmp_path), output=str(output), stdout=io.StringIO())
+    result = json.loads(output.read_text())
+    assert set(result["found"]) == {"ru-en"}
+    assert result["found"]["ru-en"][1] == 2
+    assert result["distractors"] == 1
+
+
+def test_eval_command_reports_every_bad_row_by_line_and_column_and_sends_nothing(tmp_path):
+    too_long = "x" * 1501
+    (tmp_path / "duplicate-pairs.tsv").write_text(
+        "category\ta\tb\n"
+        f"en\t{HOSTEL_EN}\n"
+        f"ru\t{HOSTEL_RU}\t \n"
+        "\n"
+        f"en\t{too_long}\t{HOSTEL_EN}\n"
+        f"ru-en\t{HOSTEL_RU}\t{HOSTEL_EN}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as raised:
+        call_command("eval_duplicates", dataset=str(tmp_path), output=str(tmp_path / "out.json"))
+    message = str(raised.value)
+    assert "line 2: empty or missing column b" in message
+    assert "line 3: empty or missing column b" in message
+    assert "line 5: column a longer than" in message
+    assert "line 6" not in message
+    assert not Suggestion.objects.exists()
+    assert not (tmp_path / "out.json").exists()
+
+    (tmp_path / "duplicate-pairs.tsv").write_bytes("category\ta\tb\nru\tПривет\tПривет\n".encode("cp1251"))
+    with pytest.raises(CommandError, match="must be UTF-8"):
+        call_command("eval_duplicates", dataset=str(tmp_path), output=str(tmp_path / "out.json"))
 
 
 def test_background_is_the_mean_and_spread_of_the_other_scores(monkeypatch):

@@ -25,26 +25,64 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from kelisim.consultations import duplicates, selectors, services
-from kelisim.consultations.models import Document, Suggestion
+from kelisim.consultations.models import TEXT_MAX_LENGTH, Document, Suggestion
 
 BANDS = ("strong", "likely", "possible")
 DRAFT = "# Programme\nThe programme asks the public for suggestions.\n"
 
 
 def read_dataset(folder: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
+    try:
+        return _read_dataset(folder)
+    except UnicodeDecodeError as error:
+        raise CommandError(f"{folder}: duplicate-pairs.tsv and distractors.txt must be UTF-8 text") from error
+
+
+def _read_dataset(folder: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """The pairs and distractors of ``folder``; every empty or missing cell is reported with its line and column
+    at once, so that nothing is sent before the whole file is known to be usable."""
     pairs_file, distractors_file = folder / "duplicate-pairs.tsv", folder / "distractors.txt"
     if not pairs_file.is_file():
         raise CommandError(f"{pairs_file} not found")
-    with pairs_file.open(encoding="utf-8", newline="") as handle:
+    pairs, errors = [], []
+    # utf-8-sig: a file saved by a spreadsheet often starts with a byte-order mark glued to the first header.
+    with pairs_file.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        missing = {"category", "a", "b"} - set(reader.fieldnames or [])
+        missing = {"category", "a", "b"} - {name.strip() for name in reader.fieldnames or []}
         if missing:
             raise CommandError(f"{pairs_file}: missing columns {', '.join(sorted(missing))}")
-        pairs = [(row["category"].strip(), row["a"].strip(), row["b"].strip()) for row in reader if row["a"]]
+        reader.fieldnames = [name.strip() for name in reader.fieldnames]
+        for row in reader:
+            cells = {column: (row.get(column) or "").strip() for column in ("category", "a", "b")}
+            if not any(cells.values()):
+                continue
+            empty = [column for column, value in cells.items() if not value]
+            if empty:
+                errors.append(f"line {reader.line_num}: empty or missing column {', '.join(empty)}")
+                continue
+            if cells["category"] == "overall":
+                errors.append(f'line {reader.line_num}: the category "overall" is the total\'s name')
+                continue
+            too_long = [column for column in ("a", "b") if len(cells[column]) > TEXT_MAX_LENGTH]
+            if too_long:
+                errors.append(
+                    f"line {reader.line_num}: column {', '.join(too_long)} longer than a suggestion may be"
+                    f" ({TEXT_MAX_LENGTH} characters)"
+                )
+                continue
+            pairs.append((cells["category"], cells["a"], cells["b"]))
     distractors = []
     if distractors_file.is_file():
-        distractors = [line.strip() for line in distractors_file.read_text(encoding="utf-8").splitlines()]
-        distractors = [line for line in distractors if line]
+        lines = distractors_file.read_text(encoding="utf-8-sig").splitlines()
+        for number, line in enumerate(lines, start=1):
+            if len(line.strip()) > TEXT_MAX_LENGTH:
+                errors.append(f"{distractors_file.name} line {number}: longer than {TEXT_MAX_LENGTH} characters")
+            elif line.strip():
+                distractors.append(line.strip())
+    if errors:
+        raise CommandError(f"{pairs_file.parent}:\n" + "\n".join(errors))
+    if not pairs:
+        raise CommandError(f"{pairs_file}: no pairs")
     return pairs, distractors
 
 
@@ -106,7 +144,7 @@ class Command(BaseCommand):
             suggestion = services.submit_suggestion(
                 version=version,
                 author=None,
-                text=text[:1500],
+                text=text,
                 address=f"198.18.{number // 250}.{number % 250 + 1}",
             )
             if pair >= 0:
