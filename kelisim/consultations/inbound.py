@@ -29,6 +29,7 @@ MAX_ATTACHMENTS = 10
 MESSAGE_ID = re.compile(r"<[^<>\s]{1,900}>")
 BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/\s*(?:p|div|li|tr|h[1-6]|blockquote|table|ul|ol))\s*>", re.IGNORECASE)
 AUTOMATIC_SENDERS = ("mailer-daemon", "postmaster")
+RAW_FILENAME = re.compile(r'filename\s*=\s*"?([^";]+)', re.IGNORECASE)
 
 
 @dataclass
@@ -52,6 +53,12 @@ class ParsedEmail:
     notes: list[str] = field(default_factory=list)  # what was guessed or left out, in plain English (for the log)
 
 
+def storable(text: str) -> str:
+    """``text`` as every database can store it: NUL characters dropped and lone surrogates (which some codecs,
+    such as UTF-7, decode to) replaced."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def decode_bytes(payload: bytes, charset: str | None, notes: list[str] | None = None) -> str:
     """Text from bytes in the declared charset, else UTF-8, else Windows-1251; never raises."""
     tried = []
@@ -59,20 +66,20 @@ def decode_bytes(payload: bytes, charset: str | None, notes: list[str] | None = 
         try:
             codecs.lookup(charset)
             tried.append(charset)
-        except LookupError:
+        except (LookupError, ValueError):  # ValueError: a NUL inside the declared name
             if notes is not None:
                 notes.append(f"unknown charset {charset[:40]!r}")
     for candidate in (*tried, *FALLBACK_CHARSETS):
         try:
             text = payload.decode(candidate)
-        except (UnicodeDecodeError, LookupError):
+        except (ValueError, LookupError):  # UnicodeError of any codec (punycode, idna); not a text codec
             continue
         if candidate not in tried and tried and notes is not None:
             notes.append(f"text was not {tried[0]}, read as {candidate}")
-        return text
+        return storable(text)
     if notes is not None:
         notes.append("undecodable bytes replaced")
-    return payload.decode("utf-8", errors="replace")
+    return storable(payload.decode("utf-8", errors="replace"))
 
 
 def decode_header_value(raw) -> str:
@@ -88,7 +95,7 @@ def decode_header_value(raw) -> str:
             else value
             for value, charset in parts
         )
-        return " ".join(text.replace("\x00", "").split())
+        return " ".join(storable(text).split())
     raw = str(raw)
     # compat32 keeps 8-bit header bytes as surrogate escapes; get the bytes back to decode them properly.
     if any("\udc80" <= char <= "\udcff" for char in raw):
@@ -96,9 +103,9 @@ def decode_header_value(raw) -> str:
     try:
         parts = decode_header(raw)
     except Exception:  # a malformed encoded word: keep the header as it is written
-        return " ".join(raw.split())
+        return " ".join(storable(raw).split())
     text = "".join(decode_bytes(value, charset) if isinstance(value, bytes) else value for value, charset in parts)
-    return " ".join(text.replace("\x00", "").split())
+    return " ".join(storable(text).split())
 
 
 def html_to_text(markup: str) -> str:
@@ -174,8 +181,17 @@ def automatic_reason(message: Message, sender_header: str) -> str:
 
 
 def _is_attachment(part: Message) -> bool:
-    disposition = (part.get("Content-Disposition") or "").split(";", 1)[0].strip().lower()
+    disposition = decode_header_value(part.get("Content-Disposition")).split(";", 1)[0].strip().lower()
     return disposition == "attachment" or bool(part.get_filename()) or part.get_content_maintype() not in ("text",)
+
+
+def _filename(part: Message) -> str:
+    name = decode_header_value(part.get_filename())
+    if "\ufffd" in name:
+        # Written in raw 8-bit bytes rather than encoded: the decoded header reads them as UTF-8 or Windows-1251.
+        found = RAW_FILENAME.search(decode_header_value(part.get("Content-Disposition")))
+        name = found.group(1).strip() if found else name
+    return name[:255] or "attachment"
 
 
 def _part_text(part: Message, notes: list[str]) -> str:
@@ -208,10 +224,11 @@ def parse(raw: bytes) -> ParsedEmail:
         if part.is_multipart():
             continue
         if _is_attachment(part):
-            name = decode_header_value(part.get_filename())[:255] or "attachment"
+            name = _filename(part)
             content = part.get_payload(decode=True) or b""
             too_many = len(attachments) >= MAX_ATTACHMENTS
-            attachments.append(Attachment(name, b"" if too_many else content, part.get_content_type(), too_many))
+            declared = storable(part.get_content_type())[:100]
+            attachments.append(Attachment(name, b"" if too_many else content, declared, too_many))
         elif part.get_content_type() == "text/html":
             markup.append(_part_text(part, notes))
         else:

@@ -114,3 +114,48 @@ def test_message_key_is_the_message_id_or_a_hash_of_the_header():
     assert inbound.message_key("<a@b>", b"anything") == "<a@b>"
     hashed = inbound.message_key("", b"Received: x\r\nDate: y\r\n")
     assert hashed.startswith("sha256:") and hashed != inbound.message_key("", b"Received: z\r\n")
+
+
+def _raw(headers: str, body: bytes) -> bytes:
+    return ("From: a@example.kz\r\nTo: ideas@kelisim.test\r\nMessage-ID: <odd@x>\r\n" + headers + "\r\n").encode(
+        "utf-8", "surrogateescape"
+    ) + body
+
+
+def test_charsets_no_text_codec_can_read_fall_back_instead_of_failing_the_message():
+    # A NUL inside the declared name, a codec that fails with its own error (punycode) and a bytes-to-bytes codec.
+    for charset in ("utf-8\x00", "punycode", "base64", "x-no-such-charset"):
+        parsed = inbound.parse(
+            _raw(f'Content-Type: text/plain; charset="{charset}"\r\n', RUSSIAN.encode("windows-1251"))
+        )
+        assert parsed.text == RUSSIAN, charset
+
+
+def test_a_disposition_header_in_raw_8bit_bytes_still_tells_an_attachment():
+    raw = _raw(
+        'Content-Type: multipart/mixed; boundary="b"\r\n',
+        b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + KAZAKH.encode() + b"\r\n"
+        b'--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="\xd0\xb0.pdf"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQ=\r\n--b--\r\n",
+    )
+    parsed = inbound.parse(raw)
+    assert parsed.text == KAZAKH
+    assert [(attachment.name, attachment.declared_type) for attachment in parsed.attachments] == [
+        ("а.pdf", "application/pdf")
+    ]
+
+
+def test_nul_characters_and_lone_surrogates_never_reach_what_is_stored():
+    raw = _raw(
+        'Subject: =?utf-8?B?0YHQ\x00utCw?=\r\nContent-Type: multipart/mixed; boundary="b"\r\n',
+        b"--b\r\nContent-Type: text/plain; charset=utf-7\r\n\r\nIdea +2D0- here\r\n"
+        b"--b\r\nContent-Type: appli\x00cation/pdf\r\n"
+        b'Content-Disposition: attachment; filename="=?utf-8?B?0Y\x00?="\r\n'
+        b"\r\n%PDF\r\n--b--\r\n",
+    )
+    parsed = inbound.parse(raw)
+    attachment = parsed.attachments[0]
+    for text in (parsed.subject, parsed.text, attachment.name, attachment.declared_type):
+        assert "\x00" not in text
+        text.encode("utf-8")  # PostgreSQL refuses NUL and text that is not valid UTF-8
+    assert parsed.text.startswith("Idea") and parsed.text.endswith("here")

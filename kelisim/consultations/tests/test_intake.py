@@ -1,5 +1,7 @@
 """Each email becomes a suggestion, an addition, an ignored message or a row needing attention — once."""
 
+import base64
+
 import pytest
 from django.core.files.storage import default_storage
 
@@ -126,6 +128,23 @@ def test_attachments_are_kept_privately_and_lying_ones_refused_with_a_note(versi
 def test_html_with_scripts_becomes_plain_text(version):
     email = receive(compose(text=None, html="<p>Open youth clubs everywhere</p><script>alert(1)</script>"))
     assert email.suggestion.text == "Open youth clubs everywhere"
+
+
+def test_nul_characters_odd_charsets_and_8bit_file_names_still_make_a_suggestion(version):
+    # Each of these failed the whole message before (PostgreSQL refuses NUL and lone surrogates).
+    raw = (
+        b"From: Aigerim <aigerim@example.kz>\r\nTo: " + INTAKE.encode() + b"\r\nMessage-ID: <odd-bytes@x>\r\n"
+        b'Subject: Youth\x00 clubs\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b'--b\r\nContent-Type: text/plain; charset="utf-7"\r\n\r\nOpen youth clubs in every district +2D0-\r\n'
+        b"--b\r\nContent-Type: image/png\r\n"
+        b'Content-Disposition: attachment; filename="\xd1\x84\xd0\xbe\xd1\x82\xd0\xbe.png"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.b64encode(PNG) + b"\r\n--b--\r\n"
+    )
+    email = receive(raw)
+    assert email.outcome == Outcome.SUGGESTION, email.reason
+    assert email.suggestion.text.startswith("Open youth clubs in every district")
+    assert email.subject == "Youth clubs"
+    assert email.attachments.get().original_name == "фото.png"
 
 
 def test_a_long_email_is_cut_to_the_limit_and_kept_whole(version):
