@@ -55,7 +55,9 @@ class Progress:
 
 def serve_pages_in_process() -> None:
     """Let the test client render pages as a visitor would see them: the bench measures the app, not
-    collectstatic (plain static storage) nor the host check."""
+    collectstatic (plain static storage) nor the host check. Kept pages are switched off: every request is a
+    first view, the rendering these benches time (what keeping pages saves is measured over HTTP by
+    ``make bench-http``); otherwise every repeat after the first timed a kept copy."""
     from django.conf import settings
     from django.test import override_settings
 
@@ -64,7 +66,8 @@ def serve_pages_in_process() -> None:
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
+        },
+        PAGECACHE_ENABLED=False,
     ).enable()
     # As kelisim/wsgi.py does in a served process: what loading made is left out of garbage collections.
     gc.freeze()
