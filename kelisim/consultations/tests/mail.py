@@ -6,6 +6,8 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+from hypothesis import strategies as st
+
 INTAKE = "ideas@kelisim.test"
 FOLDERS = ("INBOX", "Kelisim-Done", "Kelisim-Needs-Attention")
 
@@ -41,6 +43,47 @@ def compose(
         maintype, subtype = declared.split("/", 1)
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
     return message.as_bytes()
+
+
+WELL_FORMED = compose(
+    text="Жастарға арналған үйірмелер әр ауданда ашылсын, кешкі уақытта да жұмыс істесін.",
+    html="<p>Откройте молодёжные клубы в каждом районе.<script>alert(1)</script></p>",
+    subject="Ұсыныс",
+    charset="utf-8",
+    attachments=[("скан.pdf", b"%PDF-1.4\n", "application/pdf")],
+)
+# Edits a mail server, a broken client or an attacker could make: bytes overwritten, cut, repeated elsewhere, and
+# header lines with odd charsets, encoded words, NULs and raw 8-bit bytes put in front.
+HEADER_LINES = st.sampled_from(
+    [
+        b"Content-Type: text/plain; charset=utf-7",
+        b'Content-Type: text/plain; charset="utf-8\x00"',
+        b"Content-Type: multipart/mixed; boundary=",
+        b"Subject: =?punycode?Q?abc?=",
+        b"Subject: =?utf-8?B?0YHQ\x00?=",
+        b"From: \x00\xff <a@example.kz>",
+        b"Content-Disposition: attachment; filename=\xd0\xb0\x00.exe",
+        b"References: " + b"<a@b> " * 500,
+    ]
+)
+
+
+@st.composite
+def mutated_messages(draw):
+    raw = WELL_FORMED
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["overwrite", "cut", "repeat", "header"]))
+        at = draw(st.integers(0, len(raw) - 1))
+        if kind == "overwrite":
+            raw = raw[:at] + draw(st.binary(min_size=1, max_size=8)) + raw[at + 8 :]
+        elif kind == "cut":
+            raw = raw[: max(at, 1)]
+        elif kind == "repeat":
+            start = draw(st.integers(0, len(raw) - 1))
+            raw = raw[:at] + raw[start : start + draw(st.integers(1, 300))] + raw[at:]
+        else:
+            raw = draw(HEADER_LINES) + b"\r\n" + raw
+    return raw
 
 
 class Mailbox:

@@ -1,7 +1,9 @@
 """Reading emails as they really arrive: encodings, HTML, broken MIME, automatic messages."""
 
+from hypothesis import given, settings
+
 from kelisim.consultations import inbound
-from kelisim.consultations.tests.mail import INTAKE, compose
+from kelisim.consultations.tests.mail import INTAKE, compose, mutated_messages
 
 KAZAKH = "Жастарға арналған үйірмелер әр ауданда ашылсын, кешкі уақытта да жұмыс істесін."
 RUSSIAN = "Откройте молодёжные клубы в каждом районном центре, с вечерними часами работы."
@@ -159,3 +161,18 @@ def test_nul_characters_and_lone_surrogates_never_reach_what_is_stored():
         assert "\x00" not in text
         text.encode("utf-8")  # PostgreSQL refuses NUL and text that is not valid UTF-8
     assert parsed.text.startswith("Idea") and parsed.text.endswith("here")
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=mutated_messages())
+def test_a_damaged_message_is_read_as_far_as_it_goes_into_storable_text(raw):
+    try:
+        parsed = inbound.parse(raw)
+    except ValueError as error:
+        assert "no headers" in str(error)
+        return
+    fields = [parsed.message_id, parsed.sender, parsed.subject, parsed.text, *parsed.recipients, *parsed.references]
+    fields += [text for attachment in parsed.attachments for text in (attachment.name, attachment.declared_type)]
+    for text in fields:
+        assert "\x00" not in text
+        text.encode("utf-8")

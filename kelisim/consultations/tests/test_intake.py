@@ -4,11 +4,12 @@ import base64
 
 import pytest
 from django.core.files.storage import default_storage
+from hypothesis import HealthCheck, given, settings
 
 from kelisim.consultations import inbound, selectors
 from kelisim.consultations.models import Channel, DocumentVersion, InboundEmail, Status, Suggestion
 from kelisim.consultations.services import intake
-from kelisim.consultations.tests.mail import INTAKE, compose
+from kelisim.consultations.tests.mail import INTAKE, compose, mutated_messages
 from kelisim.core.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +146,19 @@ def test_nul_characters_odd_charsets_and_8bit_file_names_still_make_a_suggestion
     assert email.suggestion.text.startswith("Open youth clubs in every district")
     assert email.subject == "Youth clubs"
     assert email.attachments.get().original_name == "фото.png"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=mutated_messages())
+def test_a_damaged_message_is_always_recorded_with_an_outcome_and_a_true_reason(version, raw):
+    # An exception here is what the mailbox task records as a failure of Kelisim's own (and logs as an error).
+    key = f"<damaged-{InboundEmail.objects.count()}@x>"
+    email = intake.receive_email(key=key, size=len(raw), raw=raw)
+    email.refresh_from_db()
+    assert email.outcome in Outcome.values
+    assert email.outcome != Outcome.ATTENTION or email.reason
+    if "cannot be read as an email" in email.reason:
+        assert "no headers" in email.reason  # the only reason bytes are not an email; anything else is a bug
 
 
 def test_a_long_email_is_cut_to_the_limit_and_kept_whole(version):
