@@ -479,9 +479,17 @@ def _new_submission_token() -> bytes:
     return new_token().encode()
 
 
-def _fresh_submission_tokens(body: bytes) -> bytes:
-    first, *rest = body.split(_SUBMISSION_MARKER_BYTES)
-    return first + b"".join(_new_submission_token() + piece for piece in rest)
+def _answer_tokens(request) -> dict:
+    """What each token marker becomes in one answer: the visitor's CSRF token (asked for once, and only if the page
+    has a form that needs it) and a new one-time submission token at each marker."""
+    from django.middleware.csrf import get_token
+
+    csrf_token = functools.cache(lambda: get_token(request).encode())
+    return {_CSRF_MARKER_BYTES: csrf_token, _SUBMISSION_MARKER_BYTES: _new_submission_token}
+
+
+def _with_tokens(body: bytes, tokens: dict) -> bytes:
+    return _TOKEN_MARKERS.sub(lambda marker: tokens[marker.group(0)](), body)
 
 
 def accepts_gzip(request) -> bool:
@@ -664,8 +672,6 @@ def _render_for_keeping(view, request, args, kwargs):
 
 
 def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) -> HttpResponse:
-    from django.middleware.csrf import get_token
-
     etag = entry["etag"]
     one_time, personal = entry["one_time"], entry["personal"]
     if one_time:
@@ -681,9 +687,7 @@ def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) ->
         if not accepts_gzip(request):
             compressed = None
         elif entry["gzip_pieces"] is not None:
-            csrf_token = get_token(request).encode()
-            tokens = {_CSRF_MARKER_BYTES: lambda: csrf_token, _SUBMISSION_MARKER_BYTES: _new_submission_token}
-            compressed = _gzip_with_tokens(entry["gzip_pieces"], tokens)
+            compressed = _gzip_with_tokens(entry["gzip_pieces"], _answer_tokens(request))
         else:
             compressed = entry["gzip"]
         if compressed is not None:
@@ -691,10 +695,8 @@ def _answer(request, entry: dict, last_modified_ns: int, public_seconds: int) ->
             response["Content-Encoding"] = "gzip"
         else:
             body = page_body(entry)
-            if _CSRF_MARKER_BYTES in body:
-                body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
-            if one_time:
-                body = _fresh_submission_tokens(body)
+            if personal:
+                body = _with_tokens(body, _answer_tokens(request))
             response = HttpResponse(body, content_type=entry["content_type"])
         for header, value in entry["headers"]:
             response[header] = value
@@ -785,7 +787,6 @@ def _answer_with_visitor_parts(request, entry: dict) -> HttpResponse:
     """A kept page for a signed-in visitor: their own ``<body>`` tag, header links and messages rendered (small
     templates, the same context processors as any page) in place of the anonymous ones, their CSRF token in the
     page's forms. Never public, never 304: the answer is theirs."""
-    from django.middleware.csrf import get_token
     from django.template import RequestContext, engines
 
     engine = engines["django"].engine
@@ -810,10 +811,7 @@ def _answer_with_visitor_parts(request, entry: dict) -> HttpResponse:
     with context.bind_template(engine.get_template(BODY_TAG)):
         body = VISITOR_PARTS.sub(fill_in, page_body(entry))
         body = body.replace(ANONYMOUS_BODY, part(BODY_TAG), 1)
-    if _CSRF_MARKER_BYTES in body:
-        body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
-    if _SUBMISSION_MARKER_BYTES in body:
-        body = _fresh_submission_tokens(body)
+    body = _with_tokens(body, _answer_tokens(request))
     response = HttpResponse(body, content_type=entry["content_type"])
     for header, value in entry["headers"]:
         response[header] = value
