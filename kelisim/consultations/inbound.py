@@ -22,6 +22,8 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from kelisim.core.text import storable
+
 # Read the recipients from every header a mail server may leave the envelope's address in.
 RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
 FALLBACK_CHARSETS = ("utf-8", "windows-1251")
@@ -51,12 +53,6 @@ class ParsedEmail:
     references: list[str] = field(default_factory=list)
     automatic: str = ""  # why this is an automatic message (auto-reply, bounce), "" for a person's
     notes: list[str] = field(default_factory=list)  # what was guessed or left out, in plain English (for the log)
-
-
-def storable(text: str) -> str:
-    """``text`` as every database can store it: NUL characters dropped and lone surrogates (which some codecs,
-    such as UTF-7, decode to) replaced."""
-    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def decode_bytes(payload: bytes, charset: str | None, notes: list[str] | None = None) -> str:

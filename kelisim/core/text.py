@@ -14,3 +14,10 @@ def normalise_text(raw: str | None) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(char for char in text if char in "\n\t" or unicodedata.category(char)[0] != "C")
     return text.strip()
+
+
+def storable(text: str) -> str:
+    """``text`` as every database can store it, changed no further: NUL characters dropped and lone surrogates
+    (which some codecs, such as UTF-7, decode to) replaced. For text that is kept as received (an email's parts and
+    headers); :func:`normalise_text` also does this, with everything else it does to what people type."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kelisim.accounts.tests.factories import UserFactory
 from kelisim.api.api import api
 from kelisim.core.middleware import is_storable
+from kelisim.core.text import storable
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,13 @@ def json_body_operations():
 @given(st.text())
 def test_text_is_storable_exactly_when_it_has_no_nul_and_no_lone_surrogate(text):
     assert is_storable(text) == ("\x00" not in text and not any("\ud800" <= char <= "\udfff" for char in text))
+
+
+@given(st.text())
+def test_storable_repairs_exactly_what_is_not_storable(text):
+    repaired = storable(text)
+    assert is_storable(repaired)
+    assert repaired == text if is_storable(text) else len(repaired) <= len(text)
 
 
 def test_every_text_field_of_every_api_body_refuses_unstorable_text_before_any_limit_counts(client):
