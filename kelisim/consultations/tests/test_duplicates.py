@@ -172,7 +172,8 @@ def test_eval_command_reports_every_bad_row_by_line_and_column_and_sends_nothing
         f"ru\t{HOSTEL_RU}\t \n"
         "\n"
         f"en\t{too_long}\t{HOSTEL_EN}\n"
-        f"ru-en\t{HOSTEL_RU}\t{HOSTEL_EN}\n",
+        f"ru-en\t{HOSTEL_RU}\t{HOSTEL_EN}\n"
+        f"overall\t{HOSTEL_RU}\t{HOSTEL_EN}\n",
         encoding="utf-8",
     )
     with pytest.raises(CommandError) as raised:
@@ -182,6 +183,7 @@ def test_eval_command_reports_every_bad_row_by_line_and_column_and_sends_nothing
     assert "line 3: empty or missing column b" in message
     assert "line 5: column a longer than" in message
     assert "line 6" not in message
+    assert 'line 7: the category "overall" is the total\'s name' in message
     assert not Suggestion.objects.exists()
     assert not (tmp_path / "out.json").exists()
 
